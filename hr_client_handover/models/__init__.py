@@ -1,1 +1,13 @@
-
+from . import hr_client_handover_template
+from . import hr_client_handover_rule
+from . import hr_client_handover
+from . import hr_client_handover_line
+from . import hr_client_handover_item
+from . import hr_client_handover_signature
+from . import hr_client_handover_transfer
+from . import hr_client_handover_engine
+from . import hr_employee
+from . import res_partner
+from . import res_users
+from . import res_company
+from . import res_config_settings

@@ -1,0 +1,1203 @@
+import math
+import random
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html2plaintext, is_html_empty
+
+from .hr_client_handover_template import HANDOVER_TYPES
+
+STATES = [
+    ("draft", "Draft"),
+    ("plan_review", "Plan Review"),
+    ("plan_approval", "Plan Approval"),
+    ("materials", "Materials"),
+    ("visits", "Customer Visits"),
+    ("verification", "Phone Verification"),
+    ("summary", "Summary"),
+    ("summary_review", "Summary Review"),
+    ("summary_approval", "Summary Approval"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
+
+TRANSFER_STATES = [
+    ("pending", "Pending"),
+    ("running", "Running"),
+    ("done", "Done"),
+    ("reverted", "Reverted"),
+]
+
+# action -> (states it may start from, roles allowed to run it)
+# Roles: departing, supervisor, approver, witness, successor, admin.
+ACTIONS = {
+    "generate_lines": (("draft",), ("departing", "supervisor", "admin")),
+    "submit_plan": (("draft",), ("departing", "supervisor", "admin")),
+    "review_plan": (("plan_review",), ("supervisor",)),
+    "approve_plan": (("plan_approval",), ("approver",)),
+    "refuse_plan": (("plan_review", "plan_approval"), ("supervisor", "approver")),
+    "complete_materials": (("materials",), ("supervisor",)),
+    "complete_visits": (("visits",), ("supervisor",)),
+    "complete_verification": (("verification",), ("witness",)),
+    "submit_summary": (("summary",), ("departing", "supervisor")),
+    "review_summary": (("summary_review",), ("supervisor",)),
+    "approve_summary": (("summary_approval",), ("approver",)),
+    "refuse_summary": (("summary_review", "summary_approval"), ("supervisor", "approver")),
+    "cancel": (tuple(ACTIVE_STATES), ("supervisor", "admin")),
+    "revert_transfer": (("cancel",), ("supervisor", "admin")),
+}
+
+# state -> (activity type xml id, role of the users who must act)
+STATE_ACTIVITIES = {
+    "draft": ("hr_client_handover.mail_act_handover_draft_plan", "departing"),
+    "plan_review": ("hr_client_handover.mail_act_handover_review_plan", "supervisor"),
+    "plan_approval": ("hr_client_handover.mail_act_handover_approve_plan", "approver"),
+    "materials": ("hr_client_handover.mail_act_handover_materials", "successor"),
+    "visits": ("hr_client_handover.mail_act_handover_visits", "successor"),
+    "verification": ("hr_client_handover.mail_act_handover_spot_check", "witness"),
+    "summary": ("hr_client_handover.mail_act_handover_write_summary", "departing"),
+    "summary_review": (
+        "hr_client_handover.mail_act_handover_review_summary",
+        "supervisor",
+    ),
+    "summary_approval": (
+        "hr_client_handover.mail_act_handover_approve_summary",
+        "approver",
+    ),
+}
+REVIEW_WORKING_DAYS = 3
+FOLLOW_UP_DAYS = 30
+
+
+class HrClientHandover(models.Model):
+    _name = "hr.client.handover"
+    _description = "Client Handover"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Departing Employee",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        context={"active_test": False},
+    )
+    departing_user_id = fields.Many2one(
+        "res.users",
+        string="Departing User",
+        related="employee_id.user_id",
+        store=True,
+        index=True,
+        context={"active_test": False},
+    )
+    department_id = fields.Many2one(
+        related="employee_id.department_id", store=True, string="Department"
+    )
+    handover_type = fields.Selection(
+        HANDOVER_TYPES,
+        string="Type",
+        required=True,
+        default="resignation",
+        tracking=True,
+    )
+    reason = fields.Text()
+    key_position = fields.Boolean(
+        help="Special or key position: a witness is required and the signed "
+        "checklist is filed with HR.",
+    )
+    notice_date = fields.Date(default=fields.Date.context_today, tracking=True)
+    last_working_day = fields.Date(
+        string="Last Working Day",
+        tracking=True,
+        help="Deadline of the handover: everything must be handed over by then.",
+    )
+    return_date = fields.Date(
+        tracking=True, help="For a leave: the day the employee is back at work."
+    )
+    template_id = fields.Many2one(
+        "hr.client.handover.template",
+        string="Template",
+        check_company=True,
+        domain="[('handover_type', 'in', [handover_type, False])]",
+    )
+    transfer_moment = fields.Selection(
+        related="template_id.transfer_moment", string="Transfer Moment"
+    )
+    supervisor_id = fields.Many2one(
+        "res.users",
+        string="Direct Supervisor",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    witness_id = fields.Many2one(
+        "res.users",
+        string="Supervising Witness",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    approver_id = fields.Many2one(
+        "res.users",
+        string="Division Manager",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    default_successor_id = fields.Many2one(
+        "res.users",
+        string="Default Successor",
+        domain="[('share', '=', False)]",
+        help="Successor given to new customer lines.",
+    )
+    line_ids = fields.One2many(
+        "hr.client.handover.line", "handover_id", string="Customers", copy=False
+    )
+    item_ids = fields.One2many(
+        "hr.client.handover.item", "handover_id", string="Checklist", copy=False
+    )
+    signature_ids = fields.One2many(
+        "hr.client.handover.signature", "handover_id", string="Signatures", copy=False
+    )
+    transfer_ids = fields.One2many(
+        "hr.client.handover.transfer", "handover_id", string="Transfers", copy=False
+    )
+    summary = fields.Html()
+    state = fields.Selection(
+        STATES,
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,
+    )
+    transfer_state = fields.Selection(
+        TRANSFER_STATES,
+        default="pending",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    transfer_total = fields.Integer(copy=False, readonly=True)
+    transfer_done = fields.Integer(
+        compute="_compute_transfer_progress", string="Moved Records"
+    )
+    transfer_progress = fields.Float(compute="_compute_transfer_progress")
+    refuse_reason = fields.Text(readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    plan_reviewed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    plan_reviewed_on = fields.Datetime(readonly=True, copy=False)
+    plan_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    plan_approved_on = fields.Datetime(readonly=True, copy=False)
+    summary_reviewed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    summary_reviewed_on = fields.Datetime(readonly=True, copy=False)
+    summary_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    summary_approved_on = fields.Datetime(readonly=True, copy=False)
+    summary_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
+    done_date = fields.Date(readonly=True, copy=False)
+    returned_on = fields.Date(readonly=True, copy=False)
+
+    line_count = fields.Integer(compute="_compute_line_stats", string="Customer Count")
+    successor_count = fields.Integer(compute="_compute_line_stats")
+    materials_done_count = fields.Integer(compute="_compute_line_stats")
+    visit_done_count = fields.Integer(compute="_compute_line_stats")
+    spot_check_count = fields.Integer(compute="_compute_line_stats")
+    progress = fields.Float(compute="_compute_line_stats")
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    user_roles = fields.Char(compute="_compute_user_roles")
+    can_act = fields.Boolean(compute="_compute_user_roles")
+
+    _name_company_unique = models.UniqueIndex(
+        "(company_id, name)",
+        lambda env, diag: env._("A handover with this reference already exists."),
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("line_ids.successor_id", "line_ids.line_progress", "state")
+    def _compute_line_stats(self):
+        for handover in self:
+            lines = handover.line_ids
+            handover.line_count = len(lines)
+            handover.successor_count = len(lines.successor_id)
+            handover.materials_done_count = len(lines.filtered("materials_confirmed_on"))
+            handover.visit_done_count = len(
+                lines.filtered(lambda line: line.visit_state in ("done", "waived"))
+            )
+            handover.spot_check_count = len(lines.filtered("spot_check_selected"))
+            steps = [s for s, _label in STATES if s != "cancel"]
+            if handover.state == "cancel":
+                handover.progress = 0.0
+            else:
+                handover.progress = 100.0 * steps.index(handover.state) / (len(steps) - 1)
+
+    @api.depends("transfer_total", "transfer_state")
+    def _compute_transfer_progress(self):
+        counts = dict(
+            self.env["hr.client.handover.transfer"].sudo()._read_group(
+                [("handover_id", "in", self.ids)], ["handover_id"], ["__count"]
+            )
+        )
+        for handover in self:
+            done = counts.get(handover._origin, 0)
+            handover.transfer_done = done
+            total = handover.transfer_total
+            if handover.transfer_state in ("done", "reverted"):
+                handover.transfer_progress = 100.0
+            else:
+                handover.transfer_progress = 100.0 * done / total if total else 0.0
+
+    @api.depends("last_working_day", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for handover in self:
+            handover.is_overdue = bool(
+                handover.state in ACTIVE_STATES
+                and handover.last_working_day
+                and handover.last_working_day < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = [
+            ("state", "in", ACTIVE_STATES),
+            ("last_working_day", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain] if len(domain) == 1 else ["!", "&", *domain]
+
+    @api.depends_context("uid")
+    @api.depends("employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids")
+    def _compute_user_roles(self):
+        for handover in self:
+            roles = handover._get_user_roles()
+            handover.user_roles = ",".join(sorted(roles))
+            handover.can_act = bool(roles - {"admin"}) or "admin" in roles
+
+    # ------------------------------------------------------------------
+    # Onchanges: role defaults from the organisation chart
+    # ------------------------------------------------------------------
+    @api.onchange("employee_id")
+    def _onchange_employee_id(self):
+        for handover in self:
+            handover.update(handover._get_role_defaults())
+
+    @api.onchange("handover_type")
+    def _onchange_handover_type(self):
+        for handover in self:
+            template = self.env["hr.client.handover.template"]._get_default_for_type(
+                handover.handover_type, handover.company_id or self.env.company
+            )
+            if template:
+                handover.template_id = template
+
+    @api.onchange("template_id", "notice_date")
+    def _onchange_template_deadline(self):
+        for handover in self:
+            if handover.template_id and handover.notice_date and not handover.last_working_day:
+                handover.last_working_day = handover.notice_date + timedelta(
+                    days=handover.template_id.deadline_days
+                )
+
+    def _get_role_defaults(self):
+        """Supervisor, witness and approver proposed from the employee's position."""
+        self.ensure_one()
+        employee = self.employee_id
+        if not employee:
+            return {}
+        department = employee.department_id
+        supervisor = employee.parent_id.user_id or department.manager_id.user_id
+        department_manager = department.manager_id.user_id
+        approver = department.parent_id.manager_id.user_id or department_manager
+        witness = department_manager if department_manager != supervisor else False
+        return {
+            "supervisor_id": supervisor.id or False,
+            "witness_id": (witness or supervisor).id or False,
+            "approver_id": approver.id or False,
+        }
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("notice_date", "last_working_day", "return_date", "handover_type")
+    def _check_dates(self):
+        for handover in self:
+            if (
+                handover.notice_date
+                and handover.last_working_day
+                and handover.last_working_day < handover.notice_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The last working day (%(deadline)s) cannot be before the "
+                        "notice date (%(notice)s). Correct one of the two dates.",
+                        deadline=handover.last_working_day,
+                        notice=handover.notice_date,
+                    )
+                )
+            if handover.return_date and handover.handover_type != "leave":
+                raise ValidationError(
+                    self.env._(
+                        "Only a leave handover has a return date. Clear the return "
+                        "date or change the type to Leave."
+                    )
+                )
+            if (
+                handover.return_date
+                and handover.last_working_day
+                and handover.return_date <= handover.last_working_day
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The return date must come after the last working day "
+                        "(%(deadline)s).",
+                        deadline=handover.last_working_day,
+                    )
+                )
+
+    @api.constrains("employee_id", "supervisor_id", "approver_id", "witness_id")
+    def _check_segregation_of_duties(self):
+        for handover in self:
+            departing = handover.departing_user_id
+            if departing:
+                for field_name in ("supervisor_id", "approver_id", "witness_id"):
+                    if handover[field_name] == departing:
+                        raise ValidationError(
+                            self.env._(
+                                "%(user)s is the departing employee and cannot also "
+                                "be the %(role)s of their own handover. Choose "
+                                "another user.",
+                                user=departing.name,
+                                role=handover._fields[field_name].get_description(
+                                    self.env
+                                )["string"],
+                            )
+                        )
+            if (
+                handover.supervisor_id
+                and handover.supervisor_id == handover.approver_id
+                and not handover.company_id.handover_allow_same_reviewer
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The direct supervisor and the division manager must be two "
+                        "different people. Choose another division manager, or let an "
+                        "administrator allow it in the settings."
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("hr.client.handover") or self.env._("New")
+        handovers = super().create(vals_list)
+        for handover in handovers:
+            defaults = {
+                key: value
+                for key, value in handover._get_role_defaults().items()
+                if value and not handover[key]
+            }
+            if defaults:
+                handover.write(defaults)
+            if not handover.template_id:
+                handover.template_id = self.env[
+                    "hr.client.handover.template"
+                ]._get_default_for_type(handover.handover_type, handover.company_id)
+            if not handover.item_ids and handover.template_id:
+                handover._create_items_from_template()
+            if not handover.summary and handover.template_id.summary_template:
+                handover.summary = handover.template_id.summary_template
+        handovers._schedule_state_activities()
+        return handovers
+
+    def write(self, vals):
+        locked = {"employee_id", "handover_type", "template_id", "company_id"}
+        if locked & set(vals) and not self.env.su:
+            for handover in self:
+                if handover.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "%(ref)s is past the draft stage: its employee, type, "
+                            "template and company can no longer change. Cancel it and "
+                            "start a new handover instead.",
+                            ref=handover.name,
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        for handover in self:
+            if handover.state not in ("draft", "cancel") or handover.transfer_ids:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s has started: it cannot be deleted. Cancel it instead; "
+                        "its records stay as an audit trail.",
+                        ref=handover.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Roles and checks
+    # ------------------------------------------------------------------
+    def _get_user_roles(self, user=None):
+        self.ensure_one()
+        user = user or self.env.user
+        roles = set()
+        if user == self.departing_user_id:
+            roles.add("departing")
+        if user == self.supervisor_id:
+            roles.add("supervisor")
+        if user == self.approver_id:
+            roles.add("approver")
+        if user == self.witness_id:
+            roles.add("witness")
+        if user in self.line_ids.successor_id:
+            roles.add("successor")
+        if user.has_group("hr_client_handover.group_handover_manager"):
+            roles.add("admin")
+        return roles
+
+    def _check_can(self, action):
+        """Check the current user may run `action` on every handover in self.
+
+        Raises AccessError when the user holds none of the roles, UserError when
+        the handover is not in a state where the action applies (which makes a
+        second identical call fail cleanly instead of applying twice).
+        """
+        states, roles = ACTIONS[action]
+        label = self._action_label(action)
+        for handover in self:
+            if handover.company_id not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "%(ref)s belongs to %(company)s: switch to that company to "
+                        "work on it.",
+                        ref=handover.name,
+                        company=handover.company_id.name,
+                    )
+                )
+            if handover.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(action)s is not possible: %(ref)s is in the stage "
+                        "'%(state)s'. Nothing was changed; reload the page to see "
+                        "its current stage.",
+                        action=label,
+                        ref=handover.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[handover.state],
+                    )
+                )
+            if not handover._get_user_roles() & set(roles):
+                role_names = handover._role_labels(roles)
+                raise AccessError(
+                    self.env._(
+                        "Only the %(roles)s of %(ref)s can do this: %(action)s.",
+                        roles=role_names,
+                        ref=handover.name,
+                        action=label,
+                    )
+                )
+
+    def _role_labels(self, roles):
+        labels = {
+            "departing": self.env._("departing employee"),
+            "supervisor": self.env._("direct supervisor"),
+            "approver": self.env._("division manager"),
+            "witness": self.env._("supervising witness"),
+            "successor": self.env._("successor"),
+            "admin": self.env._("handover administrator"),
+        }
+        return self.env._(" or ").join(labels[role] for role in roles)
+
+    def _action_label(self, action):
+        return {
+            "generate_lines": self.env._("Generate customer lines"),
+            "submit_plan": self.env._("Submit the plan"),
+            "review_plan": self.env._("Review the plan"),
+            "approve_plan": self.env._("Approve the plan"),
+            "refuse_plan": self.env._("Refuse the plan"),
+            "complete_materials": self.env._("Complete the materials handover"),
+            "complete_visits": self.env._("Complete the customer visits"),
+            "complete_verification": self.env._("Complete the phone verification"),
+            "submit_summary": self.env._("Submit the summary"),
+            "review_summary": self.env._("Review the summary"),
+            "approve_summary": self.env._("Approve the summary"),
+            "refuse_summary": self.env._("Refuse the summary"),
+            "cancel": self.env._("Cancel the handover"),
+            "revert_transfer": self.env._("Revert the transfer"),
+        }[action]
+
+    def _lock(self):
+        """Row-lock the handovers and re-read their state, so that two concurrent
+        clicks on the same button cannot both pass the state check."""
+        if not self.ids:
+            return
+        try:
+            self.env.cr.execute(
+                "SELECT id FROM hr_client_handover WHERE id IN %s FOR UPDATE NOWAIT",
+                [tuple(self.ids)],
+            )
+        except pg_errors.LockNotAvailable as exc:
+            raise UserError(
+                self.env._(
+                    "Someone else is working on this handover right now. Wait a "
+                    "moment, reload the page and try again."
+                )
+            ) from exc
+        self.invalidate_recordset(["state", "transfer_state"])
+
+    def _prepare_action(self, action):
+        self._lock()
+        self._check_can(action)
+
+    # ------------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------------
+    def _users_for_role(self, role):
+        self.ensure_one()
+        if role == "successor":
+            return self.line_ids.successor_id
+        if role == "departing":
+            user = self.departing_user_id
+            return user if user and user.active else self.supervisor_id
+        return {
+            "supervisor": self.supervisor_id,
+            "approver": self.approver_id,
+            "witness": self.witness_id or self.supervisor_id,
+        }[role]
+
+    def _activity_deadline(self, state):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        if state in ("plan_review", "plan_approval", "summary_review", "summary_approval"):
+            calendar = self.company_id.resource_calendar_id
+            if calendar:
+                start = fields.Datetime.now()
+                planned = calendar.plan_days(REVIEW_WORKING_DAYS + 1, start)
+                if planned:
+                    return planned.date()
+            return today + timedelta(days=REVIEW_WORKING_DAYS)
+        deadline = self.last_working_day or today
+        return max(deadline, today)
+
+    def _schedule_state_activities(self):
+        for handover in self:
+            xmlid, role = STATE_ACTIVITIES.get(handover.state, (None, None))
+            if not xmlid:
+                continue
+            deadline = handover._activity_deadline(handover.state)
+            for user in handover._users_for_role(role):
+                handover.activity_schedule(xmlid, date_deadline=deadline, user_id=user.id)
+
+    def _close_state_activities(self, state, feedback=None):
+        xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
+        if xmlid:
+            self.activity_feedback([xmlid], feedback=feedback)
+
+    def _move_to(self, new_state, feedback=None, **extra):
+        """Leave the current state: close its activities, write, open the next."""
+        for handover in self:
+            old_state = handover.state
+            handover.write(dict(extra, state=new_state))
+            handover._close_state_activities(old_state, feedback=feedback)
+            handover._on_enter_state(new_state)
+            handover._schedule_state_activities()
+
+    def _on_enter_state(self, state):
+        self.ensure_one()
+        if state == "materials":
+            self._create_signature_requests("materials")
+        elif state == "verification":
+            self._draw_spot_check_sample()
+        elif state == "summary":
+            self._create_signature_requests("summary")
+
+    # ------------------------------------------------------------------
+    # Workflow buttons (SPEC §9)
+    # ------------------------------------------------------------------
+    def action_generate_lines(self):
+        self._prepare_action("generate_lines")
+        for handover in self:
+            handover.sudo()._generate_lines()
+        return True
+
+    def action_submit_plan(self):
+        self._prepare_action("submit_plan")
+        for handover in self:
+            handover._check_plan_complete()
+        self._move_to("plan_review", refuse_reason=False)
+        return True
+
+    def action_review_plan(self):
+        self._prepare_action("review_plan")
+        self._move_to(
+            "plan_approval",
+            plan_reviewed_by=self.env.uid,
+            plan_reviewed_on=fields.Datetime.now(),
+        )
+        return True
+
+    def action_approve_plan(self):
+        self._prepare_action("approve_plan")
+        for handover in self:
+            handover._check_plan_complete()
+        self._move_to(
+            "materials",
+            plan_approved_by=self.env.uid,
+            plan_approved_on=fields.Datetime.now(),
+        )
+        for handover in self:
+            if (handover.template_id.transfer_moment or "plan") == "plan":
+                handover._start_transfer()
+        return True
+
+    def action_complete_materials(self):
+        self._prepare_action("complete_materials")
+        for handover in self:
+            missing = handover.line_ids.filtered(lambda line: not line.materials_confirmed_on)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "The materials of %(count)s customer(s) are not confirmed by "
+                        "their successor yet (%(names)s). Each successor must confirm "
+                        "the materials of their lines first.",
+                        count=len(missing),
+                        names=", ".join(missing[:5].partner_id.mapped("display_name")),
+                    )
+                )
+            open_items = handover.item_ids.filtered(lambda item: not item.done)
+            if open_items:
+                raise UserError(
+                    self.env._(
+                        "%(count)s checklist item(s) are not done yet (%(names)s). "
+                        "Tick them in the Checklist tab first.",
+                        count=len(open_items),
+                        names=", ".join(open_items[:5].mapped("name")),
+                    )
+                )
+            handover._check_signatures("materials")
+        self._move_to("visits")
+        return True
+
+    def action_complete_visits(self):
+        self._prepare_action("complete_visits")
+        for handover in self:
+            if not handover.template_id or handover.template_id.require_visits:
+                pending = handover.line_ids.filtered(
+                    lambda line: line.visit_state not in ("done", "waived")
+                )
+                if pending:
+                    raise UserError(
+                        self.env._(
+                            "%(count)s customer(s) are not visited yet (%(names)s). "
+                            "Record the visit by both the successor and the departing "
+                            "employee, or approve a waiver with its reason.",
+                            count=len(pending),
+                            names=", ".join(pending[:5].partner_id.mapped("display_name")),
+                        )
+                    )
+        self._move_to("verification")
+        return True
+
+    def action_complete_verification(self):
+        self._prepare_action("complete_verification")
+        for handover in self:
+            sample = handover.line_ids.filtered("spot_check_selected")
+            unconfirmed = sample.filtered(lambda line: line.check_result != "confirmed")
+            if not sample or unconfirmed:
+                raise UserError(
+                    self.env._(
+                        "%(count)s sampled customer(s) have not confirmed the handover "
+                        "on the phone yet (%(names)s). Record a confirmed call for each "
+                        "of them first.",
+                        count=len(unconfirmed),
+                        names=", ".join(
+                            unconfirmed[:5].partner_id.mapped("display_name")
+                        ),
+                    )
+                )
+        self._move_to("summary")
+        return True
+
+    def action_submit_summary(self):
+        self._prepare_action("submit_summary")
+        for handover in self:
+            if is_html_empty(handover.summary) or not html2plaintext(
+                handover.summary or ""
+            ).strip():
+                raise UserError(
+                    self.env._(
+                        "The summary of %(ref)s is empty. Write it in the Summary tab "
+                        "before submitting.",
+                        ref=handover.name,
+                    )
+                )
+        self._move_to("summary_review", refuse_reason=False)
+        return True
+
+    def action_review_summary(self):
+        self._prepare_action("review_summary")
+        self._move_to(
+            "summary_approval",
+            summary_reviewed_by=self.env.uid,
+            summary_reviewed_on=fields.Datetime.now(),
+        )
+        return True
+
+    def action_approve_summary(self):
+        self._prepare_action("approve_summary")
+        for handover in self:
+            handover._check_signatures("summary")
+        self._move_to(
+            "done",
+            summary_approved_by=self.env.uid,
+            summary_approved_on=fields.Datetime.now(),
+            done_date=fields.Date.context_today(self),
+        )
+        for handover in self:
+            if handover.transfer_state == "pending":
+                handover._start_transfer()
+            handover._schedule_follow_up()
+            handover._attach_summary_report()
+        return True
+
+    def action_cancel(self):
+        """Open the cancel wizard (reason, optional revert)."""
+        self._check_can("cancel")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Handover"),
+            "res_model": "hr.client.handover.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_handover_id": self.id},
+        }
+
+    def action_open_refuse(self):
+        self.ensure_one()
+        action = "refuse_summary" if self.state.startswith("summary") else "refuse_plan"
+        self._check_can(action)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Refuse"),
+            "res_model": "hr.client.handover.refuse",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_handover_id": self.id},
+        }
+
+    def action_open_assign_successors(self):
+        self.ensure_one()
+        self._check_can("generate_lines")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Assign Successors"),
+            "res_model": "hr.client.handover.assign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_handover_id": self.id},
+        }
+
+    def _do_cancel(self, reason, revert=False):
+        """Cancel (called by the cancel wizard after its checks)."""
+        self._prepare_action("cancel")
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for cancelling the handover."))
+        for handover in self:
+            old_state = handover.state
+            handover.write({"state": "cancel", "cancel_reason": reason})
+            handover._close_state_activities(old_state, feedback=reason)
+            handover.activity_unlink(
+                [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
+            )
+            handover.message_post(
+                body=self.env._("Handover cancelled: %(reason)s", reason=reason)
+            )
+        if revert:
+            self.filtered(lambda h: h.transfer_state == "done").action_revert_transfer()
+
+    def _do_refuse(self, reason):
+        """Refuse the plan or the summary (called by the refuse wizard)."""
+        self.ensure_one()
+        action = "refuse_summary" if self.state.startswith("summary_") else "refuse_plan"
+        self._prepare_action(action)
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._("Give the reason of the refusal: the departing employee needs it.")
+            )
+        back_to = "summary" if action == "refuse_summary" else "draft"
+        self._move_to(back_to, feedback=reason, refuse_reason=reason)
+        self.message_post(
+            body=self.env._("Refused by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+            partner_ids=self._users_for_role("departing").partner_id.ids,
+        )
+
+    def action_revert_transfer(self):
+        self._prepare_action("revert_transfer")
+        for handover in self:
+            if handover.transfer_state != "done":
+                raise UserError(
+                    self.env._(
+                        "%(ref)s has no completed transfer to revert (transfer: "
+                        "%(state)s). Nothing was changed.",
+                        ref=handover.name,
+                        state=dict(
+                            self._fields["transfer_state"]._description_selection(
+                                self.env
+                            )
+                        )[handover.transfer_state],
+                    )
+                )
+            handover.sudo()._revert_transfer()
+        return True
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
+    def _check_plan_complete(self):
+        self.ensure_one()
+        problems = []
+        if not self.line_ids:
+            problems.append(
+                self.env._("add at least one customer (use Generate Lines)")
+            )
+        missing = self.line_ids.filtered(lambda line: not line.successor_id)
+        if missing:
+            problems.append(
+                self.env._(
+                    "give a successor to %(count)s customer(s) (%(names)s)",
+                    count=len(missing),
+                    names=", ".join(missing[:5].partner_id.mapped("display_name")),
+                )
+            )
+        if not self.supervisor_id:
+            problems.append(self.env._("set the direct supervisor"))
+        if not self.approver_id:
+            problems.append(self.env._("set the division manager"))
+        if self.key_position and not self.witness_id:
+            problems.append(self.env._("set the supervising witness (key position)"))
+        if not self.last_working_day:
+            problems.append(self.env._("set the last working day"))
+        if self.handover_type == "leave" and not self.return_date:
+            problems.append(self.env._("set the return date of the leave"))
+        if not self.departing_user_id:
+            problems.append(
+                self.env._("link the departing employee to a user account")
+            )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "%(ref)s cannot go further yet. Please %(todo)s.",
+                    ref=self.name,
+                    todo="; ".join(problems),
+                )
+            )
+
+    def _commercial_partners_of(self, user):
+        """Customers of `user`: owned partners and partners of open deals."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        partners = Partner.search(
+            [("user_id", "=", user.id), ("active", "=", True)]
+        ).commercial_partner_id
+        leads = self.env["crm.lead"].search(
+            [
+                ("user_id", "=", user.id),
+                ("partner_id", "!=", False),
+                ("won_status", "=", "pending"),
+            ]
+        )
+        orders = self.env["sale.order"].search(
+            [
+                ("user_id", "=", user.id),
+                ("partner_id", "!=", False),
+                ("state", "in", ("draft", "sent")),
+            ]
+        )
+        partners |= leads.partner_id.commercial_partner_id
+        partners |= orders.partner_id.commercial_partner_id
+        # Never hand over internal users' or companies' own partners.
+        internal = self.env["res.users"].search([("share", "=", False)]).partner_id
+        internal |= self.env["res.company"].search([]).partner_id
+        return partners.filtered(lambda p: p.active) - internal
+
+    def _generate_lines(self):
+        self.ensure_one()
+        if not self.departing_user_id:
+            raise UserError(
+                self.env._(
+                    "%(employee)s has no user account, so they own no customers in "
+                    "Odoo. Link the employee to their user first.",
+                    employee=self.employee_id.name,
+                )
+            )
+        partners = self._commercial_partners_of(self.departing_user_id)
+        partners -= self.line_ids.partner_id
+        busy = self.env["hr.client.handover.line"].search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("handover_state", "not in", ("done", "cancel")),
+                ("handover_id", "!=", self.id),
+            ]
+        )
+        partners -= busy.partner_id
+        self.env["hr.client.handover.line"].create(
+            [
+                {
+                    "handover_id": self.id,
+                    "partner_id": partner.id,
+                    "successor_id": self.default_successor_id.id or False,
+                    "planned_date": self.last_working_day,
+                }
+                for partner in partners.sorted("display_name")
+            ]
+        )
+        if busy:
+            self.message_post(
+                body=self.env._(
+                    "%(count)s customer(s) were left out because they are already in "
+                    "another active handover: %(names)s",
+                    count=len(busy),
+                    names=", ".join(
+                        f"{line.partner_id.display_name} ({line.handover_id.name})"
+                        for line in busy[:20]
+                    ),
+                )
+            )
+        return partners
+
+    def _create_items_from_template(self):
+        self.ensure_one()
+        last_day = self.last_working_day
+        after = last_day and self._add_working_days(last_day, 1)
+        self.env["hr.client.handover.item"].create(
+            [
+                {
+                    "handover_id": self.id,
+                    "sequence": tmpl.sequence,
+                    "name": tmpl.name,
+                    "category": tmpl.category,
+                    "location": tmpl.location,
+                    "countersign_department": tmpl.countersign_department,
+                    "responsible_id": (
+                        self.supervisor_id
+                        if tmpl.responsible == "supervisor"
+                        else self.departing_user_id
+                    ).id
+                    or False,
+                    "due_date": after if tmpl.due_rule == "after_last_day" else last_day,
+                }
+                for tmpl in self.template_id.item_template_ids
+            ]
+        )
+
+    def _add_working_days(self, day, count):
+        calendar = self.company_id.resource_calendar_id
+        start = fields.Datetime.to_datetime(day).replace(hour=23, minute=59)
+        if calendar:
+            planned = calendar.plan_days(count, start + timedelta(days=1))
+            if planned:
+                return planned.date()
+        result = day
+        while count:
+            result += timedelta(days=1)
+            if result.weekday() < 5:
+                count -= 1
+        return result
+
+    def _create_signature_requests(self, stage):
+        self.ensure_one()
+        Signature = self.env["hr.client.handover.signature"].sudo()
+        existing = {
+            (sig.role, sig.user_id.id)
+            for sig in self.signature_ids
+            if sig.stage == stage
+        }
+        wanted = []
+        if self.departing_user_id:
+            wanted.append(("departing", self.departing_user_id))
+        wanted += [("successor", user) for user in self.line_ids.successor_id]
+        if self.witness_id:
+            wanted.append(("witness", self.witness_id))
+        Signature.create(
+            [
+                {"handover_id": self.id, "stage": stage, "role": role, "user_id": user.id}
+                for role, user in wanted
+                if (role, user.id) not in existing
+            ]
+        )
+
+    def _check_signatures(self, stage):
+        self.ensure_one()
+        unsigned = self.signature_ids.filtered(
+            lambda sig: sig.stage == stage and not sig.signed_on
+        )
+        if unsigned:
+            raise UserError(
+                self.env._(
+                    "Waiting for %(count)s signature(s) (%(names)s). Each of them "
+                    "signs in the Signatures tab first.",
+                    count=len(unsigned),
+                    names=", ".join(unsigned.mapped("user_id.name")),
+                )
+            )
+
+    def _draw_spot_check_sample(self):
+        self.ensure_one()
+        lines = self.line_ids
+        if not lines or lines.filtered("spot_check_selected"):
+            # Coming back from a re-visit: keep the sample, re-call problem lines.
+            lines.filtered(
+                lambda line: line.spot_check_selected and line.check_result == "problem"
+            ).with_context(handover_workflow=True).write({"check_result": "pending"})
+            return
+        template = self.template_id
+        rate = template.spot_check_rate if template else 20.0
+        minimum = template.spot_check_min if template else 3
+        size = min(len(lines), max(math.ceil(len(lines) * rate / 100.0), minimum))
+        sample = random.sample(list(lines), size)
+        self.env["hr.client.handover.line"].browse(
+            [line.id for line in sample]
+        ).with_context(handover_workflow=True).write(
+            {"spot_check_selected": True, "check_result": "pending"}
+        )
+
+    def _schedule_follow_up(self):
+        self.ensure_one()
+        if self.supervisor_id:
+            self.activity_schedule(
+                "hr_client_handover.mail_act_handover_follow_up",
+                date_deadline=fields.Date.context_today(self)
+                + timedelta(days=FOLLOW_UP_DAYS),
+                user_id=self.supervisor_id.id,
+            )
+
+    def _attach_summary_report(self):
+        self.ensure_one()
+        report = self.env.ref(
+            "hr_client_handover.action_report_handover_summary", raise_if_not_found=False
+        )
+        if not report:
+            return
+        content, _type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(report.report_name, res_ids=self.ids)
+        )
+        attachment = self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("name", "=like", "%.pdf"),
+                ("description", "=", "handover_summary"),
+            ],
+            limit=1,
+        )
+        if not attachment:
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Handover Summary %(ref)s.pdf", ref=self.name),
+                        "type": "binary",
+                        "raw": content,
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "mimetype": "application/pdf",
+                        "description": "handover_summary",
+                    }
+                )
+            )
+        self.summary_attachment_id = attachment
+
+    # ------------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_remind_and_escalate(self):
+        today = fields.Date.context_today(self)
+        handovers = self.search([("state", "in", ACTIVE_STATES)])
+        for handover in handovers:
+            if not handover.last_working_day:
+                continue
+            days_left = (handover.last_working_day - today).days
+            if days_left == handover.company_id.handover_reminder_days:
+                xmlid, role = STATE_ACTIVITIES[handover.state]
+                users = handover._users_for_role(role)
+                handover.message_post(
+                    body=self.env._(
+                        "Reminder: %(ref)s must be completed by %(deadline)s "
+                        "(%(days)s days left). Current stage: %(state)s.",
+                        ref=handover.name,
+                        deadline=handover.last_working_day,
+                        days=days_left,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[handover.state],
+                    ),
+                    partner_ids=users.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+            elif days_left < 0 and handover.approver_id:
+                overdue = "hr_client_handover.mail_act_handover_overdue"
+                already = handover.activity_ids.filtered(
+                    lambda act: act.activity_type_id
+                    == self.env.ref(overdue, raise_if_not_found=False)
+                )
+                if not already:
+                    handover.activity_schedule(
+                        overdue,
+                        date_deadline=today,
+                        user_id=handover.approver_id.id,
+                    )
+
+    @api.model
+    def _cron_return_from_leave(self):
+        today = fields.Date.context_today(self)
+        handovers = self.search(
+            [
+                ("handover_type", "=", "leave"),
+                ("transfer_state", "=", "done"),
+                ("return_date", "<=", today),
+                ("returned_on", "=", False),
+                ("state", "!=", "cancel"),
+            ]
+        )
+        for handover in handovers:
+            handover._return_from_leave()
+            self.env["ir.cron"]._commit_progress(1)

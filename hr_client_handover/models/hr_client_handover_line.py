@@ -1,0 +1,638 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+CHECK_RESULTS = [
+    ("pending", "To call"),
+    ("confirmed", "Confirmed"),
+    ("problem", "Problem"),
+    ("unreachable", "Unreachable"),
+]
+VISIT_STATES = [
+    ("pending", "To visit"),
+    ("partial", "Half confirmed"),
+    ("done", "Visited"),
+    ("waiver_requested", "Waiver requested"),
+    ("waived", "Waived"),
+]
+# Fields only the workflow methods write (they pass handover_workflow=True).
+WORKFLOW_FIELDS = {
+    "materials_confirmed_by",
+    "materials_confirmed_on",
+    "visit_confirmed_by_successor",
+    "visit_confirmed_by_departing",
+    "visit_done_on",
+    "visit_waived",
+    "waiver_approved_by",
+    "spot_check_selected",
+    "checked_by",
+    "checked_on",
+}
+PLAN_FIELDS = {"partner_id", "successor_id", "handover_id"}
+
+
+class HrClientHandoverLine(models.Model):
+    _name = "hr.client.handover.line"
+    _description = "Client Handover Customer Line"
+    _order = "handover_id, sequence, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    handover_id = fields.Many2one(
+        "hr.client.handover", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="handover_id.company_id", store=True)
+    handover_state = fields.Selection(
+        related="handover_id.state", store=True, string="Handover Stage"
+    )
+    departing_user_id = fields.Many2one(related="handover_id.departing_user_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        domain="[('is_company', '=', True), ('parent_id', '=', False)]",
+    )
+    successor_id = fields.Many2one(
+        "res.users",
+        string="Successor",
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    planned_date = fields.Date(string="Planned Handover Date")
+    planned_visit_date = fields.Date(string="Planned Visit Date")
+    customer_notes = fields.Text(
+        help="Needs, open issues, terms agreed with the customer."
+    )
+    materials_paper = fields.Text(string="Paper Materials")
+    materials_electronic = fields.Text(string="Electronic Materials")
+    materials_location = fields.Char(string="Storage Location")
+    materials_confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    materials_confirmed_on = fields.Datetime(readonly=True, copy=False)
+
+    visit_state = fields.Selection(
+        VISIT_STATES,
+        compute="_compute_visit_state",
+        store=True,
+        string="Visit",
+    )
+    visit_contact = fields.Char(string="Contact Met")
+    visit_notes = fields.Text()
+    visit_confirmed_by_successor = fields.Datetime(readonly=True, copy=False)
+    visit_confirmed_by_departing = fields.Datetime(readonly=True, copy=False)
+    visit_done_on = fields.Datetime(readonly=True, copy=False)
+    visit_waived = fields.Boolean(readonly=True, copy=False)
+    visit_waiver_reason = fields.Text()
+    waiver_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+
+    spot_check_selected = fields.Boolean(string="Spot-check", copy=False)
+    check_result = fields.Selection(CHECK_RESULTS, copy=False)
+    check_notes = fields.Text(string="Call Notes")
+    checked_by = fields.Many2one("res.users", readonly=True, copy=False)
+    checked_on = fields.Datetime(readonly=True, copy=False)
+
+    line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
+    opportunity_count = fields.Integer(compute="_compute_moving_counts")
+    expected_revenue = fields.Monetary(
+        compute="_compute_moving_counts", currency_field="currency_id"
+    )
+    quotation_count = fields.Integer(compute="_compute_moving_counts")
+    activity_count = fields.Integer(compute="_compute_moving_counts")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    _partner_active_unique = models.UniqueIndex(
+        "(partner_id) WHERE handover_state NOT IN ('done', 'cancel')",
+        lambda env, diag: env._(
+            "This customer is already in another active handover. Finish or cancel "
+            "that handover first, or remove the customer from this one."
+        ),
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "visit_confirmed_by_successor",
+        "visit_confirmed_by_departing",
+        "visit_waived",
+        "visit_waiver_reason",
+    )
+    def _compute_visit_state(self):
+        for line in self:
+            if line.visit_waived:
+                line.visit_state = "waived"
+            elif line.visit_confirmed_by_successor and line.visit_confirmed_by_departing:
+                line.visit_state = "done"
+            elif line.visit_confirmed_by_successor or line.visit_confirmed_by_departing:
+                line.visit_state = "partial"
+            elif line.visit_waiver_reason:
+                line.visit_state = "waiver_requested"
+            else:
+                line.visit_state = "pending"
+
+    @api.depends("materials_confirmed_on", "visit_state", "check_result", "spot_check_selected")
+    def _compute_line_progress(self):
+        for line in self:
+            steps = [bool(line.successor_id), bool(line.materials_confirmed_on)]
+            steps.append(line.visit_state in ("done", "waived"))
+            if line.spot_check_selected:
+                steps.append(line.check_result == "confirmed")
+            line.line_progress = 100.0 * sum(steps) / len(steps)
+
+    def _compute_moving_counts(self):
+        """What moves (or moved) with each customer, one grouped read per model."""
+        stats = self.env["hr.client.handover.engine"]._line_stats(self)
+        for line in self:
+            values = stats.get(line._origin.id or line.id, {})
+            line.opportunity_count = values.get("crm.lead", 0)
+            line.expected_revenue = values.get("expected_revenue", 0.0)
+            line.quotation_count = values.get("sale.order", 0)
+            line.activity_count = values.get("mail.activity", 0)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("successor_id", "partner_id", "handover_id")
+    def _check_successor(self):
+        for line in self:
+            successor = line.successor_id
+            if not successor:
+                continue
+            handover = line.handover_id
+            name = successor.name
+            if successor == handover.departing_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is the departing employee: they cannot succeed "
+                        "themselves for %(customer)s. Choose another successor.",
+                        user=name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if not successor.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is archived and cannot receive customers. Choose an "
+                        "active user as successor of %(customer)s.",
+                        user=name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if successor.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is a portal or public user. Choose an internal user "
+                        "as successor of %(customer)s.",
+                        user=name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            companies = handover.company_id | line.partner_id.company_id
+            if companies - successor.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s has no access to %(company)s, the company of "
+                        "%(customer)s. Give them access to it or choose another "
+                        "successor.",
+                        user=name,
+                        company=", ".join((companies - successor.company_ids).mapped("name")),
+                        customer=line.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id", "handover_id")
+    def _check_partner(self):
+        for line in self:
+            other = self.search(
+                [
+                    ("partner_id", "=", line.partner_id.id),
+                    ("id", "!=", line.id),
+                    ("handover_state", "not in", ("done", "cancel")),
+                ],
+                limit=1,
+            )
+            if other and line.handover_state not in ("done", "cancel"):
+                raise ValidationError(
+                    self.env._(
+                        "%(customer)s is already in the active handover %(ref)s. "
+                        "Finish or cancel that handover first, or remove the customer "
+                        "from this one.",
+                        customer=line.partner_id.display_name,
+                        ref=other.handover_id.name,
+                    )
+                )
+            if line.partner_id != line.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a contact of %(company)s: add the company "
+                        "%(company)s instead; its contacts follow it.",
+                        contact=line.partner_id.display_name,
+                        company=line.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD guards
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        handover_ids = {vals.get("handover_id") for vals in vals_list}
+        handovers = self.env["hr.client.handover"].browse(
+            [hid for hid in handover_ids if hid]
+        )
+        if not self.env.su:
+            for handover in handovers:
+                if handover.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "Customers can only be added while %(ref)s is a draft. "
+                            "Refuse the plan to bring it back to draft first.",
+                            ref=handover.name,
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and not self.env.context.get("handover_workflow"):
+            forbidden = WORKFLOW_FIELDS & set(vals)
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "These fields are set by the handover buttons only: "
+                        "%(fields)s. Use the buttons on the customer line.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in sorted(forbidden)
+                        ),
+                    )
+                )
+            if PLAN_FIELDS & set(vals):
+                not_draft = self.filtered(lambda line: line.handover_state != "draft")
+                if not_draft:
+                    raise UserError(
+                        self.env._(
+                            "The customer and successor of a line can only change "
+                            "while the handover is a draft (%(ref)s is not).",
+                            ref=not_draft[0].handover_id.name,
+                        )
+                    )
+            if not self.env.user.has_group("hr_client_handover.group_handover_manager"):
+                self._check_line_write_roles(vals)
+        return super().write(vals)
+
+    def _check_line_write_roles(self, vals):
+        """Who may edit what on a line once the plan is out of draft."""
+        role_fields = {
+            "materials": {
+                "materials_paper",
+                "materials_electronic",
+                "materials_location",
+                "customer_notes",
+            },
+            "visits": {"visit_contact", "visit_notes", "visit_waiver_reason", "planned_visit_date"},
+            "verification": {"check_notes", "check_result"},
+        }
+        for line in self:
+            handover = line.handover_id
+            if handover.state == "draft":
+                handover._check_can("submit_plan")
+                continue
+            roles = handover._get_user_roles()
+            allowed = set()
+            if {"departing", "supervisor"} & roles or line.successor_id == self.env.user:
+                allowed |= role_fields["materials"] | role_fields["visits"]
+            if "witness" in roles:
+                allowed |= role_fields["verification"]
+            extra = set(vals) - allowed
+            if extra:
+                raise AccessError(
+                    self.env._(
+                        "You cannot change %(fields)s on %(customer)s at this stage.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in sorted(extra)
+                            if name in self._fields
+                        ),
+                        customer=line.partner_id.display_name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        for line in self:
+            if line.handover_state != "draft" and not self.env.su:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s cannot be removed: %(ref)s is past the draft "
+                        "stage. Refuse the plan to bring it back to draft first.",
+                        customer=line.partner_id.display_name,
+                        ref=line.handover_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Line buttons (SPEC §9)
+    # ------------------------------------------------------------------
+    def _check_line_action(self, states, label):
+        for line in self:
+            handover = line.handover_id
+            handover._lock()
+            if handover.company_id not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "%(ref)s belongs to %(company)s: switch to that company first.",
+                        ref=handover.name,
+                        company=handover.company_id.name,
+                    )
+                )
+            if handover.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(action)s is not possible while %(ref)s is in the stage "
+                        "'%(state)s'. Nothing was changed.",
+                        action=label,
+                        ref=handover.name,
+                        state=dict(
+                            handover._fields["state"]._description_selection(self.env)
+                        )[handover.state],
+                    )
+                )
+
+    def action_confirm_materials(self):
+        label = self.env._("Confirm the materials")
+        self._check_line_action(("materials",), label)
+        for line in self:
+            if line.successor_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Only %(user)s, the successor of %(customer)s, can confirm "
+                        "receiving its materials.",
+                        user=line.successor_id.name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line.materials_confirmed_on:
+                raise UserError(
+                    self.env._(
+                        "The materials of %(customer)s were already confirmed on "
+                        "%(date)s. Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                        date=line.materials_confirmed_on,
+                    )
+                )
+        self.with_context(handover_workflow=True).write(
+            {
+                "materials_confirmed_by": self.env.uid,
+                "materials_confirmed_on": fields.Datetime.now(),
+            }
+        )
+        for handover, lines in self.grouped("handover_id").items():
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s confirmed receiving the materials of: %(customers)s",
+                    user=self.env.user.name,
+                    customers=", ".join(lines.partner_id.mapped("display_name")),
+                )
+            )
+            if not handover.line_ids.filtered(
+                lambda line: line.successor_id == self.env.user
+                and not line.materials_confirmed_on
+            ):
+                handover.activity_feedback(
+                    ["hr_client_handover.mail_act_handover_materials"],
+                    user_id=self.env.uid,
+                )
+        return True
+
+    def action_confirm_visit(self):
+        label = self.env._("Confirm the visit")
+        self._check_line_action(("visits",), label)
+        now = fields.Datetime.now()
+        for line in self:
+            user = self.env.user
+            if user == line.successor_id:
+                field_name = "visit_confirmed_by_successor"
+            elif user == line.handover_id.departing_user_id:
+                field_name = "visit_confirmed_by_departing"
+            else:
+                raise AccessError(
+                    self.env._(
+                        "Only the successor (%(successor)s) and the departing employee "
+                        "(%(departing)s) can confirm the visit of %(customer)s.",
+                        successor=line.successor_id.name,
+                        departing=line.handover_id.departing_user_id.name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line.visit_waived:
+                raise UserError(
+                    self.env._(
+                        "The visit of %(customer)s was waived. Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line[field_name]:
+                raise UserError(
+                    self.env._(
+                        "You already confirmed the visit of %(customer)s. Nothing was "
+                        "changed.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            values = {field_name: now}
+            other = (
+                "visit_confirmed_by_departing"
+                if field_name == "visit_confirmed_by_successor"
+                else "visit_confirmed_by_successor"
+            )
+            if line[other]:
+                values["visit_done_on"] = now
+            line.with_context(handover_workflow=True).write(values)
+            line.handover_id.message_post(
+                body=self.env._(
+                    "%(user)s confirmed the visit of %(customer)s.",
+                    user=user.name,
+                    customer=line.partner_id.display_name,
+                )
+            )
+        return True
+
+    def action_approve_waiver(self):
+        label = self.env._("Approve the visit waiver")
+        self._check_line_action(("visits",), label)
+        for line in self:
+            if self.env.user != line.handover_id.supervisor_id:
+                raise AccessError(
+                    self.env._(
+                        "Only the direct supervisor (%(user)s) can approve a visit "
+                        "waiver.",
+                        user=line.handover_id.supervisor_id.name,
+                    )
+                )
+            if not (line.visit_waiver_reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write why the visit of %(customer)s is waived (Waiver Reason) "
+                        "before approving it.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line.visit_waived:
+                raise UserError(
+                    self.env._(
+                        "The visit waiver of %(customer)s is already approved. Nothing "
+                        "was changed.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+        self.with_context(handover_workflow=True).write(
+            {"visit_waived": True, "waiver_approved_by": self.env.uid}
+        )
+        for line in self:
+            line.handover_id.message_post(
+                body=self.env._(
+                    "Visit of %(customer)s waived: %(reason)s",
+                    customer=line.partner_id.display_name,
+                    reason=line.visit_waiver_reason,
+                )
+            )
+        return True
+
+    def action_record_check(self):
+        label = self.env._("Record the phone check")
+        self._check_line_action(("verification",), label)
+        for line in self:
+            handover = line.handover_id
+            if self.env.user != handover.witness_id:
+                raise AccessError(
+                    self.env._(
+                        "Only the supervising witness (%(user)s) records the phone "
+                        "checks.",
+                        user=handover.witness_id.name or "-",
+                    )
+                )
+            if not line.spot_check_selected:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s is not in the spot-check sample. Add it to the "
+                        "sample first.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line.check_result in (False, "pending"):
+                raise UserError(
+                    self.env._(
+                        "Choose the result of the call to %(customer)s (confirmed, "
+                        "problem or unreachable) before recording it.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+            if line.checked_on and line.check_result == "confirmed":
+                raise UserError(
+                    self.env._(
+                        "The call to %(customer)s is already recorded as confirmed. "
+                        "Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+        now = fields.Datetime.now()
+        self.with_context(handover_workflow=True).write(
+            {"checked_by": self.env.uid, "checked_on": now}
+        )
+        for line in self:
+            handover = line.handover_id
+            handover.message_post(
+                body=self.env._(
+                    "Phone check of %(customer)s by %(user)s: %(result)s. %(notes)s",
+                    customer=line.partner_id.display_name,
+                    user=self.env.user.name,
+                    result=dict(
+                        self._fields["check_result"]._description_selection(self.env)
+                    )[line.check_result],
+                    notes=line.check_notes or "",
+                )
+            )
+            if line.check_result == "problem":
+                line._send_back_to_visit()
+        return True
+
+    def action_set_check_result(self):
+        """Buttons 'Confirmed' / 'Problem' / 'Unreachable' in the verification tab."""
+        result = self.env.context.get("check_result")
+        if result not in dict(CHECK_RESULTS) or result == "pending":
+            raise UserError(self.env._("Choose a call result."))
+        self._check_line_action(("verification",), self.env._("Record the phone check"))
+        for line in self:
+            if self.env.user != line.handover_id.witness_id:
+                raise AccessError(
+                    self.env._(
+                        "Only the supervising witness (%(user)s) records the phone "
+                        "checks.",
+                        user=line.handover_id.witness_id.name or "-",
+                    )
+                )
+        self.with_context(handover_workflow=True).write({"check_result": result})
+        return self.action_record_check()
+
+    def action_toggle_spot_check(self):
+        """The witness adds a customer to the sample (or drops an unreachable one
+        while the sample stays at its minimum size)."""
+        self._check_line_action(("verification",), self.env._("Change the sample"))
+        for line in self:
+            handover = line.handover_id
+            if self.env.user != handover.witness_id:
+                raise AccessError(
+                    self.env._("Only the supervising witness changes the sample.")
+                )
+            if line.spot_check_selected:
+                minimum = min(
+                    len(handover.line_ids),
+                    handover.template_id.spot_check_min if handover.template_id else 3,
+                )
+                if line.check_result == "confirmed":
+                    raise UserError(
+                        self.env._(
+                            "%(customer)s has already confirmed: it stays in the "
+                            "sample.",
+                            customer=line.partner_id.display_name,
+                        )
+                    )
+                if handover.spot_check_count - 1 < minimum:
+                    raise UserError(
+                        self.env._(
+                            "The sample must keep at least %(count)s customers. Add "
+                            "another customer before dropping %(customer)s.",
+                            count=minimum,
+                            customer=line.partner_id.display_name,
+                        )
+                    )
+                line.with_context(handover_workflow=True).write(
+                    {"spot_check_selected": False, "check_result": False}
+                )
+            else:
+                line.with_context(handover_workflow=True).write(
+                    {"spot_check_selected": True, "check_result": "pending"}
+                )
+        return True
+
+    def _send_back_to_visit(self):
+        """A customer reported a problem: this line is visited again."""
+        self.ensure_one()
+        self.with_context(handover_workflow=True).write(
+            {
+                "visit_confirmed_by_successor": False,
+                "visit_confirmed_by_departing": False,
+                "visit_done_on": False,
+                "visit_waived": False,
+                "waiver_approved_by": False,
+            }
+        )
+        handover = self.handover_id
+        handover.message_post(
+            body=self.env._(
+                "%(customer)s reported a problem: the handover goes back to the visit "
+                "stage for this customer.",
+                customer=self.partner_id.display_name,
+            )
+        )
+        handover._move_to("visits")

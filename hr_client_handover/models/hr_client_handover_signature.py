@@ -1,0 +1,113 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+SIGNATURE_ROLES = [
+    ("departing", "Handed over by"),
+    ("successor", "Received by"),
+    ("witness", "Witnessed by"),
+]
+SIGNATURE_STAGES = [("materials", "Materials"), ("summary", "Summary")]
+
+
+class HrClientHandoverSignature(models.Model):
+    _name = "hr.client.handover.signature"
+    _description = "Client Handover Signature"
+    _order = "handover_id, stage, role, id"
+
+    handover_id = fields.Many2one(
+        "hr.client.handover", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="handover_id.company_id", store=True)
+    stage = fields.Selection(SIGNATURE_STAGES, required=True)
+    role = fields.Selection(SIGNATURE_ROLES, required=True)
+    user_id = fields.Many2one("res.users", string="Signer", required=True)
+    signature = fields.Image(max_width=1024, max_height=512, copy=False)
+    signed_on = fields.Datetime(readonly=True, copy=False)
+    is_mine = fields.Boolean(compute="_compute_is_mine")
+    can_sign = fields.Boolean(compute="_compute_is_mine")
+
+    _stage_role_user_unique = models.UniqueIndex(
+        "(handover_id, stage, role, user_id)",
+        lambda env, diag: env._("This person already has a signature for this role."),
+    )
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "signed_on", "handover_id.state")
+    def _compute_is_mine(self):
+        for sig in self:
+            sig.is_mine = sig.user_id == self.env.user
+            sig.can_sign = sig.is_mine and not sig.signed_on and sig._stage_is_open()
+
+    def _stage_is_open(self):
+        self.ensure_one()
+        return self.handover_id.state == self.stage
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Signature requests are created by the handover itself when a "
+                    "signing stage starts."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if set(vals) - {"signature"}:
+                raise AccessError(
+                    self.env._("Only the signature image itself can be entered.")
+                )
+            for sig in self:
+                sig._check_can_sign()
+            vals = dict(vals, signed_on=fields.Datetime.now() if vals.get("signature") else False)
+            result = super().write(vals)
+            for sig in self:
+                sig.handover_id.message_post(
+                    body=self.env._(
+                        "%(user)s signed as '%(role)s' (%(stage)s).",
+                        user=sig.user_id.name,
+                        role=dict(self._fields["role"]._description_selection(self.env))[
+                            sig.role
+                        ],
+                        stage=dict(self._fields["stage"]._description_selection(self.env))[
+                            sig.stage
+                        ],
+                    )
+                )
+            return result
+        return super().write(vals)
+
+    def _check_can_sign(self):
+        self.ensure_one()
+        if self.user_id != self.env.user:
+            raise AccessError(
+                self.env._(
+                    "You can only sign for yourself: this signature belongs to "
+                    "%(user)s.",
+                    user=self.user_id.name,
+                )
+            )
+        if not self._stage_is_open():
+            raise UserError(
+                self.env._(
+                    "The %(stage)s stage of %(ref)s is over: its signatures are "
+                    "frozen.",
+                    stage=dict(self._fields["stage"]._description_selection(self.env))[
+                        self.stage
+                    ],
+                    ref=self.handover_id.name,
+                )
+            )
+        if self.signed_on:
+            raise UserError(
+                self.env._("You have already signed here. Nothing was changed.")
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        if not self.env.su:
+            raise UserError(
+                self.env._("Signatures are part of the handover record: they cannot be deleted.")
+            )

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+
+class HrClientHandoverTransfer(models.Model):
+    """Ledger: one row per value the handover moved (and maybe gave back)."""
+
+    _name = "hr.client.handover.transfer"
+    _description = "Client Handover Transfer Ledger"
+    _order = "id desc"
+    _rec_name = "res_name"
+
+    handover_id = fields.Many2one(
+        "hr.client.handover", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    line_id = fields.Many2one(
+        "hr.client.handover.line", ondelete="set null", index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="handover_id.company_id", store=True)
+    rule_id = fields.Many2one("hr.client.handover.rule", ondelete="set null", readonly=True)
+    res_model = fields.Char(string="Model", required=True, index=True, readonly=True)
+    res_id = fields.Integer(string="Record ID", required=True, readonly=True)
+    res_name = fields.Char(compute="_compute_res_name", string="Record")
+    field_name = fields.Char(string="Field", required=True, readonly=True)
+    old_user_id = fields.Many2one("res.users", string="From", readonly=True)
+    new_user_id = fields.Many2one("res.users", string="To", readonly=True)
+    old_team_id = fields.Many2one("crm.team", string="Former Team", readonly=True)
+    new_team_id = fields.Many2one("crm.team", string="New Team", readonly=True)
+    transferred_at = fields.Datetime(required=True, readonly=True)
+    reverted_at = fields.Datetime(readonly=True)
+    note = fields.Char(readonly=True)
+
+    _handover_record_field_unique = models.UniqueIndex(
+        "(handover_id, res_model, res_id, field_name) WHERE reverted_at IS NULL",
+        lambda env, diag: env._("This value was already moved by this handover."),
+    )
+    _model_res_idx = models.Index("(res_model, res_id)")
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        by_model = {}
+        for row in self:
+            by_model.setdefault(row.res_model, set()).add(row.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            if model not in self.env:
+                continue
+            records = self.env[model].sudo().browse(ids).exists()
+            names.update({(model, rec.id): rec.display_name for rec in records})
+        for row in self:
+            row.res_name = names.get((row.res_model, row.res_id)) or f"{row.res_model},{row.res_id}"
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,50 @@
+from odoo import fields, models
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    client_handover_ids = fields.One2many(
+        "hr.client.handover", "employee_id", string="Client Handovers"
+    )
+    client_handover_count = fields.Integer(
+        compute="_compute_client_handover_count", groups="base.group_user"
+    )
+
+    def _compute_client_handover_count(self):
+        counts = dict(
+            self.env["hr.client.handover"]._read_group(
+                [("employee_id", "in", self.ids)], ["employee_id"], ["__count"]
+            )
+        )
+        for employee in self:
+            employee.client_handover_count = counts.get(employee._origin, 0)
+
+    def action_open_client_handovers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_client_handover.hr_client_handover_action"
+        )
+        action["domain"] = [("employee_id", "=", self.id)]
+        action["context"] = {"default_employee_id": self.id}
+        if self.client_handover_count == 1:
+            action.update(
+                res_id=self.client_handover_ids.id,
+                view_mode="form",
+                views=[(False, "form")],
+            )
+        return action
+
+    def action_start_client_handover(self):
+        """Create the draft handover of this employee (with its customer lines)."""
+        self.ensure_one()
+        handover = self.env["hr.client.handover"].create({"employee_id": self.id})
+        if handover.departing_user_id:
+            handover.action_generate_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hr.client.handover",
+            "res_id": handover.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

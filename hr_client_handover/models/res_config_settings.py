@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    handover_allow_same_reviewer = fields.Boolean(
+        related="company_id.handover_allow_same_reviewer", readonly=False
+    )
+    handover_async_threshold = fields.Integer(
+        related="company_id.handover_async_threshold", readonly=False
+    )
+    handover_reminder_days = fields.Integer(
+        related="company_id.handover_reminder_days", readonly=False
+    )

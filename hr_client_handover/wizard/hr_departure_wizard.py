@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+
+
+class HrDepartureWizard(models.TransientModel):
+    _inherit = "hr.departure.wizard"
+
+    start_client_handover = fields.Boolean(
+        string="Start Client Handover",
+        compute="_compute_start_client_handover",
+        store=True,
+        readonly=False,
+        help="Create a draft client handover with the customers the employee owns.",
+    )
+
+    @api.depends("employee_ids")
+    def _compute_start_client_handover(self):
+        Partner = self.env["res.partner"].sudo()
+        for wizard in self:
+            users = wizard.employee_ids.user_id
+            wizard.start_client_handover = bool(
+                users and Partner.search_count([("user_id", "in", users.ids)], limit=1)
+            )
+
+    def action_register_departure(self):
+        if self.start_client_handover:
+            self._create_client_handovers()
+        return super().action_register_departure()
+
+    def _create_client_handovers(self):
+        Handover = self.env["hr.client.handover"]
+        for employee in self.employee_ids.filtered("user_id"):
+            if Handover.search_count(
+                [("employee_id", "=", employee.id), ("state", "not in", ("done", "cancel"))],
+                limit=1,
+            ):
+                continue
+            handover = Handover.create(
+                {
+                    "employee_id": employee.id,
+                    "reason": self.departure_reason_id.name,
+                    "notice_date": min(fields.Date.context_today(self), self.departure_date),
+                    "last_working_day": self.departure_date,
+                }
+            )
+            handover.action_generate_lines()
