@@ -21,7 +21,7 @@ apt_packages=(
   fonts-noto-cjk fonts-font-awesome fonts-roboto-unhinted fonts-inconsolata
   fonts-ocr-b fonts-dejavu-core
   libjs-jquery libjs-jquery-form libjs-underscore
-  chromium poppler-utils
+  chromium poppler-utils postgresql-client
 )
 
 apt_updated=""
@@ -153,6 +153,7 @@ setup_postgres() {
 
 write_config() {
   local addons=$odoo_root/odoo/addons
+  # No without_demo key: Odoo 19 reads "without_demo = False" as "demo data in every new database".
   [ -d "$odoo_root/addons" ] && addons="$odoo_root/addons,$addons"
   cat > "$conf" <<CONF
 [options]
@@ -161,7 +162,6 @@ data_dir = $cache/filestore
 admin_passwd = admin
 http_interface = 127.0.0.1
 http_port = 8069
-without_demo = False
 list_db = True
 log_level = info
 CONF
