@@ -36,7 +36,7 @@ bench:
 	fi
 	@$(MAKE) --no-print-directory setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
-	  $(VENV)/bin/python bench/run.py "$(BENCH_ARGS)"
+	  $(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 test-core: setup
 	@CORE_WITH_ADDON=$(CORE_WITH_ADDON) bash scripts/test_core.sh
