@@ -50,6 +50,7 @@ if [ "$install_rc" -ne 0 ]; then
   die "installing $addon failed (exit $install_rc); full log in var/test-install.log."
 fi
 
+[ -d "$addon/tests" ] || die "$addon/tests does not exist: an addon without tests fails."
 log "running $addon/tests with pytest-odoo"
 pytest_rc=0
 PYTHONPATH=$ODOO_ROOT${PYTHONPATH:+:$PYTHONPATH} "$here/.venv/bin/python" -m pytest \
