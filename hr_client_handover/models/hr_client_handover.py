@@ -325,7 +325,8 @@ class HrClientHandover(models.Model):
     def _get_role_defaults(self):
         """Supervisor, witness and approver proposed from the employee's position."""
         self.ensure_one()
-        employee = self.employee_id
+        # The organisation chart is public to employees; its private fields are not.
+        employee = self.employee_id.sudo()
         if not employee:
             return {}
         department = employee.department_id
