@@ -46,18 +46,28 @@ class HrClientHandoverAssign(models.TransientModel):
         return values
 
     def _plan(self):
-        """{line: successor}: the chosen split, greedy on expected revenue then count."""
+        """{line: successor}: the chosen split.
+
+        Largest customers first, each to the successor whose portfolio is the
+        lightest, weighing its share of the expected revenue and its share of
+        the customers equally (revenue alone would give every customer without
+        open deals to the same successor).
+        """
         self.ensure_one()
         if self.mode == "single":
             return {line: self.successor_id for line in self.line_ids}
         successors = self.successor_ids.sorted("id")
         if not successors:
             return {}
+        lines = self.line_ids.sorted(lambda line: (-line.expected_revenue, line.id))
+        total_revenue = sum(lines.mapped("expected_revenue")) or 1.0
         load = {user: [0.0, 0] for user in successors}
         plan = {}
-        lines = self.line_ids.sorted(lambda line: (-line.expected_revenue, line.id))
         for line in lines:
-            user = min(successors, key=lambda u: (load[u][0], load[u][1], u.id))
+            user = min(
+                successors,
+                key=lambda u: (load[u][0] / total_revenue + load[u][1] / len(lines), u.id),
+            )
             plan[line] = user
             load[user][0] += line.expected_revenue
             load[user][1] += 1
