@@ -6,7 +6,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import format_date, html2plaintext, is_html_empty
 
 from .hr_client_handover_template import HANDOVER_TYPES
 
@@ -438,8 +438,6 @@ class HrClientHandover(models.Model):
                 ]._get_default_for_type(handover.handover_type, handover.company_id)
             if not handover.item_ids and handover.template_id:
                 handover._create_items_from_template()
-            if not handover.summary and handover.template_id.summary_template:
-                handover.summary = handover.template_id.summary_template
         handovers._schedule_state_activities()
         return handovers
 
@@ -647,6 +645,8 @@ class HrClientHandover(models.Model):
             self._draw_spot_check_sample()
         elif state == "summary":
             self._create_signature_requests("summary")
+            if is_html_empty(self.summary) and self.template_id.summary_template:
+                self.summary = self._render_summary_template()
 
     # ------------------------------------------------------------------
     # Workflow buttons (SPEC §9)
@@ -1076,6 +1076,22 @@ class HrClientHandover(models.Model):
                     names=", ".join(unsigned.mapped("user_id.name")),
                 )
             )
+
+    def _render_summary_template(self):
+        """The template's summary in the departing employee's language, with its
+        placeholders filled in (Markup.replace escapes the values)."""
+        self.ensure_one()
+        lang = self.departing_user_id.lang
+        summary = self.template_id.with_context(lang=lang).summary_template
+        placeholders = {
+            "{employee}": self.employee_id.name,
+            "{reference}": self.name,
+            "{customer_count}": str(len(self.line_ids)),
+            "{last_working_day}": format_date(self.env, self.last_working_day, lang_code=lang),
+        }
+        for placeholder, value in placeholders.items():
+            summary = summary.replace(placeholder, value or "")
+        return summary
 
     def _draw_spot_check_sample(self):
         self.ensure_one()
