@@ -1,0 +1,365 @@
+"""Benchmark of the ownership transfer engine against the naive path and the floor.
+
+Builds, in a fresh database, one departing salesperson owning N customers (3 open
+opportunities each, a quotation for every second customer, 2 activities each) and
+3 successors, then measures in separate processes on identical copies of that
+database:
+
+* engine: the handover's transfer (wall seconds, SQL queries, peak RSS);
+* naive:  per-record ORM ``write({'user_id': ...})`` with default tracking, on a
+  sample, reported per record;
+* floor:  one raw SQL UPDATE per table on the same rows;
+
+plus the server time to read the handover form with all its lines. Prints a table
+and writes JSON under bench/results/.
+
+Usage: python bench/run.py [--customers N] [--sample N]
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TEMPLATE_DB = "handover_bench_tpl"
+RUN_DB = "handover_bench_run"
+BASE_DB = "handover_base"
+
+
+# ----------------------------------------------------------------------
+# Orchestration (no Odoo import here)
+# ----------------------------------------------------------------------
+def _run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def _odoo(*args):
+    _run([str(ROOT / "scripts" / "odoo"), *args, "--log-level=warn"],
+         stdout=subprocess.DEVNULL)
+
+
+def _phase(phase, db, args):
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--db", db,
+         "--customers", str(args.customers), "--sample", str(args.sample)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _fresh_copy():
+    _run(["dropdb", "--if-exists", RUN_DB])
+    _run(["createdb", "-T", TEMPLATE_DB, RUN_DB])
+
+
+def orchestrate(args):
+    started = time.time()
+    _run(["dropdb", "--if-exists", TEMPLATE_DB])
+    if subprocess.run(["psql", "-d", BASE_DB, "-c", "select 1"],
+                      capture_output=True).returncode == 0:
+        _run(["createdb", "-T", BASE_DB, TEMPLATE_DB])
+        _odoo("-d", TEMPLATE_DB, "-i", "hr_client_handover", "--stop-after-init")
+    else:
+        _odoo("-d", TEMPLATE_DB, "-i", "hr_client_handover", "--stop-after-init")
+    print(f"bench: building {args.customers} customers ...", flush=True)
+    build = _phase("build", TEMPLATE_DB, args)
+    results = {"build": build}
+    for phase in ("engine", "naive", "floor"):
+        print(f"bench: measuring {phase} ...", flush=True)
+        _fresh_copy()
+        results[phase] = _phase(phase, RUN_DB, args)
+    _run(["dropdb", "--if-exists", RUN_DB])
+    report(args, results, time.time() - started)
+
+
+def report(args, results, elapsed):
+    engine, naive, floor = results["engine"], results["naive"], results["floor"]
+    moved = engine["moved"]
+    per_engine = engine["seconds"] / moved
+    per_naive = naive["seconds"] / naive["records"]
+    per_floor = floor["seconds"] / floor["records"]
+    rows = [
+        ("engine", moved, engine["seconds"], engine["queries"], engine["peak_rss_mb"]),
+        ("naive (sample)", naive["records"], naive["seconds"], naive["queries"],
+         naive["peak_rss_mb"]),
+        ("floor (raw SQL)", floor["records"], floor["seconds"], floor["queries"],
+         floor["peak_rss_mb"]),
+    ]
+    print()
+    print(f"{'path':<18}{'records':>10}{'seconds':>10}{'ms/record':>11}"
+          f"{'queries':>10}{'q/record':>10}{'peak RSS MB':>13}")
+    for name, count, seconds, queries, rss in rows:
+        print(f"{name:<18}{count:>10}{seconds:>10.2f}{1000 * seconds / count:>11.4f}"
+              f"{queries:>10}{queries / count:>10.3f}{rss:>13.0f}")
+    print()
+    print(f"moved: {json.dumps(engine['by_model'])}")
+    print(f"engine vs naive: {per_naive / per_engine:.1f}x faster per moved record")
+    print(f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record")
+    print(f"handover form read ({engine['lines']} lines): "
+          f"{engine['form_read_seconds']:.2f} s server time, "
+          f"{engine['form_read_queries']} queries")
+    print(f"(build {results['build']['seconds']:.0f} s, whole run {elapsed:.0f} s)")
+    summary = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "customers": args.customers,
+        "results": results,
+        "ratios": {
+            "engine_vs_naive_speedup": per_naive / per_engine,
+            "engine_vs_floor": per_engine / per_floor,
+            "engine_queries_per_record": engine["queries"] / moved,
+        },
+    }
+    out_dir = HERE / "results"
+    out_dir.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = out_dir / f"bench-{args.customers}-{stamp}.json"
+    path.write_text(json.dumps(summary, indent=2))
+    print(f"results written to bench/results/{path.name}")
+
+
+# ----------------------------------------------------------------------
+# Phases (run inside Odoo)
+# ----------------------------------------------------------------------
+def _env(db):
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", str(ROOT / ".odoo.conf"), "-d", db,
+                                    "--log-level=warn"])
+    registry = Registry(db)
+    cr = registry.cursor()
+    return api.Environment(cr, api.SUPERUSER_ID, {}), cr
+
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_activity_quick_update": True,
+    "no_reset_password": True,
+}
+
+
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def phase_build(env, args):
+    started = time.time()
+    env = env(context=dict(env.context, **QUIET))
+    company = env.ref("base.main_company")
+    team = env["crm.team"].create({"name": "Bench Team", "company_id": company.id})
+    other_team = env["crm.team"].create({"name": "Bench Team 2", "company_id": company.id})
+
+    def user(login, team_):
+        u = env["res.users"].create({
+            "name": login.replace(".", " ").title(), "login": login,
+            "group_ids": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+        })
+        env["crm.team.member"].create({"crm_team_id": team_.id, "user_id": u.id})
+        return u
+
+    departing = user("bench.departing", team)
+    successors = [user(f"bench.successor{i}", team if i else other_team) for i in range(3)]
+    supervisor = user("bench.supervisor", team)
+    approver = user("bench.approver", team)
+    manager_emp = env["hr.employee"].create({"name": "Bench Supervisor",
+                                             "user_id": supervisor.id})
+    employee = env["hr.employee"].create({"name": "Bench Departing",
+                                          "user_id": departing.id,
+                                          "parent_id": manager_emp.id})
+    n = args.customers
+    partners = env["res.partner"]
+    for start in range(0, n, 1000):
+        partners |= env["res.partner"].create([
+            {"name": f"Bench Customer {i:05d}", "is_company": True,
+             "user_id": departing.id, "email": f"c{i}@example.com"}
+            for i in range(start, min(n, start + 1000))
+        ])
+    lead_vals = []
+    for idx, partner in enumerate(partners):
+        for k in range(3):
+            lead_vals.append({
+                "name": f"Deal {idx}-{k}", "type": "opportunity",
+                "partner_id": partner.id, "user_id": departing.id,
+                "team_id": team.id, "expected_revenue": 1000 + idx % 97 * 10,
+            })
+    leads = env["crm.lead"]
+    for start in range(0, len(lead_vals), 2000):
+        leads |= env["crm.lead"].create(lead_vals[start:start + 2000])
+    orders = env["sale.order"]
+    order_vals = [{"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
+                  for p in partners[::2]]
+    for start in range(0, len(order_vals), 1000):
+        orders |= env["sale.order"].create(order_vals[start:start + 1000])
+    todo = env.ref("mail.mail_activity_data_todo")
+    partner_model = env["ir.model"]._get_id("res.partner")
+    lead_model = env["ir.model"]._get_id("crm.lead")
+    deadline = datetime.now().date() + timedelta(days=7)
+    act_vals = []
+    for idx, partner in enumerate(partners):
+        act_vals.append({"res_model_id": partner_model, "res_id": partner.id,
+                         "activity_type_id": todo.id, "user_id": departing.id,
+                         "date_deadline": deadline, "summary": "Call"})
+        act_vals.append({"res_model_id": lead_model, "res_id": leads[3 * idx].id,
+                         "activity_type_id": todo.id, "user_id": departing.id,
+                         "date_deadline": deadline, "summary": "Follow up"})
+    for start in range(0, len(act_vals), 2000):
+        env["mail.activity"].create(act_vals[start:start + 2000])
+    handover = env["hr.client.handover"].create({
+        "employee_id": employee.id,
+        "supervisor_id": supervisor.id,
+        "approver_id": approver.id,
+        "witness_id": supervisor.id,
+        "last_working_day": deadline + timedelta(days=30),
+    })
+    env["hr.client.handover.line"].create([
+        {"handover_id": handover.id, "partner_id": p.id,
+         "successor_id": successors[i % 3].id}
+        for i, p in enumerate(partners)
+    ])
+    handover.write({"state": "plan_approval"})
+    env.cr.commit()
+    return {"seconds": time.time() - started, "customers": n, "leads": len(leads),
+            "orders": len(orders), "activities": len(act_vals),
+            "handover_id": handover.id}
+
+
+def _handover(env):
+    return env["hr.client.handover"].search([("state", "=", "plan_approval")], limit=1)
+
+
+def phase_engine(env, args):
+    handover = _handover(env)
+    approver = handover.approver_id
+    cr = env.cr
+    env.invalidate_all()
+    queries = cr.sql_log_count
+    started = time.time()
+    handover.with_user(approver).with_context(handover_sync=True).action_approve_plan()
+    env.flush_all()
+    seconds = time.time() - started
+    queries = cr.sql_log_count - queries
+    by_model = dict(env["hr.client.handover.transfer"]._read_group(
+        [("handover_id", "=", handover.id)], ["res_model"], ["__count"]))
+    moved = sum(by_model.values())
+    cr.commit()
+    # Server time of the form: read the handover with its lines as the web client.
+    env.invalidate_all()
+    spec = {
+        "name": {}, "state": {}, "line_count": {}, "progress": {},
+        "line_ids": {"fields": {
+            "partner_id": {"fields": {"display_name": {}}},
+            "successor_id": {"fields": {"display_name": {}}},
+            "opportunity_count": {}, "expected_revenue": {}, "quotation_count": {},
+            "activity_count": {}, "line_progress": {}, "visit_state": {},
+        }},
+    }
+    q0 = cr.sql_log_count
+    t0 = time.time()
+    handover.with_user(approver).web_read(spec)
+    form_seconds = time.time() - t0
+    return {
+        "seconds": seconds, "queries": queries, "moved": moved,
+        "by_model": by_model, "peak_rss_mb": _peak_rss_mb(),
+        "transfer_state": handover.transfer_state,
+        "lines": len(handover.line_ids),
+        "form_read_seconds": form_seconds, "form_read_queries": cr.sql_log_count - q0,
+    }
+
+
+def phase_naive(env, args):
+    """Per-record ORM writes with default tracking, as a user editing one by one."""
+    handover = _handover(env)
+    departing = handover.departing_user_id
+    successor = handover.line_ids[0].successor_id
+    sample = args.sample
+    targets = [
+        env["res.partner"].search([("user_id", "=", departing.id)], limit=sample),
+        env["crm.lead"].search([("user_id", "=", departing.id)], limit=sample),
+        env["sale.order"].search([("user_id", "=", departing.id)], limit=sample // 2),
+        env["mail.activity"].search([("user_id", "=", departing.id)], limit=sample),
+    ]
+    env.invalidate_all()
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.time()
+    count = 0
+    for records in targets:
+        for record in records:
+            record.write({"user_id": successor.id})
+            count += 1
+    env.flush_all()
+    seconds = time.time() - started
+    return {"seconds": seconds, "queries": cr.sql_log_count - queries,
+            "records": count, "peak_rss_mb": _peak_rss_mb()}
+
+
+def phase_floor(env, args):
+    """One raw UPDATE per table: the database's own lower bound."""
+    handover = _handover(env)
+    departing = handover.departing_user_id.id
+    successor = handover.line_ids[0].successor_id.id
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.time()
+    count = 0
+    for table, extra in (
+        ("res_partner", ""),
+        ("crm_lead", " AND active AND won_status = 'pending'"),
+        ("sale_order", " AND state IN ('draft', 'sent')"),
+        ("mail_activity", ""),
+    ):
+        cr.execute(
+            f"UPDATE {table} SET user_id = %s WHERE user_id = %s{extra}",  # noqa: S608
+            [successor, departing],
+        )
+        count += cr.rowcount
+    seconds = time.time() - started
+    return {"seconds": seconds, "queries": cr.sql_log_count - queries,
+            "records": count, "peak_rss_mb": _peak_rss_mb()}
+
+
+PHASES = {"build": phase_build, "engine": phase_engine, "naive": phase_naive,
+          "floor": phase_floor}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=10000)
+    parser.add_argument("--sample", type=int, default=300,
+                        help="records per model for the naive path")
+    parser.add_argument("--phase", choices=sorted(PHASES))
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    if not args.phase:
+        orchestrate(args)
+        return
+    env, cr = _env(args.db)
+    try:
+        result = PHASES[args.phase](env, args)
+        cr.commit()
+    finally:
+        cr.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
