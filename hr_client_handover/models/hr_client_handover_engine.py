@@ -146,12 +146,26 @@ class HrClientHandoverEngine(models.AbstractModel):
         return self.env["hr.client.handover.rule"].search([("scope", "=", scope)])
 
     def _count_to_move(self, handover):
+        """What the transfer will move: the records of the partner rules and the
+        departing user's open activities on them and on the customers."""
         partner_lines = self._partner_lines(handover)
+        departing = handover.departing_user_id.id
+        targets = {"res.partner": list(partner_lines)}
         total = 0
         for rule in self._rules("partner"):
-            total += self.env[rule.model].search_count(
+            ids = self.env[rule.model].search(
                 self._rule_domain(rule, handover, list(partner_lines))
-            )
+            ).ids
+            total += len(ids)
+            targets.setdefault(rule.model, [])
+            targets[rule.model] += ids
+        for rule in self._rules("moved_records"):
+            for model, ids in targets.items():
+                total += self.env[rule.model].search_count(
+                    [(rule.user_field, "=", departing), ("res_model", "=", model),
+                     ("res_id", "in", ids)]
+                    + rule._get_domain()
+                )
         return total
 
     # ------------------------------------------------------------------
@@ -272,6 +286,9 @@ class HrClientHandoverEngine(models.AbstractModel):
             ]
         )
         self._log_and_follow(handover, rule, records, departing, successor)
+        # Recompute what depends on the moved values now, as the engine (superuser),
+        # not later in the caller's environment at commit time.
+        self.env.flush_all()
         return len(ids)
 
     def _log_and_follow(self, handover, rule, records, from_user, to_user, note=None):
@@ -407,6 +424,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                         for aid in ids
                     ]
                 )
+                self.env.flush_all()
                 yield len(ids)
 
     @api.model

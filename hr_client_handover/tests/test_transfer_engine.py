@@ -1,0 +1,416 @@
+"""The transfer engine at scale and under faults: query budget, background mode
+and resume, concurrent approval, revert and leave return."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import api, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
+from odoo.tools import mute_logger
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_activity_quick_update": True,
+    "no_reset_password": True,
+}
+
+
+def build_portfolio(env, prefix, customers, successors_count=2):
+    """A departing salesperson owning `customers` companies, each with a contact,
+    2 open opportunities, 1 won opportunity, a quotation every second customer and
+    an activity; a supervisor, a division manager and successors. Returns a dict."""
+    env = env(context=dict(env.context, **QUIET))
+    company = env.ref("base.main_company")
+    team = env["crm.team"].create({"name": f"{prefix} team", "company_id": company.id})
+    other_team = env["crm.team"].create({"name": f"{prefix} team 2"})
+
+    def user(login, team_=None):
+        u = new_test_user(
+            env, login=f"{prefix}.{login}", groups="sales_team.group_sale_salesman"
+        )
+        if team_:
+            env["crm.team.member"].create({"crm_team_id": team_.id, "user_id": u.id})
+        return u
+
+    departing = user("departing", team)
+    successors = [user(f"successor{i}", team if i else other_team) for i in range(successors_count)]
+    supervisor = user("supervisor")
+    approver = user("approver")
+    boss = env["hr.employee"].create({"name": f"{prefix} boss", "user_id": supervisor.id})
+    employee = env["hr.employee"].create(
+        {"name": f"{prefix} departing", "user_id": departing.id, "parent_id": boss.id}
+    )
+    partners = env["res.partner"].create(
+        [
+            {"name": f"{prefix} customer {i}", "is_company": True, "user_id": departing.id}
+            for i in range(customers)
+        ]
+    )
+    env["res.partner"].create(
+        [{"name": f"{prefix} contact {i}", "parent_id": p.id} for i, p in enumerate(partners)]
+    )
+    stage_won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
+    leads = env["crm.lead"].create(
+        [
+            {
+                "name": f"{prefix} deal {i}-{k}",
+                "type": "opportunity",
+                "partner_id": p.id,
+                "user_id": departing.id,
+                "team_id": team.id,
+                "expected_revenue": 1000,
+            }
+            for i, p in enumerate(partners)
+            for k in range(2)
+        ]
+    )
+    won = env["crm.lead"].create(
+        [
+            {
+                "name": f"{prefix} won {i}",
+                "type": "opportunity",
+                "partner_id": p.id,
+                "user_id": departing.id,
+                "team_id": team.id,
+                "stage_id": stage_won.id,
+                "probability": 100,
+            }
+            for i, p in enumerate(partners)
+        ]
+    )
+    orders = env["sale.order"].create(
+        [{"partner_id": p.id, "user_id": departing.id} for p in partners[::2]]
+    )
+    env["mail.activity"].create(
+        [
+            {
+                "res_model_id": env["ir.model"]._get_id("res.partner"),
+                "res_id": p.id,
+                "activity_type_id": env.ref("mail.mail_activity_data_todo").id,
+                "user_id": departing.id,
+                "summary": "Call",
+            }
+            for p in partners
+        ]
+    )
+    handover = env["hr.client.handover"].create(
+        {
+            "employee_id": employee.id,
+            "supervisor_id": supervisor.id,
+            "approver_id": approver.id,
+            "witness_id": supervisor.id,
+            "last_working_day": fields.Date.today() + timedelta(days=30),
+        }
+    )
+    env["hr.client.handover.line"].create(
+        [
+            {
+                "handover_id": handover.id,
+                "partner_id": p.id,
+                "successor_id": successors[i % len(successors)].id,
+            }
+            for i, p in enumerate(partners)
+        ]
+    )
+    return {
+        "handover": handover,
+        "departing": departing,
+        "successors": successors,
+        "supervisor": supervisor,
+        "approver": approver,
+        "partners": partners,
+        "leads": leads,
+        "won": won,
+        "orders": orders,
+        "team": team,
+        "other_team": other_team,
+    }
+
+
+def to_plan_approval(data):
+    handover = data["handover"]
+    handover.with_user(data["departing"]).action_submit_plan()
+    handover.with_user(data["supervisor"]).action_review_plan()
+    return handover
+
+
+def moved_count(env, handover):
+    return env["hr.client.handover.transfer"].search_count(
+        [("handover_id", "=", handover.id), ("reverted_at", "=", False)]
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestTransferEngine(TransactionCase):
+    def _approve(self, data, **ctx):
+        handover = to_plan_approval(data)
+        handover.with_user(data["approver"]).with_context(**ctx).action_approve_plan()
+        return handover
+
+    def test_query_budget_scales_sublinearly(self):
+        """≤ 0.2 queries per moved record at ~2,000 records, and 10x more records
+        cost at most 10x the queries."""
+        counts = {}
+        for prefix, customers in (("qsmall", 40), ("qlarge", 400)):
+            data = build_portfolio(self.env, prefix, customers)
+            handover = to_plan_approval(data)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            handover.with_user(data["approver"]).with_context(
+                handover_sync=True
+            ).action_approve_plan()
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            counts[prefix] = (queries, moved_count(self.env, handover))
+        small_queries, small_moved = counts["qsmall"]
+        large_queries, large_moved = counts["qlarge"]
+        self.assertGreaterEqual(large_moved, 2000)
+        self.assertEqual(large_moved, 10 * small_moved)
+        self.assertLessEqual(large_queries, 0.2 * large_moved, counts)
+        self.assertLessEqual(large_queries, 10 * small_queries, counts)
+
+    def test_what_moves_and_what_stays(self):
+        data = build_portfolio(self.env, "moves", 6)
+        handover = self._approve(data)
+        departing, successors = data["departing"], data["successors"]
+        self.assertEqual(handover.transfer_state, "done")
+        for line in handover.line_ids:
+            partner = line.partner_id
+            self.assertEqual(partner.user_id, line.successor_id)
+            self.assertEqual(partner.child_ids.user_id, line.successor_id)
+            open_leads = data["leads"].filtered(lambda lead, p=partner: lead.partner_id == p)
+            self.assertEqual(open_leads.user_id, line.successor_id)
+            won = data["won"].filtered(lambda lead, p=partner: lead.partner_id == p)
+            self.assertEqual(won.user_id, departing, "won deals keep their salesperson")
+        # successor0 is not in the lead's team: the lead goes to the successor's team.
+        lead_s0 = data["leads"].filtered(lambda lead: lead.user_id == successors[0])
+        self.assertEqual(lead_s0.team_id, data["other_team"])
+        lead_s1 = data["leads"].filtered(lambda lead: lead.user_id == successors[1])
+        self.assertEqual(lead_s1.team_id, data["team"], "a member keeps the team")
+        self.assertFalse(
+            self.env["mail.activity"].search_count(
+                [("user_id", "=", departing.id), ("res_model", "=", "res.partner"),
+                 ("res_id", "in", data["partners"].ids)]
+            )
+        )
+        # One chatter line per moved record, no ORM tracking message.
+        partner = data["partners"][0]
+        notes = partner.message_ids.filtered(lambda m: "→" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn(handover.name, notes.body)
+        self.assertIn(partner.user_id.partner_id, partner.message_partner_ids)
+        self.assertNotIn(departing.partner_id, partner.message_partner_ids)
+        # The ledger holds exactly one row per moved value.
+        ledger = self.env["hr.client.handover.transfer"].search(
+            [("handover_id", "=", handover.id)]
+        )
+        self.assertEqual(
+            len(ledger),
+            6 + 6 + 12 + 3 + 6,  # customers, contacts, open deals, quotations, activities
+        )
+
+    def test_background_transfer_resumes_after_interruption(self):
+        data = build_portfolio(self.env, "bg", 12)
+        self.env.company.handover_async_threshold = 10
+        handover = self._approve(data)
+        self.assertEqual(handover.transfer_state, "running")
+        self.assertEqual(moved_count(self.env, handover), 0, "approval returns at once")
+        engine = self.env["hr.client.handover.engine"].with_context(QUIET)
+        self.assertFalse(engine._run(handover, max_batches=1), "stopped mid-way")
+        first = moved_count(self.env, handover)
+        self.assertTrue(0 < first < handover.transfer_total)
+        # The ledger equals what really moved.
+        rows = self.env["hr.client.handover.transfer"].search(
+            [("handover_id", "=", handover.id)]
+        )
+        for row in rows:
+            record = self.env[row.res_model].browse(row.res_id)
+            self.assertEqual(record[row.field_name], row.new_user_id)
+        # The scheduled action resumes and completes without moving anything twice.
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_transfer")
+        with self.enter_registry_test_mode():
+            result = cron.method_direct_trigger()
+        self.assertIs(result, True, result)
+        handover.invalidate_recordset()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(moved_count(self.env, handover), handover.transfer_total)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("user_id", "=", data["departing"].id)]),
+            0,
+        )
+        self.assertEqual(handover.transfer_progress, 100.0)
+
+    def test_revert_keeps_later_changes(self):
+        data = build_portfolio(self.env, "rev", 4)
+        handover = self._approve(data)
+        changed = data["partners"][0]
+        other = new_test_user(self.env, login="rev.other", groups="sales_team.group_sale_salesman")
+        changed.user_id = other
+        wizard = (
+            self.env["hr.client.handover.cancel"]
+            .with_user(data["supervisor"])
+            .create({"handover_id": handover.id, "reason": "Employee stays"})
+        )
+        wizard.action_cancel_handover()
+        self.assertEqual(handover.state, "cancel")
+        self.assertEqual(handover.transfer_state, "reverted")
+        self.assertEqual(changed.user_id, other, "a later change is never overwritten")
+        self.assertEqual((data["partners"] - changed).user_id, data["departing"])
+        self.assertEqual(data["leads"].user_id, data["departing"])
+        self.assertEqual(data["leads"].team_id, data["team"], "teams come back too")
+        kept = self.env["hr.client.handover.transfer"].search(
+            [("handover_id", "=", handover.id), ("res_id", "=", changed.id),
+             ("res_model", "=", "res.partner")]
+        )
+        self.assertFalse(kept.reverted_at)
+        self.assertTrue(kept.note)
+        with self.assertRaises(UserError):
+            handover.with_user(data["supervisor"]).action_revert_transfer()
+
+    def test_leave_return_gives_back(self):
+        data = build_portfolio(self.env, "leave", 4)
+        handover = data["handover"]
+        handover.write(
+            {
+                "handover_type": "leave",
+                "return_date": handover.last_working_day + timedelta(days=60),
+            }
+        )
+        self._approve(data)
+        changed_lead = data["leads"][0]
+        changed_lead.user_id = data["supervisor"]
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_leave_return")
+        with freeze_time(handover.return_date), self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+        handover.invalidate_recordset()
+        self.assertTrue(handover.returned_on)
+        self.assertEqual(handover.transfer_state, "reverted")
+        self.assertEqual(data["partners"].user_id, data["departing"])
+        self.assertEqual(changed_lead.user_id, data["supervisor"])
+        self.assertEqual((data["leads"] - changed_lead).user_id, data["departing"])
+        message = handover.message_ids.filtered(lambda m: "Welcome back" in (m.body or ""))
+        self.assertEqual(len(message), 1)
+        self.assertIn(data["departing"].partner_id, message.partner_ids)
+        # 4 customers, 4 contacts, 8 open deals, 2 quotations, 4 activities moved;
+        # the deal reassigned meanwhile stays.
+        self.assertIn("21 record(s) came back to you; 1 stayed", message.body)
+
+    def test_transfer_rule_without_code(self):
+        """An administrator adds a rule; a bad field is refused with a clear error."""
+        rule_model = self.env["hr.client.handover.rule"]
+        with self.assertRaisesRegex(Exception, "no stored field 'nope'"):
+            rule_model.create(
+                {
+                    "name": "Broken",
+                    "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "user_field": "nope",
+                    "partner_field": "partner_id",
+                }
+            )
+        user = new_test_user(self.env, login="rule.user", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            rule_model.with_user(user).create(
+                {
+                    "name": "Sneaky",
+                    "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                }
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentApproval(BaseCase):
+    """Two approvals of the same handover at once, each in its own transaction."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            data = build_portfolio(env, f"conc{uuid.uuid4().hex[:8]}", 5)
+            to_plan_approval(data)
+            cls.handover_id = data["handover"].id
+            cls.approver_id = data["approver"].id
+            cls.partner_ids = data["partners"].ids
+        cls.addClassCleanup(cls._cleanup)
+
+    @classmethod
+    def _cleanup(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(cls.handover_id)
+            handover.transfer_ids.sudo().unlink()
+            handover.line_ids.with_context(active_test=False).partner_id.child_ids.unlink()
+            env["crm.lead"].with_context(active_test=False).search(
+                [("partner_id", "in", cls.partner_ids)]
+            ).unlink()
+            env["sale.order"].search([("partner_id", "in", cls.partner_ids)]).unlink()
+            users = handover.departing_user_id | handover.approver_id | handover.supervisor_id
+            users |= handover.line_ids.successor_id
+            partners = env["res.partner"].browse(cls.partner_ids)
+            env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+            ).unlink()
+            env.cr.execute(
+                "DELETE FROM hr_client_handover WHERE id = %s", [cls.handover_id]
+            )
+            partners.unlink()
+            users.employee_ids.unlink()
+            users.action_archive()
+
+    @mute_logger("odoo.sql_db", "odoo.addons.hr_client_handover.models.hr_client_handover")
+    def test_double_approval_moves_once(self):
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def approve():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, self.approver_id, {})
+                handover = env["hr.client.handover"].browse(self.handover_id)
+                handover.state  # noqa: B018 read before the race
+                barrier.wait(timeout=10)
+                try:
+                    handover.with_context(handover_sync=True).action_approve_plan()
+                    cr.commit()
+                    outcomes.append("approved")
+                except UserError as exc:
+                    cr.rollback()
+                    outcomes.append(str(exc))
+
+        threads = [threading.Thread(target=approve) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(outcomes.count("approved"), 1, outcomes)
+        loser = next(o for o in outcomes if o != "approved")
+        self.assertTrue(
+            "Someone else is working on this handover" in loser
+            or "is in the stage" in loser,
+            loser,
+        )
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(self.handover_id)
+            self.assertEqual(handover.state, "materials")
+            self.assertEqual(handover.transfer_state, "done")
+            cr.execute(
+                "SELECT res_model, res_id, field_name, count(*) FROM "
+                "hr_client_handover_transfer WHERE handover_id = %s "
+                "GROUP BY 1, 2, 3 HAVING count(*) > 1",
+                [self.handover_id],
+            )
+            self.assertEqual(cr.fetchall(), [], "nothing moved twice")
+            self.assertEqual(
+                env["res.partner"].search_count([("id", "in", self.partner_ids),
+                                                 ("user_id", "=", handover.departing_user_id.id)]),
+                0,
+            )
