@@ -22,6 +22,7 @@
         "wizard/hr_client_handover_assign_views.xml",
         "wizard/hr_departure_wizard_views.xml",
         "views/hr_client_handover_transfer_views.xml",
+        "views/hr_client_handover_line_views.xml",
         "views/hr_client_handover_views.xml",
         "views/hr_client_handover_menus.xml",
         "security/hr_client_handover_rules.xml",
