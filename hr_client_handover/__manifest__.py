@@ -27,6 +27,8 @@
         "views/hr_client_handover_template_views.xml",
         "views/hr_client_handover_rule_views.xml",
         "views/res_config_settings_views.xml",
+        "views/hr_employee_views.xml",
+        "views/res_partner_views.xml",
         "views/hr_client_handover_menus.xml",
         "security/hr_client_handover_rules.xml",
     ],

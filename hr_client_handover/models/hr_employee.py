@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HrEmployee(models.Model):
@@ -10,6 +10,13 @@ class HrEmployee(models.Model):
     client_handover_count = fields.Integer(
         compute="_compute_client_handover_count", groups="base.group_user"
     )
+    can_start_client_handover = fields.Boolean(
+        compute="_compute_can_start_client_handover",
+        groups="hr.group_hr_user",
+        help="The current user may start a client handover of this employee: they "
+        "are a handover officer or the employee's manager, the employee has a user "
+        "and no handover in progress.",
+    )
 
     def _compute_client_handover_count(self):
         counts = dict(
@@ -19,6 +26,25 @@ class HrEmployee(models.Model):
         )
         for employee in self:
             employee.client_handover_count = counts.get(employee._origin, 0)
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "parent_id", "client_handover_ids.state")
+    def _compute_can_start_client_handover(self):
+        user = self.env.user
+        is_officer = user.has_group("hr_client_handover.group_handover_officer")
+        own = user.employee_ids
+        reports = set(
+            self.env["hr.employee.public"].search([("id", "child_of", own.ids)]).ids
+        ) - set(own.ids)
+        for employee in self:
+            busy = employee.client_handover_ids.filtered(
+                lambda handover: handover.state not in ("done", "cancel")
+            )
+            employee.can_start_client_handover = bool(
+                employee.user_id
+                and not busy
+                and (is_officer or employee._origin.id in reports)
+            )
 
     def action_open_client_handovers(self):
         self.ensure_one()
