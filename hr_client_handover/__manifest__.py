@@ -32,7 +32,9 @@
         "views/hr_client_handover_menus.xml",
         "security/hr_client_handover_rules.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/hr_client_handover_org_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }
