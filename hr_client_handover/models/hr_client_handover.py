@@ -69,6 +69,26 @@ STATE_ACTIVITIES = {
         "approver",
     ),
 }
+# Fields only the workflow buttons write, as superuser once they checked the
+# caller's role and the state: a direct write would skip every check.
+WORKFLOW_FIELDS = {
+    "state",
+    "transfer_state",
+    "transfer_total",
+    "refuse_reason",
+    "cancel_reason",
+    "plan_reviewed_by",
+    "plan_reviewed_on",
+    "plan_approved_by",
+    "plan_approved_on",
+    "summary_reviewed_by",
+    "summary_reviewed_on",
+    "summary_approved_by",
+    "summary_approved_on",
+    "done_date",
+    "returned_on",
+}
+WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
 REVIEW_WORKING_DAYS = 3
 FOLLOW_UP_DAYS = 30
 
@@ -416,6 +436,13 @@ class HrClientHandover(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_workflow_values(
+                {
+                    name
+                    for name, value in vals.items()
+                    if value and value != WORKFLOW_DEFAULTS.get(name)
+                }
+            )
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -442,6 +469,7 @@ class HrClientHandover(models.Model):
         return handovers
 
     def write(self, vals):
+        self._check_workflow_values(set(vals))
         locked = {"employee_id", "handover_type", "template_id", "company_id"}
         if locked & set(vals) and not self.env.su:
             for handover in self:
@@ -455,6 +483,20 @@ class HrClientHandover(models.Model):
                         )
                     )
         return super().write(vals)
+
+    def _check_workflow_values(self, names):
+        forbidden = WORKFLOW_FIELDS & names
+        if forbidden and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s change through the handover buttons only, which check "
+                    "who may do what at each stage.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(forbidden)
+                    ),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -620,8 +662,22 @@ class HrClientHandover(models.Model):
             if not xmlid:
                 continue
             deadline = handover._activity_deadline(handover.state)
-            for user in handover._users_for_role(role):
+            for user in handover._users_to_act(role):
                 handover.activity_schedule(xmlid, date_deadline=deadline, user_id=user.id)
+
+    def _users_to_act(self, role):
+        """Users who must act in the current state: successors only when one of
+        their lines still waits for them (a re-visit concerns one customer)."""
+        self.ensure_one()
+        if role != "successor":
+            return self._users_for_role(role)
+        if self.state == "materials":
+            waiting = self.line_ids.filtered(lambda line: not line.materials_confirmed_on)
+        else:
+            waiting = self.line_ids.filtered(
+                lambda line: line.visit_state not in ("done", "waived")
+            )
+        return waiting.successor_id
 
     def _close_state_activities(self, state, feedback=None):
         xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
@@ -632,7 +688,7 @@ class HrClientHandover(models.Model):
         """Leave the current state: close its activities, write, open the next."""
         for handover in self:
             old_state = handover.state
-            handover.write(dict(extra, state=new_state))
+            handover.sudo().write(dict(extra, state=new_state))
             handover._close_state_activities(old_state, feedback=feedback)
             handover._on_enter_state(new_state)
             handover._schedule_state_activities()
@@ -644,6 +700,10 @@ class HrClientHandover(models.Model):
         elif state == "verification":
             self._draw_spot_check_sample()
         elif state == "summary":
+            # A refused summary is rewritten: its signers sign the new text.
+            self.signature_ids.filtered(lambda sig: sig.stage == "summary").sudo().write(
+                {"signature": False, "signed_on": False}
+            )
             self._create_signature_requests("summary")
             if is_html_empty(self.summary) and self.template_id.summary_template:
                 self.summary = self._render_summary_template()
@@ -768,6 +828,8 @@ class HrClientHandover(models.Model):
                         ref=handover.name,
                     )
                 )
+            # Signatures freeze when the stage is left: collect them before.
+            handover._check_signatures("summary")
         self._move_to("summary_review", refuse_reason=False)
         return True
 
@@ -782,8 +844,6 @@ class HrClientHandover(models.Model):
 
     def action_approve_summary(self):
         self._prepare_action("approve_summary")
-        for handover in self:
-            handover._check_signatures("summary")
         self._move_to(
             "done",
             summary_approved_by=self.env.uid,
@@ -841,7 +901,7 @@ class HrClientHandover(models.Model):
             raise UserError(self.env._("Give the reason for cancelling the handover."))
         for handover in self:
             old_state = handover.state
-            handover.write({"state": "cancel", "cancel_reason": reason})
+            handover.sudo().write({"state": "cancel", "cancel_reason": reason})
             handover._close_state_activities(old_state, feedback=reason)
             handover.activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
@@ -910,6 +970,14 @@ class HrClientHandover(models.Model):
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
             problems.append(self.env._("set the division manager"))
+        archived = self.line_ids.successor_id.filtered(lambda user: not user.active)
+        if archived:
+            problems.append(
+                self.env._(
+                    "replace the successor(s) whose user was archived (%(names)s)",
+                    names=", ".join(archived.mapped("name")),
+                )
+            )
         if self.key_position and not self.witness_id:
             problems.append(self.env._("set the supervising witness (key position)"))
         if not self.last_working_day:
@@ -1087,7 +1155,9 @@ class HrClientHandover(models.Model):
             "{employee}": self.employee_id.name,
             "{reference}": self.name,
             "{customer_count}": str(len(self.line_ids)),
-            "{last_working_day}": format_date(self.env, self.last_working_day, lang_code=lang),
+            "{last_working_day}": format_date(
+                self.env, self.last_working_day, lang_code=lang
+            ),
         }
         for placeholder, value in placeholders.items():
             summary = summary.replace(placeholder, value or "")
@@ -1100,18 +1170,16 @@ class HrClientHandover(models.Model):
             # Coming back from a re-visit: keep the sample, re-call problem lines.
             lines.filtered(
                 lambda line: line.spot_check_selected and line.check_result == "problem"
-            ).with_context(handover_workflow=True).write({"check_result": "pending"})
+            ).sudo().write(
+                {"check_result": "pending", "checked_by": False, "checked_on": False}
+            )
             return
         template = self.template_id
         rate = template.spot_check_rate if template else 20.0
         minimum = template.spot_check_min if template else 3
         size = min(len(lines), max(math.ceil(len(lines) * rate / 100.0), minimum))
-        sample = random.sample(list(lines), size)
-        self.env["hr.client.handover.line"].browse(
-            [line.id for line in sample]
-        ).with_context(handover_workflow=True).write(
-            {"spot_check_selected": True, "check_result": "pending"}
-        )
+        sample = lines.browse([line.id for line in random.sample(list(lines), size)])
+        sample.sudo().write({"spot_check_selected": True, "check_result": "pending"})
 
     def _schedule_follow_up(self):
         self.ensure_one()

@@ -14,7 +14,8 @@ VISIT_STATES = [
     ("waiver_requested", "Waiver requested"),
     ("waived", "Waived"),
 ]
-# Fields only the workflow methods write (they pass handover_workflow=True).
+# Fields only the workflow methods write, as superuser once they checked the
+# caller's role (a context flag could be sent by any RPC client).
 WORKFLOW_FIELDS = {
     "materials_confirmed_by",
     "materials_confirmed_on",
@@ -253,7 +254,7 @@ class HrClientHandoverLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("handover_workflow"):
+        if not self.env.su:
             forbidden = WORKFLOW_FIELDS & set(vals)
             if forbidden:
                 raise AccessError(
@@ -278,6 +279,9 @@ class HrClientHandoverLine(models.Model):
                     )
             if not self.env.user.has_group("hr_client_handover.group_handover_manager"):
                 self._check_line_write_roles(vals)
+            if "check_result" in vals:
+                # A new result is a new call: it must be recorded again.
+                vals = dict(vals, checked_by=False, checked_on=False)
         return super().write(vals)
 
     def _check_line_write_roles(self, vals):
@@ -299,9 +303,13 @@ class HrClientHandoverLine(models.Model):
                 continue
             roles = handover._get_user_roles()
             allowed = set()
-            if {"departing", "supervisor"} & roles or line.successor_id == self.env.user:
+            is_open = handover.state not in ("done", "cancel")  # closed: frozen record
+            is_actor = bool({"departing", "supervisor"} & roles) or (
+                line.successor_id == self.env.user
+            )
+            if is_open and is_actor:
                 allowed |= role_fields["materials"] | role_fields["visits"]
-            if "witness" in roles:
+            if "witness" in roles and handover.state == "verification":
                 allowed |= role_fields["verification"]
             extra = set(vals) - allowed
             if extra:
@@ -380,7 +388,7 @@ class HrClientHandoverLine(models.Model):
                         date=line.materials_confirmed_on,
                     )
                 )
-        self.with_context(handover_workflow=True).write(
+        self.sudo().write(
             {
                 "materials_confirmed_by": self.env.uid,
                 "materials_confirmed_on": fields.Datetime.now(),
@@ -447,7 +455,7 @@ class HrClientHandoverLine(models.Model):
             )
             if line[other]:
                 values["visit_done_on"] = now
-            line.with_context(handover_workflow=True).write(values)
+            line.sudo().write(values)
             line.handover_id.message_post(
                 body=self.env._(
                     "%(user)s confirmed the visit of %(customer)s.",
@@ -485,7 +493,7 @@ class HrClientHandoverLine(models.Model):
                         customer=line.partner_id.display_name,
                     )
                 )
-        self.with_context(handover_workflow=True).write(
+        self.sudo().write(
             {"visit_waived": True, "waiver_approved_by": self.env.uid}
         )
         for line in self:
@@ -527,18 +535,17 @@ class HrClientHandoverLine(models.Model):
                         customer=line.partner_id.display_name,
                     )
                 )
-            if line.checked_on and line.check_result == "confirmed":
+            if line.checked_on:
                 raise UserError(
                     self.env._(
-                        "The call to %(customer)s is already recorded as confirmed. "
+                        "The call to %(customer)s is already recorded (%(result)s). "
                         "Nothing was changed.",
                         customer=line.partner_id.display_name,
+                        result=line._check_result_label(),
                     )
                 )
         now = fields.Datetime.now()
-        self.with_context(handover_workflow=True).write(
-            {"checked_by": self.env.uid, "checked_on": now}
-        )
+        self.sudo().write({"checked_by": self.env.uid, "checked_on": now})
         for line in self:
             handover = line.handover_id
             handover.message_post(
@@ -546,14 +553,11 @@ class HrClientHandoverLine(models.Model):
                     "Phone check of %(customer)s by %(user)s: %(result)s. %(notes)s",
                     customer=line.partner_id.display_name,
                     user=self.env.user.name,
-                    result=dict(
-                        self._fields["check_result"]._description_selection(self.env)
-                    )[line.check_result],
+                    result=line._check_result_label(),
                     notes=line.check_notes or "",
                 )
             )
-            if line.check_result == "problem":
-                line._send_back_to_visit()
+        self.filtered(lambda line: line.check_result == "problem")._send_back_to_visit()
         return True
 
     def action_set_check_result(self):
@@ -571,8 +575,23 @@ class HrClientHandoverLine(models.Model):
                         user=line.handover_id.witness_id.name or "-",
                     )
                 )
-        self.with_context(handover_workflow=True).write({"check_result": result})
+            if line.checked_on and line.check_result == result:
+                raise UserError(
+                    self.env._(
+                        "The call to %(customer)s is already recorded (%(result)s). "
+                        "Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                        result=line._check_result_label(),
+                    )
+                )
+        self.write({"check_result": result})
         return self.action_record_check()
+
+    def _check_result_label(self):
+        self.ensure_one()
+        return dict(self._fields["check_result"]._description_selection(self.env))[
+            self.check_result
+        ]
 
     def action_toggle_spot_check(self):
         """The witness adds a customer to the sample (or drops an unreachable one
@@ -606,19 +625,18 @@ class HrClientHandoverLine(models.Model):
                             customer=line.partner_id.display_name,
                         )
                     )
-                line.with_context(handover_workflow=True).write(
-                    {"spot_check_selected": False, "check_result": False}
-                )
+                line.sudo().write({"spot_check_selected": False, "check_result": False})
             else:
-                line.with_context(handover_workflow=True).write(
+                line.sudo().write(
                     {"spot_check_selected": True, "check_result": "pending"}
                 )
         return True
 
     def _send_back_to_visit(self):
-        """A customer reported a problem: this line is visited again."""
-        self.ensure_one()
-        self.with_context(handover_workflow=True).write(
+        """Customers reported a problem: these lines are visited again."""
+        if not self:
+            return
+        self.sudo().write(
             {
                 "visit_confirmed_by_successor": False,
                 "visit_confirmed_by_departing": False,
@@ -627,12 +645,12 @@ class HrClientHandoverLine(models.Model):
                 "waiver_approved_by": False,
             }
         )
-        handover = self.handover_id
-        handover.message_post(
-            body=self.env._(
-                "%(customer)s reported a problem: the handover goes back to the visit "
-                "stage for this customer.",
-                customer=self.partner_id.display_name,
+        for handover, lines in self.grouped("handover_id").items():
+            handover.message_post(
+                body=self.env._(
+                    "%(customers)s reported a problem: the handover goes back to the "
+                    "visit stage for these customers.",
+                    customers=", ".join(lines.partner_id.mapped("display_name")),
+                )
             )
-        )
-        handover._move_to("visits")
+            handover._move_to("visits")
