@@ -1,0 +1,3 @@
+from . import test_workflow
+from . import test_gates
+from . import test_transfer_engine

@@ -1,0 +1,408 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import Form, TransactionCase, new_test_user
+
+# A 1x1 transparent PNG: the image the signature widget sends.
+PNG_SIGNATURE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
+
+ACTIVITY = "hr_client_handover.mail_act_handover_%s"
+SALESMAN = "base.group_user,sales_team.group_sale_salesman"
+MANAGER = "base.group_user,sales_team.group_sale_salesman_all_leads"
+
+
+class HandoverCase(TransactionCase):
+    """A sales division with a departing salesperson, two successors, the
+    managers of the organisation chart and a small customer portfolio."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "Far Away Ltd"})
+        cls.today = fields.Date.context_today(cls.env["hr.client.handover"])
+
+        def user(login, name, groups=SALESMAN, **kwargs):
+            kwargs.setdefault("company_id", cls.company.id)
+            kwargs.setdefault("company_ids", [Command.set([kwargs["company_id"]])])
+            return new_test_user(
+                cls.env, login=login, name=name, groups=groups, **kwargs
+            )
+
+        cls.departing = user("ho_departing", "Dora Departing")
+        cls.successor_a = user("ho_succ_a", "Alan Successor")
+        cls.successor_b = user("ho_succ_b", "Bea Successor")
+        cls.supervisor = user("ho_supervisor", "Sam Supervisor", MANAGER)
+        cls.witness = user("ho_witness", "Wendy Witness", MANAGER)
+        cls.approver = user("ho_approver", "Dan Division", MANAGER)
+        cls.other_salesman = user("ho_other", "Otto Other")
+        cls.handover_admin = user(
+            "ho_admin",
+            "Hana HR",
+            "base.group_user,hr_client_handover.group_handover_manager",
+        )
+        cls.hr_officer = user("ho_hr", "Harry HR", "base.group_user,hr.group_hr_user")
+        cls.portal_user = user("ho_portal", "Pete Portal", "base.group_portal")
+        cls.archived_user = user("ho_archived", "Arch Ived")
+        cls.archived_user.action_archive()
+        cls.foreign_user = user(
+            "ho_foreign",
+            "Fay Foreign",
+            company_id=cls.other_company.id,
+        )
+
+        cls.team_a = cls.env["crm.team"].create(
+            {
+                "name": "Team North",
+                "user_id": cls.supervisor.id,
+                "member_ids": [Command.set([cls.departing.id, cls.successor_a.id])],
+            }
+        )
+        cls.team_b = cls.env["crm.team"].create(
+            {"name": "Team South", "member_ids": [Command.set([cls.successor_b.id])]}
+        )
+
+        Department = cls.env["hr.department"]
+        Employee = cls.env["hr.employee"]
+        cls.division = Department.create({"name": "Sales Division"})
+        cls.sales_department = Department.create(
+            {"name": "Field Sales", "parent_id": cls.division.id}
+        )
+        cls.approver_employee = Employee.create(
+            {
+                "name": cls.approver.name,
+                "user_id": cls.approver.id,
+                "department_id": cls.division.id,
+            }
+        )
+        cls.division.manager_id = cls.approver_employee
+        cls.witness_employee = Employee.create(
+            {
+                "name": cls.witness.name,
+                "user_id": cls.witness.id,
+                "department_id": cls.sales_department.id,
+                "parent_id": cls.approver_employee.id,
+            }
+        )
+        cls.sales_department.manager_id = cls.witness_employee
+        cls.supervisor_employee = Employee.create(
+            {
+                "name": cls.supervisor.name,
+                "user_id": cls.supervisor.id,
+                "department_id": cls.sales_department.id,
+                "parent_id": cls.witness_employee.id,
+            }
+        )
+        cls.employee = Employee.create(
+            {
+                "name": cls.departing.name,
+                "user_id": cls.departing.id,
+                "department_id": cls.sales_department.id,
+                "parent_id": cls.supervisor_employee.id,
+            }
+        )
+        for successor in (cls.successor_a, cls.successor_b):
+            Employee.create(
+                {
+                    "name": successor.name,
+                    "user_id": successor.id,
+                    "department_id": cls.sales_department.id,
+                    "parent_id": cls.supervisor_employee.id,
+                }
+            )
+
+        cls._create_portfolio()
+
+    @classmethod
+    def _create_portfolio(cls):
+        Partner = cls.env["res.partner"]
+        departing = cls.departing.id
+        cls.alpha = Partner.create(
+            {"name": "Alpha Trading", "is_company": True, "user_id": departing}
+        )
+        cls.alpha_buyer = Partner.create(
+            {
+                "name": "Alice Buyer",
+                "parent_id": cls.alpha.id,
+                "email": "alice@alpha.example",
+            }
+        )
+        cls.alpha_other_contact = Partner.create(
+            {
+                "name": "Oscar Kept",
+                "parent_id": cls.alpha.id,
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        cls.beta = Partner.create(
+            {"name": "Beta Foods", "is_company": True, "user_id": departing}
+        )
+        cls.beta_contact = Partner.create(
+            {"name": "Bob Beta", "parent_id": cls.beta.id, "user_id": departing}
+        )
+        cls.gamma = Partner.create({"name": "Gina Gamma", "user_id": departing})
+        # Owned by someone else, but the departing user runs an open deal there.
+        cls.delta = Partner.create(
+            {
+                "name": "Delta Steel",
+                "is_company": True,
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        # No salesperson yet, a quotation of the departing user.
+        cls.epsilon = Partner.create({"name": "Epsilon Labs", "is_company": True})
+        cls.zeta = Partner.create(
+            {"name": "Zeta Print", "is_company": True, "user_id": departing}
+        )
+        cls.foreign_customer = Partner.create(
+            {
+                "name": "Overseas Co",
+                "is_company": True,
+                "user_id": cls.other_salesman.id,
+                "company_id": cls.other_company.id,
+            }
+        )
+        cls.other_customer = Partner.create(
+            {
+                "name": "Omega Other",
+                "is_company": True,
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        cls.customers = (
+            cls.alpha | cls.beta | cls.gamma | cls.delta | cls.epsilon | cls.zeta
+        )
+
+        Lead = cls.env["crm.lead"]
+
+        def lead(name, partner, revenue, user=cls.departing, team=cls.team_a):
+            return Lead.create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "team_id": team.id,
+                    "expected_revenue": revenue,
+                }
+            )
+
+        cls.lead_alpha = lead("Alpha framework deal", cls.alpha, 10000)
+        cls.lead_alpha_buyer = lead("Alpha spare parts", cls.alpha_buyer, 5000)
+        cls.lead_beta = lead("Beta freezers", cls.beta, 3000)
+        cls.lead_delta = lead("Delta tender", cls.delta, 8000)
+        cls.lead_alpha_won = lead("Alpha last year", cls.alpha, 4000)
+        cls.lead_alpha_won.action_set_won()
+        cls.lead_alpha_lost = lead("Alpha lost deal", cls.alpha, 2000)
+        cls.lead_alpha_lost.action_set_lost()
+        cls.lead_alpha_other = lead(
+            "Alpha via Otto", cls.alpha, 1000, user=cls.other_salesman, team=cls.team_b
+        )
+        cls.lead_other = lead(
+            "Omega deal",
+            cls.other_customer,
+            7000,
+            user=cls.other_salesman,
+            team=cls.team_b,
+        )
+        cls.open_leads = (
+            cls.lead_alpha | cls.lead_alpha_buyer | cls.lead_beta | cls.lead_delta
+        )
+
+        product = cls.env["product.product"].create(
+            {"name": "Consulting day", "type": "service", "list_price": 800.0}
+        )
+
+        def order(partner, user=cls.departing):
+            return cls.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "team_id": cls.team_a.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+
+        cls.quote_beta = order(cls.beta)
+        cls.quote_epsilon = order(cls.epsilon)
+        cls.quote_epsilon.state = "sent"
+        cls.order_alpha_confirmed = order(cls.alpha)
+        cls.order_alpha_confirmed.action_confirm()
+        cls.quote_other = order(cls.other_customer, user=cls.other_salesman)
+        cls.quotations = cls.quote_beta | cls.quote_epsilon
+
+        todo = "mail.mail_activity_data_todo"
+        cls.act_alpha = cls.alpha.activity_schedule(
+            todo, summary="Call Alpha about renewal", user_id=departing
+        )
+        cls.act_lead_alpha = cls.lead_alpha.activity_schedule(
+            todo, summary="Send the Alpha proposal", user_id=departing
+        )
+        cls.act_quote_beta = cls.quote_beta.activity_schedule(
+            todo, summary="Follow up Beta quotation", user_id=departing
+        )
+        cls.act_lead_alpha_otto = cls.lead_alpha.activity_schedule(
+            todo, summary="Otto's own reminder", user_id=cls.other_salesman.id
+        )
+        cls.act_other = cls.other_customer.activity_schedule(
+            todo, summary="Omega meeting", user_id=cls.other_salesman.id
+        )
+        cls.moving_activities = cls.act_alpha | cls.act_lead_alpha | cls.act_quote_beta
+
+    # ------------------------------------------------------------------
+    # Helpers: each step done by the user who does it in real life
+    # ------------------------------------------------------------------
+    def create_handover(self, user=None, **values):
+        values.setdefault("employee_id", self.employee.id)
+        values.setdefault("last_working_day", self.today + timedelta(days=20))
+        return (
+            self.env["hr.client.handover"]
+            .with_user(user or self.supervisor)
+            .create(values)
+        )
+
+    def assign(self, handover, *successors, lines=None):
+        """Assign successors with the wizard, as the departing employee."""
+        Wizard = self.env["hr.client.handover.assign"].with_user(self.departing)
+        wizard = Form(Wizard.with_context(default_handover_id=handover.id))
+        if len(successors) == 1:
+            wizard.mode = "single"
+            wizard.successor_id = successors[0]
+        else:
+            wizard.mode = "split"
+            for successor in successors:
+                wizard.successor_ids.add(successor)
+        if lines is not None:
+            wizard.line_ids.clear()
+            for line in lines:
+                wizard.line_ids.add(line)
+        wizard = wizard.save()
+        wizard.action_assign()
+        return wizard
+
+    def draft_handover(self, **values):
+        """A draft handover of the whole portfolio, split between both successors."""
+        handover = self.create_handover(**values)
+        handover.with_user(self.departing).action_generate_lines()
+        self.assign(handover, self.successor_a, self.successor_b)
+        return handover
+
+    def refuse(self, handover, user, reason):
+        wizard = Form(
+            self.env["hr.client.handover.refuse"]
+            .with_user(user)
+            .with_context(default_handover_id=handover.id)
+        )
+        wizard.reason = reason
+        return wizard.save().action_refuse()
+
+    def sign(self, handover, stage, users=None):
+        signatures = handover.sudo().signature_ids.filtered(
+            lambda sig: sig.stage == stage
+            and not sig.signed_on
+            and (users is None or sig.user_id in users)
+        )
+        for signature in signatures:
+            signature.with_user(signature.user_id).write({"signature": PNG_SIGNATURE})
+
+    def do_materials(self, handover):
+        for line in handover.line_ids:
+            line.with_user(line.successor_id).action_confirm_materials()
+        for item in handover.item_ids:
+            item.with_user(item.responsible_id or self.departing).action_mark_done()
+        self.sign(handover, "materials")
+
+    def do_visits(self, handover, lines=None):
+        for line in lines if lines is not None else handover.line_ids:
+            line.with_user(line.successor_id).action_confirm_visit()
+            line.with_user(self.departing).action_confirm_visit()
+
+    def do_calls(self, handover, result="confirmed"):
+        sample = handover.line_ids.filtered(
+            lambda line: line.spot_check_selected and line.check_result != "confirmed"
+        )
+        for line in sample:
+            line.with_user(self.witness).with_context(
+                check_result=result
+            ).action_set_check_result()
+
+    STEPS = [
+        "draft",
+        "plan_review",
+        "plan_approval",
+        "materials",
+        "visits",
+        "verification",
+        "summary",
+        "summary_review",
+        "summary_approval",
+        "done",
+    ]
+
+    def advance(self, handover, to_state):
+        """Walk the handover to `to_state`, every step by its actor."""
+        while handover.state != to_state:
+            state = handover.state
+            if state == "draft":
+                handover.with_user(self.departing).action_submit_plan()
+            elif state == "plan_review":
+                handover.with_user(handover.supervisor_id).action_review_plan()
+            elif state == "plan_approval":
+                handover.with_user(handover.approver_id).action_approve_plan()
+            elif state == "materials":
+                self.do_materials(handover)
+                handover.with_user(handover.supervisor_id).action_complete_materials()
+            elif state == "visits":
+                self.do_visits(
+                    handover,
+                    handover.line_ids.filtered(
+                        lambda line: line.visit_state not in ("done", "waived")
+                    ),
+                )
+                handover.with_user(handover.supervisor_id).action_complete_visits()
+            elif state == "verification":
+                self.do_calls(handover)
+                handover.with_user(handover.witness_id).action_complete_verification()
+            elif state == "summary":
+                handover.with_user(
+                    self.departing
+                ).summary = "<p>All customers met their new account manager.</p>"
+                self.sign(handover, "summary")
+                handover.with_user(self.departing).action_submit_summary()
+            elif state == "summary_review":
+                handover.with_user(handover.supervisor_id).action_review_summary()
+            elif state == "summary_approval":
+                handover.with_user(handover.approver_id).action_approve_summary()
+            else:
+                raise AssertionError(f"cannot advance a handover from {state}")
+        return handover
+
+    # ------------------------------------------------------------------
+    # Assertions
+    # ------------------------------------------------------------------
+    def open_activities(self, handover, step):
+        activity_type = self.env.ref(ACTIVITY % step)
+        return handover.sudo().activity_ids.filtered(
+            lambda act: act.activity_type_id == activity_type
+        )
+
+    def assertActivityDone(self, handover, step):
+        activity_type = self.env.ref(ACTIVITY % step)
+        self.assertFalse(
+            self.open_activities(handover, step),
+            f"the '{step}' activity must be closed",
+        )
+        done = handover.sudo().message_ids.filtered(
+            lambda msg: msg.mail_activity_type_id == activity_type
+        )
+        self.assertTrue(done, f"the '{step}' activity must be marked done, not deleted")
+
+    def assertActivityFor(self, handover, step, users, deadline=None):
+        activities = self.open_activities(handover, step)
+        self.assertEqual(activities.user_id, users, f"'{step}' activity users")
+        self.assertEqual(len(activities), len(users), f"one '{step}' activity per user")
+        if deadline:
+            self.assertEqual(set(activities.mapped("date_deadline")), {deadline})
