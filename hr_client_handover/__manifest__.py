@@ -34,6 +34,7 @@
     ],
     "demo": [
         "demo/hr_client_handover_org_demo.xml",
+        "demo/hr_client_handover_crm_demo.xml",
     ],
     "application": True,
     "installable": True,
