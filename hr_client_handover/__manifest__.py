@@ -35,6 +35,7 @@
     "demo": [
         "demo/hr_client_handover_org_demo.xml",
         "demo/hr_client_handover_crm_demo.xml",
+        "demo/hr_client_handover_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -1,0 +1,210 @@
+import base64
+import io
+import math
+import random
+
+from PIL import Image, ImageDraw
+
+from odoo import fields, models
+
+# The stages a demo handover goes through: the work done inside each one, and
+# the role and button that close it.
+DEMO_STAGES = [
+    ("draft", "_demo_work_draft", "departing", "action_submit_plan"),
+    ("plan_review", None, "supervisor", "action_review_plan"),
+    ("plan_approval", None, "approver", "action_approve_plan"),
+    ("materials", "_demo_work_materials", "supervisor", "action_complete_materials"),
+    ("visits", "_demo_work_visits", "supervisor", "action_complete_visits"),
+    (
+        "verification",
+        "_demo_work_verification",
+        "witness",
+        "action_complete_verification",
+    ),
+    ("summary", "_demo_work_summary", "departing", "action_submit_summary"),
+    ("summary_review", None, "supervisor", "action_review_summary"),
+    ("summary_approval", None, "approver", "action_approve_summary"),
+]
+
+
+class HrClientHandover(models.Model):
+    _inherit = "hr.client.handover"
+
+    def _demo_walk(self, target, **story):
+        """Demo data: bring this handover to the stage `target` through its public
+        buttons, each pressed by the user who holds the role, so that the chatter,
+        activities, signatures and transfer ledger show a real history.
+
+        The stages before `target` are completed; in `target` itself the work is
+        done as far as the story says (customer visits: only those listed).
+
+        Story (all optional):
+
+        - ``successors``: ids of the users the supervisor shares the customers
+          between (a single one receives them all)
+        - ``plan``: {customer id: line values} the departing employee fills in
+        - ``refusal``: reason for which the supervisor refuses the first plan
+        - ``visits``: {customer id: visit notes} of the customers visited
+        - ``half_visits``: customer ids whose visit only the successor confirmed
+        - ``waivers``: {customer id: (reason, approved)} visits to waive
+        - ``check_notes``: notes of the witness's confirmed phone checks
+        - ``summary``: html summary written by the departing employee
+        """
+        self.ensure_one()
+        for state, work, role, button in DEMO_STAGES:
+            if work:
+                getattr(self, work)(story, finish=state != target)
+            if state == target:
+                break
+            self._demo_act(self._users_for_role(role), self, button)
+        return True
+
+    def _demo_work_draft(self, story, finish):
+        """The departing employee lists and describes the customers, the
+        supervisor shares them between the successors (and may refuse)."""
+        departing = self._users_for_role("departing")
+        supervisor = self._users_for_role("supervisor")
+        self._demo_act(departing, self, "action_generate_lines")
+        plan = story.get("plan", {})
+        for line in self.line_ids:
+            if line.partner_id.id in plan:
+                self._demo_act(departing, line, "write", plan[line.partner_id.id])
+        successors = story.get("successors")
+        if successors:
+            wizard = (
+                self.env["hr.client.handover.assign"]
+                .with_user(supervisor)
+                .with_context(default_handover_id=self.id)
+                .create(
+                    {
+                        "mode": "split" if len(successors) > 1 else "single",
+                        "successor_id": successors[0],
+                        "successor_ids": [fields.Command.set(successors)],
+                    }
+                )
+            )
+            self._demo_act(supervisor, wizard, "action_assign")
+        if story.get("refusal"):
+            self._demo_act(departing, self, "action_submit_plan")
+            wizard = (
+                self.env["hr.client.handover.refuse"]
+                .with_user(supervisor)
+                .create({"handover_id": self.id, "reason": story["refusal"]})
+            )
+            self._demo_act(supervisor, wizard, "action_refuse")
+
+    def _demo_work_materials(self, story, finish):
+        """Each successor confirms their customers' files, the checklist is
+        worked through and countersigned, and everyone signs."""
+        departing = self._users_for_role("departing")
+        for successor, lines in self.line_ids.grouped("successor_id").items():
+            self._demo_act(successor, lines, "action_confirm_materials")
+        for item in self.item_ids:
+            self._demo_act(item.responsible_id or departing, item, "action_mark_done")
+        self._demo_act(self._users_for_role("witness"), self.item_ids, "action_confirm")
+        self._demo_sign("materials")
+
+    def _demo_work_visits(self, story, finish):
+        """The successor and the departing employee visit each customer
+        together; distant customers get a waiver the supervisor approves."""
+        departing = self._users_for_role("departing")
+        supervisor = self._users_for_role("supervisor")
+        visits = story.get("visits", {})
+        half_visits = story.get("half_visits", [])
+        waivers = story.get("waivers", {})
+        for line in self.line_ids:
+            customer = line.partner_id
+            if customer.id in waivers:
+                reason, approved = waivers[customer.id]
+                self._demo_act(
+                    departing, line, "write", {"visit_waiver_reason": reason}
+                )
+                if approved or finish:
+                    self._demo_act(supervisor, line, "action_approve_waiver")
+                continue
+            if not (finish or customer.id in visits or customer.id in half_visits):
+                continue
+            successor = line.successor_id
+            self._demo_act(
+                successor,
+                line,
+                "write",
+                {
+                    "visit_contact": (customer.child_ids[:1] or customer).name,
+                    "visit_notes": visits.get(customer.id, False),
+                },
+            )
+            self._demo_act(successor, line, "action_confirm_visit")
+            if finish or customer.id not in half_visits:
+                self._demo_act(departing, line, "action_confirm_visit")
+
+    def _demo_work_verification(self, story, finish):
+        """The witness phones the sampled customers, who all confirm."""
+        witness = self._users_for_role("witness")
+        for line in self.line_ids.filtered("spot_check_selected"):
+            values = {
+                "check_result": "confirmed",
+                "check_notes": story.get("check_notes"),
+            }
+            self._demo_act(witness, line, "write", values)
+            self._demo_act(witness, line, "action_record_check")
+
+    def _demo_work_summary(self, story, finish):
+        """The departing employee writes the summary, then everyone signs it."""
+        if story.get("summary"):
+            self._demo_act(
+                self._users_for_role("departing"),
+                self,
+                "write",
+                {"summary": story["summary"]},
+            )
+        self._demo_sign("summary")
+
+    def _demo_sign(self, stage):
+        """Every signer of `stage` signs, as themselves."""
+        for signature in self.signature_ids.filtered(
+            lambda sig: sig.stage == stage and not sig.signed_on
+        ):
+            self._demo_act(
+                signature.user_id,
+                signature,
+                "write",
+                {"signature": self._demo_signature_image(signature.user_id.login)},
+            )
+
+    def _demo_act(self, user, records, method, *args):
+        """Call `method` on `records` as `user`, then end the step as a web request
+        would: the pending tracking becomes its own chatter message."""
+        getattr(records.with_user(user), method)(*args)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _demo_signature_image(self, seed):
+        """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
+        rng = random.Random(seed)
+        width, height = 360, 120
+        image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+        draw = ImageDraw.Draw(image)
+        waves = [
+            (rng.uniform(18, 30), rng.uniform(2.5, 5.5), rng.uniform(0, math.tau))
+            for _wave in range(3)
+        ]
+        points = []
+        for step in range(241):
+            t = step / 240
+            x = 24 + (width - 48) * t + 14 * math.sin(math.tau * 6 * t)
+            y = height / 2 + sum(
+                amplitude * math.sin(math.tau * frequency * t + phase)
+                for amplitude, frequency, phase in waves
+            ) * math.sin(math.pi * t)
+            points.append((x, y))
+        ink = (25, 35, 110, 255)
+        draw.line(points, fill=ink, width=3, joint="curve")
+        draw.line(
+            [(width * 0.15, height * 0.82), (width * 0.8, height * 0.74)],
+            fill=ink,
+            width=2,
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return base64.b64encode(buffer.getvalue())
