@@ -17,7 +17,7 @@ TEST_SUMMARY = re.compile(
 )
 TEST_FAILURE = re.compile(
     r"^\S+ \S+ \d+ ERROR \S+ odoo\.addons\.(?P<module>\w+)\.tests\S*: "
-    r"(?:FAIL|ERROR): (?P<test>\S+)"
+    r"(?:FAIL|ERROR): (?:Subtest )?(?P<test>[\w.]+)"
 )
 # Odoo's own suites: order-dependent query-count test that passes alone.
 KNOWN_CORE_FAILURES = {"crm TestLeadAssignPerf.test_assign_perf_no_duplicates"}
