@@ -5,33 +5,35 @@ import random
 
 from PIL import Image, ImageDraw
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 # The stages a demo handover goes through: the work done inside each one, and
 # the role and button that close it.
 DEMO_STAGES = [
-    ("draft", "_demo_work_draft", "departing", "action_submit_plan"),
+    ("draft", "_work_draft", "departing", "action_submit_plan"),
     ("plan_review", None, "supervisor", "action_review_plan"),
     ("plan_approval", None, "approver", "action_approve_plan"),
-    ("materials", "_demo_work_materials", "supervisor", "action_complete_materials"),
-    ("visits", "_demo_work_visits", "supervisor", "action_complete_visits"),
+    ("materials", "_work_materials", "supervisor", "action_complete_materials"),
+    ("visits", "_work_visits", "supervisor", "action_complete_visits"),
     (
         "verification",
-        "_demo_work_verification",
+        "_work_verification",
         "witness",
         "action_complete_verification",
     ),
-    ("summary", "_demo_work_summary", "departing", "action_submit_summary"),
+    ("summary", "_work_summary", "departing", "action_submit_summary"),
     ("summary_review", None, "supervisor", "action_review_summary"),
     ("summary_approval", None, "approver", "action_approve_summary"),
 ]
 
 
-class HrClientHandover(models.Model):
-    _inherit = "hr.client.handover"
+class HrClientHandoverDemo(models.AbstractModel):
+    _name = "hr.client.handover.demo"
+    _description = "Client Handover Demo Data"
 
-    def _demo_walk(self, target, **story):
-        """Demo data: bring this handover to the stage `target` through its public
+    @api.model
+    def _walk(self, handover_id, target, **story):
+        """Demo data: bring a handover to the stage `target` through its public
         buttons, each pressed by the user who holds the role, so that the chatter,
         activities, signatures and transfer ledger show a real history.
 
@@ -50,31 +52,31 @@ class HrClientHandover(models.Model):
         - ``check_notes``: notes of the witness's confirmed phone checks
         - ``summary``: html summary written by the departing employee
         """
-        self.ensure_one()
+        handover = self.env["hr.client.handover"].browse(handover_id)
         for state, work, role, button in DEMO_STAGES:
             if work:
-                getattr(self, work)(story, finish=state != target)
+                getattr(self, work)(handover, story, finish=state != target)
             if state == target:
                 break
-            self._demo_act(self._users_for_role(role), self, button)
+            self._act(handover._users_for_role(role), handover, button)
         return True
 
-    def _demo_work_draft(self, story, finish):
+    def _work_draft(self, handover, story, finish):
         """The departing employee lists and describes the customers, the
         supervisor shares them between the successors (and may refuse)."""
-        departing = self._users_for_role("departing")
-        supervisor = self._users_for_role("supervisor")
-        self._demo_act(departing, self, "action_generate_lines")
+        departing = handover._users_for_role("departing")
+        supervisor = handover._users_for_role("supervisor")
+        self._act(departing, handover, "action_generate_lines")
         plan = story.get("plan", {})
-        for line in self.line_ids:
+        for line in handover.line_ids:
             if line.partner_id.id in plan:
-                self._demo_act(departing, line, "write", plan[line.partner_id.id])
+                self._act(departing, line, "write", plan[line.partner_id.id])
         successors = story.get("successors")
         if successors:
             wizard = (
                 self.env["hr.client.handover.assign"]
                 .with_user(supervisor)
-                .with_context(default_handover_id=self.id)
+                .with_context(default_handover_id=handover.id)
                 .create(
                     {
                         "mode": "split" if len(successors) > 1 else "single",
@@ -83,49 +85,49 @@ class HrClientHandover(models.Model):
                     }
                 )
             )
-            self._demo_act(supervisor, wizard, "action_assign")
+            self._act(supervisor, wizard, "action_assign")
         if story.get("refusal"):
-            self._demo_act(departing, self, "action_submit_plan")
+            self._act(departing, handover, "action_submit_plan")
             wizard = (
                 self.env["hr.client.handover.refuse"]
                 .with_user(supervisor)
-                .create({"handover_id": self.id, "reason": story["refusal"]})
+                .create({"handover_id": handover.id, "reason": story["refusal"]})
             )
-            self._demo_act(supervisor, wizard, "action_refuse")
+            self._act(supervisor, wizard, "action_refuse")
 
-    def _demo_work_materials(self, story, finish):
+    def _work_materials(self, handover, story, finish):
         """Each successor confirms their customers' files, the checklist is
         worked through and countersigned, and everyone signs."""
-        departing = self._users_for_role("departing")
-        for successor, lines in self.line_ids.grouped("successor_id").items():
-            self._demo_act(successor, lines, "action_confirm_materials")
-        for item in self.item_ids:
-            self._demo_act(item.responsible_id or departing, item, "action_mark_done")
-        self._demo_act(self._users_for_role("witness"), self.item_ids, "action_confirm")
-        self._demo_sign("materials")
+        departing = handover._users_for_role("departing")
+        for successor, lines in handover.line_ids.grouped("successor_id").items():
+            self._act(successor, lines, "action_confirm_materials")
+        for item in handover.item_ids:
+            self._act(item.responsible_id or departing, item, "action_mark_done")
+        self._act(
+            handover._users_for_role("witness"), handover.item_ids, "action_confirm"
+        )
+        self._sign(handover, "materials")
 
-    def _demo_work_visits(self, story, finish):
+    def _work_visits(self, handover, story, finish):
         """The successor and the departing employee visit each customer
         together; distant customers get a waiver the supervisor approves."""
-        departing = self._users_for_role("departing")
-        supervisor = self._users_for_role("supervisor")
+        departing = handover._users_for_role("departing")
+        supervisor = handover._users_for_role("supervisor")
         visits = story.get("visits", {})
         half_visits = story.get("half_visits", [])
         waivers = story.get("waivers", {})
-        for line in self.line_ids:
+        for line in handover.line_ids:
             customer = line.partner_id
             if customer.id in waivers:
                 reason, approved = waivers[customer.id]
-                self._demo_act(
-                    departing, line, "write", {"visit_waiver_reason": reason}
-                )
+                self._act(departing, line, "write", {"visit_waiver_reason": reason})
                 if approved or finish:
-                    self._demo_act(supervisor, line, "action_approve_waiver")
+                    self._act(supervisor, line, "action_approve_waiver")
                 continue
             if not (finish or customer.id in visits or customer.id in half_visits):
                 continue
             successor = line.successor_id
-            self._demo_act(
+            self._act(
                 successor,
                 line,
                 "write",
@@ -134,52 +136,52 @@ class HrClientHandover(models.Model):
                     "visit_notes": visits.get(customer.id, False),
                 },
             )
-            self._demo_act(successor, line, "action_confirm_visit")
+            self._act(successor, line, "action_confirm_visit")
             if finish or customer.id not in half_visits:
-                self._demo_act(departing, line, "action_confirm_visit")
+                self._act(departing, line, "action_confirm_visit")
 
-    def _demo_work_verification(self, story, finish):
+    def _work_verification(self, handover, story, finish):
         """The witness phones the sampled customers, who all confirm."""
-        witness = self._users_for_role("witness")
-        for line in self.line_ids.filtered("spot_check_selected"):
+        witness = handover._users_for_role("witness")
+        for line in handover.line_ids.filtered("spot_check_selected"):
             values = {
                 "check_result": "confirmed",
                 "check_notes": story.get("check_notes"),
             }
-            self._demo_act(witness, line, "write", values)
-            self._demo_act(witness, line, "action_record_check")
+            self._act(witness, line, "write", values)
+            self._act(witness, line, "action_record_check")
 
-    def _demo_work_summary(self, story, finish):
+    def _work_summary(self, handover, story, finish):
         """The departing employee writes the summary, then everyone signs it."""
         if story.get("summary"):
-            self._demo_act(
-                self._users_for_role("departing"),
-                self,
+            self._act(
+                handover._users_for_role("departing"),
+                handover,
                 "write",
                 {"summary": story["summary"]},
             )
-        self._demo_sign("summary")
+        self._sign(handover, "summary")
 
-    def _demo_sign(self, stage):
+    def _sign(self, handover, stage):
         """Every signer of `stage` signs, as themselves."""
-        for signature in self.signature_ids.filtered(
+        for signature in handover.signature_ids.filtered(
             lambda sig: sig.stage == stage and not sig.signed_on
         ):
-            self._demo_act(
+            self._act(
                 signature.user_id,
                 signature,
                 "write",
-                {"signature": self._demo_signature_image(signature.user_id.login)},
+                {"signature": self._signature_image(signature.user_id.login)},
             )
 
-    def _demo_act(self, user, records, method, *args):
+    def _act(self, user, records, method, *args):
         """Call `method` on `records` as `user`, then end the step as a web request
         would: the pending tracking becomes its own chatter message."""
         getattr(records.with_user(user), method)(*args)
         self.env.flush_all()
         self.env.cr.precommit.run()
 
-    def _demo_signature_image(self, seed):
+    def _signature_image(self, seed):
         """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
         rng = random.Random(seed)
         width, height = 360, 120
