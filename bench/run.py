@@ -16,6 +16,10 @@ and writes JSON under bench/results/.
 Usage: python bench/run.py [--customers N] [--sample N]
 """
 
+# A command-line tool outside Odoo's request cycle: it prints its report and
+# commits the databases it builds.
+# pylint: disable=print-used,invalid-commit
+
 import argparse
 import json
 import os
@@ -42,14 +46,26 @@ def _run(cmd, **kwargs):
 
 
 def _odoo(*args):
-    _run([str(ROOT / "scripts" / "odoo"), *args, "--log-level=warn"],
-         stdout=subprocess.DEVNULL)
+    _run(
+        [str(ROOT / "scripts" / "odoo"), *args, "--log-level=warn"],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _phase(phase, db, args):
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, "--db", db,
-         "--customers", str(args.customers), "--sample", str(args.sample)],
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            phase,
+            "--db",
+            db,
+            "--customers",
+            str(args.customers),
+            "--sample",
+            str(args.sample),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -65,8 +81,12 @@ def _fresh_copy():
 def orchestrate(args):
     started = time.time()
     _run(["dropdb", "--if-exists", TEMPLATE_DB])
-    if subprocess.run(["psql", "-d", BASE_DB, "-c", "select 1"],
-                      capture_output=True).returncode == 0:
+    if (
+        subprocess.run(
+            ["psql", "-d", BASE_DB, "-c", "select 1"], capture_output=True
+        ).returncode
+        == 0
+    ):
         _run(["createdb", "-T", BASE_DB, TEMPLATE_DB])
         _odoo("-d", TEMPLATE_DB, "-i", "hr_client_handover", "--stop-after-init")
     else:
@@ -90,24 +110,42 @@ def report(args, results, elapsed):
     per_floor = floor["seconds"] / floor["records"]
     rows = [
         ("engine", moved, engine["seconds"], engine["queries"], engine["peak_rss_mb"]),
-        ("naive (sample)", naive["records"], naive["seconds"], naive["queries"],
-         naive["peak_rss_mb"]),
-        ("floor (raw SQL)", floor["records"], floor["seconds"], floor["queries"],
-         floor["peak_rss_mb"]),
+        (
+            "naive (sample)",
+            naive["records"],
+            naive["seconds"],
+            naive["queries"],
+            naive["peak_rss_mb"],
+        ),
+        (
+            "floor (raw SQL)",
+            floor["records"],
+            floor["seconds"],
+            floor["queries"],
+            floor["peak_rss_mb"],
+        ),
     ]
     print()
-    print(f"{'path':<18}{'records':>10}{'seconds':>10}{'ms/record':>11}"
-          f"{'queries':>10}{'q/record':>10}{'peak RSS MB':>13}")
+    print(
+        f"{'path':<18}{'records':>10}{'seconds':>10}{'ms/record':>11}"
+        f"{'queries':>10}{'q/record':>10}{'peak RSS MB':>13}"
+    )
     for name, count, seconds, queries, rss in rows:
-        print(f"{name:<18}{count:>10}{seconds:>10.2f}{1000 * seconds / count:>11.4f}"
-              f"{queries:>10}{queries / count:>10.3f}{rss:>13.0f}")
+        print(
+            f"{name:<18}{count:>10}{seconds:>10.2f}{1000 * seconds / count:>11.4f}"
+            f"{queries:>10}{queries / count:>10.3f}{rss:>13.0f}"
+        )
     print()
     print(f"moved: {json.dumps(engine['by_model'])}")
     print(f"engine vs naive: {per_naive / per_engine:.1f}x faster per moved record")
-    print(f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record")
-    print(f"handover form read ({engine['lines']} lines): "
-          f"{engine['form_read_seconds']:.2f} s server time, "
-          f"{engine['form_read_queries']} queries")
+    print(
+        f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record"
+    )
+    print(
+        f"handover form read ({engine['lines']} lines): "
+        f"{engine['form_read_seconds']:.2f} s server time, "
+        f"{engine['form_read_queries']} queries"
+    )
     print(f"(build {results['build']['seconds']:.0f} s, whole run {elapsed:.0f} s)")
     summary = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -140,8 +178,9 @@ def _env(db):
     from odoo import api
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(["-c", str(ROOT / ".odoo.conf"), "-d", db,
-                                    "--log-level=warn"])
+    odoo.tools.config.parse_config(
+        ["-c", str(ROOT / ".odoo.conf"), "-d", db, "--log-level=warn"]
+    )
     registry = Registry(db)
     cr = registry.cursor()
     return api.Environment(cr, api.SUPERUSER_ID, {}), cr
@@ -166,80 +205,131 @@ def phase_build(env, args):
     env = env(context=dict(env.context, **QUIET))
     company = env.ref("base.main_company")
     team = env["crm.team"].create({"name": "Bench Team", "company_id": company.id})
-    other_team = env["crm.team"].create({"name": "Bench Team 2", "company_id": company.id})
+    other_team = env["crm.team"].create(
+        {"name": "Bench Team 2", "company_id": company.id}
+    )
 
     def user(login, team_):
-        u = env["res.users"].create({
-            "name": login.replace(".", " ").title(), "login": login,
-            "group_ids": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
-        })
+        u = env["res.users"].create(
+            {
+                "name": login.replace(".", " ").title(),
+                "login": login,
+                "group_ids": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
         env["crm.team.member"].create({"crm_team_id": team_.id, "user_id": u.id})
         return u
 
     departing = user("bench.departing", team)
-    successors = [user(f"bench.successor{i}", team if i else other_team) for i in range(3)]
+    successors = [
+        user(f"bench.successor{i}", team if i else other_team) for i in range(3)
+    ]
     supervisor = user("bench.supervisor", team)
     approver = user("bench.approver", team)
-    manager_emp = env["hr.employee"].create({"name": "Bench Supervisor",
-                                             "user_id": supervisor.id})
-    employee = env["hr.employee"].create({"name": "Bench Departing",
-                                          "user_id": departing.id,
-                                          "parent_id": manager_emp.id})
+    manager_emp = env["hr.employee"].create(
+        {"name": "Bench Supervisor", "user_id": supervisor.id}
+    )
+    employee = env["hr.employee"].create(
+        {
+            "name": "Bench Departing",
+            "user_id": departing.id,
+            "parent_id": manager_emp.id,
+        }
+    )
     n = args.customers
     partners = env["res.partner"]
     for start in range(0, n, 1000):
-        partners |= env["res.partner"].create([
-            {"name": f"Bench Customer {i:05d}", "is_company": True,
-             "user_id": departing.id, "email": f"c{i}@example.com"}
-            for i in range(start, min(n, start + 1000))
-        ])
+        partners |= env["res.partner"].create(
+            [
+                {
+                    "name": f"Bench Customer {i:05d}",
+                    "is_company": True,
+                    "user_id": departing.id,
+                    "email": f"c{i}@example.com",
+                }
+                for i in range(start, min(n, start + 1000))
+            ]
+        )
     lead_vals = []
     for idx, partner in enumerate(partners):
         for k in range(3):
-            lead_vals.append({
-                "name": f"Deal {idx}-{k}", "type": "opportunity",
-                "partner_id": partner.id, "user_id": departing.id,
-                "team_id": team.id, "expected_revenue": 1000 + idx % 97 * 10,
-            })
+            lead_vals.append(
+                {
+                    "name": f"Deal {idx}-{k}",
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": departing.id,
+                    "team_id": team.id,
+                    "expected_revenue": 1000 + idx % 97 * 10,
+                }
+            )
     leads = env["crm.lead"]
     for start in range(0, len(lead_vals), 2000):
-        leads |= env["crm.lead"].create(lead_vals[start:start + 2000])
+        leads |= env["crm.lead"].create(lead_vals[start : start + 2000])
     orders = env["sale.order"]
-    order_vals = [{"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
-                  for p in partners[::2]]
+    order_vals = [
+        {"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
+        for p in partners[::2]
+    ]
     for start in range(0, len(order_vals), 1000):
-        orders |= env["sale.order"].create(order_vals[start:start + 1000])
+        orders |= env["sale.order"].create(order_vals[start : start + 1000])
     todo = env.ref("mail.mail_activity_data_todo")
     partner_model = env["ir.model"]._get_id("res.partner")
     lead_model = env["ir.model"]._get_id("crm.lead")
     deadline = datetime.now().date() + timedelta(days=7)
     act_vals = []
     for idx, partner in enumerate(partners):
-        act_vals.append({"res_model_id": partner_model, "res_id": partner.id,
-                         "activity_type_id": todo.id, "user_id": departing.id,
-                         "date_deadline": deadline, "summary": "Call"})
-        act_vals.append({"res_model_id": lead_model, "res_id": leads[3 * idx].id,
-                         "activity_type_id": todo.id, "user_id": departing.id,
-                         "date_deadline": deadline, "summary": "Follow up"})
+        act_vals.append(
+            {
+                "res_model_id": partner_model,
+                "res_id": partner.id,
+                "activity_type_id": todo.id,
+                "user_id": departing.id,
+                "date_deadline": deadline,
+                "summary": "Call",
+            }
+        )
+        act_vals.append(
+            {
+                "res_model_id": lead_model,
+                "res_id": leads[3 * idx].id,
+                "activity_type_id": todo.id,
+                "user_id": departing.id,
+                "date_deadline": deadline,
+                "summary": "Follow up",
+            }
+        )
     for start in range(0, len(act_vals), 2000):
-        env["mail.activity"].create(act_vals[start:start + 2000])
-    handover = env["hr.client.handover"].create({
-        "employee_id": employee.id,
-        "supervisor_id": supervisor.id,
-        "approver_id": approver.id,
-        "witness_id": supervisor.id,
-        "last_working_day": deadline + timedelta(days=30),
-    })
-    env["hr.client.handover.line"].create([
-        {"handover_id": handover.id, "partner_id": p.id,
-         "successor_id": successors[i % 3].id}
-        for i, p in enumerate(partners)
-    ])
+        env["mail.activity"].create(act_vals[start : start + 2000])
+    handover = env["hr.client.handover"].create(
+        {
+            "employee_id": employee.id,
+            "supervisor_id": supervisor.id,
+            "approver_id": approver.id,
+            "witness_id": supervisor.id,
+            "last_working_day": deadline + timedelta(days=30),
+        }
+    )
+    env["hr.client.handover.line"].create(
+        [
+            {
+                "handover_id": handover.id,
+                "partner_id": p.id,
+                "successor_id": successors[i % 3].id,
+            }
+            for i, p in enumerate(partners)
+        ]
+    )
     handover.write({"state": "plan_approval"})
     env.cr.commit()
-    return {"seconds": time.time() - started, "customers": n, "leads": len(leads),
-            "orders": len(orders), "activities": len(act_vals),
-            "handover_id": handover.id}
+    return {
+        "seconds": time.time() - started,
+        "customers": n,
+        "leads": len(leads),
+        "orders": len(orders),
+        "activities": len(act_vals),
+        "handover_id": handover.id,
+    }
 
 
 def _handover(env):
@@ -257,31 +347,47 @@ def phase_engine(env, args):
     env.flush_all()
     seconds = time.time() - started
     queries = cr.sql_log_count - queries
-    by_model = dict(env["hr.client.handover.transfer"]._read_group(
-        [("handover_id", "=", handover.id)], ["res_model"], ["__count"]))
+    by_model = dict(
+        env["hr.client.handover.transfer"]._read_group(
+            [("handover_id", "=", handover.id)], ["res_model"], ["__count"]
+        )
+    )
     moved = sum(by_model.values())
     cr.commit()
     # Server time of the form: read the handover with its lines as the web client.
     env.invalidate_all()
     spec = {
-        "name": {}, "state": {}, "line_count": {}, "progress": {},
-        "line_ids": {"fields": {
-            "partner_id": {"fields": {"display_name": {}}},
-            "successor_id": {"fields": {"display_name": {}}},
-            "opportunity_count": {}, "expected_revenue": {}, "quotation_count": {},
-            "activity_count": {}, "line_progress": {}, "visit_state": {},
-        }},
+        "name": {},
+        "state": {},
+        "line_count": {},
+        "progress": {},
+        "line_ids": {
+            "fields": {
+                "partner_id": {"fields": {"display_name": {}}},
+                "successor_id": {"fields": {"display_name": {}}},
+                "opportunity_count": {},
+                "expected_revenue": {},
+                "quotation_count": {},
+                "activity_count": {},
+                "line_progress": {},
+                "visit_state": {},
+            }
+        },
     }
     q0 = cr.sql_log_count
     t0 = time.time()
     handover.with_user(approver).web_read(spec)
     form_seconds = time.time() - t0
     return {
-        "seconds": seconds, "queries": queries, "moved": moved,
-        "by_model": by_model, "peak_rss_mb": _peak_rss_mb(),
+        "seconds": seconds,
+        "queries": queries,
+        "moved": moved,
+        "by_model": by_model,
+        "peak_rss_mb": _peak_rss_mb(),
         "transfer_state": handover.transfer_state,
         "lines": len(handover.line_ids),
-        "form_read_seconds": form_seconds, "form_read_queries": cr.sql_log_count - q0,
+        "form_read_seconds": form_seconds,
+        "form_read_queries": cr.sql_log_count - q0,
     }
 
 
@@ -308,8 +414,12 @@ def phase_naive(env, args):
             count += 1
     env.flush_all()
     seconds = time.time() - started
-    return {"seconds": seconds, "queries": cr.sql_log_count - queries,
-            "records": count, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "queries": cr.sql_log_count - queries,
+        "records": count,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def phase_floor(env, args):
@@ -333,19 +443,28 @@ def phase_floor(env, args):
         )
         count += cr.rowcount
     seconds = time.time() - started
-    return {"seconds": seconds, "queries": cr.sql_log_count - queries,
-            "records": count, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "queries": cr.sql_log_count - queries,
+        "records": count,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
-PHASES = {"build": phase_build, "engine": phase_engine, "naive": phase_naive,
-          "floor": phase_floor}
+PHASES = {
+    "build": phase_build,
+    "engine": phase_engine,
+    "naive": phase_naive,
+    "floor": phase_floor,
+}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10000)
-    parser.add_argument("--sample", type=int, default=300,
-                        help="records per model for the naive path")
+    parser.add_argument(
+        "--sample", type=int, default=300, help="records per model for the naive path"
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--db")
     args = parser.parse_args()

@@ -42,7 +42,11 @@ class HrClientHandover(models.Model):
         total = engine._count_to_move(handover)
         threshold = handover.company_id.handover_async_threshold or 0
         handover.write({"transfer_state": "running", "transfer_total": total})
-        if threshold and total > threshold and not self.env.context.get("handover_sync"):
+        if (
+            threshold
+            and total > threshold
+            and not self.env.context.get("handover_sync")
+        ):
             handover.message_post(
                 body=self.env._(
                     "%(count)s records to move: the transfer runs in the background. "
@@ -53,6 +57,11 @@ class HrClientHandover(models.Model):
             self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger()
             return
         engine._run(handover, commit=False)
+        if engine._count_to_move(handover):
+            # Rows someone else was editing were skipped, not overwritten: the
+            # background job retries them once they are free.
+            self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger()
+            return
         engine._finish(handover)
 
     def _revert_transfer(self):
@@ -102,6 +111,8 @@ class HrClientHandover(models.Model):
         for handover in handovers:
             if not engine._run(handover, commit=True):
                 return
+            if engine._count_to_move(handover):
+                continue  # rows locked by another transaction: next run retries
             engine._finish(handover)
             Cron._commit_progress()
 
@@ -128,7 +139,9 @@ class HrClientHandoverEngine(models.AbstractModel):
                 )
             )
             for contact in contacts:
-                partner_lines[contact.id] = by_commercial[contact.commercial_partner_id.id]
+                partner_lines[contact.id] = by_commercial[
+                    contact.commercial_partner_id.id
+                ]
         return partner_lines
 
     def _rule_domain(self, rule, handover, partner_ids):
@@ -138,8 +151,15 @@ class HrClientHandoverEngine(models.AbstractModel):
         else:
             owner = [(rule.user_field, "=", departing)]
         domain = owner + [(rule.partner_field, "in", partner_ids)] + rule._get_domain()
-        if rule.model == "sale.order" and handover.template_id.transfer_confirmed_orders:
-            domain = [d for d in domain if not (isinstance(d, tuple | list) and d[0] == "state")]
+        if (
+            rule.model == "sale.order"
+            and handover.template_id.transfer_confirmed_orders
+        ):
+            domain = [
+                d
+                for d in domain
+                if not (isinstance(d, tuple | list) and d[0] == "state")
+            ]
         return domain
 
     def _rules(self, scope):
@@ -153,17 +173,22 @@ class HrClientHandoverEngine(models.AbstractModel):
         targets = {"res.partner": list(partner_lines)}
         total = 0
         for rule in self._rules("partner"):
-            ids = self.env[rule.model].search(
-                self._rule_domain(rule, handover, list(partner_lines))
-            ).ids
+            ids = (
+                self.env[rule.model]
+                .search(self._rule_domain(rule, handover, list(partner_lines)))
+                .ids
+            )
             total += len(ids)
             targets.setdefault(rule.model, [])
             targets[rule.model] += ids
         for rule in self._rules("moved_records"):
             for model, ids in targets.items():
                 total += self.env[rule.model].search_count(
-                    [(rule.user_field, "=", departing), ("res_model", "=", model),
-                     ("res_id", "in", ids)]
+                    [
+                        (rule.user_field, "=", departing),
+                        ("res_model", "=", model),
+                        ("res_id", "in", ids),
+                    ]
                     + rule._get_domain()
                 )
         return total
@@ -191,7 +216,9 @@ class HrClientHandoverEngine(models.AbstractModel):
             return
         for rule in self._rules("partner"):
             Model = self.env[rule.model].with_context(active_test=False)
-            fetch = [rule.partner_field] + ([rule.team_field] if rule.team_field else [])
+            fetch = [rule.partner_field] + (
+                [rule.team_field] if rule.team_field else []
+            )
             records = Model.search_fetch(
                 self._rule_domain(rule, handover, list(partner_lines)), fetch
             )
@@ -200,9 +227,13 @@ class HrClientHandoverEngine(models.AbstractModel):
                 line = partner_lines[record[rule.partner_field].id]
                 old_team = record[rule.team_field] if rule.team_field else None
                 new_team = (
-                    self._team_for(line.successor_id, old_team) if rule.team_field else None
+                    self._team_for(line.successor_id, old_team)
+                    if rule.team_field
+                    else None
                 )
-                groups[(line.successor_id, new_team, old_team)].append((record.id, line.id))
+                groups[(line.successor_id, new_team, old_team)].append(
+                    (record.id, line.id)
+                )
             for (successor, new_team, old_team), pairs in groups.items():
                 for start in range(0, len(pairs), BATCH_SIZE):
                     yield self._move_batch(
@@ -259,8 +290,14 @@ class HrClientHandoverEngine(models.AbstractModel):
         Model = self.env[rule.model]
         old_owner = {}
         if rule.include_unassigned:
-            for record in Model.browse(ids).with_context(active_test=False).read([rule.user_field]):
-                old_owner[record["id"]] = record[rule.user_field] and record[rule.user_field][0]
+            for record in (
+                Model.browse(ids)
+                .with_context(active_test=False)
+                .read([rule.user_field])
+            ):
+                old_owner[record["id"]] = (
+                    record[rule.user_field] and record[rule.user_field][0]
+                )
         values = {rule.user_field: successor.id}
         if rule.team_field and new_team is not None:
             values[rule.team_field] = new_team.id or False
@@ -313,7 +350,9 @@ class HrClientHandoverEngine(models.AbstractModel):
             self._insert_notes(records._name, ids, str(body))
         cr = self.env.cr
         if to_user.partner_id:
-            subtypes = self.env["mail.message.subtype"]._default_subtypes(records._name)[0]
+            subtypes = self.env["mail.message.subtype"]._default_subtypes(
+                records._name
+            )[0]
             cr.execute(
                 SQL(
                     "INSERT INTO mail_followers (res_model, res_id, partner_id)"
@@ -362,9 +401,22 @@ class HrClientHandoverEngine(models.AbstractModel):
             " author_id, email_from, is_internal, date, message_id, create_uid,"
             " write_uid, create_date, write_date) VALUES %s",
             [
-                (model, res_id, body, "notification", subtype_id, author.id,
-                 author.email_formatted or None, True, now,
-                 generate_tracking_message_id("handover"), uid, uid, now, now)
+                (
+                    model,
+                    res_id,
+                    body,
+                    "notification",
+                    subtype_id,
+                    author.id,
+                    author.email_formatted or None,
+                    True,
+                    now,
+                    generate_tracking_message_id("handover"),
+                    uid,
+                    uid,
+                    now,
+                    now,
+                )
                 for res_id in res_ids
             ],
             page_size=1000,
@@ -408,9 +460,11 @@ class HrClientHandoverEngine(models.AbstractModel):
                 groups[line.successor_id].append((activity.id, line.id))
         for successor, pairs in groups.items():
             for start in range(0, len(pairs), BATCH_SIZE):
-                chunk = pairs[start:start + BATCH_SIZE]
+                chunk = pairs[start : start + BATCH_SIZE]
                 line_of = dict(chunk)
-                ids = self._lock_still_owned(rule.model, rule.user_field, list(line_of), [departing.id])
+                ids = self._lock_still_owned(
+                    rule.model, rule.user_field, list(line_of), [departing.id]
+                )
                 if not ids:
                     continue
                 Activity.browse(ids).with_context(**self._quiet_context()).write(
@@ -419,8 +473,19 @@ class HrClientHandoverEngine(models.AbstractModel):
                 now = fields.Datetime.now()
                 self._insert_ledger(
                     [
-                        (handover.id, line_of[aid], rule.id, rule.model, aid,
-                         rule.user_field, departing.id, successor.id, None, None, now)
+                        (
+                            handover.id,
+                            line_of[aid],
+                            rule.id,
+                            rule.model,
+                            aid,
+                            rule.user_field,
+                            departing.id,
+                            successor.id,
+                            None,
+                            None,
+                            now,
+                        )
                         for aid in ids
                     ]
                 )
@@ -466,11 +531,14 @@ class HrClientHandoverEngine(models.AbstractModel):
         for user, model, count in counts:
             per_user[user][model] = count
         model_names = {
-            model: self.env["ir.model"]._get(model).name for user in per_user for model in per_user[user]
+            model: self.env["ir.model"]._get(model).name
+            for user in per_user
+            for model in per_user[user]
         }
         for user, by_model in per_user.items():
             figures = ", ".join(
-                f"{model_names[model]}: {count}" for model, count in sorted(by_model.items())
+                f"{model_names[model]}: {count}"
+                for model, count in sorted(by_model.items())
             )
             handover.message_post(
                 body=self.env._(
@@ -505,34 +573,65 @@ class HrClientHandoverEngine(models.AbstractModel):
         Transfer = self.env["hr.client.handover.transfer"]
         rows = Transfer.search_fetch(
             [("handover_id", "=", handover.id), ("reverted_at", "=", False)],
-            ["res_model", "res_id", "field_name", "old_user_id", "new_user_id",
-             "old_team_id", "new_team_id", "rule_id"],
+            [
+                "res_model",
+                "res_id",
+                "field_name",
+                "old_user_id",
+                "new_user_id",
+                "old_team_id",
+                "new_team_id",
+                "rule_id",
+            ],
         )
         groups = defaultdict(list)
         for row in rows:
-            key = (row.res_model, row.field_name, row.new_user_id, row.old_user_id,
-                   row.rule_id, row.new_team_id, row.old_team_id)
+            key = (
+                row.res_model,
+                row.field_name,
+                row.new_user_id,
+                row.old_user_id,
+                row.rule_id,
+                row.new_team_id,
+                row.old_team_id,
+            )
             groups[key].append(row)
         returned = kept = 0
         now = fields.Datetime.now()
         kept_note = self.env._("Kept: changed after the handover")
-        for (model, field_name, new_user, old_user, rule, new_team, old_team), group in groups.items():
+        for (
+            model,
+            field_name,
+            new_user,
+            old_user,
+            rule,
+            new_team,
+            old_team,
+        ), group in groups.items():
             if model not in self.env:
                 continue
             by_res = {row.res_id: row for row in group}
             ids = self._lock_still_owned(model, field_name, list(by_res), [new_user.id])
-            kept_rows = Transfer.browse([row.id for rid, row in by_res.items() if rid not in ids])
+            kept_rows = Transfer.browse(
+                [row.id for rid, row in by_res.items() if rid not in ids]
+            )
             kept_rows.write({"note": kept_note})
             kept += len(kept_rows)
             if not ids:
                 continue
-            records = self.env[model].browse(ids).with_context(
-                active_test=False, **self._quiet_context()
+            records = (
+                self.env[model]
+                .browse(ids)
+                .with_context(active_test=False, **self._quiet_context())
             )
             team_field = rule.team_field if rule else False
             if team_field and new_team:
-                same_team = records.filtered(lambda r, t=new_team, f=team_field: r[f] == t)
-                same_team.write({field_name: old_user.id or False, team_field: old_team.id or False})
+                same_team = records.filtered(
+                    lambda r, t=new_team, f=team_field: r[f] == t
+                )
+                same_team.write(
+                    {field_name: old_user.id or False, team_field: old_team.id or False}
+                )
                 (records - same_team).write({field_name: old_user.id or False})
             else:
                 records.write({field_name: old_user.id or False})
@@ -542,9 +641,13 @@ class HrClientHandoverEngine(models.AbstractModel):
                 note = (
                     self.env._("handover %(ref)s reverted", ref=handover.name)
                     if reason == "revert"
-                    else self.env._("back from leave, handover %(ref)s", ref=handover.name)
+                    else self.env._(
+                        "back from leave, handover %(ref)s", ref=handover.name
+                    )
                 )
-                self._log_and_follow(handover, rule, records, new_user, old_user, note=note)
+                self._log_and_follow(
+                    handover, rule, records, new_user, old_user, note=note
+                )
         return returned, kept
 
     # ------------------------------------------------------------------
@@ -574,10 +677,15 @@ class HrClientHandoverEngine(models.AbstractModel):
         )
         line_of_lead = {row.res_id: row.line_id.id for row in lead_rows}
         if line_of_lead:
-            for lead in self.env["crm.lead"].sudo().with_context(active_test=False).search_fetch(
-                [("id", "in", list(line_of_lead))], ["expected_revenue"]
+            for lead in (
+                self.env["crm.lead"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_fetch([("id", "in", list(line_of_lead))], ["expected_revenue"])
             ):
-                stats[line_of_lead[lead.id]]["expected_revenue"] += lead.expected_revenue
+                stats[line_of_lead[lead.id]]["expected_revenue"] += (
+                    lead.expected_revenue
+                )
 
     def _live_stats(self, handover, lines, stats):
         departing = handover.departing_user_id
@@ -591,19 +699,33 @@ class HrClientHandoverEngine(models.AbstractModel):
             line_of.setdefault(contact.id, line_of[contact.commercial_partner_id.id])
         partner_ids = list(line_of)
         targets = {"res.partner": line_of, "crm.lead": {}, "sale.order": {}}
-        for lead in self.env["crm.lead"].sudo().search_fetch(
-            [("user_id", "=", departing.id), ("partner_id", "in", partner_ids),
-             ("won_status", "=", "pending")],
-            ["partner_id", "expected_revenue"],
+        for lead in (
+            self.env["crm.lead"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "=", departing.id),
+                    ("partner_id", "in", partner_ids),
+                    ("won_status", "=", "pending"),
+                ],
+                ["partner_id", "expected_revenue"],
+            )
         ):
             line_id = line_of[lead.partner_id.id]
             targets["crm.lead"][lead.id] = line_id
             stats[line_id]["crm.lead"] += 1
             stats[line_id]["expected_revenue"] += lead.expected_revenue
-        for order in self.env["sale.order"].sudo().search_fetch(
-            [("user_id", "=", departing.id), ("partner_id", "in", partner_ids),
-             ("state", "in", ("draft", "sent"))],
-            ["partner_id"],
+        for order in (
+            self.env["sale.order"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "=", departing.id),
+                    ("partner_id", "in", partner_ids),
+                    ("state", "in", ("draft", "sent")),
+                ],
+                ["partner_id"],
+            )
         ):
             line_id = line_of[order.partner_id.id]
             targets["sale.order"][order.id] = line_id
@@ -613,8 +735,11 @@ class HrClientHandoverEngine(models.AbstractModel):
             if not by_id:
                 continue
             for res_id, count in Activity._read_group(
-                [("user_id", "=", departing.id), ("res_model", "=", model),
-                 ("res_id", "in", list(by_id))],
+                [
+                    ("user_id", "=", departing.id),
+                    ("res_model", "=", model),
+                    ("res_id", "in", list(by_id)),
+                ],
                 ["res_id"],
                 ["__count"],
             ):

@@ -40,21 +40,33 @@ def build_portfolio(env, prefix, customers, successors_count=2):
         return u
 
     departing = user("departing", team)
-    successors = [user(f"successor{i}", team if i else other_team) for i in range(successors_count)]
+    successors = [
+        user(f"successor{i}", team if i else other_team)
+        for i in range(successors_count)
+    ]
     supervisor = user("supervisor")
     approver = user("approver")
-    boss = env["hr.employee"].create({"name": f"{prefix} boss", "user_id": supervisor.id})
+    boss = env["hr.employee"].create(
+        {"name": f"{prefix} boss", "user_id": supervisor.id}
+    )
     employee = env["hr.employee"].create(
         {"name": f"{prefix} departing", "user_id": departing.id, "parent_id": boss.id}
     )
     partners = env["res.partner"].create(
         [
-            {"name": f"{prefix} customer {i}", "is_company": True, "user_id": departing.id}
+            {
+                "name": f"{prefix} customer {i}",
+                "is_company": True,
+                "user_id": departing.id,
+            }
             for i in range(customers)
         ]
     )
     env["res.partner"].create(
-        [{"name": f"{prefix} contact {i}", "parent_id": p.id} for i, p in enumerate(partners)]
+        [
+            {"name": f"{prefix} contact {i}", "parent_id": p.id}
+            for i, p in enumerate(partners)
+        ]
     )
     stage_won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
     leads = env["crm.lead"].create(
@@ -186,7 +198,9 @@ class TestTransferEngine(TransactionCase):
             partner = line.partner_id
             self.assertEqual(partner.user_id, line.successor_id)
             self.assertEqual(partner.child_ids.user_id, line.successor_id)
-            open_leads = data["leads"].filtered(lambda lead, p=partner: lead.partner_id == p)
+            open_leads = data["leads"].filtered(
+                lambda lead, p=partner: lead.partner_id == p
+            )
             self.assertEqual(open_leads.user_id, line.successor_id)
             won = data["won"].filtered(lambda lead, p=partner: lead.partner_id == p)
             self.assertEqual(won.user_id, departing, "won deals keep their salesperson")
@@ -197,8 +211,11 @@ class TestTransferEngine(TransactionCase):
         self.assertEqual(lead_s1.team_id, data["team"], "a member keeps the team")
         self.assertFalse(
             self.env["mail.activity"].search_count(
-                [("user_id", "=", departing.id), ("res_model", "=", "res.partner"),
-                 ("res_id", "in", data["partners"].ids)]
+                [
+                    ("user_id", "=", departing.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", data["partners"].ids),
+                ]
             )
         )
         # One chatter line per moved record, no ORM tracking message.
@@ -214,7 +231,11 @@ class TestTransferEngine(TransactionCase):
         )
         self.assertEqual(
             len(ledger),
-            6 + 6 + 12 + 3 + 6,  # customers, contacts, open deals, quotations, activities
+            6
+            + 6
+            + 12
+            + 3
+            + 6,  # customers, contacts, open deals, quotations, activities
         )
 
     def test_background_transfer_resumes_after_interruption(self):
@@ -223,7 +244,7 @@ class TestTransferEngine(TransactionCase):
         handover = self._approve(data)
         self.assertEqual(handover.transfer_state, "running")
         self.assertEqual(moved_count(self.env, handover), 0, "approval returns at once")
-        engine = self.env["hr.client.handover.engine"].with_context(QUIET)
+        engine = self.env["hr.client.handover.engine"].with_context(**QUIET)
         self.assertFalse(engine._run(handover, max_batches=1), "stopped mid-way")
         first = moved_count(self.env, handover)
         self.assertTrue(0 < first < handover.transfer_total)
@@ -243,7 +264,9 @@ class TestTransferEngine(TransactionCase):
         self.assertEqual(handover.transfer_state, "done")
         self.assertEqual(moved_count(self.env, handover), handover.transfer_total)
         self.assertEqual(
-            self.env["res.partner"].search_count([("user_id", "=", data["departing"].id)]),
+            self.env["res.partner"].search_count(
+                [("user_id", "=", data["departing"].id)]
+            ),
             0,
         )
         self.assertEqual(handover.transfer_progress, 100.0)
@@ -252,7 +275,9 @@ class TestTransferEngine(TransactionCase):
         data = build_portfolio(self.env, "rev", 4)
         handover = self._approve(data)
         changed = data["partners"][0]
-        other = new_test_user(self.env, login="rev.other", groups="sales_team.group_sale_salesman")
+        other = new_test_user(
+            self.env, login="rev.other", groups="sales_team.group_sale_salesman"
+        )
         changed.user_id = other
         wizard = (
             self.env["hr.client.handover.cancel"]
@@ -267,8 +292,11 @@ class TestTransferEngine(TransactionCase):
         self.assertEqual(data["leads"].user_id, data["departing"])
         self.assertEqual(data["leads"].team_id, data["team"], "teams come back too")
         kept = self.env["hr.client.handover.transfer"].search(
-            [("handover_id", "=", handover.id), ("res_id", "=", changed.id),
-             ("res_model", "=", "res.partner")]
+            [
+                ("handover_id", "=", handover.id),
+                ("res_id", "=", changed.id),
+                ("res_model", "=", "res.partner"),
+            ]
         )
         self.assertFalse(kept.reverted_at)
         self.assertTrue(kept.note)
@@ -296,7 +324,9 @@ class TestTransferEngine(TransactionCase):
         self.assertEqual(data["partners"].user_id, data["departing"])
         self.assertEqual(changed_lead.user_id, data["supervisor"])
         self.assertEqual((data["leads"] - changed_lead).user_id, data["departing"])
-        message = handover.message_ids.filtered(lambda m: "Welcome back" in (m.body or ""))
+        message = handover.message_ids.filtered(
+            lambda m: "Welcome back" in (m.body or "")
+        )
         self.assertEqual(len(message), 1)
         self.assertIn(data["departing"].partner_id, message.partner_ids)
         # 4 customers, 4 contacts, 8 open deals, 2 quotations, 4 activities moved;
@@ -327,59 +357,67 @@ class TestTransferEngine(TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestConcurrentApproval(BaseCase):
-    """Two approvals of the same handover at once, each in its own transaction."""
+    """Approvals and edits in concurrent transactions (real, committed cursors)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        cls.cases = {}
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            data = build_portfolio(env, f"conc{uuid.uuid4().hex[:8]}", 5)
-            to_plan_approval(data)
-            cls.handover_id = data["handover"].id
-            cls.approver_id = data["approver"].id
-            cls.partner_ids = data["partners"].ids
+            for case in ("double", "locked"):
+                data = build_portfolio(env, f"{case}{uuid.uuid4().hex[:8]}", 5)
+                to_plan_approval(data)
+                cls.cases[case] = {
+                    "handover_id": data["handover"].id,
+                    "approver_id": data["approver"].id,
+                    "partner_ids": data["partners"].ids,
+                }
         cls.addClassCleanup(cls._cleanup)
 
     @classmethod
     def _cleanup(cls):
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            handover = env["hr.client.handover"].browse(cls.handover_id)
-            handover.transfer_ids.sudo().unlink()
-            handover.line_ids.with_context(active_test=False).partner_id.child_ids.unlink()
-            env["crm.lead"].with_context(active_test=False).search(
-                [("partner_id", "in", cls.partner_ids)]
-            ).unlink()
-            env["sale.order"].search([("partner_id", "in", cls.partner_ids)]).unlink()
-            users = handover.departing_user_id | handover.approver_id | handover.supervisor_id
-            users |= handover.line_ids.successor_id
-            partners = env["res.partner"].browse(cls.partner_ids)
-            env["mail.activity"].search(
-                [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
-            ).unlink()
-            env.cr.execute(
-                "DELETE FROM hr_client_handover WHERE id = %s", [cls.handover_id]
-            )
-            partners.unlink()
-            users.employee_ids.unlink()
-            users.action_archive()
+            for case in cls.cases.values():
+                handover = env["hr.client.handover"].browse(case["handover_id"])
+                users = handover.departing_user_id | handover.approver_id
+                users |= handover.supervisor_id | handover.line_ids.successor_id
+                partners = env["res.partner"].browse(case["partner_ids"])
+                handover.transfer_ids.sudo().unlink()
+                partners.child_ids.unlink()
+                env["crm.lead"].with_context(active_test=False).search(
+                    [("partner_id", "in", partners.ids)]
+                ).unlink()
+                env["sale.order"].search([("partner_id", "in", partners.ids)]).unlink()
+                env["mail.activity"].search(
+                    [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+                ).unlink()
+                cr.execute(
+                    "DELETE FROM hr_client_handover WHERE id = %s", [handover.id]
+                )
+                partners.unlink()
+                users.employee_ids.unlink()
+                users.action_archive()
 
-    @mute_logger("odoo.sql_db", "odoo.addons.hr_client_handover.models.hr_client_handover")
+    @mute_logger(
+        "odoo.sql_db", "odoo.addons.hr_client_handover.models.hr_client_handover"
+    )
     def test_double_approval_moves_once(self):
+        case = self.cases["double"]
         barrier = threading.Barrier(2)
         outcomes = []
 
         def approve():
             with self.registry.cursor() as cr:
-                env = api.Environment(cr, self.approver_id, {})
-                handover = env["hr.client.handover"].browse(self.handover_id)
-                handover.state  # noqa: B018 read before the race
+                env = api.Environment(cr, case["approver_id"], {})
+                handover = env["hr.client.handover"].browse(case["handover_id"])
+                self.assertEqual(handover.state, "plan_approval")
                 barrier.wait(timeout=10)
                 try:
                     handover.with_context(handover_sync=True).action_approve_plan()
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     outcomes.append("approved")
                 except UserError as exc:
                     cr.rollback()
@@ -399,18 +437,54 @@ class TestConcurrentApproval(BaseCase):
         )
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            handover = env["hr.client.handover"].browse(self.handover_id)
+            handover = env["hr.client.handover"].browse(case["handover_id"])
             self.assertEqual(handover.state, "materials")
             self.assertEqual(handover.transfer_state, "done")
             cr.execute(
                 "SELECT res_model, res_id, field_name, count(*) FROM "
                 "hr_client_handover_transfer WHERE handover_id = %s "
                 "GROUP BY 1, 2, 3 HAVING count(*) > 1",
-                [self.handover_id],
+                [case["handover_id"]],
             )
             self.assertEqual(cr.fetchall(), [], "nothing moved twice")
             self.assertEqual(
-                env["res.partner"].search_count([("id", "in", self.partner_ids),
-                                                 ("user_id", "=", handover.departing_user_id.id)]),
+                env["res.partner"].search_count(
+                    [
+                        ("id", "in", case["partner_ids"]),
+                        ("user_id", "=", handover.departing_user_id.id),
+                    ]
+                ),
                 0,
             )
+
+    @mute_logger("odoo.sql_db")
+    def test_record_edited_meanwhile_is_not_overwritten(self):
+        """A customer someone else is editing during the transfer is skipped (never
+        overwritten); the background job moves it once it is free."""
+        case = self.cases["locked"]
+        busy_id = case["partner_ids"][0]
+        with self.registry.cursor() as editor_cr:
+            # Another user's transaction holds the customer row.
+            editor_cr.execute(
+                "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", [busy_id]
+            )
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, case["approver_id"], {})
+                handover = env["hr.client.handover"].browse(case["handover_id"])
+                handover.with_context(handover_sync=True).action_approve_plan()
+                cr.commit()  # pylint: disable=invalid-commit
+                self.assertEqual(handover.transfer_state, "running")
+                departing = handover.departing_user_id
+                self.assertEqual(
+                    env["res.partner"].sudo().browse(busy_id).user_id, departing
+                )
+            editor_cr.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env["hr.client.handover"]._cron_run_transfers()
+            cr.commit()  # pylint: disable=invalid-commit
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            self.assertEqual(handover.transfer_state, "done")
+            partner = env["res.partner"].browse(busy_id)
+            line = handover.line_ids.filtered(lambda line: line.partner_id == partner)
+            self.assertEqual(partner.user_id, line.successor_id)
