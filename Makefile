@@ -7,11 +7,13 @@ LINT_PATHS := hr_client_handover $(wildcard bench scripts/*.py conftest.py)
 BENCH_ARGS ?=
 CORE_WITH_ADDON ?= 1
 CACHE ?= 0
+I18N_DB ?= handover_test
+I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test lint bench test-core clean
+.PHONY: help setup demo test lint bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | lint | bench | test-core | clean  (see README.md)"
+	@echo "make setup | demo | test | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -40,6 +42,12 @@ bench:
 
 test-core: setup
 	@CORE_WITH_ADDON=$(CORE_WITH_ADDON) bash scripts/test_core.sh
+
+i18n-export: setup
+	@$(I18N) export $(I18N_DB) && $(I18N) merge
+
+i18n-check: setup
+	@$(I18N) check $(I18N_DB)
 
 clean:
 	@CACHE=$(CACHE) bash scripts/clean.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: a fresh handover_test database from the handover_base template, the
-# addon installed into it without warnings, then the addon's tests with pytest-odoo.
+# addon installed into it without warnings, then the addon's tests with pytest-odoo
+# and the check of its translations (scripts/i18n.py).
 set -euo pipefail
 prog="make test"
 # shellcheck source=scripts/lib.sh
@@ -55,8 +56,15 @@ log "running $addon/tests with pytest-odoo"
 pytest_rc=0
 PYTHONPATH=$ODOO_ROOT${PYTHONPATH:+:$PYTHONPATH} "$here/.venv/bin/python" -m pytest \
   --odoo-config=.odoo.conf --odoo-database="$test_db" --odoo-http "$addon/tests" || pytest_rc=$?
+# The translation template matches the installed addon and zh_CN.po translates
+# every term; checked after the tests so that a new string does not hide them.
+log "checking $addon/i18n against $test_db"
+i18n_rc=0
+PYTHONPATH=$ODOO_ROOT${PYTHONPATH:+:$PYTHONPATH} "$here/.venv/bin/python" "$here/scripts/i18n.py" check "$test_db" \
+  || i18n_rc=$?
 case $pytest_rc in
   0) ;;
   5) die "pytest collected no tests in $addon/tests: an addon without tests fails." ;;
   *) die "pytest failed (exit $pytest_rc)." ;;
 esac
+[ "$i18n_rc" -eq 0 ] || die "the translations are incomplete (see above): run 'make i18n-export', then translate in $addon/i18n/zh_CN.po."
