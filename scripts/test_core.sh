@@ -20,7 +20,7 @@ log "installing $modules with demo data into $db (log: var/core-install.log)"
 odoo_logged "$var/core-install.log" -d "$db" -i "$modules" --with-demo --stop-after-init
 
 test_log=$var/test-core.log
-log "running Odoo's hr, crm and sale_crm tests, 3-4 minutes (log: var/test-core.log)"
+log "running Odoo's hr, crm and sale_crm tests, 4 minutes or more (log: var/test-core.log)"
 "$odoo" -d "$db" --test-enable --test-tags /hr,/crm,/sale_crm -u hr,crm,sale_crm \
   --stop-after-init >"$test_log" 2>&1 || true
 "$here/.venv/bin/python" "$here/scripts/odoo_log.py" test-summary "$test_log" \
