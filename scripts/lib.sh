@@ -21,11 +21,26 @@ db_exists() {
   [ "$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
 }
 
+data_dir() {
+  sed -n 's/^data_dir[[:space:]]*=[[:space:]]*//p' "$here/.odoo.conf"
+}
+
 # Odoo keeps each database's attachments in <data_dir>/filestore/<database>.
 filestore() {
-  local data_dir
-  data_dir=$(sed -n 's/^data_dir[[:space:]]*=[[:space:]]*//p' "$here/.odoo.conf")
-  printf '%s/filestore/%s\n' "$data_dir" "$1"
+  printf '%s/filestore/%s\n' "$(data_dir)" "$1"
+}
+
+# Waits until no other run (another checkout, another engineer) holds lock $1:
+# such runs drop and recreate the same databases.
+wait_for_lock() {
+  local lockfile
+  lockfile=$(data_dir)/$1.lock
+  mkdir -p "$(dirname "$lockfile")"
+  exec 9>"$lockfile"
+  if ! flock -n 9; then
+    log "waiting for another run that uses the $1 databases to finish"
+    flock 9
+  fi
 }
 
 drop_db() {

@@ -7,6 +7,7 @@ prog="make test"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
+wait_for_lock handover_test
 
 base_db=handover_base
 test_db=handover_test
@@ -36,7 +37,8 @@ if [ "$(current_comment)" != "$base_comment" ]; then
 fi
 
 drop_db "$test_db"
-createdb -T "$base_db" "$test_db" || die "createdb -T $base_db failed: close what is connected to $base_db."
+createdb -T "$base_db" "$test_db" \
+  || die "createdb -T $base_db $test_db failed (see above); a session still connected to $base_db blocks it."
 if [ -d "$(filestore "$base_db")" ]; then cp -a "$(filestore "$base_db")" "$(filestore "$test_db")"; fi
 
 install_log=$var/test-install.log

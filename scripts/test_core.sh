@@ -6,6 +6,7 @@ prog="make test-core"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
+wait_for_lock handover_core
 
 db=handover_core
 modules=hr,crm,sale_crm
