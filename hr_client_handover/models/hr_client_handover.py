@@ -39,14 +39,16 @@ ACTIONS = {
     "submit_plan": (("draft",), ("departing", "supervisor", "admin")),
     "review_plan": (("plan_review",), ("supervisor",)),
     "approve_plan": (("plan_approval",), ("approver",)),
-    "refuse_plan": (("plan_review", "plan_approval"), ("supervisor", "approver")),
+    "refuse_plan_review": (("plan_review",), ("supervisor",)),
+    "refuse_plan_approval": (("plan_approval",), ("approver",)),
     "complete_materials": (("materials",), ("supervisor",)),
     "complete_visits": (("visits",), ("supervisor",)),
     "complete_verification": (("verification",), ("witness",)),
     "submit_summary": (("summary",), ("departing", "supervisor")),
     "review_summary": (("summary_review",), ("supervisor",)),
     "approve_summary": (("summary_approval",), ("approver",)),
-    "refuse_summary": (("summary_review", "summary_approval"), ("supervisor", "approver")),
+    "refuse_summary_review": (("summary_review",), ("supervisor",)),
+    "refuse_summary_approval": (("summary_approval",), ("approver",)),
     "cancel": (tuple(ACTIVE_STATES), ("supervisor", "admin")),
     "revert_transfer": (("cancel",), ("supervisor", "admin")),
 }
@@ -591,14 +593,16 @@ class HrClientHandover(models.Model):
             "submit_plan": self.env._("Submit the plan"),
             "review_plan": self.env._("Review the plan"),
             "approve_plan": self.env._("Approve the plan"),
-            "refuse_plan": self.env._("Refuse the plan"),
+            "refuse_plan_review": self.env._("Refuse the plan"),
+            "refuse_plan_approval": self.env._("Refuse the plan"),
             "complete_materials": self.env._("Complete the materials handover"),
             "complete_visits": self.env._("Complete the customer visits"),
             "complete_verification": self.env._("Complete the phone verification"),
             "submit_summary": self.env._("Submit the summary"),
             "review_summary": self.env._("Review the summary"),
             "approve_summary": self.env._("Approve the summary"),
-            "refuse_summary": self.env._("Refuse the summary"),
+            "refuse_summary_review": self.env._("Refuse the summary"),
+            "refuse_summary_approval": self.env._("Refuse the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
         }[action]
@@ -871,8 +875,7 @@ class HrClientHandover(models.Model):
 
     def action_open_refuse(self):
         self.ensure_one()
-        action = "refuse_summary" if self.state.startswith("summary") else "refuse_plan"
-        self._check_can(action)
+        self._check_can(self._refuse_action())
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Refuse"),
@@ -915,18 +918,25 @@ class HrClientHandover(models.Model):
     def _do_refuse(self, reason):
         """Refuse the plan or the summary (called by the refuse wizard)."""
         self.ensure_one()
-        action = "refuse_summary" if self.state.startswith("summary_") else "refuse_plan"
-        self._prepare_action(action)
+        self._lock()
+        action = self._refuse_action()
+        self._check_can(action)
         if not (reason or "").strip():
             raise UserError(
                 self.env._("Give the reason of the refusal: the departing employee needs it.")
             )
-        back_to = "summary" if action == "refuse_summary" else "draft"
+        back_to = "summary" if action.startswith("refuse_summary") else "draft"
         self._move_to(back_to, feedback=reason, refuse_reason=reason)
         self.message_post(
             body=self.env._("Refused by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
             partner_ids=self._users_for_role("departing").partner_id.ids,
         )
+
+    def _refuse_action(self):
+        """Each review or approval stage is refused by its own actor only."""
+        self.ensure_one()
+        action = f"refuse_{self.state}"
+        return action if action in ACTIONS else "refuse_plan_review"
 
     def action_revert_transfer(self):
         self._prepare_action("revert_transfer")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 CHECK_RESULTS = [
     ("pending", "To call"),
@@ -203,23 +204,18 @@ class HrClientHandoverLine(models.Model):
 
     @api.constrains("partner_id", "handover_id")
     def _check_partner(self):
+        active = self.filtered(lambda line: line.handover_state not in ("done", "cancel"))
+        busy = active._other_active_handovers()
         for line in self:
-            other = self.search(
-                [
-                    ("partner_id", "=", line.partner_id.id),
-                    ("id", "!=", line.id),
-                    ("handover_state", "not in", ("done", "cancel")),
-                ],
-                limit=1,
-            )
-            if other and line.handover_state not in ("done", "cancel"):
+            other = busy.get(line.partner_id.id) if line in active else None
+            if other:
                 raise ValidationError(
                     self.env._(
                         "%(customer)s is already in the active handover %(ref)s. "
                         "Finish or cancel that handover first, or remove the customer "
                         "from this one.",
                         customer=line.partner_id.display_name,
-                        ref=other.handover_id.name,
+                        ref=other,
                     )
                 )
             if line.partner_id != line.partner_id.commercial_partner_id:
@@ -231,6 +227,28 @@ class HrClientHandoverLine(models.Model):
                         company=line.partner_id.commercial_partner_id.display_name,
                     )
                 )
+
+    def _other_active_handovers(self):
+        """{partner id: reference of another active handover holding it}.
+
+        Read without flushing these lines: the flush would hit the unique index
+        first, whose message cannot name the other handover.
+        """
+        if not self:
+            return {}
+        self.env["hr.client.handover"].flush_model(["name", "state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT line.partner_id, handover.name"
+                " FROM hr_client_handover_line line"
+                " JOIN hr_client_handover handover ON handover.id = line.handover_id"
+                " WHERE line.partner_id IN %s AND line.id NOT IN %s"
+                " AND handover.state NOT IN ('done', 'cancel')",
+                tuple(self.partner_id.ids),
+                tuple(self.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # CRUD guards

@@ -66,7 +66,8 @@ class HrEmployee(models.Model):
         self.ensure_one()
         handover = self.env["hr.client.handover"].create({"employee_id": self.id})
         if handover.departing_user_id:
-            handover.action_generate_lines()
+            # Who may start the handover may fill it with the employee's customers.
+            handover.sudo()._generate_lines()
         return {
             "type": "ir.actions.act_window",
             "res_model": "hr.client.handover",

@@ -5,6 +5,11 @@ from odoo.exceptions import UserError
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    def action_archive(self):
+        # Before other modules archive what belongs to the user (sales teams...).
+        self._check_handover_before_archive()
+        return super().action_archive()
+
     def write(self, vals):
         if "active" in vals and not vals["active"]:
             self._check_handover_before_archive()

@@ -42,4 +42,5 @@ class HrDepartureWizard(models.TransientModel):
                     "last_working_day": self.departure_date,
                 }
             )
-            handover.action_generate_lines()
+            # Who registers the departure may fill the handover with the customers.
+            handover.sudo()._generate_lines()
