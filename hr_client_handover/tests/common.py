@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -44,7 +45,13 @@ class HandoverCase(TransactionCase):
             "Hana HR",
             "base.group_user,hr_client_handover.group_handover_manager",
         )
-        cls.hr_officer = user("ho_hr", "Harry HR", "base.group_user,hr.group_hr_user")
+        # Registering departures (and archiving users) takes HR and user rights.
+        cls.hr_manager = user(
+            "ho_hr",
+            "Helen HR",
+            "base.group_user,hr.group_hr_manager,base.group_erp_manager,"
+            "sales_team.group_sale_manager",
+        )
         cls.portal_user = user("ho_portal", "Pete Portal", "base.group_portal")
         cls.archived_user = user("ho_archived", "Arch Ived")
         cls.archived_user.action_archive()
@@ -309,10 +316,10 @@ class HandoverCase(TransactionCase):
             signature.with_user(signature.user_id).write({"signature": PNG_SIGNATURE})
 
     def do_materials(self, handover):
-        for line in handover.line_ids:
+        for line in handover.line_ids.filtered(lambda ln: not ln.materials_confirmed_on):
             line.with_user(line.successor_id).action_confirm_materials()
-        for item in handover.item_ids:
-            item.with_user(item.responsible_id or self.departing).action_mark_done()
+        for item in handover.item_ids.filtered(lambda item: not item.done):
+            item.with_user(item.responsible_id).action_mark_done()
         self.sign(handover, "materials")
 
     def do_visits(self, handover, lines=None):
@@ -383,6 +390,15 @@ class HandoverCase(TransactionCase):
     # ------------------------------------------------------------------
     # Assertions
     # ------------------------------------------------------------------
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):
+        """Odoo's assertRaises (which, like a failed request, rolls back what the
+        failed call wrote) checking the message too; unittest's does not roll
+        back, so the test would see writes a user never sees."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
     def open_activities(self, handover, step):
         activity_type = self.env.ref(ACTIVITY % step)
         return handover.sudo().activity_ids.filtered(

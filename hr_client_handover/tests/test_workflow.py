@@ -216,6 +216,28 @@ class TestHandoverWorkflow(HandoverCase):
             handover.transfer_state, "done", "moved once, at plan approval"
         )
 
+        # Every stage change is tracked in the chatter.
+        self.env.cr.flush()
+        tracked = handover.sudo().message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "state"
+        )
+        self.assertEqual(
+            sorted(tracked.mapped("new_value_char")),
+            sorted(
+                [
+                    "Plan Review",
+                    "Plan Approval",
+                    "Materials",
+                    "Customer Visits",
+                    "Phone Verification",
+                    "Summary",
+                    "Summary Review",
+                    "Summary Approval",
+                    "Done",
+                ]
+            ),
+        )
+
     def _assert_ownership_moved(self, handover):
         successor_of = {
             line.partner_id: line.successor_id for line in handover.line_ids

@@ -1,0 +1,220 @@
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import PNG_SIGNATURE, HandoverCase
+
+# state -> (button, roles allowed to press it)
+TRANSITIONS = [
+    ("draft", "action_submit_plan", {"departing", "supervisor", "handover_admin"}),
+    ("plan_review", "action_review_plan", {"supervisor"}),
+    ("plan_approval", "action_approve_plan", {"approver"}),
+    ("materials", "action_complete_materials", {"supervisor"}),
+    ("visits", "action_complete_visits", {"supervisor"}),
+    ("verification", "action_complete_verification", {"witness"}),
+    ("summary", "action_submit_summary", {"departing", "supervisor"}),
+    ("summary_review", "action_review_summary", {"supervisor"}),
+    ("summary_approval", "action_approve_summary", {"approver"}),
+]
+EVERYONE = [
+    "departing",
+    "successor_a",
+    "successor_b",
+    "supervisor",
+    "witness",
+    "approver",
+    "other_salesman",
+    "handover_admin",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverAccess(HandoverCase):
+    """Every transition by every wrong role is refused and changes nothing;
+    every transition pressed twice applies once."""
+
+    def snapshot(self, handover):
+        self.env.cr.flush()  # posts the pending tracking messages
+        handover.invalidate_recordset()
+        sudo = handover.sudo()
+        return (
+            sudo.state,
+            sudo.transfer_state,
+            len(sudo.message_ids),
+            sorted(
+                sudo.activity_ids.mapped(
+                    lambda act: (act.activity_type_id.id, act.user_id.id)
+                )
+            ),
+            len(sudo.transfer_ids),
+            self.alpha.user_id,
+            self.lead_alpha.user_id,
+        )
+
+    def test_transitions_by_role(self):
+        handover = self.draft_handover()
+        for state, button, allowed in TRANSITIONS:
+            self.assertEqual(handover.state, state)
+            before = self.snapshot(handover)
+            for name in EVERYONE:
+                if name in allowed:
+                    continue
+                with (
+                    self.subTest(state=state, user=name),
+                    self.assertRaises(AccessError),
+                ):
+                    getattr(handover.with_user(getattr(self, name)), button)()
+                self.assertEqual(
+                    self.snapshot(handover), before, f"{name} changed {state}"
+                )
+            # The right actor does it; pressing the same button again is refused.
+            next_state = self.STEPS[self.STEPS.index(state) + 1]
+            self.advance(handover, next_state)
+            after = self.snapshot(handover)
+            actor = getattr(self, sorted(allowed)[0])
+            with (
+                self.subTest(state=state, twice=True),
+                self.assertRaisesRegex(UserError, "Nothing was changed"),
+            ):
+                getattr(handover.with_user(actor), button)()
+            self.assertEqual(self.snapshot(handover), after, f"{button} applied twice")
+        self.assertEqual(handover.state, "done")
+
+    def test_refuse_and_cancel_by_role(self):
+        handover = self.advance(self.draft_handover(), "plan_review")
+        Refuse = self.env["hr.client.handover.refuse"]
+        before = self.snapshot(handover)
+        for name in (
+            "departing",
+            "successor_a",
+            "witness",
+            "approver",
+            "handover_admin",
+        ):
+            with self.subTest(user=name), self.assertRaises(AccessError):
+                Refuse.with_user(getattr(self, name)).create(
+                    {"handover_id": handover.id, "reason": "No"}
+                ).action_refuse()
+            self.assertEqual(self.snapshot(handover), before)
+        Cancel = self.env["hr.client.handover.cancel"]
+        for name in ("departing", "successor_a", "witness", "approver"):
+            with self.subTest(user=name), self.assertRaises(AccessError):
+                Cancel.with_user(getattr(self, name)).create(
+                    {"handover_id": handover.id, "reason": "No"}
+                ).action_cancel_handover()
+            self.assertEqual(self.snapshot(handover), before)
+
+    def test_line_buttons_by_role(self):
+        handover = self.advance(self.draft_handover(), "materials")
+        line = handover.line_ids.filtered(
+            lambda ln: ln.successor_id == self.successor_a
+        )[0]
+        for user in (self.departing, self.successor_b, self.supervisor, self.witness):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                line.with_user(user).action_confirm_materials()
+        self.assertFalse(line.materials_confirmed_on)
+        line.with_user(self.successor_a).action_confirm_materials()
+        confirmed_on = line.materials_confirmed_on
+        with self.assertRaisesRegex(UserError, "already confirmed"):
+            line.with_user(self.successor_a).action_confirm_materials()
+        self.assertEqual(line.materials_confirmed_on, confirmed_on)
+        # Buttons of later stages are refused now.
+        with self.assertRaisesRegex(UserError, "Materials"):
+            line.with_user(self.successor_a).action_confirm_visit()
+
+        self.advance(handover, "visits")
+        for user in (self.successor_b, self.supervisor, self.witness, self.approver):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                line.with_user(user).action_confirm_visit()
+        line.with_user(self.successor_a).action_confirm_visit()
+        with self.assertRaisesRegex(UserError, "already confirmed the visit"):
+            line.with_user(self.successor_a).action_confirm_visit()
+        self.assertEqual(line.visit_state, "partial")
+        other = handover.line_ids[-1]
+        other.with_user(
+            self.departing
+        ).visit_waiver_reason = "Customer closed for works"
+        for user in (self.departing, other.successor_id, self.witness, self.approver):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                other.with_user(user).action_approve_waiver()
+        other.with_user(self.supervisor).action_approve_waiver()
+        with self.assertRaisesRegex(UserError, "already approved"):
+            other.with_user(self.supervisor).action_approve_waiver()
+
+    def test_workflow_fields_only_through_buttons(self):
+        """Neither a direct write nor a forged context skips the checks."""
+        handover = self.advance(self.draft_handover(), "materials")
+        line = handover.line_ids.filtered(
+            lambda ln: ln.successor_id == self.successor_a
+        )[0]
+        forged = {"handover_workflow": True}
+        with self.assertRaises(AccessError):
+            line.with_user(self.successor_a).with_context(**forged).write(
+                {"materials_confirmed_on": fields.Datetime.now()}
+            )
+        with self.assertRaises(AccessError):
+            line.with_user(self.successor_a).spot_check_selected = True
+        for values in ({"state": "done"}, {"transfer_state": "reverted"}):
+            with self.assertRaises(AccessError):
+                handover.with_user(self.supervisor).with_context(**forged).write(values)
+        with self.assertRaises(AccessError):
+            handover.with_user(self.approver).plan_approved_by = self.approver
+        with self.assertRaises(AccessError):
+            self.env["hr.client.handover"].with_user(self.departing).create(
+                {"employee_id": self.employee.id, "state": "done"}
+            )
+        self.assertEqual(handover.state, "materials")
+        # The plan cannot change once submitted.
+        with self.assertRaisesRegex(
+            UserError, "only change while the handover is a draft"
+        ):
+            line.with_user(self.supervisor).successor_id = self.successor_b
+        with self.assertRaisesRegex(UserError, "only be added while"):
+            self.env["hr.client.handover.line"].with_user(self.supervisor).create(
+                {"handover_id": handover.id, "partner_id": self.other_customer.id}
+            )
+        with self.assertRaisesRegex(UserError, "past the draft stage"):
+            handover.with_user(self.supervisor).employee_id = self.supervisor_employee
+        # Signatures: only one's own, only the image.
+        signature = handover.signature_ids.filtered(
+            lambda sig: sig.stage == "materials" and sig.user_id == self.successor_a
+        )
+        with self.assertRaises(AccessError):
+            signature.with_user(self.successor_b).signature = PNG_SIGNATURE
+        with self.assertRaises(AccessError):
+            signature.with_user(self.successor_a).write(
+                {"signature": PNG_SIGNATURE, "user_id": self.successor_b.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["hr.client.handover.signature"].with_user(self.witness).create(
+                {
+                    "handover_id": handover.id,
+                    "stage": "materials",
+                    "role": "witness",
+                    "user_id": self.witness.id,
+                }
+            )
+        self.assertFalse(signature.signed_on)
+
+    def test_outsider_sees_nothing(self):
+        handover = self.draft_handover()
+        with self.assertRaises(AccessError):
+            handover.with_user(self.other_salesman).read(["name"])
+        with self.assertRaises(AccessError):
+            handover.line_ids[0].with_user(self.other_salesman).read(["partner_id"])
+        self.assertEqual(
+            self.env["hr.client.handover"]
+            .with_user(self.other_salesman)
+            .search_count([]),
+            0,
+        )
+        # Every participant sees it, the successors included.
+        for user in (
+            self.successor_b,
+            self.witness,
+            self.approver,
+            self.handover_admin,
+        ):
+            self.assertEqual(
+                self.env["hr.client.handover"].with_user(user).search([]), handover
+            )

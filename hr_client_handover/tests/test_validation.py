@@ -1,0 +1,150 @@
+from datetime import timedelta
+
+import psycopg2
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import HandoverCase
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverValidation(HandoverCase):
+    """Segregation of duties and bad input: a clear message, nothing written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.handover = cls.env["hr.client.handover"].create(
+            {
+                "employee_id": cls.employee.id,
+                "last_working_day": cls.today + timedelta(days=20),
+            }
+        )
+        cls.handover.with_user(cls.departing).action_generate_lines()
+        cls.line = cls.handover.line_ids.filtered(
+            lambda line: line.partner_id == cls.alpha
+        )
+
+    def assertSuccessorRefused(self, successor, phrase):
+        self.line.with_user(self.departing).successor_id = self.successor_a
+        with self.assertRaisesRegex(ValidationError, phrase):
+            self.line.with_user(self.departing).successor_id = successor
+        self.line.invalidate_recordset()
+        self.assertEqual(self.line.successor_id, self.successor_a)
+
+    def test_successor_is_the_departing_user(self):
+        self.assertSuccessorRefused(self.departing, "cannot succeed themselves")
+
+    def test_successor_archived(self):
+        self.assertSuccessorRefused(self.archived_user, "is archived")
+
+    def test_successor_portal_user(self):
+        self.assertSuccessorRefused(self.portal_user, "portal or public user")
+
+    def test_successor_without_access_to_the_company(self):
+        self.assertSuccessorRefused(
+            self.foreign_user, f"no access to {self.company.name}"
+        )
+
+    def test_successor_through_the_wizard(self):
+        """The assignment wizard goes through the same checks."""
+        with self.assertRaisesRegex(ValidationError, "portal or public user"):
+            self.assign(self.handover, self.successor_a, self.portal_user)
+        self.assertFalse(self.handover.line_ids.successor_id)
+
+    def test_customer_in_another_active_handover(self):
+        Handover = self.env["hr.client.handover"]
+        other = Handover.with_user(self.supervisor).create(
+            {"employee_id": self.employee.id, "handover_type": "transfer"}
+        )
+        Line = self.env["hr.client.handover.line"].with_user(self.supervisor)
+        with self.assertRaisesRegex(
+            ValidationError, f"already in the active handover {self.handover.name}"
+        ):
+            Line.create({"handover_id": other.id, "partner_id": self.alpha.id})
+        self.assertFalse(other.line_ids)
+        # Generating lines leaves them out and says which and where.
+        other.with_user(self.departing).action_generate_lines()
+        self.assertFalse(other.line_ids)
+        notice = other.message_ids.filtered(
+            lambda msg: "already in another active handover" in msg.body
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn(f"{self.alpha.name} ({self.handover.name})", notice.body)
+        # The database refuses it too, whoever writes.
+        free = self.env["res.partner"].create(
+            {"name": "Free Customer", "is_company": True}
+        )
+        line = Line.create({"handover_id": other.id, "partner_id": free.id})
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "UPDATE hr_client_handover_line SET partner_id = %s WHERE id = %s",
+                    [self.alpha.id, line.id],
+                )
+        # A customer of a done or cancelled handover can be handed over again.
+        self.handover.with_user(self.supervisor).action_cancel()
+        self.env["hr.client.handover.cancel"].with_user(self.supervisor).create(
+            {"handover_id": self.handover.id, "reason": "Replaced"}
+        ).action_cancel_handover()
+        Line.create({"handover_id": other.id, "partner_id": self.alpha.id})
+
+    def test_contact_instead_of_customer(self):
+        with self.assertRaisesRegex(
+            ValidationError, "add the company Alpha Trading instead"
+        ):
+            self.line.with_user(self.departing).partner_id = self.alpha_buyer
+        self.assertEqual(self.line.partner_id, self.alpha)
+
+    def assertHeaderRefused(self, values, phrase):
+        before = {name: self.handover[name] for name in values}
+        with self.assertRaisesRegex(ValidationError, phrase):
+            self.handover.with_user(self.departing).write(values)
+        self.handover.invalidate_recordset()
+        self.assertEqual({name: self.handover[name] for name in values}, before)
+
+    def test_departing_user_in_another_role(self):
+        for field_name in ("supervisor_id", "approver_id", "witness_id"):
+            with self.subTest(field=field_name):
+                self.assertHeaderRefused(
+                    {field_name: self.departing.id}, "cannot also be the"
+                )
+
+    def test_supervisor_is_approver(self):
+        self.assertHeaderRefused(
+            {"approver_id": self.supervisor.id}, "must be two different people"
+        )
+        self.company.handover_allow_same_reviewer = True
+        self.handover.with_user(self.departing).approver_id = self.supervisor
+        self.assertEqual(self.handover.approver_id, self.supervisor)
+
+    def test_deadline_before_notice_date(self):
+        self.assertHeaderRefused(
+            {"last_working_day": self.handover.notice_date - timedelta(days=1)},
+            "cannot be before the notice date",
+        )
+        count = self.env["hr.client.handover"].search_count([])
+        with self.assertRaisesRegex(
+            ValidationError, "cannot be before the notice date"
+        ):
+            self.create_handover(
+                notice_date=self.today, last_working_day=self.today - timedelta(days=3)
+            )
+        self.assertEqual(self.env["hr.client.handover"].search_count([]), count)
+
+    def test_return_date(self):
+        self.assertHeaderRefused(
+            {"return_date": self.today + timedelta(days=60)},
+            "Only a leave handover has a return date",
+        )
+        self.handover.with_user(self.departing).handover_type = "leave"
+        self.assertHeaderRefused(
+            {"return_date": self.handover.last_working_day},
+            "must come after the last working day",
+        )
+        self.handover.with_user(self.departing).return_date = self.today + timedelta(
+            days=60
+        )
+        self.assertEqual(self.handover.handover_type, "leave")
