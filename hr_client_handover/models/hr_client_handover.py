@@ -525,7 +525,7 @@ class HrClientHandover(models.Model):
             roles.add("supervisor")
         if user == self.approver_id:
             roles.add("approver")
-        if user == self.witness_id:
+        if user == self._users_for_role("witness"):
             roles.add("witness")
         if user in self.line_ids.successor_id:
             roles.add("successor")
@@ -643,6 +643,7 @@ class HrClientHandover(models.Model):
         return {
             "supervisor": self.supervisor_id,
             "approver": self.approver_id,
+            # Without a witness (not required off key positions), the supervisor.
             "witness": self.witness_id or self.supervisor_id,
         }[role]
 
@@ -1130,8 +1131,9 @@ class HrClientHandover(models.Model):
         if self.departing_user_id:
             wanted.append(("departing", self.departing_user_id))
         wanted += [("successor", user) for user in self.line_ids.successor_id]
-        if self.witness_id:
-            wanted.append(("witness", self.witness_id))
+        witness = self._users_for_role("witness")
+        if witness:
+            wanted.append(("witness", witness))
         Signature.create(
             [
                 {"handover_id": self.id, "stage": stage, "role": role, "user_id": user.id}

@@ -529,12 +529,13 @@ class HrClientHandoverLine(models.Model):
         self._check_line_action(("verification",), label)
         for line in self:
             handover = line.handover_id
-            if self.env.user != handover.witness_id:
+            witness = handover._users_for_role("witness")
+            if self.env.user != witness:
                 raise AccessError(
                     self.env._(
                         "Only the supervising witness (%(user)s) records the phone "
                         "checks.",
-                        user=handover.witness_id.name or "-",
+                        user=witness.name or "-",
                     )
                 )
             if not line.spot_check_selected:
@@ -585,12 +586,13 @@ class HrClientHandoverLine(models.Model):
             raise UserError(self.env._("Choose a call result."))
         self._check_line_action(("verification",), self.env._("Record the phone check"))
         for line in self:
-            if self.env.user != line.handover_id.witness_id:
+            witness = line.handover_id._users_for_role("witness")
+            if self.env.user != witness:
                 raise AccessError(
                     self.env._(
                         "Only the supervising witness (%(user)s) records the phone "
                         "checks.",
-                        user=line.handover_id.witness_id.name or "-",
+                        user=witness.name or "-",
                     )
                 )
             if line.checked_on and line.check_result == result:
@@ -617,7 +619,7 @@ class HrClientHandoverLine(models.Model):
         self._check_line_action(("verification",), self.env._("Change the sample"))
         for line in self:
             handover = line.handover_id
-            if self.env.user != handover.witness_id:
+            if self.env.user != handover._users_for_role("witness"):
                 raise AccessError(
                     self.env._("Only the supervising witness changes the sample.")
                 )

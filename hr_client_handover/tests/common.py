@@ -316,7 +316,9 @@ class HandoverCase(TransactionCase):
             signature.with_user(signature.user_id).write({"signature": PNG_SIGNATURE})
 
     def do_materials(self, handover):
-        for line in handover.line_ids.filtered(lambda ln: not ln.materials_confirmed_on):
+        for line in handover.line_ids.filtered(
+            lambda ln: not ln.materials_confirmed_on
+        ):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.done):
             item.with_user(item.responsible_id).action_mark_done()
@@ -331,8 +333,9 @@ class HandoverCase(TransactionCase):
         sample = handover.line_ids.filtered(
             lambda line: line.spot_check_selected and line.check_result != "confirmed"
         )
+        witness = handover._users_for_role("witness")
         for line in sample:
-            line.with_user(self.witness).with_context(
+            line.with_user(witness).with_context(
                 check_result=result
             ).action_set_check_result()
 
@@ -372,7 +375,8 @@ class HandoverCase(TransactionCase):
                 handover.with_user(handover.supervisor_id).action_complete_visits()
             elif state == "verification":
                 self.do_calls(handover)
-                handover.with_user(handover.witness_id).action_complete_verification()
+                witness = handover._users_for_role("witness")
+                handover.with_user(witness).action_complete_verification()
             elif state == "summary":
                 handover.with_user(
                     self.departing

@@ -50,6 +50,16 @@ class TestHandoverGates(HandoverCase):
             handover, self.departing, "action_submit_plan", "set the return date"
         )
 
+    def test_submit_key_position_without_witness(self):
+        handover = self.draft_handover(key_position=True)
+        handover.with_user(self.departing).witness_id = False
+        self.assertRefused(
+            handover,
+            self.departing,
+            "action_submit_plan",
+            r"set the supervising witness \(key position\)",
+        )
+
     def test_approve_with_archived_successor(self):
         """A successor who left after the plan was submitted receives nothing."""
         handover = self.advance(self.draft_handover(), "plan_approval")

@@ -156,3 +156,24 @@ class TestHandoverVerification(HandoverCase):
         ).action_set_check_result()
         self.assertEqual(line.check_result, "confirmed")
         self.assertEqual(len(handover.message_ids), messages + 1)
+
+    def test_supervisor_witnesses_without_witness(self):
+        """Off key positions the witness is optional: the supervisor stands in."""
+        handover = self.draft_handover()
+        handover.with_user(self.departing).witness_id = False
+        self.advance(handover, "materials")
+        witness_signature = handover.signature_ids.filtered(
+            lambda sig: sig.role == "witness"
+        )
+        self.assertEqual(witness_signature.user_id, self.supervisor)
+        self.advance(handover, "verification")
+        self.assertActivityFor(handover, "spot_check", self.supervisor)
+        line = self.sampled(handover)[0]
+        with self.assertRaises(AccessError):
+            line.with_user(self.witness).with_context(
+                check_result="confirmed"
+            ).action_set_check_result()
+        self.do_calls(handover)
+        self.assertEqual(self.sampled(handover).checked_by, self.supervisor)
+        handover.with_user(self.supervisor).action_complete_verification()
+        self.assertEqual(handover.state, "summary")
