@@ -1,0 +1,786 @@
+"""An external client drives a whole client handover over XML-RPC.
+
+Builds a database with hr_client_handover and its demo data, serves it on a free
+loopback port, then plays what an integrator's program would do, with Python's
+xmlrpc.client only: the administrator creates a new salesperson with customers, an
+opportunity pipeline and a quotation; the demo users of
+hr_client_handover/demo/LOGINS.txt then log in with their own passwords and take
+the handover from draft to done through the public contract of SPEC section 9
+(and plain create/read/write/search), each in their role. Wrong-role and private
+calls must be refused.
+
+Prints PASS or FAIL per step and closes with ``rpc: N passed, M failed``; exits 1
+when a step failed (the steps after a failure are not run). The server is always
+stopped; its log is var/rpc-server.log.
+
+Usage: python bench/rpc_scenario.py [--database NAME] [--reuse] [--port N]
+"""
+
+import argparse
+import configparser
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import xmlrpc.client
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ODOO = ROOT / "scripts" / "odoo"
+VAR = ROOT / "var"
+ADDON = "hr_client_handover"
+LOGINS = ROOT / ADDON / "demo" / "LOGINS.txt"
+DEFAULT_DATABASE = "handover_rpc"
+
+SERVER_START_TIMEOUT = 180  # seconds until /web/login answers
+RPC_TIMEOUT = 120  # seconds per call (an approval runs the transfer)
+
+# faultCode of the /xmlrpc/2 endpoints (odoo/addons/rpc/controllers/xmlrpc.py).
+FAULT_SERVER_ERROR = 1
+FAULT_USER_ERROR = 2
+FAULT_ACCESS_ERROR = 4
+
+# A 1x1 PNG: the smallest image the signature widget could send.
+SIGNATURE_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+# ----------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------
+def say(line):
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
+
+
+class StepFailed(Exception):
+    """A step failed: the scenario cannot go on."""
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    @contextlib.contextmanager
+    def step(self, title):
+        try:
+            yield
+        except Exception as exc:  # a failed step is reported, whatever failed
+            self.failed += 1
+            say(f"FAIL  {title}: {_describe(exc)}")
+            raise StepFailed(title) from exc
+        self.passed += 1
+        say(f"PASS  {title}")
+
+    def close(self):
+        say(f"rpc: {self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
+
+
+def _describe(exc):
+    if isinstance(exc, xmlrpc.client.Fault):
+        lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
+        if exc.faultCode == FAULT_SERVER_ERROR:
+            lines = lines[-1:]  # a traceback: its last line names the error
+        return f"server fault {exc.faultCode}: {' '.join(lines)}"
+    if isinstance(exc, AssertionError):
+        return str(exc) or "assertion failed"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def expect_fault(code, call):
+    """Run `call`, which the server must refuse with faultCode `code`."""
+    try:
+        call()
+    except xmlrpc.client.Fault as fault:
+        assert (
+            fault.faultCode == code
+        ), f"expected fault {code}, got {fault.faultCode}: {_describe(fault)}"
+        return fault
+    raise AssertionError("the server accepted a call it must refuse")
+
+
+# ----------------------------------------------------------------------
+# Database and server
+# ----------------------------------------------------------------------
+def _psql(db, query):
+    out = subprocess.run(
+        ["psql", "-d", db, "-Atqc", query], capture_output=True, text=True, check=False
+    )
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _data_dir():
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".odoo.conf")
+    return Path(config["options"]["data_dir"])
+
+
+@contextlib.contextmanager
+def database_lock(db):
+    """Wait until no other run (another checkout, another engineer) uses `db`:
+    it would drop and recreate the same database (as scripts/lib.sh does)."""
+    path = _data_dir() / f"{db}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"rpc: waiting for another run that uses {db} to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build_database(db, reuse):
+    """The addon with its demo data in a fresh `db` (or the existing one: --reuse)."""
+    installed = _psql(
+        db,
+        f"SELECT 1 FROM ir_module_module WHERE name = '{ADDON}' "
+        "AND state = 'installed'",
+    )
+    if reuse and installed == "1":
+        say(f"rpc: reusing database {db}")
+        return
+    dropped = subprocess.run(
+        ["dropdb", "--if-exists", db],
+        env={**os.environ, "PGOPTIONS": "--client-min-messages=warning"},
+        check=False,
+    )
+    if dropped.returncode:
+        raise SystemExit(f"rpc: could not drop {db}: close what is connected to it.")
+    shutil.rmtree(_data_dir() / "filestore" / db, ignore_errors=True)
+    log = VAR / "rpc-install.log"
+    say(f"rpc: installing {ADDON} with demo data into {db} (log: var/{log.name})")
+    started = time.monotonic()
+    with open(log, "w", encoding="utf-8") as out:
+        rc = subprocess.run(
+            [str(ODOO), "-d", db, "-i", ADDON, "--with-demo", "--stop-after-init"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).returncode
+    if rc:
+        sys.stderr.write(
+            "".join(log.read_text(encoding="utf-8").splitlines(True)[-40:])
+        )
+        raise SystemExit(
+            f"rpc: installing {ADDON} failed (exit {rc}); see var/{log.name}"
+        )
+    say(f"rpc: installed in {time.monotonic() - started:.0f} s")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def odoo_server(db, port):
+    """Serve `db` alone on 127.0.0.1:`port`; stop the server on exit."""
+    log = VAR / "rpc-server.log"
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [
+                str(ODOO),
+                "-d",
+                db,
+                f"--db-filter=^{db}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={port}",
+                # No cron thread: the scenario alone changes the database.
+                "--max-cron-threads=0",
+                # Odoo 19 warns on every XML-RPC call that the endpoint is
+                # deprecated (kept until Odoo 20): one line per call is noise here.
+                "--log-handler=odoo.addons.rpc.controllers.xmlrpc:ERROR",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        say(f"rpc: server stopped (log: var/{log.name})")
+
+
+def wait_until_ready(server, url):
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/web/login", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)  # not listening yet
+    raise AssertionError(f"/web/login did not answer within {SERVER_START_TIMEOUT} s")
+
+
+# ----------------------------------------------------------------------
+# XML-RPC client
+# ----------------------------------------------------------------------
+class _Transport(xmlrpc.client.Transport):
+    def __init__(self, timeout):
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+def _proxy(url):
+    return xmlrpc.client.ServerProxy(url, transport=_Transport(RPC_TIMEOUT))
+
+
+class Session:
+    """One user logged in over XML-RPC, as an integration would be."""
+
+    def __init__(self, url, db, login, password):
+        self.db, self.login, self.password = db, login, password
+        self.uid = _proxy(f"{url}/xmlrpc/2/common").authenticate(
+            db, login, password, {}
+        )
+        assert self.uid, f"{login} could not log in with the password of LOGINS.txt"
+        self._object = _proxy(f"{url}/xmlrpc/2/object")
+
+    def call(self, model, method, *args, **kwargs):
+        return self._object.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+    def search(self, model, domain):
+        return self.call(model, "search", domain)
+
+    def search_read(self, model, domain, fields):
+        return self.call(model, "search_read", domain, fields=fields)
+
+    def xmlid(self, name):
+        module, _dot, xml_name = name.partition(".")
+        rows = self.search_read(
+            "ir.model.data",
+            [("module", "=", module), ("name", "=", xml_name)],
+            ["res_id"],
+        )
+        assert rows, f"no record {name}"
+        return rows[0]["res_id"]
+
+
+def m2o(value):
+    """The id of a many2one value as read over RPC ([id, name] or False)."""
+    return value[0] if value else False
+
+
+def read_logins():
+    """(role, login, password) per line of LOGINS.txt."""
+    users = []
+    for line in LOGINS.read_text(encoding="utf-8").splitlines():
+        role, _colon, credentials = line.rpartition(":")
+        login, _slash, password = credentials.partition(" / ")
+        if role and login.strip() and password.strip():
+            users.append((role.strip(), login.strip(), password.strip()))
+    return users
+
+
+# ----------------------------------------------------------------------
+class Scenario:
+    """The handover of a new salesperson, played by the demo users."""
+
+    def __init__(self, url, db, report):
+        self.url, self.db, self.report = url, db, report
+        self.stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        self.sessions = {}  # uid -> Session
+        self.handover_id = None
+        self.successor_of = {}  # customer id -> successor uid
+        self.portfolio = []  # (model, id, customer id, owner before) to move
+
+    # -- helpers -------------------------------------------------------
+    def step(self, title):
+        return self.report.step(title)
+
+    def login(self, login, password):
+        session = Session(self.url, self.db, login, password)
+        self.sessions[session.uid] = session
+        return session
+
+    def handover(self, session, fields):
+        return session.call("hr.client.handover", "read", [self.handover_id], fields)[0]
+
+    def lines(self, session, domain=(), fields=("partner_id", "successor_id")):
+        return session.search_read(
+            "hr.client.handover.line",
+            [("handover_id", "=", self.handover_id), *domain],
+            list(fields),
+        )
+
+    def line_ids_of(self, successor):
+        return [
+            line["id"]
+            for line in self.lines(successor, [("successor_id", "=", successor.uid)])
+        ]
+
+    def act(self, session, method, expected_state):
+        """`session` presses a handover button, which leads to `expected_state`."""
+        with self.step(f"{session.login}: {method} -> {expected_state}"):
+            session.call("hr.client.handover", method, [self.handover_id])
+            state = self.handover(session, ["state"])["state"]
+            assert state == expected_state, f"the stage is {state}"
+
+    def sign(self, stage):
+        with self.step(f"every signer of the {stage} stage signs as themselves"):
+            signatures = self.hr.search_read(
+                "hr.client.handover.signature",
+                [("handover_id", "=", self.handover_id), ("stage", "=", stage)],
+                ["role", "user_id"],
+            )
+            roles = {sig["role"] for sig in signatures}
+            assert roles == {"departing", "successor", "witness"}, f"roles {roles}"
+            for sig in signatures:
+                signer = self.sessions[m2o(sig["user_id"])]
+                signer.call(
+                    "hr.client.handover.signature",
+                    "write",
+                    [sig["id"]],
+                    {"signature": SIGNATURE_PNG},
+                )
+            unsigned = self.hr.search(
+                "hr.client.handover.signature",
+                [
+                    ("handover_id", "=", self.handover_id),
+                    ("stage", "=", stage),
+                    ("signed_on", "=", False),
+                ],
+            )
+            assert not unsigned, f"{len(unsigned)} signature(s) not recorded"
+
+    def check_ownership(self):
+        """Every record of the portfolio belongs to its customer's successor."""
+        for model, record_id, customer, _before in self.portfolio:
+            record = self.admin.call(model, "read", [record_id], ["user_id"])[0]
+            owner, want = m2o(record["user_id"]), self.successor_of[customer]
+            assert owner == want, f"{model} {record_id}: user {owner}, not {want}"
+
+    # -- the story -----------------------------------------------------
+    def run(self):
+        self.log_in_demo_users()
+        self.create_departing_salesperson()
+        self.plan()
+        self.refusals()
+        self.approve_plan()
+        self.materials()
+        self.visits()
+        self.verification()
+        self.summary()
+        self.final_checks()
+
+    def log_in_demo_users(self):
+        users = read_logins()
+        with self.step(f"admin and the {len(users)} users of LOGINS.txt log in"):
+            assert users, "LOGINS.txt lists no user"
+            self.admin = self.login("admin", "admin")
+            by_role = {}
+            for role, login, password in users:
+                session = self.login(login, password)
+                by_role.setdefault(role.split(" (")[0], []).append(session)
+            self.successors = by_role["successor"]
+            (self.supervisor,) = by_role["supervisor"]
+            (self.witness,) = by_role["witness"]
+            (self.approver,) = by_role["division manager"]
+            (self.hr,) = by_role["handover administrator"]
+            assert len(self.successors) >= 2, "LOGINS.txt lists < 2 successors"
+
+    def create_departing_salesperson(self):
+        admin, stamp = self.admin, self.stamp
+        with self.step("admin creates a salesperson reporting to the supervisor"):
+            manager = admin.search_read(
+                "hr.employee",
+                [("user_id", "=", self.supervisor.uid)],
+                ["department_id"],
+            )
+            assert manager, f"{self.supervisor.login} has no employee"
+            login = f"rpc.leaver.{stamp}"
+            groups = [
+                admin.xmlid("base.group_user"),
+                admin.xmlid("sales_team.group_sale_salesman"),
+            ]
+            uid = admin.call(
+                "res.users",
+                "create",
+                {
+                    "name": f"RPC Leaver {stamp}",
+                    "login": login,
+                    "password": login,
+                    "email": f"{login}@example.com",
+                    "group_ids": [(6, 0, groups)],
+                },
+            )
+            self.employee_id = admin.call(
+                "hr.employee",
+                "create",
+                {
+                    "name": f"RPC Leaver {stamp}",
+                    "user_id": uid,
+                    "department_id": m2o(manager[0]["department_id"]),
+                    "parent_id": manager[0]["id"],
+                },
+            )
+            self.departing = self.login(login, login)
+
+        with self.step("admin gives them 3 customers, 2 deals, a quotation, a to-do"):
+            leaver = self.departing.uid
+
+            def create(model, values):
+                return admin.call(model, "create", values)
+
+            alpha = create(
+                "res.partner",
+                {"name": f"Alpha Tea {stamp}", "is_company": True, "user_id": leaver},
+            )
+            alpha_buyer = create(
+                "res.partner",
+                {"name": f"Ada Buyer {stamp}", "parent_id": alpha, "user_id": leaver},
+            )
+            beta = create(
+                "res.partner",
+                {"name": f"Beta Silk {stamp}", "is_company": True, "user_id": leaver},
+            )
+            # No salesperson: a customer of the departing user through a quotation.
+            gamma = create(
+                "res.partner", {"name": f"Gamma Porcelain {stamp}", "is_company": True}
+            )
+            lead_alpha = create(
+                "crm.lead",
+                {
+                    "name": f"Alpha yearly contract {stamp}",
+                    "type": "opportunity",
+                    "partner_id": alpha_buyer,
+                    "user_id": leaver,
+                    "expected_revenue": 120000,
+                },
+            )
+            lead_beta = create(
+                "crm.lead",
+                {
+                    "name": f"Beta new collection {stamp}",
+                    "type": "opportunity",
+                    "partner_id": beta,
+                    "user_id": leaver,
+                    "expected_revenue": 45000,
+                },
+            )
+            order = create("sale.order", {"partner_id": gamma, "user_id": leaver})
+            lead_model = admin.search("ir.model", [("model", "=", "crm.lead")])[0]
+            activity = create(
+                "mail.activity",
+                {
+                    "res_model_id": lead_model,
+                    "res_id": lead_beta,
+                    "user_id": leaver,
+                    "summary": "Send the new catalogue",
+                    "date_deadline": str(date.today() + timedelta(days=7)),
+                },
+            )
+            # What must move, with its customer and its owner before the move.
+            self.portfolio = [
+                ("res.partner", alpha, alpha, leaver),
+                ("res.partner", alpha_buyer, alpha, leaver),
+                ("res.partner", beta, beta, leaver),
+                ("res.partner", gamma, gamma, False),
+                ("crm.lead", lead_alpha, alpha, leaver),
+                ("crm.lead", lead_beta, beta, leaver),
+                ("sale.order", order, gamma, leaver),
+                ("mail.activity", activity, beta, leaver),
+            ]
+            self.customers = {alpha, beta, gamma}
+
+    def plan(self):
+        with self.step("HR opens the handover; the roles come from the org chart"):
+            self.handover_id = self.hr.call(
+                "hr.client.handover",
+                "create",
+                {
+                    "employee_id": self.employee_id,
+                    "handover_type": "resignation",
+                    "reason": "Moves to another city",
+                    "last_working_day": str(date.today() + timedelta(days=21)),
+                },
+            )
+            fields = ["state", "supervisor_id", "witness_id", "approver_id", "item_ids"]
+            handover = self.handover(self.hr, fields)
+            assert handover["state"] == "draft", handover["state"]
+            roles = {
+                "supervisor_id": self.supervisor,
+                "witness_id": self.witness,
+                "approver_id": self.approver,
+            }
+            for field, session in roles.items():
+                got = handover[field]
+                assert m2o(got) == session.uid, f"{field} {got}, not {session.login}"
+            assert handover["item_ids"], "no checklist from the template"
+
+        departing = self.departing
+        with self.step(f"{departing.login}: action_generate_lines, 3 customers"):
+            departing.call(
+                "hr.client.handover", "action_generate_lines", [self.handover_id]
+            )
+            lines = self.lines(departing)
+            found = {m2o(line["partner_id"]) for line in lines}
+            assert found == self.customers, f"lines for partners {sorted(found)}"
+
+        with self.step(f"{departing.login}: writes a successor on every line"):
+            for index, line in enumerate(sorted(lines, key=lambda line: line["id"])):
+                successor = self.successors[index % 2]
+                departing.call(
+                    "hr.client.handover.line",
+                    "write",
+                    [line["id"]],
+                    {
+                        "successor_id": successor.uid,
+                        "planned_visit_date": str(date.today() + timedelta(days=7)),
+                    },
+                )
+                self.successor_of[m2o(line["partner_id"])] = successor.uid
+
+        self.act(departing, "action_submit_plan", "plan_review")
+
+    def refusals(self):
+        handover_ids = [self.handover_id]
+        successor = self.successors[0]
+        with self.step(f"{successor.login}, a successor, cannot review: AccessError"):
+            expect_fault(
+                FAULT_ACCESS_ERROR,
+                lambda: successor.call(
+                    "hr.client.handover", "action_review_plan", handover_ids
+                ),
+            )
+        with self.step("a second action_submit_plan is refused: UserError"):
+            expect_fault(
+                FAULT_USER_ERROR,
+                lambda: self.departing.call(
+                    "hr.client.handover", "action_submit_plan", handover_ids
+                ),
+            )
+        with self.step("admin cannot call the private _move_to over RPC"):
+            fault = expect_fault(
+                FAULT_ACCESS_ERROR,
+                lambda: self.admin.call(
+                    "hr.client.handover", "_move_to", handover_ids, "done"
+                ),
+            )
+            assert "Private methods" in fault.faultString, fault.faultString
+        with self.step("the refused calls changed nothing"):
+            state = self.handover(self.admin, ["state"])["state"]
+            assert state == "plan_review", f"the stage is {state}"
+
+    def approve_plan(self):
+        self.act(self.supervisor, "action_review_plan", "plan_approval")
+        self.act(self.approver, "action_approve_plan", "materials")
+        with self.step("the plan approval moved the portfolio (transfer done)"):
+            handover = self.handover(self.admin, ["transfer_moment", "transfer_state"])
+            assert handover["transfer_moment"] == "plan", handover["transfer_moment"]
+            assert handover["transfer_state"] == "done", handover["transfer_state"]
+            self.check_ownership()
+
+    def materials(self):
+        for successor in self.successors:
+            with self.step(f"{successor.login}: action_confirm_materials, own lines"):
+                mine = self.line_ids_of(successor)
+                assert mine, "no line"
+                successor.call(
+                    "hr.client.handover.line",
+                    "write",
+                    mine,
+                    {"materials_location": "Cabinet B2, shared drive /customers"},
+                )
+                successor.call(
+                    "hr.client.handover.line", "action_confirm_materials", mine
+                )
+                confirmed = self.lines(
+                    successor, [("id", "in", mine)], ["materials_confirmed_by"]
+                )
+                by = {m2o(line["materials_confirmed_by"]) for line in confirmed}
+                assert by == {successor.uid}, f"confirmed by {by}"
+
+        with self.step("each responsible: action_mark_done on their checklist items"):
+            items = self.hr.search_read(
+                "hr.client.handover.item",
+                [("handover_id", "=", self.handover_id)],
+                ["responsible_id"],
+            )
+            by_responsible = {}
+            for item in items:
+                responsible = m2o(item["responsible_id"]) or self.departing.uid
+                by_responsible.setdefault(responsible, []).append(item["id"])
+            for uid, item_ids in by_responsible.items():
+                self.sessions[uid].call(
+                    "hr.client.handover.item", "action_mark_done", item_ids
+                )
+        with self.step(f"{self.witness.login}: action_confirm on the checklist"):
+            item_ids = [item["id"] for item in items]
+            self.witness.call("hr.client.handover.item", "action_confirm", item_ids)
+            still_open = self.hr.search(
+                "hr.client.handover.item",
+                [
+                    ("id", "in", item_ids),
+                    "|",
+                    ("done", "=", False),
+                    ("confirmed_by", "=", False),
+                ],
+            )
+            assert not still_open, f"{len(still_open)} item(s) open"
+
+        self.sign("materials")
+        self.act(self.supervisor, "action_complete_materials", "visits")
+
+    def visits(self):
+        for successor in self.successors:
+            with self.step(f"{successor.login}: action_confirm_visit, own lines"):
+                mine = self.line_ids_of(successor)
+                successor.call(
+                    "hr.client.handover.line",
+                    "write",
+                    mine,
+                    {"visit_contact": "Purchasing manager", "visit_notes": "Met."},
+                )
+                successor.call("hr.client.handover.line", "action_confirm_visit", mine)
+        departing = self.departing
+        with self.step(f"{departing.login}: action_confirm_visit, every line"):
+            every_line = [line["id"] for line in self.lines(departing)]
+            departing.call(
+                "hr.client.handover.line", "action_confirm_visit", every_line
+            )
+            states = {
+                line["visit_state"]
+                for line in self.lines(departing, (), ["visit_state"])
+            }
+            assert states == {"done"}, f"visit states {states}"
+        self.act(self.supervisor, "action_complete_visits", "verification")
+
+    def verification(self):
+        witness = self.witness
+        with self.step(f"{witness.login}: action_record_check, sampled lines"):
+            sample = [
+                line["id"]
+                for line in self.lines(witness, [("spot_check_selected", "=", True)])
+            ]
+            assert sample, "no line drawn for the phone check"
+            witness.call(
+                "hr.client.handover.line",
+                "write",
+                sample,
+                {"check_result": "confirmed", "check_notes": "Knows the successor."},
+            )
+            witness.call("hr.client.handover.line", "action_record_check", sample)
+            checked = self.lines(witness, [("id", "in", sample)], ["checked_by"])
+            by = {m2o(line["checked_by"]) for line in checked}
+            assert by == {witness.uid}, f"checked by {by}"
+        self.act(witness, "action_complete_verification", "summary")
+
+    def summary(self):
+        departing = self.departing
+        with self.step(f"{departing.login}: writes the summary"):
+            departing.call(
+                "hr.client.handover",
+                "write",
+                [self.handover_id],
+                {
+                    "summary": "<p>Three customers handed over, visited together "
+                    "and confirmed on the phone. No open issue.</p>"
+                },
+            )
+        self.sign("summary")
+        self.act(departing, "action_submit_summary", "summary_review")
+        self.act(self.supervisor, "action_review_summary", "summary_approval")
+        self.act(self.approver, "action_approve_summary", "done")
+
+    def final_checks(self):
+        admin = self.admin
+        with self.step("done: customers, deals, quotation, to-do are the successors'"):
+            fields = ["state", "transfer_state", "summary_attachment_id"]
+            handover = self.handover(admin, fields)
+            assert handover["state"] == "done", handover["state"]
+            assert handover["transfer_state"] == "done", handover["transfer_state"]
+            assert handover["summary_attachment_id"], "no summary PDF filed"
+            self.check_ownership()
+        with self.step("the ledger hr.client.handover.transfer has every move"):
+            rows = admin.search_read(
+                "hr.client.handover.transfer",
+                [("handover_id", "=", self.handover_id)],
+                [
+                    "res_model",
+                    "res_id",
+                    "field_name",
+                    "old_user_id",
+                    "new_user_id",
+                    "reverted_at",
+                ],
+            )
+            assert rows, "the ledger is empty"
+            ledger = {
+                (row["res_model"], row["res_id"], row["field_name"]): (
+                    m2o(row["old_user_id"]),
+                    m2o(row["new_user_id"]),
+                    row["reverted_at"],
+                )
+                for row in rows
+            }
+            for model, record_id, customer, before in self.portfolio:
+                row = ledger.get((model, record_id, "user_id"))
+                assert row, f"{model} {record_id} is not in the ledger"
+                want = (before, self.successor_of[customer], False)
+                assert row == want, f"{model} {record_id}: {row}, not {want}"
+
+
+# ----------------------------------------------------------------------
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database when the addon is already installed in it",
+    )
+    parser.add_argument("--port", type=int, help="HTTP port (default: a free one)")
+    args = parser.parse_args()
+    VAR.mkdir(exist_ok=True)
+
+    started = time.monotonic()
+    report = Report()
+    with database_lock(args.database):
+        build_database(args.database, args.reuse)
+        port = args.port or free_port()
+        url = f"http://127.0.0.1:{port}"
+        with odoo_server(args.database, port) as server:
+            try:
+                with report.step(f"the server answers on {url}/web/login"):
+                    wait_until_ready(server, url)
+                Scenario(url, args.database, report).run()
+            except StepFailed as failed:
+                say(f"rpc: stopped at the failed step '{failed}'")
+    say(f"rpc: {time.monotonic() - started:.0f} s in all")
+    return report.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
