@@ -5,15 +5,16 @@ SHELL := /bin/bash
 VENV := .venv
 LINT_PATHS := hr_client_handover $(wildcard bench scripts/*.py conftest.py)
 BENCH_ARGS ?=
+RPC_ARGS ?=
 CORE_WITH_ADDON ?= 1
 CACHE ?= 0
 I18N_DB ?= handover_test
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test lint bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc lint bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -23,6 +24,9 @@ demo: setup
 
 test: setup
 	@bash scripts/test.sh
+
+test-rpc: setup
+	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
 
 lint: setup
 	@rc=0; \
