@@ -30,6 +30,11 @@
         "views/hr_employee_views.xml",
         "views/res_partner_views.xml",
         "views/hr_client_handover_menus.xml",
+        "report/report_handover_common.xml",
+        "report/report_handover_plan.xml",
+        "report/report_handover_visits.xml",
+        "report/report_handover_summary.xml",
+        "report/hr_client_handover_reports.xml",
         "security/hr_client_handover_rules.xml",
     ],
     "demo": [
@@ -37,6 +42,11 @@
         "demo/hr_client_handover_crm_demo.xml",
         "demo/hr_client_handover_demo.xml",
     ],
+    "assets": {
+        "web.report_assets_common": [
+            "hr_client_handover/static/src/scss/report_handover.scss",
+        ],
+    },
     "application": True,
     "installable": True,
 }

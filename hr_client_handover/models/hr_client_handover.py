@@ -1204,43 +1204,14 @@ class HrClientHandover(models.Model):
             )
 
     def _attach_summary_report(self):
+        """File the summary PDF on the done handover (备案): the report saves it
+        as its attachment, and every later print returns that same file."""
         self.ensure_one()
         report = self.env.ref(
-            "hr_client_handover.action_report_handover_summary", raise_if_not_found=False
-        )
-        if not report:
-            return
-        content, _type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf(report.report_name, res_ids=self.ids)
-        )
-        attachment = self.env["ir.attachment"].sudo().search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("name", "=like", "%.pdf"),
-                ("description", "=", "handover_summary"),
-            ],
-            limit=1,
-        )
-        if not attachment:
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Handover Summary %(ref)s.pdf", ref=self.name),
-                        "type": "binary",
-                        "raw": content,
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "mimetype": "application/pdf",
-                        "description": "handover_summary",
-                    }
-                )
-            )
-        self.summary_attachment_id = attachment
+            "hr_client_handover.action_report_handover_summary"
+        ).sudo()
+        self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, res_ids=self.ids)
+        self.summary_attachment_id = report.retrieve_attachment(self)
 
     # ------------------------------------------------------------------
     # Scheduled actions
