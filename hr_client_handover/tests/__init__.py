@@ -5,5 +5,6 @@ from . import test_cancel
 from . import test_access
 from . import test_departure
 from . import test_validation
+from . import test_reports
 from . import test_transfer_engine
 from . import test_i18n

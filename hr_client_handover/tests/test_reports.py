@@ -1,0 +1,197 @@
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import HandoverCase
+
+PLAN = "hr_client_handover.action_report_handover_plan"
+VISITS = "hr_client_handover.action_report_handover_visits"
+SUMMARY = "hr_client_handover.action_report_handover_summary"
+# English heading of each report and the Chinese the translation gives it.
+HEADINGS = {
+    PLAN: ("Customer Handover Plan", "客户交接计划表"),
+    VISITS: ("Customer Visit Handover Plan", "拜访客户交接计划表"),
+    SUMMARY: ("Customer Handover Summary Report", "客户交接总结报告"),
+}
+SECTIONS = {
+    PLAN: [("Handover Checklist", "交接清单"), ("Sign-off", "签字确认")],
+    VISITS: [("Customer Visits", "拜访客户"), ("Phone Verification", "电话抽查")],
+    SUMMARY: [
+        ("Key Figures", "交接数据"),
+        ("Customers Handed Over", "交接客户明细"),
+        ("Approval Record", "审批记录"),
+    ],
+}
+CHINESE_CUSTOMER = "北京华信科技有限公司"
+LARGE_HANDOVER_LINES = 1000
+# wkhtmltopdf without patched Qt redraws the whole document on every page.
+PDF_HANDOVER_LINES = 300
+
+
+def pdf_text(content):
+    """The text of a PDF, words separated by single spaces whatever the layout."""
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+@tagged("post_install", "-at_install")
+class TestReports(HandoverCase):
+    """The three PDF reports, rendered for real by wkhtmltopdf."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.chinese_customer = cls.env["res.partner"].create(
+            {"name": CHINESE_CUSTOMER, "is_company": True, "user_id": cls.departing.id}
+        )
+
+    def render(self, report, handover, user=None):
+        """The PDF `user` prints (the supervisor by default) and its text."""
+        Report = self.env["ir.actions.report"].with_user(user or self.supervisor)
+        content, report_type = Report.with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf(report, res_ids=handover.ids)
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"), "a real PDF is rendered")
+        return content, pdf_text(content)
+
+    def activate_chinese(self, user):
+        """Give `user` Simplified Chinese; True once the module's translation of
+        the reports has landed."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hr_client_handover"], ["zh_CN"]
+        )
+        user.lang = "zh_CN"
+        view = self.env.ref("hr_client_handover.report_handover_plan_document")
+        return view.with_context(lang="zh_CN").arch_db != view.arch_db
+
+    def test_reports_in_english(self):
+        handover = self.draft_handover()
+        self.assertIn(self.chinese_customer, handover.line_ids.partner_id)
+        for report, (heading, _chinese) in HEADINGS.items():
+            with self.subTest(report=report):
+                _content, text = self.render(report, handover)
+                self.assertIn(heading, text)
+                self.assertIn(CHINESE_CUSTOMER, text)
+                self.assertIn(self.employee.name, text)
+                for section, _chinese_section in SECTIONS[report]:
+                    self.assertIn(section, text)
+
+    def test_reports_in_printing_users_language(self):
+        """Rendered in the language of the user who prints: Chinese headings once
+        the Simplified Chinese translation is shipped, English ones until then."""
+        handover = self.draft_handover()
+        translated = self.activate_chinese(self.supervisor)
+
+        def notice_date_in(code):
+            date_format = self.env["res.lang"]._get_data(code=code).date_format
+            return handover.notice_date.strftime(date_format)
+
+        self.assertNotEqual(notice_date_in("zh_CN"), notice_date_in("en_US"))
+        for report, (heading, chinese) in HEADINGS.items():
+            with self.subTest(report=report):
+                _content, text = self.render(report, handover)
+                self.assertIn(CHINESE_CUSTOMER, text)
+                self.assertIn(notice_date_in("zh_CN"), text)
+                if translated:
+                    self.assertIn(chinese, text)
+                    self.assertNotIn(heading, text)
+                    for _section, chinese_section in SECTIONS[report]:
+                        self.assertIn(chinese_section, text)
+                else:
+                    self.assertIn(heading, text)
+        # The departing employee prints in their own language, English.
+        _content, text = self.render(PLAN, handover, user=self.departing)
+        self.assertIn(HEADINGS[PLAN][0], text)
+        self.assertIn(notice_date_in("en_US"), text)
+
+    def test_plan_shows_materials_signatures(self):
+        handover = self.draft_handover()
+        self.advance(handover, "visits")
+        _content, text = self.render(PLAN, handover)
+        for user in (self.departing, self.successor_a, self.successor_b, self.witness):
+            self.assertIn(user.name, text)
+        signed = handover.sudo().signature_ids.filtered(
+            lambda sig: sig.stage == "materials"
+        )
+        self.assertEqual(len(signed), 4, "departing, both successors and the witness")
+        self.assertTrue(all(signed.mapped("signature")))
+        values = self.env[
+            "report.hr_client_handover.report_handover_plan"
+        ]._get_report_values(handover.ids)
+        boxes = [
+            box for row in values["signature_rows"][handover.id] for box in row if box
+        ]
+        self.assertEqual({box["signature"] for box in boxes}, set(signed))
+
+    def test_summary_filed_on_approval_and_reprinted(self):
+        handover = self.draft_handover().with_context(force_report_rendering=True)
+        self.advance(handover, "summary_approval")
+        Attachment = self.env["ir.attachment"]
+        filed = [("res_model", "=", handover._name), ("res_id", "=", handover.id)]
+        self.render(SUMMARY, handover)
+        self.assertFalse(
+            Attachment.search(filed), "a summary printed before approval is not filed"
+        )
+
+        self.advance(handover, "done")
+        attachment = handover.summary_attachment_id
+        self.assertTrue(attachment, "the approved summary is filed on the handover")
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        self.assertEqual(Attachment.search(filed), attachment)
+        text = pdf_text(attachment.raw)
+        self.assertIn(HEADINGS[SUMMARY][0], text)
+        self.assertIn(CHINESE_CUSTOMER, text)
+
+        content, _text = self.render(SUMMARY, handover, user=self.departing)
+        self.assertEqual(
+            content, attachment.raw, "a second print returns the filed PDF"
+        )
+        self.assertEqual(Attachment.search(filed), attachment, "and files nothing new")
+
+    def test_large_handover_renders(self):
+        """A thousand customers render in a bounded number of queries; the PDF of
+        a large handover paginates (its length is wkhtmltopdf's time, not ours)."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Customer {index:04d} 客户", "is_company": True}
+                for index in range(LARGE_HANDOVER_LINES)
+            ]
+        )
+        handover = self.create_handover(
+            line_ids=[
+                Command.create(
+                    {
+                        "partner_id": partner.id,
+                        "successor_id": (self.successor_a, self.successor_b)[
+                            index % 2
+                        ].id,
+                        "planned_visit_date": self.today + timedelta(days=index % 10),
+                        "materials_paper": "Contract and price list",
+                        "materials_location": "Cabinet A",
+                    }
+                )
+                for index, partner in enumerate(partners)
+            ]
+        )
+        last_customer = f"Customer {LARGE_HANDOVER_LINES - 1:04d}"
+        Report = self.env["ir.actions.report"].with_user(self.supervisor)
+        for report in HEADINGS:
+            with self.subTest(report=report):
+                self.env.invalidate_all()
+                queries = self.env.cr.sql_log_count
+                html, _type = Report._render_qweb_html(report, handover.ids)
+                queries = self.env.cr.sql_log_count - queries
+                self.assertIn(last_customer, html.decode())
+                self.assertLess(queries, 150, "queries do not grow with the customers")
+
+        handover.line_ids[PDF_HANDOVER_LINES:].unlink()
+        content, text = self.render(PLAN, handover)
+        self.assertGreater(len(PdfReader(io.BytesIO(content)).pages), 8)
+        self.assertIn("Customer 0000", text)
+        self.assertIn(f"Customer {PDF_HANDOVER_LINES - 1:04d}", text)
