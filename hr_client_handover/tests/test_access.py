@@ -218,3 +218,17 @@ class TestHandoverAccess(HandoverCase):
             self.assertEqual(
                 self.env["hr.client.handover"].with_user(user).search([]), handover
             )
+
+    def test_other_company_context(self):
+        """Working from another company, the handover is out of reach."""
+        handover = self.advance(self.draft_handover(), "plan_review")
+        self.supervisor.company_ids |= self.other_company
+        elsewhere = handover.with_user(self.supervisor).with_context(
+            allowed_company_ids=self.other_company.ids
+        )
+        before = self.snapshot(handover)
+        with self.assertRaises(AccessError):
+            elsewhere.action_review_plan()
+        self.assertEqual(self.snapshot(handover), before)
+        handover.with_user(self.supervisor).action_review_plan()
+        self.assertEqual(handover.state, "plan_approval")

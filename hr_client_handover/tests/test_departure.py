@@ -11,11 +11,12 @@ class TestHandoverDeparture(HandoverCase):
     """Registering the departure starts the handover; the user cannot be
     archived while their customers have not moved."""
 
-    def departure(self, user, **values):
+    def departure(self, user, employee=None, **values):
+        employee = employee or self.employee
         wizard = Form(
             self.env["hr.departure.wizard"]
             .with_user(user)
-            .with_context(active_ids=self.employee.ids, employee_termination=True)
+            .with_context(active_ids=employee.ids, employee_termination=True)
         )
         for name, value in values.items():
             setattr(wizard, name, value)
@@ -50,6 +51,14 @@ class TestHandoverDeparture(HandoverCase):
             self.hr_manager, start_client_handover=False
         ).action_register_departure()
         self.assertFalse(self.handovers())
+        # Off by default for an employee who owns no customers.
+        successor = self.env["hr.employee"].search(
+            [("user_id", "=", self.successor_a.id)]
+        )
+        wizard = self.departure(self.hr_manager, employee=successor)
+        self.assertFalse(wizard.start_client_handover)
+        wizard.action_register_departure()
+        self.assertFalse(successor.client_handover_ids)
 
     def test_employee_button_starts_the_handover(self):
         action = self.employee.with_user(self.supervisor).action_start_client_handover()
