@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .hr_client_handover import STATE_ACTIVITIES
+
 CHECK_RESULTS = [
     ("pending", "To call"),
     ("confirmed", "Confirmed"),
@@ -420,14 +422,7 @@ class HrClientHandoverLine(models.Model):
                     customers=", ".join(lines.partner_id.mapped("display_name")),
                 )
             )
-            if not handover.line_ids.filtered(
-                lambda line: line.successor_id == self.env.user
-                and not line.materials_confirmed_on
-            ):
-                handover.activity_feedback(
-                    ["hr_client_handover.mail_act_handover_materials"],
-                    user_id=self.env.uid,
-                )
+        self._close_done_successor_activities()
         return True
 
     def action_confirm_visit(self):
@@ -481,6 +476,7 @@ class HrClientHandoverLine(models.Model):
                     customer=line.partner_id.display_name,
                 )
             )
+        self._close_done_successor_activities()
         return True
 
     def action_approve_waiver(self):
@@ -522,7 +518,16 @@ class HrClientHandoverLine(models.Model):
                     reason=line.visit_waiver_reason,
                 )
             )
+        self._close_done_successor_activities()
         return True
+
+    def _close_done_successor_activities(self):
+        """Mark done the stage activity of the successors of these lines who
+        have nothing left to do in the stage."""
+        for handover, lines in self.grouped("handover_id").items():
+            xmlid = STATE_ACTIVITIES[handover.state][0]
+            for user in lines.successor_id - handover._users_to_act("successor"):
+                handover.activity_feedback([xmlid], user_id=user.id)
 
     def action_record_check(self):
         label = self.env._("Record the phone check")

@@ -142,12 +142,21 @@ class TestHandoverWorkflow(HandoverCase):
         waived.with_user(self.supervisor).action_approve_waiver()
         self.assertEqual(waived.visit_state, "waived")
         self.assertEqual(waived.waiver_approved_by, self.supervisor)
-        for line in handover.line_ids - waived:
-            line.with_user(line.successor_id).action_confirm_visit()
-            self.assertEqual(line.visit_state, "partial")
-            line.with_user(self.departing).action_confirm_visit()
-            self.assertEqual(line.visit_state, "done")
-            self.assertTrue(line.visit_done_on)
+        for successor in (self.successor_a, self.successor_b):
+            lines = handover.line_ids.filtered(
+                lambda line, s=successor: line.successor_id == s
+            )
+            for line in lines - waived:
+                line.with_user(successor).action_confirm_visit()
+                self.assertEqual(line.visit_state, "partial")
+                line.with_user(self.departing).action_confirm_visit()
+                self.assertEqual(line.visit_state, "done")
+                self.assertTrue(line.visit_done_on)
+            self.assertNotIn(
+                successor,
+                self.open_activities(handover, "visits").user_id,
+                "the successor's visit activity is done once all their visits are",
+            )
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
         self.assertActivityDone(handover, "visits")
