@@ -80,6 +80,30 @@ class TestHandoverAccess(HandoverCase):
             self.assertEqual(self.snapshot(handover), after, f"{button} applied twice")
         self.assertEqual(handover.state, "done")
 
+    def test_plan_by_role(self):
+        """Only the departing employee, the supervisor (and the administrator)
+        draw up the plan."""
+        handover = self.create_handover()
+        for name in ("successor_a", "witness", "approver", "other_salesman"):
+            with self.subTest(user=name), self.assertRaises(AccessError):
+                handover.with_user(getattr(self, name)).action_generate_lines()
+        self.assertFalse(handover.line_ids)
+        handover.with_user(self.handover_admin).action_generate_lines()
+        line = handover.line_ids[0]
+        for name in ("successor_a", "witness", "approver"):
+            user = getattr(self, name)
+            with self.subTest(user=name), self.assertRaises(AccessError):
+                line.with_user(user).successor_id = self.successor_a
+            with self.subTest(user=name), self.assertRaises(AccessError):
+                self.env["hr.client.handover.assign"].with_user(user).create(
+                    {
+                        "handover_id": handover.id,
+                        "successor_id": self.successor_a.id,
+                        "line_ids": handover.line_ids.ids,
+                    }
+                ).action_assign()
+        self.assertFalse(handover.line_ids.successor_id)
+
     def test_refuse_and_cancel_by_role(self):
         handover = self.advance(self.draft_handover(), "plan_review")
         Refuse = self.env["hr.client.handover.refuse"]

@@ -113,6 +113,7 @@ class TestHandoverValidation(HandoverCase):
                 )
 
     def test_supervisor_is_approver(self):
+        self.company.handover_allow_same_reviewer = False
         self.assertHeaderRefused(
             {"approver_id": self.supervisor.id}, "must be two different people"
         )
