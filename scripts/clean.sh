@@ -7,6 +7,8 @@ prog="make clean"
 . "$(dirname "$0")/lib.sh"
 
 if [ -f "$here/.odoo.conf" ] && psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; then
+  wait_for_lock handover_test
+  wait_for_lock handover_core
   for db in handover_test handover_core handover_base handover_base_build handover_rpc; do
     drop_db "$db"
   done

@@ -33,13 +33,13 @@ filestore() {
 # Waits until no other run (another checkout, another engineer) holds lock $1:
 # such runs drop and recreate the same databases.
 wait_for_lock() {
-  local lockfile
+  local lockfile fd
   lockfile=$(data_dir)/$1.lock
   mkdir -p "$(dirname "$lockfile")"
-  exec 9>"$lockfile"
-  if ! flock -n 9; then
+  exec {fd}>"$lockfile"
+  if ! flock -n "$fd"; then
     log "waiting for another run that uses the $1 databases to finish"
-    flock 9
+    flock "$fd"
   fi
 }
 
