@@ -15,7 +15,7 @@ if [ -f "$here/.odoo.conf" ] && psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&
 else
   log "PostgreSQL unreachable or no .odoo.conf: databases left as they are."
 fi
-rm -rf "$var" "$here/.venv" "$here/.odoo.conf" "$here/.odoo.env"
+rm -rf "$var" "$here/.venv" "$here/.odoo.conf" "$here/.odoo.env" "$here/.pytest_cache" "$here/.ruff_cache"
 if [ "${CACHE:-0}" = 1 ]; then
   cache=${HANDOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hr_client_handover}
   log "removing the Odoo cache $cache"
