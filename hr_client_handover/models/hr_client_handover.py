@@ -245,7 +245,9 @@ class HrClientHandover(models.Model):
     visit_done_count = fields.Integer(compute="_compute_line_stats")
     spot_check_count = fields.Integer(compute="_compute_line_stats")
     progress = fields.Float(compute="_compute_line_stats")
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
     user_roles = fields.Char(compute="_compute_user_roles")
     can_act = fields.Boolean(compute="_compute_user_roles")
 
@@ -263,7 +265,9 @@ class HrClientHandover(models.Model):
             lines = handover.line_ids
             handover.line_count = len(lines)
             handover.successor_count = len(lines.successor_id)
-            handover.materials_done_count = len(lines.filtered("materials_confirmed_on"))
+            handover.materials_done_count = len(
+                lines.filtered("materials_confirmed_on")
+            )
             handover.visit_done_count = len(
                 lines.filtered(lambda line: line.visit_state in ("done", "waived"))
             )
@@ -272,12 +276,16 @@ class HrClientHandover(models.Model):
             if handover.state == "cancel":
                 handover.progress = 0.0
             else:
-                handover.progress = 100.0 * steps.index(handover.state) / (len(steps) - 1)
+                handover.progress = (
+                    100.0 * steps.index(handover.state) / (len(steps) - 1)
+                )
 
     @api.depends("transfer_total", "transfer_state")
     def _compute_transfer_progress(self):
         counts = dict(
-            self.env["hr.client.handover.transfer"].sudo()._read_group(
+            self.env["hr.client.handover.transfer"]
+            .sudo()
+            ._read_group(
                 [("handover_id", "in", self.ids)], ["handover_id"], ["__count"]
             )
         )
@@ -312,7 +320,9 @@ class HrClientHandover(models.Model):
         return ["!", *domain] if len(domain) == 1 else ["!", "&", *domain]
 
     @api.depends_context("uid")
-    @api.depends("employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids")
+    @api.depends(
+        "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
+    )
     def _compute_user_roles(self):
         for handover in self:
             roles = handover._get_user_roles()
@@ -339,7 +349,11 @@ class HrClientHandover(models.Model):
     @api.onchange("template_id", "notice_date")
     def _onchange_template_deadline(self):
         for handover in self:
-            if handover.template_id and handover.notice_date and not handover.last_working_day:
+            if (
+                handover.template_id
+                and handover.notice_date
+                and not handover.last_working_day
+            ):
                 handover.last_working_day = handover.notice_date + timedelta(
                     days=handover.template_id.deadline_days
                 )
@@ -650,7 +664,12 @@ class HrClientHandover(models.Model):
     def _activity_deadline(self, state):
         self.ensure_one()
         today = fields.Date.context_today(self)
-        if state in ("plan_review", "plan_approval", "summary_review", "summary_approval"):
+        if state in (
+            "plan_review",
+            "plan_approval",
+            "summary_review",
+            "summary_approval",
+        ):
             calendar = self.company_id.resource_calendar_id
             if calendar:
                 start = fields.Datetime.now()
@@ -668,7 +687,9 @@ class HrClientHandover(models.Model):
                 continue
             deadline = handover._activity_deadline(handover.state)
             for user in handover._users_to_act(role):
-                handover.activity_schedule(xmlid, date_deadline=deadline, user_id=user.id)
+                handover.activity_schedule(
+                    xmlid, date_deadline=deadline, user_id=user.id
+                )
 
     def _users_to_act(self, role):
         """Users who must act in the current state: successors only when one of
@@ -677,7 +698,9 @@ class HrClientHandover(models.Model):
         if role != "successor":
             return self._users_for_role(role)
         if self.state == "materials":
-            waiting = self.line_ids.filtered(lambda line: not line.materials_confirmed_on)
+            waiting = self.line_ids.filtered(
+                lambda line: not line.materials_confirmed_on
+            )
         else:
             waiting = self.line_ids.filtered(
                 lambda line: line.visit_state not in ("done", "waived")
@@ -706,9 +729,9 @@ class HrClientHandover(models.Model):
             self._draw_spot_check_sample()
         elif state == "summary":
             # A refused summary is rewritten: its signers sign the new text.
-            self.signature_ids.filtered(lambda sig: sig.stage == "summary").sudo().write(
-                {"signature": False, "signed_on": False}
-            )
+            self.signature_ids.filtered(
+                lambda sig: sig.stage == "summary"
+            ).sudo().write({"signature": False, "signed_on": False})
             self._create_signature_requests("summary")
             if is_html_empty(self.summary) and self.template_id.summary_template:
                 self.summary = self._render_summary_template()
@@ -755,7 +778,9 @@ class HrClientHandover(models.Model):
     def action_complete_materials(self):
         self._prepare_action("complete_materials")
         for handover in self:
-            missing = handover.line_ids.filtered(lambda line: not line.materials_confirmed_on)
+            missing = handover.line_ids.filtered(
+                lambda line: not line.materials_confirmed_on
+            )
             if missing:
                 raise UserError(
                     self.env._(
@@ -794,7 +819,9 @@ class HrClientHandover(models.Model):
                             "Record the visit by both the successor and the departing "
                             "employee, or approve a waiver with its reason.",
                             count=len(pending),
-                            names=", ".join(pending[:5].partner_id.mapped("display_name")),
+                            names=", ".join(
+                                pending[:5].partner_id.mapped("display_name")
+                            ),
                         )
                     )
         self._move_to("verification")
@@ -823,9 +850,10 @@ class HrClientHandover(models.Model):
     def action_submit_summary(self):
         self._prepare_action("submit_summary")
         for handover in self:
-            if is_html_empty(handover.summary) or not html2plaintext(
-                handover.summary or ""
-            ).strip():
+            if (
+                is_html_empty(handover.summary)
+                or not html2plaintext(handover.summary or "").strip()
+            ):
                 raise UserError(
                     self.env._(
                         "The summary of %(ref)s is empty. Write it in the Summary tab "
@@ -859,7 +887,9 @@ class HrClientHandover(models.Model):
             if handover.transfer_state == "pending":
                 handover._start_transfer()
             handover._schedule_follow_up()
-            handover._attach_summary_report()
+            if handover.transfer_state != "running":
+                # Else filed when the background transfer completes, with its figures.
+                handover._attach_summary_report()
         return True
 
     def action_cancel(self):
@@ -924,12 +954,18 @@ class HrClientHandover(models.Model):
         self._check_can(action)
         if not (reason or "").strip():
             raise UserError(
-                self.env._("Give the reason of the refusal: the departing employee needs it.")
+                self.env._(
+                    "Give the reason of the refusal: the departing employee needs it."
+                )
             )
         back_to = "summary" if action.startswith("refuse_summary") else "draft"
         self._move_to(back_to, feedback=reason, refuse_reason=reason)
         self.message_post(
-            body=self.env._("Refused by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+            body=self.env._(
+                "Refused by %(user)s: %(reason)s",
+                user=self.env.user.name,
+                reason=reason,
+            ),
             partner_ids=self._users_for_role("departing").partner_id.ids,
         )
 
@@ -996,9 +1032,7 @@ class HrClientHandover(models.Model):
         if self.handover_type == "leave" and not self.return_date:
             problems.append(self.env._("set the return date of the leave"))
         if not self.departing_user_id:
-            problems.append(
-                self.env._("link the departing employee to a user account")
-            )
+            problems.append(self.env._("link the departing employee to a user account"))
         if problems:
             raise UserError(
                 self.env._(
@@ -1099,7 +1133,9 @@ class HrClientHandover(models.Model):
                         else self.departing_user_id
                     ).id
                     or False,
-                    "due_date": after if tmpl.due_rule == "after_last_day" else last_day,
+                    "due_date": after
+                    if tmpl.due_rule == "after_last_day"
+                    else last_day,
                 }
                 for tmpl in self.template_id.item_template_ids
             ]
@@ -1136,7 +1172,12 @@ class HrClientHandover(models.Model):
             wanted.append(("witness", witness))
         Signature.create(
             [
-                {"handover_id": self.id, "stage": stage, "role": role, "user_id": user.id}
+                {
+                    "handover_id": self.id,
+                    "stage": stage,
+                    "role": role,
+                    "user_id": user.id,
+                }
                 for role, user in wanted
                 if (role, user.id) not in existing
             ]
@@ -1207,6 +1248,10 @@ class HrClientHandover(models.Model):
         """File the summary PDF on the done handover (备案): the report saves it
         as its attachment, and every later print returns that same file."""
         self.ensure_one()
+        if not self.env.registry.ready:
+            # Installing (demo data): no web server serves the report's styles yet;
+            # the first print files the PDF instead (the report keeps its attachment).
+            return
         report = self.env.ref(
             "hr_client_handover.action_report_handover_summary"
         ).sudo()

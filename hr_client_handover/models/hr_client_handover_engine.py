@@ -322,7 +322,15 @@ class HrClientHandoverEngine(models.AbstractModel):
                 for rid in ids
             ]
         )
-        self._log_and_follow(handover, rule, records, departing, successor)
+        unowned = records.browse(
+            [rid for rid in ids if rid in old_owner and not old_owner[rid]]
+        )
+        if unowned:
+            # Records that had no owner say so in their chatter: "- → successor".
+            self._log_and_follow(
+                handover, rule, unowned, self.env["res.users"], successor
+            )
+        self._log_and_follow(handover, rule, records - unowned, departing, successor)
         # Recompute what depends on the moved values now, as the engine (superuser),
         # not later in the caller's environment at commit time.
         self.env.flush_all()
@@ -553,6 +561,8 @@ class HrClientHandoverEngine(models.AbstractModel):
                 subtype_xmlid="mail.mt_comment",
             )
         handover.write({"transfer_state": "done"})
+        if handover.state == "done" and not handover.summary_attachment_id:
+            handover._attach_summary_report()
         if handover.template_id.notify_customers:
             template = self.env.ref(
                 "hr_client_handover.mail_template_new_account_manager",

@@ -33,12 +33,19 @@ class HrClientHandoverItem(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for item in self:
-            item.is_overdue = bool(not item.done and item.due_date and item.due_date < today)
+            item.is_overdue = bool(
+                not item.done and item.due_date and item.due_date < today
+            )
 
     def _check_item_action(self, roles):
         for item in self:
             handover = item.handover_id
-            if handover.state not in ("draft", "plan_review", "plan_approval", "materials"):
+            if handover.state not in (
+                "draft",
+                "plan_review",
+                "plan_approval",
+                "materials",
+            ):
                 raise UserError(
                     self.env._(
                         "The checklist of %(ref)s is closed (the materials stage is "
@@ -64,7 +71,8 @@ class HrClientHandoverItem(models.Model):
         if already:
             raise UserError(
                 self.env._(
-                    "'%(item)s' is already done. Nothing was changed.", item=already[0].name
+                    "'%(item)s' is already done. Nothing was changed.",
+                    item=already[0].name,
                 )
             )
         self.sudo().write(
@@ -83,7 +91,9 @@ class HrClientHandoverItem(models.Model):
                     item=pending[0].name,
                 )
             )
-        self.sudo().write({"confirmed_by": self.env.uid, "confirmed_on": fields.Datetime.now()})
+        self.sudo().write(
+            {"confirmed_by": self.env.uid, "confirmed_on": fields.Datetime.now()}
+        )
         return True
 
     def action_reset(self):

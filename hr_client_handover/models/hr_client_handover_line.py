@@ -94,6 +94,12 @@ class HrClientHandoverLine(models.Model):
     check_notes = fields.Text(string="Call Notes")
     checked_by = fields.Many2one("res.users", readonly=True, copy=False)
     checked_on = fields.Datetime(readonly=True, copy=False)
+    problem_count = fields.Integer(
+        string="Problems Reported",
+        readonly=True,
+        copy=False,
+        help="How many phone checks of this customer reported a problem.",
+    )
 
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
@@ -125,7 +131,9 @@ class HrClientHandoverLine(models.Model):
         for line in self:
             if line.visit_waived:
                 line.visit_state = "waived"
-            elif line.visit_confirmed_by_successor and line.visit_confirmed_by_departing:
+            elif (
+                line.visit_confirmed_by_successor and line.visit_confirmed_by_departing
+            ):
                 line.visit_state = "done"
             elif line.visit_confirmed_by_successor or line.visit_confirmed_by_departing:
                 line.visit_state = "partial"
@@ -134,7 +142,9 @@ class HrClientHandoverLine(models.Model):
             else:
                 line.visit_state = "pending"
 
-    @api.depends("materials_confirmed_on", "visit_state", "check_result", "spot_check_selected")
+    @api.depends(
+        "materials_confirmed_on", "visit_state", "check_result", "spot_check_selected"
+    )
     def _compute_line_progress(self):
         for line in self:
             steps = [bool(line.successor_id), bool(line.materials_confirmed_on)]
@@ -199,14 +209,18 @@ class HrClientHandoverLine(models.Model):
                         "%(customer)s. Give them access to it or choose another "
                         "successor.",
                         user=name,
-                        company=", ".join((companies - successor.company_ids).mapped("name")),
+                        company=", ".join(
+                            (companies - successor.company_ids).mapped("name")
+                        ),
                         customer=line.partner_id.display_name,
                     )
                 )
 
     @api.constrains("partner_id", "handover_id")
     def _check_partner(self):
-        active = self.filtered(lambda line: line.handover_state not in ("done", "cancel"))
+        active = self.filtered(
+            lambda line: line.handover_state not in ("done", "cancel")
+        )
         busy = active._other_active_handovers()
         for line in self:
             other = busy.get(line.partner_id.id) if line in active else None
@@ -313,7 +327,12 @@ class HrClientHandoverLine(models.Model):
                 "materials_location",
                 "customer_notes",
             },
-            "visits": {"visit_contact", "visit_notes", "visit_waiver_reason", "planned_visit_date"},
+            "visits": {
+                "visit_contact",
+                "visit_notes",
+                "visit_waiver_reason",
+                "planned_visit_date",
+            },
             "verification": {"check_notes", "check_result"},
         }
         for line in self:
@@ -507,9 +526,7 @@ class HrClientHandoverLine(models.Model):
                         customer=line.partner_id.display_name,
                     )
                 )
-        self.sudo().write(
-            {"visit_waived": True, "waiver_approved_by": self.env.uid}
-        )
+        self.sudo().write({"visit_waived": True, "waiver_approved_by": self.env.uid})
         for line in self:
             line.handover_id.message_post(
                 body=self.env._(
@@ -661,6 +678,8 @@ class HrClientHandoverLine(models.Model):
         """Customers reported a problem: these lines are visited again."""
         if not self:
             return
+        for line in self:
+            line.sudo().problem_count += 1
         self.sudo().write(
             {
                 "visit_confirmed_by_successor": False,

@@ -58,7 +58,9 @@ class HrClientHandoverRule(models.Model):
             model = self.env.get(rule.model_id.model)
             if model is None:
                 raise ValidationError(
-                    self.env._("The model of rule '%(rule)s' is not installed.", rule=rule.name)
+                    self.env._(
+                        "The model of rule '%(rule)s' is not installed.", rule=rule.name
+                    )
                 )
             if rule.scope == "partner" and not rule.partner_field:
                 raise ValidationError(
@@ -69,7 +71,10 @@ class HrClientHandoverRule(models.Model):
                 )
             checks = [
                 (rule.user_field, "res.users"),
-                (rule.partner_field if rule.scope == "partner" else False, "res.partner"),
+                (
+                    rule.partner_field if rule.scope == "partner" else False,
+                    "res.partner",
+                ),
                 (rule.team_field, "crm.team"),
             ]
             for field_name, comodel in checks:

@@ -61,19 +61,22 @@ class HrClientHandoverSignature(models.Model):
                 )
             for sig in self:
                 sig._check_can_sign()
-            vals = dict(vals, signed_on=fields.Datetime.now() if vals.get("signature") else False)
+            vals = dict(
+                vals,
+                signed_on=fields.Datetime.now() if vals.get("signature") else False,
+            )
             result = super().write(vals)
             for sig in self:
                 sig.handover_id.message_post(
                     body=self.env._(
                         "%(user)s signed as '%(role)s' (%(stage)s).",
                         user=sig.user_id.name,
-                        role=dict(self._fields["role"]._description_selection(self.env))[
-                            sig.role
-                        ],
-                        stage=dict(self._fields["stage"]._description_selection(self.env))[
-                            sig.stage
-                        ],
+                        role=dict(
+                            self._fields["role"]._description_selection(self.env)
+                        )[sig.role],
+                        stage=dict(
+                            self._fields["stage"]._description_selection(self.env)
+                        )[sig.stage],
                     )
                 )
             return result
@@ -109,5 +112,7 @@ class HrClientHandoverSignature(models.Model):
     def _unlink_except_signed(self):
         if not self.env.su:
             raise UserError(
-                self.env._("Signatures are part of the handover record: they cannot be deleted.")
+                self.env._(
+                    "Signatures are part of the handover record: they cannot be deleted."
+                )
             )

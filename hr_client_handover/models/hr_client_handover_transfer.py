@@ -10,13 +10,19 @@ class HrClientHandoverTransfer(models.Model):
     _rec_name = "res_name"
 
     handover_id = fields.Many2one(
-        "hr.client.handover", required=True, ondelete="cascade", index=True, readonly=True
+        "hr.client.handover",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     line_id = fields.Many2one(
         "hr.client.handover.line", ondelete="set null", index=True, readonly=True
     )
     company_id = fields.Many2one(related="handover_id.company_id", store=True)
-    rule_id = fields.Many2one("hr.client.handover.rule", ondelete="set null", readonly=True)
+    rule_id = fields.Many2one(
+        "hr.client.handover.rule", ondelete="set null", readonly=True
+    )
     res_model = fields.Char(string="Model", required=True, index=True, readonly=True)
     res_id = fields.Integer(string="Record ID", required=True, readonly=True)
     res_name = fields.Char(compute="_compute_res_name", string="Record")
@@ -47,7 +53,10 @@ class HrClientHandoverTransfer(models.Model):
             records = self.env[model].sudo().browse(ids).exists()
             names.update({(model, rec.id): rec.display_name for rec in records})
         for row in self:
-            row.res_name = names.get((row.res_model, row.res_id)) or f"{row.res_model},{row.res_id}"
+            row.res_name = (
+                names.get((row.res_model, row.res_id))
+                or f"{row.res_model},{row.res_id}"
+            )
 
     def action_open_record(self):
         self.ensure_one()

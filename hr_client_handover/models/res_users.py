@@ -28,11 +28,15 @@ class ResUsers(models.Model):
         )
         for handover in pending:
             user = handover.departing_user_id
-            customers = self.env["res.partner"].sudo().search_count(
-                [("user_id", "=", user.id)], limit=1
+            customers = (
+                self.env["res.partner"]
+                .sudo()
+                .search_count([("user_id", "=", user.id)], limit=1)
             )
-            activities = self.env["mail.activity"].sudo().search_count(
-                [("user_id", "=", user.id)], limit=1
+            activities = (
+                self.env["mail.activity"]
+                .sudo()
+                .search_count([("user_id", "=", user.id)], limit=1)
             )
             if customers or activities:
                 raise UserError(

@@ -138,6 +138,12 @@ class ReportHrClientHandoverReportHandoverSummary(models.AbstractModel):
             "sample_size": len(sample),
             "checks_confirmed": checks["confirmed"],
             "checks_problem": checks["problem"],
+            "problems_found": sum(lines.mapped("problem_count")),
+            "problems_resolved": len(
+                lines.filtered(
+                    lambda line: line.problem_count and line.check_result == "confirmed"
+                )
+            ),
             "checks_unreachable": checks["unreachable"],
             "checks_open": len(sample)
             - checks["confirmed"]
