@@ -46,6 +46,9 @@
         "web.report_assets_common": [
             "hr_client_handover/static/src/scss/report_handover.scss",
         ],
+        "web.assets_tests": [
+            "hr_client_handover/static/tests/tours/*.js",
+        ],
     },
     "application": True,
     "installable": True,

@@ -7,4 +7,5 @@ from . import test_departure
 from . import test_validation
 from . import test_reports
 from . import test_transfer_engine
+from . import test_ui_tour
 from . import test_i18n
