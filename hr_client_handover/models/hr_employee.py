@@ -1,14 +1,19 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
+    # HR-only like every field of hr.employee that hr.employee.public lacks.
     client_handover_ids = fields.One2many(
-        "hr.client.handover", "employee_id", string="Client Handovers"
+        "hr.client.handover",
+        "employee_id",
+        string="Client Handovers",
+        groups="hr.group_hr_user",
     )
     client_handover_count = fields.Integer(
-        compute="_compute_client_handover_count", groups="base.group_user"
+        compute="_compute_client_handover_count", groups="hr.group_hr_user"
     )
     can_start_client_handover = fields.Boolean(
         compute="_compute_can_start_client_handover",
@@ -30,21 +35,63 @@ class HrEmployee(models.Model):
     @api.depends_context("uid")
     @api.depends("user_id", "parent_id", "client_handover_ids.state")
     def _compute_can_start_client_handover(self):
-        user = self.env.user
-        is_officer = user.has_group("hr_client_handover.group_handover_officer")
-        own = user.employee_ids
-        reports = set(
-            self.env["hr.employee.public"].search([("id", "child_of", own.ids)]).ids
-        ) - set(own.ids)
+        starters = self._client_handover_starter_ids()
+        busy = self._active_client_handovers()
         for employee in self:
-            busy = employee.client_handover_ids.filtered(
-                lambda handover: handover.state not in ("done", "cancel")
-            )
             employee.can_start_client_handover = bool(
                 employee.user_id
-                and not busy
-                and (is_officer or employee._origin.id in reports)
+                and employee._origin.id not in busy
+                and (starters is None or employee._origin.id in starters)
             )
+
+    def _client_handover_starter_ids(self):
+        """Ids of the employees whose handover the current user may start, or
+        None for all of them (handover officers): the people they manage,
+        directly or further down the organisation chart."""
+        user = self.env.user
+        if user.has_group("hr_client_handover.group_handover_officer"):
+            return None
+        own = user.employee_ids
+        reports = self.env["hr.employee.public"].search([("id", "child_of", own.ids)])
+        return set(reports.ids) - set(own.ids)
+
+    def _active_client_handovers(self):
+        """{employee id: reference of their handover in progress}."""
+        handovers = (
+            self.env["hr.client.handover"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", self.ids),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            )
+        )
+        return {handover.employee_id.id: handover.name for handover in handovers}
+
+    def _check_can_start_client_handover(self):
+        """Refuse to start a handover for someone the user does not manage, or
+        a second one while the employee's handover is in progress."""
+        starters = self._client_handover_starter_ids()
+        busy = self._active_client_handovers()
+        for employee in self:
+            if starters is not None and employee.id not in starters:
+                raise AccessError(
+                    self.env._(
+                        "Only a handover officer or a manager of %(employee)s can "
+                        "start their client handover.",
+                        employee=employee.name,
+                    )
+                )
+            if employee.id in busy:
+                raise UserError(
+                    self.env._(
+                        "%(employee)s already has a client handover in progress "
+                        "(%(ref)s). Finish or cancel it before starting another one.",
+                        employee=employee.name,
+                        ref=busy[employee.id],
+                    )
+                )
 
     def action_open_client_handovers(self):
         self.ensure_one()
@@ -64,6 +111,7 @@ class HrEmployee(models.Model):
     def action_start_client_handover(self):
         """Create the draft handover of this employee (with its customer lines)."""
         self.ensure_one()
+        # The handover checks who starts it, and that none is in progress.
         handover = self.env["hr.client.handover"].create({"employee_id": self.id})
         if handover.departing_user_id:
             # Who may start the handover may fill it with the employee's customers.
