@@ -125,6 +125,9 @@ class HrClientHandoverAssignPreview(models.TransientModel):
     wizard_id = fields.Many2one("hr.client.handover.assign", ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Successor")
     customer_count = fields.Integer(string="Customers")
-    expected_revenue = fields.Float()
+    expected_revenue = fields.Monetary(currency_field="currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
     opportunity_count = fields.Integer(string="Opportunities")
     quotation_count = fields.Integer(string="Quotations")
