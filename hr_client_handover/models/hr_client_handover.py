@@ -6,7 +6,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date, html2plaintext, is_html_empty
+from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
 from .hr_client_handover_template import HANDOVER_TYPES
 
@@ -91,6 +91,24 @@ WORKFLOW_FIELDS = {
     "returned_on",
 }
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
+# Fields of the header the participants fill in, each checked on write by role
+# and stage (the employee, type, template and company also lock after draft).
+HEADER_FIELDS = {
+    "employee_id",
+    "company_id",
+    "handover_type",
+    "template_id",
+    "reason",
+    "key_position",
+    "notice_date",
+    "last_working_day",
+    "return_date",
+    "supervisor_id",
+    "witness_id",
+    "approver_id",
+    "default_successor_id",
+    "summary",
+}
 REVIEW_WORKING_DAYS = 3
 FOLLOW_UP_DAYS = 30
 
@@ -210,7 +228,6 @@ class HrClientHandover(models.Model):
         tracking=True,
         copy=False,
         index=True,
-        group_expand=True,
     )
     transfer_state = fields.Selection(
         TRANSFER_STATES,
@@ -254,6 +271,13 @@ class HrClientHandover(models.Model):
     _name_company_unique = models.UniqueIndex(
         "(company_id, name)",
         lambda env, diag: env._("A handover with this reference already exists."),
+    )
+    _employee_active_unique = models.UniqueIndex(
+        "(employee_id) WHERE state NOT IN ('done', 'cancel')",
+        lambda env, diag: env._(
+            "This employee already has a client handover in progress. Finish or "
+            "cancel it before starting another one."
+        ),
     )
 
     # ------------------------------------------------------------------
@@ -415,6 +439,38 @@ class HrClientHandover(models.Model):
                     )
                 )
 
+    @api.constrains("employee_id")
+    def _check_one_active_per_employee(self):
+        """Name the handover in progress (the unique index cannot).
+
+        Read without flushing these handovers: the flush would hit the unique
+        index first.
+        """
+        active = self.filtered(lambda handover: handover.state in ACTIVE_STATES)
+        if not active:
+            return
+        self.flush_model(["state", "name"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT employee_id, name FROM hr_client_handover"
+                " WHERE employee_id IN %s AND id NOT IN %s"
+                " AND state NOT IN ('done', 'cancel')",
+                tuple(active.employee_id.ids),
+                tuple(active.ids),
+            )
+        )
+        busy = dict(self.env.cr.fetchall())
+        for handover in active:
+            if handover.employee_id.id in busy:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s already has a client handover in progress "
+                        "(%(ref)s). Finish or cancel it before starting another one.",
+                        employee=handover.employee_id.name,
+                        ref=busy[handover.employee_id.id],
+                    )
+                )
+
     @api.constrains("employee_id", "supervisor_id", "approver_id", "witness_id")
     def _check_segregation_of_duties(self):
         for handover in self:
@@ -459,6 +515,11 @@ class HrClientHandover(models.Model):
                     if value and value != WORKFLOW_DEFAULTS.get(name)
                 }
             )
+        if not self.env.su:
+            self.env["hr.employee"].browse(
+                {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
+            )._check_can_start_client_handover()
+        for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -473,10 +534,11 @@ class HrClientHandover(models.Model):
                 for key, value in handover._get_role_defaults().items()
                 if value and not handover[key]
             }
+            # Whoever may start the handover gets the organisation's defaults.
             if defaults:
-                handover.write(defaults)
+                handover.sudo().write(defaults)
             if not handover.template_id:
-                handover.template_id = self.env[
+                handover.sudo().template_id = self.env[
                     "hr.client.handover.template"
                 ]._get_default_for_type(handover.handover_type, handover.company_id)
             if not handover.item_ids and handover.template_id:
@@ -486,6 +548,8 @@ class HrClientHandover(models.Model):
 
     def write(self, vals):
         self._check_workflow_values(set(vals))
+        if not self.env.su:
+            self._check_header_write(HEADER_FIELDS & set(vals))
         locked = {"employee_id", "handover_type", "template_id", "company_id"}
         if locked & set(vals) and not self.env.su:
             for handover in self:
@@ -498,7 +562,85 @@ class HrClientHandover(models.Model):
                             ref=handover.name,
                         )
                     )
-        return super().write(vals)
+        result = super().write(vals)
+        if "last_working_day" in vals:
+            self._update_item_due_dates()
+        return result
+
+    def _check_header_write(self, names):
+        """Who may change the header, stage by stage: in draft the departing
+        employee, the supervisor or an administrator; then the supervisor or an
+        administrator; the summary in its own stage by the departing employee or
+        the supervisor; a closed handover only an administrator (never its
+        summary, filed as a PDF)."""
+        if not names:
+            return
+        for handover in self:
+            roles = handover._get_user_roles()
+            state_label = dict(self._fields["state"]._description_selection(self.env))[
+                handover.state
+            ]
+            closed = handover.state in ("done", "cancel")
+            if "summary" in names and handover.state != "summary":
+                raise UserError(
+                    self.env._(
+                        "The summary of %(ref)s is written in the Summary stage only "
+                        "(it is in the stage '%(state)s'). Nothing was changed.",
+                        ref=handover.name,
+                        state=state_label,
+                    )
+                )
+            if "summary" in names and not roles & {"departing", "supervisor"}:
+                raise AccessError(
+                    self.env._(
+                        "Only the %(roles)s of %(ref)s can write its summary.",
+                        roles=handover._role_labels(("departing", "supervisor")),
+                        ref=handover.name,
+                    )
+                )
+            others = names - {"summary"}
+            if not others:
+                continue
+            if closed and "admin" not in roles:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s is closed (%(state)s): only a handover administrator "
+                        "can still correct it. Nothing was changed.",
+                        ref=handover.name,
+                        state=state_label,
+                    )
+                )
+            allowed = (
+                ("departing", "supervisor", "admin")
+                if handover.state == "draft"
+                else ("supervisor", "admin")
+            )
+            if not roles & set(allowed):
+                raise AccessError(
+                    self.env._(
+                        "Only the %(roles)s of %(ref)s can change %(fields)s in the "
+                        "stage '%(state)s'.",
+                        roles=handover._role_labels(allowed),
+                        ref=handover.name,
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in sorted(others)
+                        ),
+                        state=state_label,
+                    )
+                )
+
+    def _update_item_due_dates(self):
+        """Checklist items due by (or one working day after) the last working
+        day follow it when it moves; a due date set by hand stays."""
+        for handover in self:
+            last_day = handover.last_working_day
+            after = last_day and handover._add_working_days(last_day, 1)
+            for rule, due_date in (("last_day", last_day), ("after_last_day", after)):
+                items = handover.item_ids.filtered(
+                    lambda item, rule=rule: item.due_rule == rule and not item.done
+                )
+                items.sudo().write({"due_date": due_date, "due_rule": rule})
 
     def _check_workflow_values(self, names):
         forbidden = WORKFLOW_FIELDS & names
@@ -522,6 +664,17 @@ class HrClientHandover(models.Model):
                     self.env._(
                         "%(ref)s has started: it cannot be deleted. Cancel it instead; "
                         "its records stay as an audit trail.",
+                        ref=handover.name,
+                    )
+                )
+            if not self.env.su and not handover._get_user_roles() & {
+                "supervisor",
+                "admin",
+            }:
+                raise AccessError(
+                    self.env._(
+                        "Only the %(roles)s of %(ref)s can delete it.",
+                        roles=handover._role_labels(("supervisor", "admin")),
                         ref=handover.name,
                     )
                 )
@@ -734,7 +887,8 @@ class HrClientHandover(models.Model):
             ).sudo().write({"signature": False, "signed_on": False})
             self._create_signature_requests("summary")
             if is_html_empty(self.summary) and self.template_id.summary_template:
-                self.summary = self._render_summary_template()
+                # Whoever closes the previous stage hands the template over.
+                self.sudo().summary = self._render_summary_template()
 
     # ------------------------------------------------------------------
     # Workflow buttons (SPEC §9)
@@ -831,13 +985,16 @@ class HrClientHandover(models.Model):
         self._prepare_action("complete_verification")
         for handover in self:
             sample = handover.line_ids.filtered("spot_check_selected")
-            unconfirmed = sample.filtered(lambda line: line.check_result != "confirmed")
+            # A result chosen but not recorded is not a call yet.
+            unconfirmed = sample.filtered(
+                lambda line: line.check_result != "confirmed" or not line.checked_on
+            )
             if not sample or unconfirmed:
                 raise UserError(
                     self.env._(
-                        "%(count)s sampled customer(s) have not confirmed the handover "
-                        "on the phone yet (%(names)s). Record a confirmed call for each "
-                        "of them first.",
+                        "%(count)s sampled customer(s) have not confirmed the "
+                        "handover on the phone yet (%(names)s). Record a confirmed "
+                        "call for each of them first.",
                         count=len(unconfirmed),
                         names=", ".join(
                             unconfirmed[:5].partner_id.mapped("display_name")
@@ -1127,6 +1284,7 @@ class HrClientHandover(models.Model):
                     "category": tmpl.category,
                     "location": tmpl.location,
                     "countersign_department": tmpl.countersign_department,
+                    "due_rule": tmpl.due_rule,
                     "responsible_id": (
                         self.supervisor_id
                         if tmpl.responsible == "supervisor"
@@ -1288,9 +1446,10 @@ class HrClientHandover(models.Model):
                 )
             elif days_left < 0 and handover.approver_id:
                 overdue = "hr_client_handover.mail_act_handover_overdue"
+                overdue_type = self.env.ref(overdue, raise_if_not_found=False)
                 already = handover.activity_ids.filtered(
-                    lambda act: act.activity_type_id
-                    == self.env.ref(overdue, raise_if_not_found=False)
+                    lambda act, overdue_type=overdue_type: act.activity_type_id
+                    == overdue_type
                 )
                 if not already:
                     handover.activity_schedule(

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .hr_client_handover_template import COUNTERSIGN_DEPARTMENTS, ITEM_CATEGORIES
+from .hr_client_handover_template import (
+    COUNTERSIGN_DEPARTMENTS,
+    DUE_RULES,
+    ITEM_CATEGORIES,
+)
 
 
 class HrClientHandoverItem(models.Model):
@@ -17,8 +21,13 @@ class HrClientHandoverItem(models.Model):
     name = fields.Char(string="Description", required=True)
     category = fields.Selection(ITEM_CATEGORIES, required=True, default="documents")
     location = fields.Char()
-    responsible_id = fields.Many2one("res.users", string="Responsible")
+    responsible_id = fields.Many2one("res.users")
     due_date = fields.Date()
+    due_rule = fields.Selection(
+        DUE_RULES,
+        help="The due date follows the last working day of the handover, until it "
+        "is set by hand.",
+    )
     countersign_department = fields.Selection(
         COUNTERSIGN_DEPARTMENTS, string="Countersigned by"
     )
@@ -36,6 +45,12 @@ class HrClientHandoverItem(models.Model):
             item.is_overdue = bool(
                 not item.done and item.due_date and item.due_date < today
             )
+
+    def write(self, vals):
+        if "due_date" in vals and "due_rule" not in vals:
+            # A date set by hand no longer follows the last working day.
+            vals = dict(vals, due_rule=False)
+        return super().write(vals)
 
     def _check_item_action(self, roles):
         for item in self:

@@ -21,6 +21,11 @@ COUNTERSIGN_DEPARTMENTS = [
     ("administration", "Administration"),
 ]
 
+DUE_RULES = [
+    ("last_day", "By the last working day"),
+    ("after_last_day", "One working day after the last working day"),
+]
+
 
 class HrClientHandoverTemplate(models.Model):
     _name = "hr.client.handover.template"
@@ -131,10 +136,7 @@ class HrClientHandoverTemplateItem(models.Model):
     category = fields.Selection(ITEM_CATEGORIES, required=True, default="documents")
     location = fields.Char(translate=True)
     due_rule = fields.Selection(
-        [
-            ("last_day", "By the last working day"),
-            ("after_last_day", "One working day after the last working day"),
-        ],
+        DUE_RULES,
         string="Due",
         default="last_day",
         required=True,

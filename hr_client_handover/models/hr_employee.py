@@ -19,8 +19,8 @@ class HrEmployee(models.Model):
         compute="_compute_can_start_client_handover",
         groups="hr.group_hr_user",
         help="The current user may start a client handover of this employee: they "
-        "are a handover officer or the employee's manager, the employee has a user "
-        "and no handover in progress.",
+        "are the employee, one of their managers or a handover officer, the employee "
+        "has a user and no handover in progress.",
     )
 
     def _compute_client_handover_count(self):
@@ -46,14 +46,16 @@ class HrEmployee(models.Model):
 
     def _client_handover_starter_ids(self):
         """Ids of the employees whose handover the current user may start, or
-        None for all of them (handover officers): the people they manage,
-        directly or further down the organisation chart."""
+        None for all of them (handover officers): their own (the departing
+        employee draws up the plan) and the people they manage, directly or
+        further down the organisation chart."""
         user = self.env.user
         if user.has_group("hr_client_handover.group_handover_officer"):
             return None
         own = user.employee_ids
-        reports = self.env["hr.employee.public"].search([("id", "child_of", own.ids)])
-        return set(reports.ids) - set(own.ids)
+        return set(
+            self.env["hr.employee.public"].search([("id", "child_of", own.ids)]).ids
+        )
 
     def _active_client_handovers(self):
         """{employee id: reference of their handover in progress}."""
@@ -78,8 +80,8 @@ class HrEmployee(models.Model):
             if starters is not None and employee.id not in starters:
                 raise AccessError(
                     self.env._(
-                        "Only a handover officer or a manager of %(employee)s can "
-                        "start their client handover.",
+                        "Only %(employee)s, one of their managers or a handover "
+                        "officer can start their client handover.",
                         employee=employee.name,
                     )
                 )

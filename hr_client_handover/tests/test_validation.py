@@ -55,9 +55,21 @@ class TestHandoverValidation(HandoverCase):
         self.assertFalse(self.handover.line_ids.successor_id)
 
     def test_customer_in_another_active_handover(self):
+        # A colleague who also runs a deal with Alpha leaves at the same time.
+        colleague = self.env["hr.employee"].search(
+            [("user_id", "=", self.successor_b.id)]
+        )
+        self.env["crm.lead"].create(
+            {
+                "name": "Alpha second line",
+                "type": "opportunity",
+                "partner_id": self.alpha.id,
+                "user_id": self.successor_b.id,
+            }
+        )
         Handover = self.env["hr.client.handover"]
         other = Handover.with_user(self.supervisor).create(
-            {"employee_id": self.employee.id, "handover_type": "transfer"}
+            {"employee_id": colleague.id, "handover_type": "transfer"}
         )
         Line = self.env["hr.client.handover.line"].with_user(self.supervisor)
         with self.assertRaisesRegex(
@@ -66,7 +78,7 @@ class TestHandoverValidation(HandoverCase):
             Line.create({"handover_id": other.id, "partner_id": self.alpha.id})
         self.assertFalse(other.line_ids)
         # Generating lines leaves them out and says which and where.
-        other.with_user(self.departing).action_generate_lines()
+        other.with_user(self.successor_b).action_generate_lines()
         self.assertFalse(other.line_ids)
         notice = other.message_ids.filtered(
             lambda msg: "already in another active handover" in msg.body
@@ -131,7 +143,11 @@ class TestHandoverValidation(HandoverCase):
             ValidationError, "cannot be before the notice date"
         ):
             self.create_handover(
-                notice_date=self.today, last_working_day=self.today - timedelta(days=3)
+                employee_id=self.env["hr.employee"]
+                .search([("user_id", "=", self.successor_b.id)])
+                .id,
+                notice_date=self.today,
+                last_working_day=self.today - timedelta(days=3),
             )
         self.assertEqual(self.env["hr.client.handover"].search_count([]), count)
 
@@ -149,3 +165,30 @@ class TestHandoverValidation(HandoverCase):
             days=60
         )
         self.assertEqual(self.handover.handover_type, "leave")
+
+    def test_checklist_due_dates_follow_the_deadline(self):
+        """Items due by (or one working day after) the last working day move
+        with it; a due date set by hand, or an item done, stays."""
+        items = self.handover.item_ids
+        by_rule = {
+            rule: items.filtered(lambda item, rule=rule: item.due_rule == rule)
+            for rule in ("last_day", "after_last_day")
+        }
+        self.assertTrue(by_rule["last_day"] and by_rule["after_last_day"])
+        manual, done = by_rule["last_day"][:2]
+        manual.due_date = self.today + timedelta(days=5)
+        self.assertFalse(manual.due_rule, "a date set by hand stops following")
+        done.sudo().done = True
+        done_date = done.due_date
+
+        # A Friday: one working day later is the Monday after.
+        friday = self.today + timedelta(days=(4 - self.today.weekday()) % 7 + 14)
+        self.handover.with_user(self.departing).last_working_day = friday
+        following = by_rule["last_day"] - manual - done
+        self.assertEqual(set(following.mapped("due_date")), {friday})
+        self.assertEqual(
+            set(by_rule["after_last_day"].mapped("due_date")),
+            {friday + timedelta(days=3)},
+        )
+        self.assertEqual(manual.due_date, self.today + timedelta(days=5))
+        self.assertEqual(done.due_date, done_date)

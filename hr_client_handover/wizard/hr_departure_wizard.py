@@ -27,10 +27,15 @@ class HrDepartureWizard(models.TransientModel):
         return super().action_register_departure()
 
     def _create_client_handovers(self):
-        Handover = self.env["hr.client.handover"]
+        # Registering departures is the HR officers' right (this wizard's access):
+        # it starts the handover of any employee, who need not be a report.
+        Handover = self.env["hr.client.handover"].sudo()
         for employee in self.employee_ids.filtered("user_id"):
             if Handover.search_count(
-                [("employee_id", "=", employee.id), ("state", "not in", ("done", "cancel"))],
+                [
+                    ("employee_id", "=", employee.id),
+                    ("state", "not in", ("done", "cancel")),
+                ],
                 limit=1,
             ):
                 continue
@@ -38,9 +43,11 @@ class HrDepartureWizard(models.TransientModel):
                 {
                     "employee_id": employee.id,
                     "reason": self.departure_reason_id.name,
-                    "notice_date": min(fields.Date.context_today(self), self.departure_date),
+                    "notice_date": min(
+                        fields.Date.context_today(self), self.departure_date
+                    ),
                     "last_working_day": self.departure_date,
                 }
             )
             # Who registers the departure may fill the handover with the customers.
-            handover.sudo()._generate_lines()
+            handover._generate_lines()
