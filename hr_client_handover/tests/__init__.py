@@ -3,8 +3,10 @@ from . import test_gates
 from . import test_verification
 from . import test_cancel
 from . import test_access
+from . import test_access_matrix
 from . import test_departure
 from . import test_validation
+from . import test_bad_input
 from . import test_reports
 from . import test_transfer_engine
 from . import test_ui_tour

@@ -1,0 +1,500 @@
+"""Access matrix: every role against every operation, each cell asserted.
+
+The table below is the contract. Each cell runs the operation as the role's
+user on a handover in the stage where the operation applies, inside a
+savepoint rolled back afterwards, so every cell starts from the same state:
+
+- ``ok``: the call goes through and does what it says;
+- ``access``: AccessError (the role may not do this), nothing changed;
+- ``user``: UserError (not at this stage), nothing changed.
+
+A refused call runs like a request: what it wrote is rolled back, and the
+database read afterwards must be exactly what it was before the call.
+"""
+
+from contextlib import closing
+from datetime import timedelta
+from itertools import product
+
+from odoo.exceptions import AccessError, UserError
+from odoo.service.model import call_kw, get_public_method
+from odoo.tests import tagged
+
+from .common import PNG_SIGNATURE, HandoverCase
+
+ROLES = (
+    "departing",
+    "successor",
+    "witness",
+    "supervisor",
+    "division_manager",
+    "administrator",
+    "salesperson",
+    "other_company",
+)
+OK, ACCESS, USER = "ok", "access", "user"
+A, U = ACCESS, USER
+
+# operation: expected outcome for each role, in the order of ROLES
+#                         depart succ  witn  super divis admin sales other
+MATRIX = {
+    # No handover yet: who may start one for the employee.
+    "create":                (OK,  A,    OK,   OK,   OK,   OK,   A,    A),
+    "start_from_employee":   (OK,  A,    OK,   OK,   OK,   OK,   A,    A),
+    # Draft (the plan).
+    "read":                  (OK,  OK,   OK,   OK,   OK,   OK,   A,    A),
+    "write_draft_header":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "unlink_draft":          (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "action_generate_lines": (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "action_submit_plan":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "action_cancel":         (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "rpc_private_method":    (A,   A,    A,    A,    A,    A,    A,    A),
+    # Plan review.
+    "write_roles_and_dates": (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "unlink_started":        (U,   U,    U,    U,    U,    U,    A,    A),
+    "action_review_plan":    (A,   A,    A,    OK,   A,    A,    A,    A),
+    "refuse_plan_review":    (A,   A,    A,    OK,   A,    A,    A,    A),
+    # Plan approval.
+    "action_approve_plan":   (A,   A,    A,    A,    OK,   A,    A,    A),
+    "refuse_plan_approval":  (A,   A,    A,    A,    OK,   A,    A,    A),
+    # Materials.
+    "action_confirm_materials": (A, OK,  A,    A,    A,    A,    A,    A),
+    "sign_materials":        (OK,  OK,   OK,   A,    A,    A,    A,    A),
+    "action_complete_materials": (A, A,  A,    OK,   A,    A,    A,    A),
+    # Cancelled after the transfer.
+    "action_revert_transfer": (A,  A,    A,    OK,   A,    OK,   A,    A),
+    # Customer visits.
+    "action_confirm_visit":  (OK,  OK,   A,    A,    A,    A,    A,    A),
+    "action_approve_waiver": (A,   A,    A,    OK,   A,    A,    A,    A),
+    "action_complete_visits": (A,  A,    A,    OK,   A,    A,    A,    A),
+    # Phone verification.
+    "action_record_check":   (A,   A,    OK,   A,    A,    A,    A,    A),
+    "action_complete_verification": (A, A, OK, A,    A,    A,    A,    A),
+    # Summary.
+    "write_summary":         (OK,  A,    A,    OK,   A,    A,    A,    A),
+    "sign_summary":          (OK,  OK,   OK,   A,    A,    A,    A,    A),
+    "action_submit_summary": (OK,  A,    A,    OK,   A,    A,    A,    A),
+    "action_review_summary": (A,   A,    A,    OK,   A,    A,    A,    A),
+    "refuse_summary_review": (A,   A,    A,    OK,   A,    A,    A,    A),
+    "action_approve_summary": (A,  A,    A,    A,    OK,   A,    A,    A),
+    "refuse_summary_approval": (A, A,    A,    A,    OK,   A,    A,    A),
+    # Done.
+    "write_closed_header":   (U,   U,    U,    U,    U,    OK,   A,    A),
+    "cancel_closed":         (U,   U,    U,    U,    U,    U,    A,    A),
+}  # fmt: skip
+EXCEPTIONS = {ACCESS: AccessError, USER: UserError}
+
+# Helpers a remote client must never reach (SPEC §6): each would skip the
+# role and state checks of the public buttons.
+PRIVATE_METHODS = {
+    "hr.client.handover": [
+        "_move_to",
+        "_do_refuse",
+        "_do_cancel",
+        "_start_transfer",
+        "_revert_transfer",
+        "_return_from_leave",
+        "_generate_lines",
+        "_check_can",
+        "_prepare_action",
+        "_create_signature_requests",
+        "_draw_spot_check_sample",
+        "_attach_summary_report",
+        "_cron_remind_and_escalate",
+        "_cron_return_from_leave",
+    ],
+    "hr.client.handover.line": ["_send_back_to_visit", "_check_line_action"],
+    "hr.employee": ["_check_can_start_client_handover"],
+}
+# The public surface of the addon's models: SPEC §9 and the form's buttons.
+PUBLIC_METHODS = {
+    "hr.client.handover": {
+        "action_generate_lines",
+        "action_submit_plan",
+        "action_review_plan",
+        "action_approve_plan",
+        "action_complete_materials",
+        "action_complete_visits",
+        "action_complete_verification",
+        "action_submit_summary",
+        "action_review_summary",
+        "action_approve_summary",
+        "action_cancel",
+        "action_revert_transfer",
+        "action_open_refuse",
+        "action_open_assign_successors",
+    },
+    "hr.client.handover.line": {
+        "action_confirm_materials",
+        "action_confirm_visit",
+        "action_approve_waiver",
+        "action_record_check",
+        "action_set_check_result",
+        "action_toggle_spot_check",
+    },
+    "hr.client.handover.refuse": {"action_refuse"},
+    "hr.client.handover.cancel": {"action_cancel_handover"},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(HandoverCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.role_users = {
+            "departing": cls.departing,
+            "successor": cls.successor_a,
+            "witness": cls.witness,
+            "supervisor": cls.supervisor,
+            "division_manager": cls.approver,
+            "administrator": cls.handover_admin,
+            "salesperson": cls.other_salesman,
+            "other_company": cls.foreign_user,
+        }
+        cls.company.handover_allow_same_reviewer = False
+
+    def setUp(self):
+        super().setUp()
+        self.cells_run = set()
+
+    # ------------------------------------------------------------------
+    # The runner
+    # ------------------------------------------------------------------
+    def snapshot(self, handover):
+        """What a refused call must leave untouched, read from the database."""
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        Handover = self.env["hr.client.handover"].sudo()
+        data = {
+            "handovers": Handover.search_count([("employee_id", "=", self.employee.id)])
+        }
+        sudo = handover.sudo().exists() if handover else Handover
+        if sudo:
+            data.update(
+                state=sudo.state,
+                transfer_state=sudo.transfer_state,
+                header=sudo.read(
+                    ["reason", "last_working_day", "summary", "supervisor_id"]
+                ),
+                lines=sudo.line_ids.read(
+                    [
+                        "successor_id",
+                        "materials_confirmed_on",
+                        "visit_confirmed_by_successor",
+                        "visit_confirmed_by_departing",
+                        "visit_waived",
+                        "check_result",
+                        "checked_on",
+                    ]
+                ),
+                signatures=sudo.signature_ids.read(["signed_on"]),
+                messages=len(sudo.message_ids),
+                activities=sorted(
+                    sudo.activity_ids.mapped(
+                        lambda act: (act.activity_type_id.id, act.user_id.id)
+                    )
+                ),
+                ledger=sudo.transfer_ids.read(["new_user_id", "reverted_at"]),
+                owners=(self.alpha.user_id, self.lead_alpha.user_id),
+            )
+        return data
+
+    def run_cells(self, handover, operations):
+        for operation, role in product(operations, ROLES):
+            expected = dict(zip(ROLES, MATRIX[operation], strict=True))[role]
+            self.cells_run.add((operation, role))
+            with (
+                self.subTest(operation=operation, role=role, expected=expected),
+                closing(self.env.cr.savepoint()),
+            ):
+                user = self.role_users[role]
+                run = getattr(self, f"op_{operation}")
+                if expected == OK:
+                    run(handover, user)
+                    continue
+                before = self.snapshot(handover)
+                with self.assertRaises(EXCEPTIONS[expected]) as catcher:
+                    run(handover, user)
+                self.assertIs(type(catcher.exception), EXCEPTIONS[expected])
+                self.assertEqual(self.snapshot(handover), before, "nothing changed")
+
+    def assertState(self, handover, state):
+        self.assertEqual(handover.sudo().state, state)
+
+    def wizard(self, model, handover, user, **values):
+        return (
+            self.env[model]
+            .with_user(user)
+            .create({"handover_id": handover.id, "reason": "Not ready", **values})
+        )
+
+    # ------------------------------------------------------------------
+    # The operations: each does one thing as `user` and, when it goes
+    # through, checks it did it.
+    # ------------------------------------------------------------------
+    def op_create(self, handover, user):
+        new = (
+            self.env["hr.client.handover"]
+            .with_user(user)
+            .create({"employee_id": self.employee.id})
+        )
+        self.assertState(new, "draft")
+
+    def op_start_from_employee(self, handover, user):
+        action = self.employee.with_user(user).action_start_client_handover()
+        new = self.env["hr.client.handover"].browse(action["res_id"])
+        self.assertEqual(new.sudo().line_ids.partner_id, self.customers)
+
+    def op_read(self, handover, user):
+        values = handover.with_user(user).read(["name", "state", "line_ids"])
+        self.assertEqual(values[0]["name"], handover.sudo().name)
+
+    def op_write_draft_header(self, handover, user):
+        handover.with_user(user).write({"reason": "Moves to the Beijing office"})
+        self.assertEqual(handover.sudo().reason, "Moves to the Beijing office")
+
+    def op_write_roles_and_dates(self, handover, user):
+        deadline = handover.sudo().last_working_day + timedelta(days=7)
+        handover.with_user(user).write(
+            {"last_working_day": deadline, "witness_id": self.approver.id}
+        )
+        self.assertEqual(handover.sudo().last_working_day, deadline)
+        self.assertEqual(handover.sudo().witness_id, self.approver)
+
+    def op_write_summary(self, handover, user):
+        handover.with_user(user).summary = "<p>Every customer met us.</p>"
+        self.assertIn("Every customer met us.", handover.sudo().summary)
+
+    def op_write_closed_header(self, handover, user):
+        handover.with_user(user).reason = "Corrected by HR"
+        self.assertEqual(handover.sudo().reason, "Corrected by HR")
+
+    def op_unlink_draft(self, handover, user):
+        handover.with_user(user).unlink()
+        self.assertFalse(handover.sudo().exists())
+
+    op_unlink_started = op_unlink_draft
+
+    def op_action_generate_lines(self, handover, user):
+        handover.with_user(user).action_generate_lines()
+        self.assertEqual(handover.sudo().line_ids.partner_id, self.customers)
+
+    def op_rpc_private_method(self, handover, user):
+        Handover = self.env["hr.client.handover"].with_user(user)
+        call_kw(Handover, "_move_to", [handover.ids, "done"], {})
+
+    def button(self, handover, user, method, next_state):
+        getattr(handover.with_user(user), method)()
+        self.assertState(handover, next_state)
+
+    def op_action_submit_plan(self, handover, user):
+        self.button(handover, user, "action_submit_plan", "plan_review")
+
+    def op_action_review_plan(self, handover, user):
+        self.button(handover, user, "action_review_plan", "plan_approval")
+
+    def op_action_approve_plan(self, handover, user):
+        self.button(handover, user, "action_approve_plan", "materials")
+        self.assertEqual(handover.sudo().transfer_state, "done")
+        self.env.invalidate_all()
+        self.assertIn(self.alpha.user_id, self.successor_a | self.successor_b)
+
+    def op_action_complete_materials(self, handover, user):
+        self.button(handover, user, "action_complete_materials", "visits")
+
+    def op_action_complete_visits(self, handover, user):
+        self.button(handover, user, "action_complete_visits", "verification")
+
+    def op_action_complete_verification(self, handover, user):
+        self.button(handover, user, "action_complete_verification", "summary")
+
+    def op_action_submit_summary(self, handover, user):
+        self.button(handover, user, "action_submit_summary", "summary_review")
+
+    def op_action_review_summary(self, handover, user):
+        self.button(handover, user, "action_review_summary", "summary_approval")
+
+    def op_action_approve_summary(self, handover, user):
+        self.button(handover, user, "action_approve_summary", "done")
+
+    def op_action_cancel(self, handover, user):
+        handover.with_user(user).action_cancel()
+        wizard = self.wizard("hr.client.handover.cancel", handover, user)
+        wizard.action_cancel_handover()
+        self.assertState(handover, "cancel")
+
+    op_cancel_closed = op_action_cancel
+
+    def op_action_revert_transfer(self, handover, user):
+        handover.with_user(user).action_revert_transfer()
+        self.assertEqual(handover.sudo().transfer_state, "reverted")
+        self.env.invalidate_all()
+        self.assertEqual(self.alpha.user_id, self.departing)
+
+    def refuse(self, handover, user, back_to):
+        self.wizard("hr.client.handover.refuse", handover, user).action_refuse()
+        self.assertState(handover, back_to)
+
+    def op_refuse_plan_review(self, handover, user):
+        self.refuse(handover, user, "draft")
+
+    op_refuse_plan_approval = op_refuse_plan_review
+
+    def op_refuse_summary_review(self, handover, user):
+        self.refuse(handover, user, "summary")
+
+    op_refuse_summary_approval = op_refuse_summary_review
+
+    def op_action_confirm_materials(self, handover, user):
+        self.line_a.with_user(user).action_confirm_materials()
+        self.assertEqual(self.line_a.sudo().materials_confirmed_by, user)
+
+    def op_action_confirm_visit(self, handover, user):
+        self.line_a.with_user(user).action_confirm_visit()
+        self.assertEqual(self.line_a.sudo().visit_state, "partial")
+
+    def op_action_approve_waiver(self, handover, user):
+        self.line_b.with_user(user).action_approve_waiver()
+        self.assertEqual(self.line_b.sudo().visit_state, "waived")
+
+    def op_action_record_check(self, handover, user):
+        self.sampled.with_user(user).action_record_check()
+        self.assertEqual(self.sampled.sudo().checked_by, user)
+
+    def sign_as(self, handover, user, stage):
+        """Sign one's own signature of the stage; without one, the successor's."""
+        signatures = handover.sudo().signature_ids.filtered(
+            lambda sig: sig.stage == stage
+        )
+        signature = signatures.filtered(
+            lambda sig: sig.user_id == user
+        ) or signatures.filtered(lambda sig: sig.user_id == self.successor_a)
+        signature.with_user(user).write({"signature": PNG_SIGNATURE})
+        self.assertTrue(signature.sudo().signed_on)
+
+    def op_sign_materials(self, handover, user):
+        self.sign_as(handover, user, "materials")
+
+    def op_sign_summary(self, handover, user):
+        self.sign_as(handover, user, "summary")
+
+    # ------------------------------------------------------------------
+    # The walk: one handover through every stage, the cells of each stage
+    # run on it on the way.
+    # ------------------------------------------------------------------
+    def test_access_matrix(self):
+        self.run_cells(None, ["create", "start_from_employee"])
+
+        handover = self.draft_handover()
+        self.run_cells(
+            handover,
+            [
+                "read",
+                "write_draft_header",
+                "unlink_draft",
+                "action_generate_lines",
+                "action_submit_plan",
+                "action_cancel",
+                "rpc_private_method",
+            ],
+        )
+        self.advance(handover, "plan_review")
+        self.run_cells(
+            handover,
+            [
+                "write_roles_and_dates",
+                "unlink_started",
+                "action_review_plan",
+                "refuse_plan_review",
+            ],
+        )
+        self.advance(handover, "plan_approval")
+        self.run_cells(handover, ["action_approve_plan", "refuse_plan_approval"])
+
+        self.advance(handover, "materials")
+        lines = handover.line_ids
+        self.line_a = lines.filtered(lambda ln: ln.successor_id == self.successor_a)[0]
+        self.line_b = lines.filtered(lambda ln: ln.successor_id == self.successor_b)[0]
+        self.run_cells(handover, ["action_confirm_materials", "sign_materials"])
+        with closing(self.env.cr.savepoint()):
+            self.wizard(
+                "hr.client.handover.cancel",
+                handover,
+                self.supervisor,
+                revert_transfer=False,
+            ).action_cancel_handover()
+            self.run_cells(handover, ["action_revert_transfer"])
+        self.do_materials(handover)
+        self.run_cells(handover, ["action_complete_materials"])
+        handover.with_user(self.supervisor).action_complete_materials()
+
+        self.line_b.with_user(self.departing).visit_waiver_reason = "Moved abroad"
+        self.run_cells(handover, ["action_confirm_visit", "action_approve_waiver"])
+        self.line_b.with_user(self.supervisor).action_approve_waiver()
+        self.do_visits(handover, lines - self.line_b)
+        self.run_cells(handover, ["action_complete_visits"])
+        handover.with_user(self.supervisor).action_complete_visits()
+
+        self.sampled = handover.line_ids.filtered("spot_check_selected")[0]
+        self.sampled.with_user(self.witness).check_result = "confirmed"
+        self.run_cells(handover, ["action_record_check"])
+        self.sampled.with_user(self.witness).action_record_check()
+        self.do_calls(handover)
+        self.run_cells(handover, ["action_complete_verification"])
+        handover.with_user(self.witness).action_complete_verification()
+
+        self.run_cells(handover, ["write_summary", "sign_summary"])
+        handover.with_user(self.departing).summary = "<p>All customers met.</p>"
+        self.sign_as(handover, self.departing, "summary")
+        self.sign_as(handover, self.successor_a, "summary")
+        self.sign_as(handover, self.successor_b, "summary")
+        self.sign_as(handover, self.witness, "summary")
+        self.run_cells(handover, ["action_submit_summary"])
+        self.advance(handover, "summary_review")
+        self.run_cells(handover, ["action_review_summary", "refuse_summary_review"])
+        self.advance(handover, "summary_approval")
+        self.run_cells(handover, ["action_approve_summary", "refuse_summary_approval"])
+        self.advance(handover, "done")
+        self.run_cells(handover, ["write_closed_header", "cancel_closed"])
+
+        self.assertEqual(
+            self.cells_run,
+            set(product(MATRIX, ROLES)),
+            "every cell of the table is asserted",
+        )
+
+    # ------------------------------------------------------------------
+    # Remote procedure calls
+    # ------------------------------------------------------------------
+    def test_private_methods_not_callable_remotely(self):
+        """The RPC dispatcher refuses the helpers and serves the buttons."""
+        for model, names in PRIVATE_METHODS.items():
+            for name in names:
+                with self.subTest(model=model, method=name):
+                    self.assertTrue(hasattr(self.env[model], name))
+                    with self.assertRaises(AccessError):
+                        get_public_method(self.env[model], name)
+        for model, names in PUBLIC_METHODS.items():
+            for name in names:
+                with self.subTest(model=model, method=name):
+                    method = get_public_method(self.env[model], name)
+                    self.assertEqual(method.__name__, name)
+
+    def test_public_surface(self):
+        """No method of the addon is public by accident: each public one is in
+        the list above (and checks the caller's role and the stage)."""
+        for model, expected in PUBLIC_METHODS.items():
+            found = set()
+            for cls in type(self.env[model]).mro():
+                if not cls.__module__.startswith("odoo.addons.hr_client_handover"):
+                    continue
+                for name, value in vars(cls).items():
+                    if (
+                        not name.startswith("_")
+                        and callable(value)
+                        and name not in ("create", "write", "unlink", "default_get")
+                    ):
+                        found.add(name)
+            with self.subTest(model=model):
+                self.assertEqual(found, expected)
