@@ -59,12 +59,11 @@ class HrClientHandoverLine(models.Model):
     )
     successor_id = fields.Many2one(
         "res.users",
-        string="Successor",
         index=True,
         domain="[('share', '=', False)]",
     )
     planned_date = fields.Date(string="Planned Handover Date")
-    planned_visit_date = fields.Date(string="Planned Visit Date")
+    planned_visit_date = fields.Date()
     customer_notes = fields.Text(
         help="Needs, open issues, terms agreed with the customer."
     )

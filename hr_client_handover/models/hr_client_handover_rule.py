@@ -13,9 +13,7 @@ class HrClientHandoverRule(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    model_id = fields.Many2one(
-        "ir.model", string="Model", required=True, ondelete="cascade"
-    )
+    model_id = fields.Many2one("ir.model", required=True, ondelete="cascade")
     model = fields.Char(related="model_id.model", store=True, string="Model Name")
     user_field = fields.Char(
         required=True,

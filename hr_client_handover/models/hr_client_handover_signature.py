@@ -113,6 +113,7 @@ class HrClientHandoverSignature(models.Model):
         if not self.env.su:
             raise UserError(
                 self.env._(
-                    "Signatures are part of the handover record: they cannot be deleted."
+                    "Signatures are part of the handover record: they cannot be "
+                    "deleted."
                 )
             )

@@ -30,7 +30,7 @@ class HrClientHandoverTransfer(models.Model):
     old_user_id = fields.Many2one("res.users", string="From", readonly=True)
     new_user_id = fields.Many2one("res.users", string="To", readonly=True)
     old_team_id = fields.Many2one("crm.team", string="Former Team", readonly=True)
-    new_team_id = fields.Many2one("crm.team", string="New Team", readonly=True)
+    new_team_id = fields.Many2one("crm.team", readonly=True)
     transferred_at = fields.Datetime(required=True, readonly=True)
     reverted_at = fields.Datetime(readonly=True)
     note = fields.Char(readonly=True)

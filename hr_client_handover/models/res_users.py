@@ -42,8 +42,9 @@ class ResUsers(models.Model):
                 raise UserError(
                     self.env._(
                         "%(user)s still owns customers or open activities that the "
-                        "handover %(ref)s has not transferred yet. Finish that handover "
-                        "(its plan must be approved) before archiving the user.",
+                        "handover %(ref)s has not transferred yet. Finish that "
+                        "handover (its plan must be approved) before archiving the "
+                        "user.",
                         user=user.name,
                         ref=handover.name,
                     )

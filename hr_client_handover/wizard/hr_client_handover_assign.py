@@ -22,9 +22,7 @@ class HrClientHandoverAssign(models.TransientModel):
         default="single",
         required=True,
     )
-    successor_id = fields.Many2one(
-        "res.users", string="Successor", domain="[('share', '=', False)]"
-    )
+    successor_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     successor_ids = fields.Many2many(
         "res.users", string="Successors", domain="[('share', '=', False)]"
     )
@@ -38,7 +36,10 @@ class HrClientHandoverAssign(models.TransientModel):
         handover = self.env["hr.client.handover"].browse(values.get("handover_id"))
         if "line_ids" in fields_list and handover and not values.get("line_ids"):
             active_ids = self.env.context.get("active_ids") or []
-            if self.env.context.get("active_model") == "hr.client.handover.line" and active_ids:
+            from_lines = (
+                self.env.context.get("active_model") == "hr.client.handover.line"
+            )
+            if from_lines and active_ids:
                 lines = handover.line_ids.filtered(lambda line: line.id in active_ids)
             else:
                 lines = handover.line_ids
@@ -66,7 +67,10 @@ class HrClientHandoverAssign(models.TransientModel):
         for line in lines:
             user = min(
                 successors,
-                key=lambda u: (load[u][0] / total_revenue + load[u][1] / len(lines), u.id),
+                key=lambda u: (
+                    load[u][0] / total_revenue + load[u][1] / len(lines),
+                    u.id,
+                ),
             )
             plan[line] = user
             load[user][0] += line.expected_revenue
