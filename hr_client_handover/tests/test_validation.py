@@ -11,7 +11,9 @@ from .common import HandoverCase
 
 @tagged("post_install", "-at_install")
 class TestHandoverValidation(HandoverCase):
-    """Segregation of duties and bad input: a clear message, nothing written."""
+    """Segregation of duties and bad input beyond the catalogue of
+    test_bad_input: the assignment wizard, the database's own guard, the
+    settings that allow an exception."""
 
     @classmethod
     def setUpClass(cls):
@@ -23,30 +25,6 @@ class TestHandoverValidation(HandoverCase):
             }
         )
         cls.handover.with_user(cls.departing).action_generate_lines()
-        cls.line = cls.handover.line_ids.filtered(
-            lambda line: line.partner_id == cls.alpha
-        )
-
-    def assertSuccessorRefused(self, successor, phrase):
-        self.line.with_user(self.departing).successor_id = self.successor_a
-        with self.assertRaisesRegex(ValidationError, phrase):
-            self.line.with_user(self.departing).successor_id = successor
-        self.line.invalidate_recordset()
-        self.assertEqual(self.line.successor_id, self.successor_a)
-
-    def test_successor_is_the_departing_user(self):
-        self.assertSuccessorRefused(self.departing, "cannot succeed themselves")
-
-    def test_successor_archived(self):
-        self.assertSuccessorRefused(self.archived_user, "is archived")
-
-    def test_successor_portal_user(self):
-        self.assertSuccessorRefused(self.portal_user, "portal or public user")
-
-    def test_successor_without_access_to_the_company(self):
-        self.assertSuccessorRefused(
-            self.foreign_user, f"no access to {self.company.name}"
-        )
 
     def test_successor_through_the_wizard(self):
         """The assignment wizard goes through the same checks."""
@@ -103,13 +81,6 @@ class TestHandoverValidation(HandoverCase):
         ).action_cancel_handover()
         Line.create({"handover_id": other.id, "partner_id": self.alpha.id})
 
-    def test_contact_instead_of_customer(self):
-        with self.assertRaisesRegex(
-            ValidationError, "add the company Alpha Trading instead"
-        ):
-            self.line.with_user(self.departing).partner_id = self.alpha_buyer
-        self.assertEqual(self.line.partner_id, self.alpha)
-
     def assertHeaderRefused(self, values, phrase):
         before = {name: self.handover[name] for name in values}
         with self.assertRaisesRegex(ValidationError, phrase):
@@ -132,24 +103,6 @@ class TestHandoverValidation(HandoverCase):
         self.company.handover_allow_same_reviewer = True
         self.handover.with_user(self.departing).approver_id = self.supervisor
         self.assertEqual(self.handover.approver_id, self.supervisor)
-
-    def test_deadline_before_notice_date(self):
-        self.assertHeaderRefused(
-            {"last_working_day": self.handover.notice_date - timedelta(days=1)},
-            "cannot be before the notice date",
-        )
-        count = self.env["hr.client.handover"].search_count([])
-        with self.assertRaisesRegex(
-            ValidationError, "cannot be before the notice date"
-        ):
-            self.create_handover(
-                employee_id=self.env["hr.employee"]
-                .search([("user_id", "=", self.successor_b.id)])
-                .id,
-                notice_date=self.today,
-                last_working_day=self.today - timedelta(days=3),
-            )
-        self.assertEqual(self.env["hr.client.handover"].search_count([]), count)
 
     def test_return_date(self):
         self.assertHeaderRefused(
