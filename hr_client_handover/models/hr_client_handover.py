@@ -168,7 +168,6 @@ class HrClientHandover(models.Model):
     )
     notice_date = fields.Date(default=fields.Date.context_today, tracking=True)
     last_working_day = fields.Date(
-        string="Last Working Day",
         tracking=True,
         help="Deadline of the handover: everything must be handed over by then.",
     )
@@ -177,7 +176,6 @@ class HrClientHandover(models.Model):
     )
     template_id = fields.Many2one(
         "hr.client.handover.template",
-        string="Template",
         check_company=True,
         domain="[('handover_type', 'in', [handover_type, False])]",
     )
@@ -204,7 +202,6 @@ class HrClientHandover(models.Model):
     )
     default_successor_id = fields.Many2one(
         "res.users",
-        string="Default Successor",
         domain="[('share', '=', False)]",
         help="Successor given to new customer lines.",
     )

@@ -42,7 +42,6 @@ class HrClientHandoverTemplate(models.Model):
     )
     handover_type = fields.Selection(
         HANDOVER_TYPES,
-        string="Handover Type",
         help="The handover type this template is proposed for.",
     )
     item_template_ids = fields.One2many(

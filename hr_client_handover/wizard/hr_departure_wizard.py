@@ -5,7 +5,6 @@ class HrDepartureWizard(models.TransientModel):
     _inherit = "hr.departure.wizard"
 
     start_client_handover = fields.Boolean(
-        string="Start Client Handover",
         compute="_compute_start_client_handover",
         store=True,
         readonly=False,
