@@ -676,26 +676,24 @@ class HrClientHandoverEngine(models.AbstractModel):
         return stats
 
     def _ledger_stats(self, lines, stats):
-        Transfer = self.env["hr.client.handover.transfer"].sudo()
-        for line, model, count in Transfer._read_group(
-            [("line_id", "in", lines.ids)], ["line_id", "res_model"], ["__count"]
-        ):
-            stats[line.id][model] = count
-        lead_rows = Transfer.search_fetch(
-            [("line_id", "in", lines.ids), ("res_model", "=", "crm.lead")],
-            ["res_id", "line_id"],
+        """Counts per line and model, and the moved deals' expected revenue, in
+        one grouped query over the ledger."""
+        self.env["hr.client.handover.transfer"].flush_model()
+        self.env["crm.lead"].flush_model(["expected_revenue"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT t.line_id, t.res_model, count(*), sum(l.expected_revenue)"
+                "  FROM hr_client_handover_transfer t"
+                "  LEFT JOIN crm_lead l ON t.res_model = 'crm.lead' AND l.id = t.res_id"
+                " WHERE t.line_id IN %s"
+                " GROUP BY t.line_id, t.res_model",
+                tuple(lines.ids),
+            )
         )
-        line_of_lead = {row.res_id: row.line_id.id for row in lead_rows}
-        if line_of_lead:
-            for lead in (
-                self.env["crm.lead"]
-                .sudo()
-                .with_context(active_test=False)
-                .search_fetch([("id", "in", list(line_of_lead))], ["expected_revenue"])
-            ):
-                stats[line_of_lead[lead.id]]["expected_revenue"] += (
-                    lead.expected_revenue
-                )
+        for line_id, model, count, revenue in self.env.cr.fetchall():
+            stats[line_id][model] = count
+            if revenue:
+                stats[line_id]["expected_revenue"] += revenue
 
     def _live_stats(self, handover, lines, stats):
         departing = handover.departing_user_id
