@@ -333,6 +333,36 @@ class TestTransferEngine(TransactionCase):
         # the deal reassigned meanwhile stays.
         self.assertIn("21 record(s) came back to you; 1 stayed", message.body)
 
+    def test_customers_told_in_their_language(self):
+        """With the template's option, each customer's contact gets one e-mail
+        introducing the successor, written in the customer's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["hr_client_handover"], ["zh_CN"], overwrite=True
+        )
+        data = build_portfolio(self.env, "mail", 2)
+        handover = data["handover"]
+        handover.template_id = handover.template_id.copy({"notify_customers": True})
+        english, chinese = data["partners"]
+        english.write({"email": "buyer@alpha.example.com", "lang": "en_US"})
+        chinese.write({"email": "caigou@beijing.example.com", "lang": "zh_CN"})
+        self._approve(data)
+        mails = self.env["mail.mail"].search(
+            [
+                ("model", "=", "hr.client.handover.line"),
+                ("res_id", "in", handover.line_ids.ids),
+            ]
+        )
+        self.assertEqual(len(mails), 2, "one e-mail per customer")
+        for partner, phrase in ((english, "your account"), (chinese, "您的")):
+            line = handover.line_ids.filtered(
+                lambda line, p=partner: line.partner_id == p
+            )
+            mail = mails.filtered(lambda m, line=line: m.res_id == line.id)
+            self.assertIn(partner, mail.recipient_ids)
+            self.assertIn(line.successor_id.name, mail.body_html)
+            self.assertIn(phrase, mail.body_html)
+
     def test_transfer_rule_without_code(self):
         """An administrator adds a rule; a bad field is refused with a clear error."""
         rule_model = self.env["hr.client.handover.rule"]
