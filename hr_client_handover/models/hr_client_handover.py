@@ -1347,7 +1347,7 @@ class HrClientHandover(models.Model):
             raise UserError(
                 self.env._(
                     "Waiting for %(count)s signature(s) (%(names)s). Each of them "
-                    "signs in the Signatures tab first.",
+                    "signs in the Sign-off tab first.",
                     count=len(unsigned),
                     names=", ".join(unsigned.mapped("user_id.name")),
                 )
