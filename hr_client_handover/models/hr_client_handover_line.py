@@ -548,17 +548,8 @@ class HrClientHandoverLine(models.Model):
     def action_record_check(self):
         label = self.env._("Record the phone check")
         self._check_line_action(("verification",), label)
+        self._check_witness()
         for line in self:
-            handover = line.handover_id
-            witness = handover._users_for_role("witness")
-            if self.env.user != witness:
-                raise AccessError(
-                    self.env._(
-                        "Only the supervising witness (%(user)s) records the phone "
-                        "checks.",
-                        user=witness.name or "-",
-                    )
-                )
             if not line.spot_check_selected:
                 raise UserError(
                     self.env._(
@@ -606,16 +597,8 @@ class HrClientHandoverLine(models.Model):
         if result not in dict(CHECK_RESULTS) or result == "pending":
             raise UserError(self.env._("Choose a call result."))
         self._check_line_action(("verification",), self.env._("Record the phone check"))
+        self._check_witness()
         for line in self:
-            witness = line.handover_id._users_for_role("witness")
-            if self.env.user != witness:
-                raise AccessError(
-                    self.env._(
-                        "Only the supervising witness (%(user)s) records the phone "
-                        "checks.",
-                        user=witness.name or "-",
-                    )
-                )
             if line.checked_on and line.check_result == result:
                 raise UserError(
                     self.env._(
@@ -627,6 +610,20 @@ class HrClientHandoverLine(models.Model):
                 )
         self.write({"check_result": result})
         return self.action_record_check()
+
+    def _check_witness(self):
+        """The phone checks are the supervising witness's (or the supervisor's
+        standing in for a handover without one)."""
+        for line in self:
+            witness = line.handover_id._users_for_role("witness")
+            if self.env.user != witness:
+                raise AccessError(
+                    self.env._(
+                        "Only the supervising witness (%(user)s) records the phone "
+                        "checks.",
+                        user=witness.name or "-",
+                    )
+                )
 
     def _check_result_label(self):
         self.ensure_one()
