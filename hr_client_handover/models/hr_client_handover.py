@@ -837,9 +837,15 @@ class HrClientHandover(models.Model):
                 continue
             deadline = handover._activity_deadline(handover.state)
             for user in handover._users_to_act(role):
-                handover.activity_schedule(
-                    xmlid, date_deadline=deadline, user_id=user.id
-                )
+                handover._schedule_activity(xmlid, user, deadline)
+
+    def _schedule_activity(self, xmlid, user, deadline):
+        """Schedule an activity in its assignee's language: the activity keeps
+        the summary and note of its type as read when it is created."""
+        self.ensure_one()
+        self.with_context(lang=user.lang or self.env.lang).activity_schedule(
+            xmlid, date_deadline=deadline, user_id=user.id
+        )
 
     def _users_to_act(self, role):
         """Users who must act in the current state: successors only when one of
@@ -1392,11 +1398,10 @@ class HrClientHandover(models.Model):
     def _schedule_follow_up(self):
         self.ensure_one()
         if self.supervisor_id:
-            self.activity_schedule(
+            self._schedule_activity(
                 "hr_client_handover.mail_act_handover_follow_up",
-                date_deadline=fields.Date.context_today(self)
-                + timedelta(days=FOLLOW_UP_DAYS),
-                user_id=self.supervisor_id.id,
+                self.supervisor_id,
+                fields.Date.context_today(self) + timedelta(days=FOLLOW_UP_DAYS),
             )
 
     def _attach_summary_report(self):
@@ -1449,11 +1454,7 @@ class HrClientHandover(models.Model):
                     == overdue_type
                 )
                 if not already:
-                    handover.activity_schedule(
-                        overdue,
-                        date_deadline=today,
-                        user_id=handover.approver_id.id,
-                    )
+                    handover._schedule_activity(overdue, handover.approver_id, today)
 
     @api.model
     def _cron_return_from_leave(self):

@@ -7,6 +7,8 @@ loaded, the markup of view and report terms included, record by record.
 
 from odoo.tests import TransactionCase, tagged
 
+from .common import ACTIVITY, HandoverCase
+
 ADDON = "hr_client_handover"
 # Terms that read the same in Chinese.
 SAME_IN_CHINESE = {"ID"}
@@ -94,4 +96,36 @@ class TestChineseTranslation(TransactionCase):
         self.assertEqual(
             roles,
             {"departing": "移交人", "successor": "接交人", "witness": "监交人"},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestActivityLanguage(HandoverCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            [ADDON], ["zh_CN"], overwrite=True
+        )
+
+    def test_activity_reads_in_its_assignee_language(self):
+        """A Chinese supervisor's to-do reads in Chinese, whoever submitted."""
+        self.supervisor.lang = "zh_CN"
+        self.assertEqual(self.departing.lang, "en_US")
+        handover = self.draft_handover()
+        handover.with_user(self.departing).action_submit_plan()
+        review = self.env.ref(ACTIVITY % "review_plan")
+        activity = self.open_activities(handover, "review_plan")
+        self.assertEqual(activity.user_id, self.supervisor)
+        self.assertEqual(activity.summary, review.with_context(lang="zh_CN").summary)
+        self.assertNotEqual(activity.summary, review.with_context(lang="en_US").summary)
+        # The supervisor reviews in Chinese; the English approver's to-do is English.
+        handover.with_user(self.supervisor).with_context(
+            lang="zh_CN"
+        ).action_review_plan()
+        approval = self.open_activities(handover, "approve_plan")
+        self.assertEqual(
+            approval.summary,
+            self.env.ref(ACTIVITY % "approve_plan").with_context(lang="en_US").summary,
         )
