@@ -707,28 +707,7 @@ class HrClientHandover(models.Model):
         states, roles = ACTIONS[action]
         label = self._action_label(action)
         for handover in self:
-            if handover.company_id not in self.env.companies:
-                raise AccessError(
-                    self.env._(
-                        "%(ref)s belongs to %(company)s: switch to that company to "
-                        "work on it.",
-                        ref=handover.name,
-                        company=handover.company_id.name,
-                    )
-                )
-            if handover.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible: %(ref)s is in the stage "
-                        "'%(state)s'. Nothing was changed; reload the page to see "
-                        "its current stage.",
-                        action=label,
-                        ref=handover.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[handover.state],
-                    )
-                )
+            handover._check_company_and_stage(states, label)
             if not handover._get_user_roles() & set(roles):
                 role_names = handover._role_labels(roles)
                 raise AccessError(
@@ -739,6 +718,34 @@ class HrClientHandover(models.Model):
                         action=label,
                     )
                 )
+
+    def _check_company_and_stage(self, states, label):
+        """The checks every action on a handover or on one of its lines starts
+        with: the handover's company is among the user's current companies, and
+        the handover is in one of ``states`` (``label`` names the action)."""
+        self.ensure_one()
+        if self.company_id not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "%(ref)s belongs to %(company)s: switch to that company to "
+                    "work on it.",
+                    ref=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        if self.state not in states:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible: %(ref)s is in the stage "
+                    "'%(state)s'. Nothing was changed; reload the page to see "
+                    "its current stage.",
+                    action=label,
+                    ref=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
+                )
+            )
 
     def _role_labels(self, roles):
         labels = {

@@ -381,28 +381,8 @@ class HrClientHandoverLine(models.Model):
     # ------------------------------------------------------------------
     def _check_line_action(self, states, label):
         for line in self:
-            handover = line.handover_id
-            handover._lock()
-            if handover.company_id not in self.env.companies:
-                raise AccessError(
-                    self.env._(
-                        "%(ref)s belongs to %(company)s: switch to that company first.",
-                        ref=handover.name,
-                        company=handover.company_id.name,
-                    )
-                )
-            if handover.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible while %(ref)s is in the stage "
-                        "'%(state)s'. Nothing was changed.",
-                        action=label,
-                        ref=handover.name,
-                        state=dict(
-                            handover._fields["state"]._description_selection(self.env)
-                        )[handover.state],
-                    )
-                )
+            line.handover_id._lock()
+            line.handover_id._check_company_and_stage(states, label)
 
     def action_confirm_materials(self):
         label = self.env._("Confirm the materials")
