@@ -11,6 +11,16 @@ PNG_SIGNATURE = (
 )
 
 ACTIVITY = "hr_client_handover.mail_act_handover_%s"
+
+
+def load_chinese(env):
+    """Activate Simplified Chinese with the addon's zh_CN.po loaded."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms(
+        ["hr_client_handover"], ["zh_CN"], overwrite=True
+    )
+
+
 SALESMAN = "base.group_user,sales_team.group_sale_salesman"
 MANAGER = "base.group_user,sales_team.group_sale_salesman_all_leads"
 

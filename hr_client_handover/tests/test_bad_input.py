@@ -18,7 +18,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import PNG_SIGNATURE, HandoverCase
+from .common import PNG_SIGNATURE, HandoverCase, load_chinese
 
 
 def create(t, u, **values):
@@ -649,10 +649,7 @@ class TestBadInput(HandoverCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["hr_client_handover"], ["zh_CN"], overwrite=True
-        )
+        load_chinese(cls.env)
         cls.company.handover_allow_same_reviewer = False
         cls.free_customer = cls.env["res.partner"].create(
             {"name": "Free Customer", "is_company": True}

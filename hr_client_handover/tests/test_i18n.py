@@ -7,7 +7,7 @@ loaded, the markup of view and report terms included, record by record.
 
 from odoo.tests import TransactionCase, tagged
 
-from .common import ACTIVITY, HandoverCase
+from .common import ACTIVITY, HandoverCase, load_chinese
 
 ADDON = "hr_client_handover"
 # Terms that read the same in Chinese.
@@ -25,10 +25,7 @@ class TestChineseTranslation(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            [ADDON], ["zh_CN"], overwrite=True
-        )
+        load_chinese(cls.env)
 
     def records(self, model):
         """The records of ``model`` the addon defines in its data files."""
@@ -104,10 +101,7 @@ class TestActivityLanguage(HandoverCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            [ADDON], ["zh_CN"], overwrite=True
-        )
+        load_chinese(cls.env)
 
     def test_activity_reads_in_its_assignee_language(self):
         """A Chinese supervisor's to-do reads in Chinese, whoever submitted."""

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import HandoverCase
+from .common import HandoverCase, load_chinese
 
 PLAN = "hr_client_handover.action_report_handover_plan"
 VISITS = "hr_client_handover.action_report_handover_visits"
@@ -68,10 +68,7 @@ class TestReports(HandoverCase):
     def activate_chinese(self, user):
         """Give `user` Simplified Chinese; True once the module's translation of
         the reports has landed."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["hr_client_handover"], ["zh_CN"]
-        )
+        load_chinese(self.env)
         user.lang = "zh_CN"
         view = self.env.ref("hr_client_handover.report_handover_plan_document")
         return view.with_context(lang="zh_CN").arch_db != view.arch_db

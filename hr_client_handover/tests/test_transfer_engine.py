@@ -13,6 +13,8 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import load_chinese
+
 QUIET = {
     "tracking_disable": True,
     "mail_create_nolog": True,
@@ -336,10 +338,7 @@ class TestTransferEngine(TransactionCase):
     def test_customers_told_in_their_language(self):
         """With the template's option, each customer's contact gets one e-mail
         introducing the successor, written in the customer's language."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["hr_client_handover"], ["zh_CN"], overwrite=True
-        )
+        load_chinese(self.env)
         data = build_portfolio(self.env, "mail", 2)
         handover = data["handover"]
         handover.template_id = handover.template_id.copy({"notify_customers": True})
