@@ -464,14 +464,19 @@ class HrClientHandoverLine(models.Model):
                 if field_name == "visit_confirmed_by_successor"
                 else "visit_confirmed_by_successor"
             )
-            if line[other]:
-                values["visit_done_on"] = now
+            if not line[other]:
+                # Half a visit: the line shows it; the chatter tells done visits.
+                line.sudo().write(values)
+                continue
+            values["visit_done_on"] = now
             line.sudo().write(values)
             line.handover_id.message_post(
                 body=self.env._(
-                    "%(user)s confirmed the visit of %(customer)s.",
-                    user=user.name,
+                    "Visit of %(customer)s done, confirmed by %(successor)s and "
+                    "%(departing)s.",
                     customer=line.partner_id.display_name,
+                    successor=line.successor_id.name,
+                    departing=line.handover_id.departing_user_id.name,
                 )
             )
         self._close_done_successor_activities()

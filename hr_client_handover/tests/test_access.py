@@ -154,6 +154,18 @@ class TestHandoverAccess(HandoverCase):
         with self.assertRaisesRegex(UserError, "already confirmed the visit"):
             line.with_user(self.successor_a).action_confirm_visit()
         self.assertEqual(line.visit_state, "partial")
+        done = f"Visit of {line.partner_id.name} done"
+        self.assertNotIn(done, handover.message_ids.mapped("preview"))
+        line.with_user(self.departing).action_confirm_visit()
+        self.assertEqual(line.visit_state, "done")
+        self.assertEqual(
+            handover.message_ids.mapped("preview").count(
+                f"{done}, confirmed by {self.successor_a.name} and "
+                f"{self.departing.name}."
+            ),
+            1,
+            "one chatter message per visit, once both confirmed",
+        )
         other = handover.line_ids[-1]
         other.with_user(
             self.departing
