@@ -82,6 +82,9 @@ class TestReports(HandoverCase):
                 self.assertIn(heading, text)
                 self.assertIn(squash(CHINESE_CUSTOMER), squash(text))
                 self.assertIn(self.employee.name, text)
+                # Company and print date head the body: no page header is printed.
+                self.assertIn(self.company.name, text)
+                self.assertIn("Printed On", text)
                 for section, _chinese_section in SECTIONS[report]:
                     self.assertIn(section, text)
 
