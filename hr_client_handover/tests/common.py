@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tools import config
 
 # A 1x1 transparent PNG: the image the signature widget sends.
 PNG_SIGNATURE = (
@@ -32,6 +33,11 @@ class HandoverCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # PDFs take their styles from this test run's web server, not from
+        # whatever serves the database's base URL (make demo, say).
+        cls.env["ir.config_parameter"].set_param(
+            "report.url", f"http://127.0.0.1:{config['http_port']}"
+        )
         cls.company = cls.env.company
         cls.other_company = cls.env["res.company"].create({"name": "Far Away Ltd"})
         cls.today = fields.Date.context_today(cls.env["hr.client.handover"])
