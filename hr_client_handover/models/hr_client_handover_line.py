@@ -552,14 +552,7 @@ class HrClientHandoverLine(models.Model):
                     )
                 )
             if line.checked_on:
-                raise UserError(
-                    self.env._(
-                        "The call to %(customer)s is already recorded (%(result)s). "
-                        "Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        result=line._check_result_label(),
-                    )
-                )
+                line._raise_call_recorded()
         now = fields.Datetime.now()
         self.sudo().write({"checked_by": self.env.uid, "checked_on": now})
         for line in self:
@@ -585,14 +578,7 @@ class HrClientHandoverLine(models.Model):
         self._check_witness()
         for line in self:
             if line.checked_on and line.check_result == result:
-                raise UserError(
-                    self.env._(
-                        "The call to %(customer)s is already recorded (%(result)s). "
-                        "Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        result=line._check_result_label(),
-                    )
-                )
+                line._raise_call_recorded()
         self.write({"check_result": result})
         return self.action_record_check()
 
@@ -609,6 +595,17 @@ class HrClientHandoverLine(models.Model):
                         user=witness.name or "-",
                     )
                 )
+
+    def _raise_call_recorded(self):
+        self.ensure_one()
+        raise UserError(
+            self.env._(
+                "The call to %(customer)s is already recorded (%(result)s). "
+                "Nothing was changed.",
+                customer=self.partner_id.display_name,
+                result=self._check_result_label(),
+            )
+        )
 
     def _check_result_label(self):
         self.ensure_one()
