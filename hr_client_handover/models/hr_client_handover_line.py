@@ -464,12 +464,11 @@ class HrClientHandoverLine(models.Model):
                 if field_name == "visit_confirmed_by_successor"
                 else "visit_confirmed_by_successor"
             )
-            if not line[other]:
-                # Half a visit: the line shows it; the chatter tells done visits.
-                line.sudo().write(values)
-                continue
-            values["visit_done_on"] = now
+            if line[other]:
+                values["visit_done_on"] = now
             line.sudo().write(values)
+            if "visit_done_on" not in values:
+                continue  # Half a visit shows on the line; the chatter tells done ones.
             line.handover_id.message_post(
                 body=self.env._(
                     "Visit of %(customer)s done, confirmed by %(successor)s and "
