@@ -380,9 +380,10 @@ class HrClientHandoverLine(models.Model):
     # Line buttons (SPEC §9)
     # ------------------------------------------------------------------
     def _check_line_action(self, states, label):
-        for line in self:
-            line.handover_id._lock()
-            line.handover_id._check_company_and_stage(states, label)
+        handovers = self.handover_id
+        handovers._lock()
+        for handover in handovers:
+            handover._check_company_and_stage(states, label)
 
     def action_confirm_materials(self):
         label = self.env._("Confirm the materials")
