@@ -1,3 +1,4 @@
+from . import hr_client_handover_policy
 from . import hr_client_handover_template
 from . import hr_client_handover_rule
 from . import hr_client_handover
@@ -5,8 +6,11 @@ from . import hr_client_handover_line
 from . import hr_client_handover_item
 from . import hr_client_handover_signature
 from . import hr_client_handover_transfer
+from . import hr_client_handover_seal
 from . import hr_client_handover_engine
 from . import hr_employee
+from . import ir_actions_report
+from . import ir_attachment
 from . import res_partner
 from . import res_users
 from . import res_company

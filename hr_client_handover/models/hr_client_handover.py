@@ -1,3 +1,4 @@
+import json
 import math
 import random
 from datetime import timedelta
@@ -8,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
+from .hr_client_handover_policy import FIELD_GROUPS, POLICY
 from .hr_client_handover_template import HANDOVER_TYPES
 
 STATES = [
@@ -32,27 +34,6 @@ TRANSFER_STATES = [
     ("reverted", "Reverted"),
 ]
 
-# action -> (states it may start from, roles allowed to run it)
-# Roles: departing, supervisor, approver, witness, successor, admin.
-ACTIONS = {
-    "generate_lines": (("draft",), ("departing", "supervisor", "admin")),
-    "submit_plan": (("draft",), ("departing", "supervisor", "admin")),
-    "review_plan": (("plan_review",), ("supervisor",)),
-    "approve_plan": (("plan_approval",), ("approver",)),
-    "refuse_plan_review": (("plan_review",), ("supervisor",)),
-    "refuse_plan_approval": (("plan_approval",), ("approver",)),
-    "complete_materials": (("materials",), ("supervisor",)),
-    "complete_visits": (("visits",), ("supervisor",)),
-    "complete_verification": (("verification",), ("witness",)),
-    "submit_summary": (("summary",), ("departing", "supervisor")),
-    "review_summary": (("summary_review",), ("supervisor",)),
-    "approve_summary": (("summary_approval",), ("approver",)),
-    "refuse_summary_review": (("summary_review",), ("supervisor",)),
-    "refuse_summary_approval": (("summary_approval",), ("approver",)),
-    "cancel": (tuple(ACTIVE_STATES), ("supervisor", "admin")),
-    "revert_transfer": (("cancel",), ("supervisor", "admin")),
-}
-
 # state -> (activity type xml id, role of the users who must act)
 STATE_ACTIVITIES = {
     "draft": ("hr_client_handover.mail_act_handover_draft_plan", "departing"),
@@ -71,44 +52,10 @@ STATE_ACTIVITIES = {
         "approver",
     ),
 }
-# Fields only the workflow buttons write, as superuser once they checked the
-# caller's role and the state: a direct write would skip every check.
-WORKFLOW_FIELDS = {
-    "state",
-    "transfer_state",
-    "transfer_total",
-    "refuse_reason",
-    "cancel_reason",
-    "plan_reviewed_by",
-    "plan_reviewed_on",
-    "plan_approved_by",
-    "plan_approved_on",
-    "summary_reviewed_by",
-    "summary_reviewed_on",
-    "summary_approved_by",
-    "summary_approved_on",
-    "done_date",
-    "returned_on",
-}
+# Header fields that name the people of the approval chain.
+ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
+# Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
-# Fields of the header the participants fill in, each checked on write by role
-# and stage (the employee, type, template and company also lock after draft).
-HEADER_FIELDS = {
-    "employee_id",
-    "company_id",
-    "handover_type",
-    "template_id",
-    "reason",
-    "key_position",
-    "notice_date",
-    "last_working_day",
-    "return_date",
-    "supervisor_id",
-    "witness_id",
-    "approver_id",
-    "default_successor_id",
-    "summary",
-}
 REVIEW_WORKING_DAYS = 3
 FOLLOW_UP_DAYS = 30
 
@@ -116,8 +63,10 @@ FOLLOW_UP_DAYS = 30
 class HrClientHandover(models.Model):
     _name = "hr.client.handover"
     _description = "Client Handover"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "hr.client.handover.policy"]
     _order = "id desc"
+    # Participants follow and discuss a handover they may not change.
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(
@@ -250,6 +199,9 @@ class HrClientHandover(models.Model):
     summary_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
     summary_approved_on = fields.Datetime(readonly=True, copy=False)
     summary_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
+    seal_ids = fields.One2many(
+        "hr.client.handover.seal", "handover_id", string="Seals", copy=False
+    )
     done_date = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
 
@@ -264,6 +216,11 @@ class HrClientHandover(models.Model):
     )
     user_roles = fields.Char(compute="_compute_user_roles")
     can_act = fields.Boolean(compute="_compute_user_roles")
+    writable_groups = fields.Char(
+        compute="_compute_writable_groups",
+        help="Header field groups the current user may change now (the policy's "
+        "answer, for the form).",
+    )
 
     _name_company_unique = models.UniqueIndex(
         "(company_id, name)",
@@ -349,6 +306,26 @@ class HrClientHandover(models.Model):
             roles = handover._get_user_roles()
             handover.user_roles = ",".join(sorted(roles))
             handover.can_act = bool(roles - {"admin"}) or "admin" in roles
+
+    @api.depends_context("uid")
+    @api.depends(
+        "state", "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
+    )
+    def _compute_writable_groups(self):
+        admin = self.env.user.has_group("hr_client_handover.group_handover_manager")
+        groups = [group for group in FIELD_GROUPS[self._name] if group != "parts"]
+        for handover in self:
+            if not handover._origin.id:
+                writable = (
+                    ["plan", "details", "roles"] if admin else ["plan", "details"]
+                )
+            else:
+                writable = [
+                    group
+                    for group in groups
+                    if handover._origin._policy_allows(f"write:{group}")
+                ]
+            handover.writable_groups = ",".join(writable)
 
     # ------------------------------------------------------------------
     # Onchanges: role defaults from the organisation chart
@@ -486,6 +463,21 @@ class HrClientHandover(models.Model):
                                 )["string"],
                             )
                         )
+            successors = handover.line_ids.successor_id
+            for field_name in ROLE_FIELDS:
+                if handover[field_name] and handover[field_name] in successors:
+                    raise ValidationError(
+                        self.env._(
+                            "%(user)s receives customers in %(ref)s and cannot also "
+                            "be its %(role)s. Choose another user, or another "
+                            "successor for their customers.",
+                            user=handover[field_name].name,
+                            ref=handover.name,
+                            role=handover._fields[field_name].get_description(self.env)[
+                                "string"
+                            ],
+                        )
+                    )
             if (
                 handover.supervisor_id
                 and handover.supervisor_id == handover.approver_id
@@ -504,18 +496,21 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_workflow_values(
-                {
-                    name
-                    for name, value in vals.items()
-                    if value and value != WORKFLOW_DEFAULTS.get(name)
-                }
-            )
         if not self.env.su:
             self.env["hr.employee"].browse(
                 {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
             )._check_can_start_client_handover()
+            # The web client may send the defaults of the workflow's own fields.
+            vals_list = [
+                {
+                    name: value
+                    for name, value in vals.items()
+                    if not (
+                        name in WORKFLOW_DEFAULTS and value == WORKFLOW_DEFAULTS[name]
+                    )
+                }
+                for vals in vals_list
+            ]
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(
@@ -524,16 +519,35 @@ class HrClientHandover(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("hr.client.handover") or self.env._("New")
+        given, chosen = [], []
+        for vals in vals_list:
+            given.append(set(vals) - {"name"})
+            # Whoever may start the handover gets the organisation's roles;
+            # other ones are the policy's to allow (checked once created).
+            defaults = self.new(
+                {"employee_id": vals.get("employee_id")}
+            )._get_role_defaults()
+            chosen.append(
+                {
+                    name
+                    for name in ROLE_FIELDS
+                    if name in vals and (vals[name] or False) != defaults.get(name)
+                }
+            )
+            for name, value in defaults.items():
+                if value and not vals.get(name):
+                    vals[name] = value
         handovers = super().create(vals_list)
-        for handover in handovers:
-            defaults = {
-                key: value
-                for key, value in handover._get_role_defaults().items()
-                if value and not handover[key]
-            }
-            # Whoever may start the handover gets the organisation's defaults.
-            if defaults:
-                handover.sudo().write(defaults)
+        for handover, names, roles in zip(handovers, given, chosen, strict=True):
+            if not self.env.su:
+                # The plan and its details are the starter's; the workflow's
+                # own fields are refused like on any write.
+                groups = handover._policy_field_groups(
+                    names - {"employee_id", "company_id"}
+                )
+                if set(groups) - {"plan", "details", "roles", "parts"}:
+                    handover._policy_check_write(names)
+            handover._policy_check_write(roles)
             if not handover.template_id:
                 handover.sudo().template_id = self.env[
                     "hr.client.handover.template"
@@ -544,88 +558,43 @@ class HrClientHandover(models.Model):
         return handovers
 
     def write(self, vals):
-        self._check_workflow_values(set(vals))
-        if not self.env.su:
-            self._check_header_write(HEADER_FIELDS & set(vals))
-        locked = {"employee_id", "handover_type", "template_id", "company_id"}
-        if locked & set(vals) and not self.env.su:
-            for handover in self:
-                if handover.state != "draft":
-                    raise UserError(
-                        self.env._(
-                            "%(ref)s is past the draft stage: its employee, type, "
-                            "template and company can no longer change. Cancel it and "
-                            "start a new handover instead.",
-                            ref=handover.name,
-                        )
-                    )
+        self._policy_check_write(set(vals))
+        changed_roles = {}
+        if not self.env.su and set(ROLE_FIELDS) & set(vals):
+            changed_roles = {
+                handover: {name: handover[name] for name in ROLE_FIELDS if name in vals}
+                for handover in self
+                if handover.state != "draft"
+            }
         result = super().write(vals)
         if "last_working_day" in vals:
             self._update_item_due_dates()
+        for handover, before in changed_roles.items():
+            handover._post_role_change(before)
         return result
 
-    def _check_header_write(self, names):
-        """Who may change the header, stage by stage: in draft the departing
-        employee, the supervisor or an administrator; then the supervisor or an
-        administrator; the summary in its own stage by the departing employee or
-        the supervisor; a closed handover only an administrator (never its
-        summary, filed as a PDF)."""
-        if not names:
-            return
-        for handover in self:
-            roles = handover._get_user_roles()
-            state_label = dict(self._fields["state"]._description_selection(self.env))[
-                handover.state
-            ]
-            closed = handover.state in ("done", "cancel")
-            if "summary" in names and handover.state != "summary":
-                raise UserError(
-                    self.env._(
-                        "The summary of %(ref)s is written in the Summary stage only "
-                        "(it is in the stage '%(state)s'). Nothing was changed.",
-                        ref=handover.name,
-                        state=state_label,
-                    )
-                )
-            if "summary" in names and not roles & {"departing", "supervisor"}:
-                raise AccessError(
-                    self.env._(
-                        "Only the %(roles)s of %(ref)s can write its summary.",
-                        roles=handover._role_labels(("departing", "supervisor")),
-                        ref=handover.name,
-                    )
-                )
-            others = names - {"summary"}
-            if not others:
-                continue
-            if closed and "admin" not in roles:
-                raise UserError(
-                    self.env._(
-                        "%(ref)s is closed (%(state)s): only a handover administrator "
-                        "can still correct it. Nothing was changed.",
-                        ref=handover.name,
-                        state=state_label,
-                    )
-                )
-            allowed = (
-                ("departing", "supervisor", "admin")
-                if handover.state == "draft"
-                else ("supervisor", "admin")
+    def _post_role_change(self, before):
+        """After submission a role changes by an administrator only, noted in
+        the chatter with who changed it."""
+        self.ensure_one()
+        changes = [
+            self.env._(
+                "%(role)s: %(old)s → %(new)s",
+                role=self._fields[name].get_description(self.env)["string"],
+                old=old.name or "-",
+                new=self[name].name or "-",
             )
-            if not roles & set(allowed):
-                raise AccessError(
-                    self.env._(
-                        "Only the %(roles)s of %(ref)s can change %(fields)s in the "
-                        "stage '%(state)s'.",
-                        roles=handover._role_labels(allowed),
-                        ref=handover.name,
-                        fields=", ".join(
-                            self._fields[name].get_description(self.env)["string"]
-                            for name in sorted(others)
-                        ),
-                        state=state_label,
-                    )
+            for name, old in before.items()
+            if old != self[name]
+        ]
+        if changes:
+            self.message_post(
+                body=self.env._(
+                    "%(user)s replaced people of the approval chain: %(changes)s",
+                    user=self.env.user.name,
+                    changes="; ".join(changes),
                 )
+            )
 
     def _update_item_due_dates(self):
         """Checklist items due by (or one working day after) the last working
@@ -639,24 +608,10 @@ class HrClientHandover(models.Model):
                 )
                 items.sudo().write({"due_date": due_date, "due_rule": rule})
 
-    def _check_workflow_values(self, names):
-        forbidden = WORKFLOW_FIELDS & names
-        if forbidden and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s change through the handover buttons only, which check "
-                    "who may do what at each stage.",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(forbidden)
-                    ),
-                )
-            )
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         for handover in self:
-            if handover.state not in ("draft", "cancel") or handover.transfer_ids:
+            if handover.state != "draft" or handover.transfer_ids or handover.seal_ids:
                 raise UserError(
                     self.env._(
                         "%(ref)s has started: it cannot be deleted. Cancel it instead; "
@@ -664,17 +619,8 @@ class HrClientHandover(models.Model):
                         ref=handover.name,
                     )
                 )
-            if not self.env.su and not handover._get_user_roles() & {
-                "supervisor",
-                "admin",
-            }:
-                raise AccessError(
-                    self.env._(
-                        "Only the %(roles)s of %(ref)s can delete it.",
-                        roles=handover._role_labels(("supervisor", "admin")),
-                        ref=handover.name,
-                    )
-                )
+        if not self.env.su:
+            self._policy_check("unlink", self.env._("Delete the handover"))
 
     # ------------------------------------------------------------------
     # Roles and checks
@@ -697,6 +643,33 @@ class HrClientHandover(models.Model):
             roles.add("admin")
         return roles
 
+    def _policy_handover(self):
+        return self
+
+    def _policy_any_grant(self):
+        """Whether the policy lets the current user change anything on this
+        handover or its parts in its current stage."""
+        self.ensure_one()
+        roles = self._get_user_roles()
+        user = self.env.user
+        if "successor" in roles:
+            roles.add("line_successor")
+        if user in self.item_ids.responsible_id:
+            roles.add("responsible")
+        if user in self.signature_ids.user_id:
+            roles.add("signer")
+        return any(
+            self.state in stages and roles & set(allowed)
+            for model_policy in POLICY.values()
+            for operation, entries in model_policy.items()
+            if operation != "create"
+            for stages, allowed, *_condition in entries
+        )
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
     def _check_can(self, action):
         """Check the current user may run `action` on every handover in self.
 
@@ -704,20 +677,7 @@ class HrClientHandover(models.Model):
         the handover is not in a state where the action applies (which makes a
         second identical call fail cleanly instead of applying twice).
         """
-        states, roles = ACTIONS[action]
-        label = self._action_label(action)
-        for handover in self:
-            handover._check_company_and_stage(states, label)
-            if not handover._get_user_roles() & set(roles):
-                role_names = handover._role_labels(roles)
-                raise AccessError(
-                    self.env._(
-                        "Only the %(roles)s of %(ref)s can do this: %(action)s.",
-                        roles=role_names,
-                        ref=handover.name,
-                        action=label,
-                    )
-                )
+        self._policy_check(action, self._action_label(action))
 
     def _check_company_and_stage(self, states, label):
         """The checks every action on a handover or on one of its lines starts
@@ -754,6 +714,9 @@ class HrClientHandover(models.Model):
             "approver": self.env._("division manager"),
             "witness": self.env._("supervising witness"),
             "successor": self.env._("successor"),
+            "line_successor": self.env._("successor of the customer"),
+            "responsible": self.env._("person responsible for the item"),
+            "signer": self.env._("signer"),
             "admin": self.env._("handover administrator"),
         }
         return self.env._(" or ").join(labels[role] for role in roles)
@@ -850,7 +813,9 @@ class HrClientHandover(models.Model):
         """Schedule an activity in its assignee's language: the activity keeps
         the summary and note of its type as read when it is created."""
         self.ensure_one()
-        self.with_context(lang=user.lang or self.env.lang).activity_schedule(
+        # The workflow schedules it once the caller passed the policy: following
+        # the assignee in as a follower needs no right of the caller's.
+        self.sudo().with_context(lang=user.lang or self.env.lang).activity_schedule(
             xmlid, date_deadline=deadline, user_id=user.id
         )
 
@@ -879,7 +844,9 @@ class HrClientHandover(models.Model):
         """Leave the current state: close its activities, write, open the next."""
         for handover in self:
             old_state = handover.state
-            handover.sudo().write(dict(extra, state=new_state))
+            values = dict(extra, state=new_state)
+            handover.sudo().write(values)
+            handover._seal("stage", handover, values)
             handover._close_state_activities(old_state, feedback=feedback)
             handover._on_enter_state(new_state)
             handover._schedule_state_activities()
@@ -892,9 +859,11 @@ class HrClientHandover(models.Model):
             self._draw_spot_check_sample()
         elif state == "summary":
             # A refused summary is rewritten: its signers sign the new text.
-            self.signature_ids.filtered(
-                lambda sig: sig.stage == "summary"
-            ).sudo().write({"signature": False, "signed_on": False})
+            signed = self.signature_ids.filtered(
+                lambda sig: sig.stage == "summary" and sig.signed_on
+            )
+            signed.sudo().write({"signature": False, "signed_on": False})
+            self._seal("reset", signed, ("signature", "signed_on"))
             self._create_signature_requests("summary")
             if is_html_empty(self.summary) and self.template_id.summary_template:
                 # Whoever closes the previous stage hands the template over.
@@ -1102,7 +1071,9 @@ class HrClientHandover(models.Model):
             raise UserError(self.env._("Give the reason for cancelling the handover."))
         for handover in self:
             old_state = handover.state
-            handover.sudo().write({"state": "cancel", "cancel_reason": reason})
+            values = {"state": "cancel", "cancel_reason": reason}
+            handover.sudo().write(values)
+            handover._seal("stage", handover, values)
             handover._close_state_activities(old_state, feedback=reason)
             handover.activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
@@ -1140,7 +1111,7 @@ class HrClientHandover(models.Model):
         """Each review or approval stage is refused by its own actor only."""
         self.ensure_one()
         action = f"refuse_{self.state}"
-        return action if action in ACTIONS else "refuse_plan_review"
+        return action if action in POLICY[self._name] else "refuse_plan_review"
 
     def action_revert_transfer(self):
         self._prepare_action("revert_transfer")
@@ -1285,7 +1256,7 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         last_day = self.last_working_day
         after = last_day and self._add_working_days(last_day, 1)
-        self.env["hr.client.handover.item"].create(
+        self.env["hr.client.handover.item"].sudo().create(
             [
                 {
                     "handover_id": self.id,
@@ -1389,10 +1360,17 @@ class HrClientHandover(models.Model):
         lines = self.line_ids
         if not lines or lines.filtered("spot_check_selected"):
             # Coming back from a re-visit: keep the sample, re-call problem lines.
-            lines.filtered(
+            recall = lines.filtered(
                 lambda line: line.spot_check_selected and line.check_result == "problem"
-            ).sudo().write(
+            )
+            recall.sudo().write(
                 {"check_result": "pending", "checked_by": False, "checked_on": False}
+            )
+            self._seal(
+                "reset",
+                recall,
+                ("check_result", "checked_by", "checked_on"),
+                released=("check_notes",),
             )
             return
         template = self.template_id
@@ -1412,18 +1390,125 @@ class HrClientHandover(models.Model):
             )
 
     def _attach_summary_report(self):
-        """File the summary PDF on the done handover (备案): the report saves it
-        as its attachment, and every later print returns that same file."""
+        """File the summary PDF on the done handover (备案): rendered and stored
+        by the system, sealed, and returned by every later print."""
         self.ensure_one()
-        if not self.env.registry.ready:
+        if not self.env.registry.ready or self.summary_attachment_id:
             # Installing (demo data): no web server serves the report's styles yet;
-            # the first print files the PDF instead (the report keeps its attachment).
+            # the first print files the PDF instead.
             return
-        report = self.env.ref(
-            "hr_client_handover.action_report_handover_summary"
-        ).sudo()
-        self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, res_ids=self.ids)
-        self.summary_attachment_id = report.retrieve_attachment(self)
+        report = self.env.ref("hr_client_handover.action_report_handover_summary")
+        Report = self.env["ir.actions.report"].sudo()
+        pdf, report_type = Report.with_context(
+            report_pdf_no_attachment=True
+        )._render_qweb_pdf(report, res_ids=self.ids)
+        if report_type != "pdf":
+            return  # tests render HTML unless they ask for the PDF
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "{}_summary.pdf".format(self.name.replace("/", "_")),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.sudo().summary_attachment_id = attachment
+        self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
+        self._seal("filed", self, ("summary_attachment_id",))
+
+    # ------------------------------------------------------------------
+    # Integrity (tamper evidence)
+    # ------------------------------------------------------------------
+    def _seal(self, kind, records, names, released=()):
+        """Seal what ``records`` of this handover recorded (see the seal model)."""
+        self.ensure_one()
+        return self.env["hr.client.handover.seal"]._seal(
+            kind, self, records, tuple(names), released
+        )
+
+    def _verify_integrity(self):
+        """The first broken seal of the handover, and why; an empty seal when
+        the chain is intact and every sealed value is still the record's."""
+        self.ensure_one()
+        self.env.invalidate_all()
+        Seal = self.env["hr.client.handover.seal"].sudo()
+        seals = Seal.search([("handover_id", "=", self.id)], order="sequence")
+        previous = False
+        latest = {}
+        for index, seal in enumerate(seals, start=1):
+            if (
+                seal.sequence != index
+                or (seal.previous_hash or False) != previous
+                or Seal._chain_hash(seal._stored_hash_input()) != seal.hash
+            ):
+                return seal, self.env._("the seal itself was altered or removed")
+            previous = seal.hash
+            for name, value in json.loads(seal.sealed_values).items():
+                latest[seal.res_model, seal.res_id, name] = (seal, value)
+        broken = Seal.browse()
+        for (model, res_id, name), (seal, value) in latest.items():
+            if value is None:
+                continue
+            record = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False, bin_size=False)
+                .browse(res_id)
+            )
+            if not record.exists() or Seal._serialize(record, name) != value:
+                broken |= seal
+        if broken:
+            first = broken.sorted("sequence")[:1]
+            return first, self.env._("the sealed record was changed since")
+        return Seal, ""
+
+    def _integrity_message(self):
+        self.ensure_one()
+        seal, why = self._verify_integrity()
+        if not seal:
+            count = (
+                self.env["hr.client.handover.seal"]
+                .sudo()
+                .search_count([("handover_id", "=", self.id)])
+            )
+            return True, self.env._(
+                "Integrity verified: the %(count)s seals of %(ref)s are intact.",
+                count=count,
+                ref=self.name,
+            )
+        record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
+        return False, self.env._(
+            "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "
+            "%(record)s, by %(user)s on %(date)s): %(why)s.",
+            sequence=seal.sequence,
+            ref=self.name,
+            kind=dict(seal._fields["kind"]._description_selection(self.env))[seal.kind],
+            record=record.display_name or f"{seal.res_model},{seal.res_id}",
+            user=seal.user_id.name,
+            date=seal.sealed_on,
+            why=why,
+        )
+
+    def action_verify_integrity(self):
+        """Check the seals of the handover: anyone who can read it may."""
+        self.ensure_one()
+        self.check_access("read")
+        intact, message = self._integrity_message()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Verify Integrity"),
+                "message": message,
+                "type": "success" if intact else "danger",
+                "sticky": not intact,
+            },
+        }
 
     # ------------------------------------------------------------------
     # Scheduled actions

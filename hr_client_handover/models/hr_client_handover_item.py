@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .hr_client_handover_template import (
     COUNTERSIGN_DEPARTMENTS,
@@ -11,6 +11,7 @@ from .hr_client_handover_template import (
 class HrClientHandoverItem(models.Model):
     _name = "hr.client.handover.item"
     _description = "Client Handover Checklist Item"
+    _inherit = ["hr.client.handover.policy"]
     _order = "handover_id, category, sequence, id"
 
     handover_id = fields.Many2one(
@@ -46,42 +47,50 @@ class HrClientHandoverItem(models.Model):
                 not item.done and item.due_date and item.due_date < today
             )
 
+    # ------------------------------------------------------------------
+    # Access policy (models/hr_client_handover_policy.py)
+    # ------------------------------------------------------------------
+    def _policy_record_roles(self):
+        return {"responsible"} if self.responsible_id == self.env.user else set()
+
+    def _policy_unconfirmed(self):
+        return not self.confirmed_on
+
+    def _policy_frozen_message(self, condition):
+        return self.env._(
+            "'%(item)s' was confirmed on receipt: it can no longer be reset. "
+            "Nothing was changed.",
+            item=self.name,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        items._policy_check_create(vals_list)
+        return items
+
     def write(self, vals):
+        self._policy_check_write(set(vals))
         if "due_date" in vals and "due_rule" not in vals:
             # A date set by hand no longer follows the last working day.
             vals = dict(vals, due_rule=False)
         return super().write(vals)
 
-    def _check_item_action(self, roles):
-        for item in self:
-            handover = item.handover_id
-            if handover.state not in (
-                "draft",
-                "plan_review",
-                "plan_approval",
-                "materials",
-            ):
-                raise UserError(
-                    self.env._(
-                        "The checklist of %(ref)s is closed (the materials stage is "
-                        "over). Nothing was changed.",
-                        ref=handover.name,
-                    )
-                )
-            user_roles = handover._get_user_roles()
-            if item.responsible_id == self.env.user:
-                user_roles.add("responsible")
-            if not user_roles & set(roles):
-                raise AccessError(
-                    self.env._(
-                        "You are not allowed to do this on the checklist item "
-                        "'%(item)s'.",
-                        item=item.name,
-                    )
-                )
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if not self.env.su:
+            self._policy_check("unlink", self.env._("Remove the checklist item"))
+
+    def _check_item_action(self, action, label):
+        self.handover_id._lock()
+        self._policy_check(action, label)
+
+    def _seal_items(self, names):
+        for handover, items in self.grouped("handover_id").items():
+            handover._seal("item", items, names)
 
     def action_mark_done(self):
-        self._check_item_action({"responsible", "departing", "supervisor", "admin"})
+        self._check_item_action("mark_done", self.env._("Mark the item done"))
         already = self.filtered("done")
         if already:
             raise UserError(
@@ -93,11 +102,12 @@ class HrClientHandoverItem(models.Model):
         self.sudo().write(
             {"done": True, "done_by": self.env.uid, "done_on": fields.Datetime.now()}
         )
+        self._seal_items(("done", "done_by", "done_on"))
         return True
 
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
-        self._check_item_action({"successor", "witness"})
+        self._check_item_action("confirm", self.env._("Confirm the item"))
         pending = self.filtered(lambda item: not item.done)
         if pending:
             raise UserError(
@@ -106,13 +116,22 @@ class HrClientHandoverItem(models.Model):
                     item=pending[0].name,
                 )
             )
+        confirmed = self.filtered("confirmed_on")
+        if confirmed:
+            raise UserError(
+                self.env._(
+                    "'%(item)s' is already confirmed. Nothing was changed.",
+                    item=confirmed[0].name,
+                )
+            )
         self.sudo().write(
             {"confirmed_by": self.env.uid, "confirmed_on": fields.Datetime.now()}
         )
+        self._seal_items(("confirmed_by", "confirmed_on"))
         return True
 
     def action_reset(self):
-        self._check_item_action({"responsible", "departing", "supervisor", "admin"})
+        self._check_item_action("reset", self.env._("Reset the item"))
         self.sudo().write(
             {
                 "done": False,
@@ -122,4 +141,5 @@ class HrClientHandoverItem(models.Model):
                 "confirmed_on": False,
             }
         )
+        self._seal_items(("done", "done_by", "done_on"))
         return True

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .hr_client_handover import STATE_ACTIVITIES
@@ -17,27 +17,30 @@ VISIT_STATES = [
     ("waiver_requested", "Waiver requested"),
     ("waived", "Waived"),
 ]
-# Fields only the workflow methods write, as superuser once they checked the
-# caller's role (a context flag could be sent by any RPC client).
-WORKFLOW_FIELDS = {
+# What a line records at each step, sealed when recorded.
+MATERIALS_SEALED = (
     "materials_confirmed_by",
     "materials_confirmed_on",
+    "customer_notes",
+    "materials_paper",
+    "materials_electronic",
+    "materials_location",
+)
+VISIT_CONFIRMATIONS = (
     "visit_confirmed_by_successor",
     "visit_confirmed_by_departing",
     "visit_done_on",
-    "visit_waived",
-    "waiver_approved_by",
-    "spot_check_selected",
-    "checked_by",
-    "checked_on",
-}
-PLAN_FIELDS = {"partner_id", "successor_id", "handover_id"}
+)
+VISIT_NOTES = ("visit_contact", "visit_notes")
+WAIVER_SEALED = ("visit_waived", "waiver_approved_by", "visit_waiver_reason")
+CHECK_SEALED = ("check_result", "checked_by", "checked_on", "check_notes")
 
 
 class HrClientHandoverLine(models.Model):
     _name = "hr.client.handover.line"
     _description = "Client Handover Customer Line"
     _order = "handover_id, sequence, id"
+    _inherit = ["hr.client.handover.policy"]
     _rec_name = "partner_id"
     _check_company_auto = True
 
@@ -167,6 +170,8 @@ class HrClientHandoverLine(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("successor_id", "partner_id", "handover_id")
     def _check_successor(self):
+        # A successor holds no other role of the handover.
+        self.handover_id._check_segregation_of_duties()
         for line in self:
             successor = line.successor_id
             if not successor:
@@ -266,138 +271,85 @@ class HrClientHandoverLine(models.Model):
         return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
+    # Access policy (models/hr_client_handover_policy.py)
+    # ------------------------------------------------------------------
+    def _policy_record_roles(self):
+        return {"line_successor"} if self.successor_id == self.env.user else set()
+
+    def _policy_materials_open(self):
+        return not self.materials_confirmed_on
+
+    def _policy_visit_open(self):
+        return self.visit_state not in ("done", "waived")
+
+    def _policy_call_open(self):
+        return not self.checked_on or self.check_result == "unreachable"
+
+    def _policy_frozen_message(self, condition):
+        customer = self.partner_id.display_name
+        return {
+            "materials_open": self.env._(
+                "The materials of %(customer)s were confirmed by its successor: "
+                "they can no longer change. Nothing was changed.",
+                customer=customer,
+            ),
+            "visit_open": self.env._(
+                "The visit of %(customer)s is recorded (visited or waived): it can "
+                "no longer change. Nothing was changed.",
+                customer=customer,
+            ),
+            "call_open": self.env._(
+                "The call to %(customer)s is recorded (%(result)s): it can no "
+                "longer change. Nothing was changed.",
+                customer=customer,
+                result=self._check_result_label() if self.check_result else "-",
+            ),
+        }[condition]
+
+    # ------------------------------------------------------------------
     # CRUD guards
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        handover_ids = {vals.get("handover_id") for vals in vals_list}
-        handovers = self.env["hr.client.handover"].browse(
-            [hid for hid in handover_ids if hid]
-        )
-        if not self.env.su:
-            for handover in handovers:
-                if handover.state != "draft":
-                    raise UserError(
-                        self.env._(
-                            "Customers can only be added while %(ref)s is a draft. "
-                            "Refuse the plan to bring it back to draft first.",
-                            ref=handover.name,
-                        )
-                    )
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines._policy_check_create(vals_list)
+        return lines
 
     def write(self, vals):
         if not self.env.su:
-            forbidden = WORKFLOW_FIELDS & set(vals)
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "These fields are set by the handover buttons only: "
-                        "%(fields)s. Use the buttons on the customer line.",
-                        fields=", ".join(
-                            self._fields[name].get_description(self.env)["string"]
-                            for name in sorted(forbidden)
-                        ),
-                    )
-                )
-            if PLAN_FIELDS & set(vals):
-                not_draft = self.filtered(lambda line: line.handover_state != "draft")
-                if not_draft:
-                    raise UserError(
-                        self.env._(
-                            "The customer and successor of a line can only change "
-                            "while the handover is a draft (%(ref)s is not).",
-                            ref=not_draft[0].handover_id.name,
-                        )
-                    )
-            if not self.env.user.has_group("hr_client_handover.group_handover_manager"):
-                self._check_line_write_roles(vals)
-            if "check_result" in vals:
-                # A new result is a new call: it must be recorded again.
-                vals = dict(vals, checked_by=False, checked_on=False)
+            self._policy_check_write(set(vals))
+            if {"check_result", "check_notes"} & set(vals):
+                # A new result after an unreachable call is a new call.
+                self.filtered("checked_on")._reopen_calls()
         return super().write(vals)
 
-    def _check_line_write_roles(self, vals):
-        """Who may edit what on a line once the plan is out of draft."""
-        role_fields = {
-            "materials": {
-                "materials_paper",
-                "materials_electronic",
-                "materials_location",
-                "customer_notes",
-            },
-            "visits": {
-                "visit_contact",
-                "visit_notes",
-                "visit_waiver_reason",
-                "planned_visit_date",
-            },
-            "verification": {"check_notes", "check_result"},
-        }
-        for line in self:
-            handover = line.handover_id
-            if handover.state == "draft":
-                handover._check_can("submit_plan")
-                continue
-            roles = handover._get_user_roles()
-            allowed = set()
-            is_open = handover.state not in ("done", "cancel")  # closed: frozen record
-            is_actor = bool({"departing", "supervisor"} & roles) or (
-                line.successor_id == self.env.user
+    def _reopen_calls(self):
+        """Open the recorded calls of these lines for a new call."""
+        for handover, lines in self.grouped("handover_id").items():
+            lines.sudo().write({"checked_by": False, "checked_on": False})
+            handover._seal(
+                "reset",
+                lines,
+                ("checked_by", "checked_on"),
+                released=("check_result", "check_notes"),
             )
-            if is_open and is_actor:
-                allowed |= role_fields["materials"] | role_fields["visits"]
-            if "witness" in roles and handover.state == "verification":
-                allowed |= role_fields["verification"]
-            extra = set(vals) - allowed
-            if extra:
-                raise AccessError(
-                    self.env._(
-                        "You cannot change %(fields)s on %(customer)s at this stage.",
-                        fields=", ".join(
-                            self._fields[name].get_description(self.env)["string"]
-                            for name in sorted(extra)
-                            if name in self._fields
-                        ),
-                        customer=line.partner_id.display_name,
-                    )
-                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
-        for line in self:
-            if line.handover_state != "draft" and not self.env.su:
-                raise UserError(
-                    self.env._(
-                        "%(customer)s cannot be removed: %(ref)s is past the draft "
-                        "stage. Refuse the plan to bring it back to draft first.",
-                        customer=line.partner_id.display_name,
-                        ref=line.handover_id.name,
-                    )
-                )
+        if not self.env.su:
+            self._policy_check("unlink", self.env._("Remove the customer"))
 
     # ------------------------------------------------------------------
     # Line buttons (SPEC §9)
     # ------------------------------------------------------------------
-    def _check_line_action(self, states, label):
-        handovers = self.handover_id
-        handovers._lock()
-        for handover in handovers:
-            handover._check_company_and_stage(states, label)
+    def _check_line_action(self, action, label):
+        self.handover_id._lock()
+        self._policy_check(action, label)
 
     def action_confirm_materials(self):
         label = self.env._("Confirm the materials")
-        self._check_line_action(("materials",), label)
+        self._check_line_action("confirm_materials", label)
         for line in self:
-            if line.successor_id != self.env.user:
-                raise AccessError(
-                    self.env._(
-                        "Only %(user)s, the successor of %(customer)s, can confirm "
-                        "receiving its materials.",
-                        user=line.successor_id.name,
-                        customer=line.partner_id.display_name,
-                    )
-                )
             if line.materials_confirmed_on:
                 raise UserError(
                     self.env._(
@@ -414,6 +366,7 @@ class HrClientHandoverLine(models.Model):
             }
         )
         for handover, lines in self.grouped("handover_id").items():
+            handover._seal("materials", lines, MATERIALS_SEALED)
             handover.message_post(
                 body=self.env._(
                     "%(user)s confirmed receiving the materials of: %(customers)s",
@@ -426,24 +379,15 @@ class HrClientHandoverLine(models.Model):
 
     def action_confirm_visit(self):
         label = self.env._("Confirm the visit")
-        self._check_line_action(("visits",), label)
+        self._check_line_action("confirm_visit", label)
         now = fields.Datetime.now()
         for line in self:
-            user = self.env.user
-            if user == line.successor_id:
-                field_name = "visit_confirmed_by_successor"
-            elif user == line.handover_id.departing_user_id:
-                field_name = "visit_confirmed_by_departing"
-            else:
-                raise AccessError(
-                    self.env._(
-                        "Only the successor (%(successor)s) and the departing employee "
-                        "(%(departing)s) can confirm the visit of %(customer)s.",
-                        successor=line.successor_id.name,
-                        departing=line.handover_id.departing_user_id.name,
-                        customer=line.partner_id.display_name,
-                    )
-                )
+            # The policy let in the line's successor and the departing employee.
+            field_name = (
+                "visit_confirmed_by_successor"
+                if self.env.user == line.successor_id
+                else "visit_confirmed_by_departing"
+            )
             if line.visit_waived:
                 raise UserError(
                     self.env._(
@@ -468,7 +412,11 @@ class HrClientHandoverLine(models.Model):
             if line[other]:
                 values["visit_done_on"] = now
             line.sudo().write(values)
-            if "visit_done_on" not in values:
+            done = "visit_done_on" in values
+            line.handover_id._seal(
+                "visit", line, VISIT_CONFIRMATIONS + (VISIT_NOTES if done else ())
+            )
+            if not done:
                 continue  # Half a visit shows on the line; the chatter tells done ones.
             line.handover_id.message_post(
                 body=self.env._(
@@ -484,16 +432,8 @@ class HrClientHandoverLine(models.Model):
 
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
-        self._check_line_action(("visits",), label)
+        self._check_line_action("approve_waiver", label)
         for line in self:
-            if self.env.user != line.handover_id.supervisor_id:
-                raise AccessError(
-                    self.env._(
-                        "Only the direct supervisor (%(user)s) can approve a visit "
-                        "waiver.",
-                        user=line.handover_id.supervisor_id.name,
-                    )
-                )
             if not (line.visit_waiver_reason or "").strip():
                 raise UserError(
                     self.env._(
@@ -512,6 +452,7 @@ class HrClientHandoverLine(models.Model):
                 )
         self.sudo().write({"visit_waived": True, "waiver_approved_by": self.env.uid})
         for line in self:
+            line.handover_id._seal("waiver", line, WAIVER_SEALED)
             line.handover_id.message_post(
                 body=self.env._(
                     "Visit of %(customer)s waived: %(reason)s",
@@ -532,8 +473,7 @@ class HrClientHandoverLine(models.Model):
 
     def action_record_check(self):
         label = self.env._("Record the phone check")
-        self._check_line_action(("verification",), label)
-        self._check_witness()
+        self._check_line_action("record_check", label)
         for line in self:
             if not line.spot_check_selected:
                 raise UserError(
@@ -557,6 +497,7 @@ class HrClientHandoverLine(models.Model):
         self.sudo().write({"checked_by": self.env.uid, "checked_on": now})
         for line in self:
             handover = line.handover_id
+            handover._seal("check", line, CHECK_SEALED)
             handover.message_post(
                 body=self.env._(
                     "Phone check of %(customer)s by %(user)s: %(result)s. %(notes)s",
@@ -574,27 +515,12 @@ class HrClientHandoverLine(models.Model):
         result = self.env.context.get("check_result")
         if result not in dict(CHECK_RESULTS) or result == "pending":
             raise UserError(self.env._("Choose a call result."))
-        self._check_line_action(("verification",), self.env._("Record the phone check"))
-        self._check_witness()
+        self._check_line_action("record_check", self.env._("Record the phone check"))
         for line in self:
             if line.checked_on and line.check_result == result:
                 line._raise_call_recorded()
         self.write({"check_result": result})
         return self.action_record_check()
-
-    def _check_witness(self):
-        """The phone checks are the supervising witness's (or the supervisor's
-        standing in for a handover without one)."""
-        for line in self:
-            witness = line.handover_id._users_for_role("witness")
-            if self.env.user != witness:
-                raise AccessError(
-                    self.env._(
-                        "Only the supervising witness (%(user)s) records the phone "
-                        "checks.",
-                        user=witness.name or "-",
-                    )
-                )
 
     def _raise_call_recorded(self):
         self.ensure_one()
@@ -616,13 +542,9 @@ class HrClientHandoverLine(models.Model):
     def action_toggle_spot_check(self):
         """The witness adds a customer to the sample (or drops an unreachable one
         while the sample stays at its minimum size)."""
-        self._check_line_action(("verification",), self.env._("Change the sample"))
+        self._check_line_action("record_check", self.env._("Change the sample"))
         for line in self:
             handover = line.handover_id
-            if self.env.user != handover._users_for_role("witness"):
-                raise AccessError(
-                    self.env._("Only the supervising witness changes the sample.")
-                )
             if line.spot_check_selected:
                 minimum = min(
                     len(handover.line_ids),
@@ -646,6 +568,8 @@ class HrClientHandoverLine(models.Model):
                         )
                     )
                 line.sudo().write({"spot_check_selected": False, "check_result": False})
+                if line.checked_on:
+                    handover._seal("reset", line, ("check_result",))
             else:
                 line.sudo().write(
                     {"spot_check_selected": True, "check_result": "pending"}
@@ -668,6 +592,12 @@ class HrClientHandoverLine(models.Model):
             }
         )
         for handover, lines in self.grouped("handover_id").items():
+            handover._seal(
+                "reset",
+                lines,
+                (*VISIT_CONFIRMATIONS, "visit_waived", "waiver_approved_by"),
+                released=(*VISIT_NOTES, "visit_waiver_reason"),
+            )
             handover.message_post(
                 body=self.env._(
                     "%(customers)s reported a problem: the handover goes back to the "

@@ -12,6 +12,7 @@ SIGNATURE_STAGES = [("materials", "Materials"), ("summary", "Summary")]
 class HrClientHandoverSignature(models.Model):
     _name = "hr.client.handover.signature"
     _description = "Client Handover Signature"
+    _inherit = ["hr.client.handover.policy"]
     _order = "handover_id, stage, role, id"
 
     handover_id = fields.Many2one(
@@ -21,7 +22,11 @@ class HrClientHandoverSignature(models.Model):
     stage = fields.Selection(SIGNATURE_STAGES, required=True)
     role = fields.Selection(SIGNATURE_ROLES, required=True)
     user_id = fields.Many2one("res.users", string="Signer", required=True)
-    signature = fields.Image(max_width=1024, max_height=512, copy=False)
+    # In its own column, not an ir.attachment: nobody reaches it but through
+    # this record, whose policy freezes it once signed.
+    signature = fields.Image(
+        max_width=1024, max_height=512, copy=False, attachment=False
+    )
     signed_on = fields.Datetime(readonly=True, copy=False)
     is_mine = fields.Boolean(compute="_compute_is_mine")
     can_sign = fields.Boolean(compute="_compute_is_mine")
@@ -42,6 +47,26 @@ class HrClientHandoverSignature(models.Model):
         self.ensure_one()
         return self.handover_id.state == self.stage
 
+    # ------------------------------------------------------------------
+    # Access policy (models/hr_client_handover_policy.py)
+    # ------------------------------------------------------------------
+    def _policy_record_roles(self):
+        return {"signer"} if self.user_id == self.env.user else set()
+
+    def _policy_signing_open(self):
+        return self._stage_is_open() and not self.signed_on
+
+    def _policy_frozen_message(self, condition):
+        if self.signed_on:
+            return self.env._("You have already signed here. Nothing was changed.")
+        return self.env._(
+            "The %(stage)s stage of %(ref)s is over: its signatures are frozen.",
+            stage=dict(self._fields["stage"]._description_selection(self.env))[
+                self.stage
+            ],
+            ref=self.handover_id.name,
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
@@ -54,59 +79,31 @@ class HrClientHandoverSignature(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            if set(vals) - {"signature"}:
-                raise AccessError(
-                    self.env._("Only the signature image itself can be entered.")
-                )
-            for sig in self:
-                sig._check_can_sign()
-            vals = dict(
-                vals,
-                signed_on=fields.Datetime.now() if vals.get("signature") else False,
-            )
-            result = super().write(vals)
-            for sig in self:
-                sig.handover_id.message_post(
-                    body=self.env._(
-                        "%(user)s signed as '%(role)s' (%(stage)s).",
-                        user=sig.user_id.name,
-                        role=dict(
-                            self._fields["role"]._description_selection(self.env)
-                        )[sig.role],
-                        stage=dict(
-                            self._fields["stage"]._description_selection(self.env)
-                        )[sig.stage],
-                    )
-                )
-            return result
-        return super().write(vals)
-
-    def _check_can_sign(self):
-        self.ensure_one()
-        if self.user_id != self.env.user:
-            raise AccessError(
-                self.env._(
-                    "You can only sign for yourself: this signature belongs to "
-                    "%(user)s.",
-                    user=self.user_id.name,
-                )
-            )
-        if not self._stage_is_open():
+        if self.env.su:
+            return super().write(vals)
+        self._policy_check_write(set(vals))
+        if not vals.get("signature"):
             raise UserError(
-                self.env._(
-                    "The %(stage)s stage of %(ref)s is over: its signatures are "
-                    "frozen.",
-                    stage=dict(self._fields["stage"]._description_selection(self.env))[
-                        self.stage
+                self.env._("Draw your signature before saving. Nothing was changed.")
+            )
+        result = super().write(dict(vals, signed_on=fields.Datetime.now()))
+        for sig in self:
+            sig.handover_id._seal(
+                "signature", sig, ("signature", "signed_on", "user_id", "role", "stage")
+            )
+            sig.handover_id.message_post(
+                body=self.env._(
+                    "%(user)s signed as '%(role)s' (%(stage)s).",
+                    user=sig.user_id.name,
+                    role=dict(self._fields["role"]._description_selection(self.env))[
+                        sig.role
                     ],
-                    ref=self.handover_id.name,
+                    stage=dict(self._fields["stage"]._description_selection(self.env))[
+                        sig.stage
+                    ],
                 )
             )
-        if self.signed_on:
-            raise UserError(
-                self.env._("You have already signed here. Nothing was changed.")
-            )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):

@@ -46,16 +46,25 @@ class HrEmployee(models.Model):
 
     def _client_handover_starter_ids(self):
         """Ids of the employees whose handover the current user may start, or
-        None for all of them (handover officers): their own (the departing
-        employee draws up the plan) and the people they manage, directly or
-        further down the organisation chart."""
+        None for all of them (handover administrators): their own (the departing
+        employee draws up the plan), the people they manage, directly or further
+        down the organisation chart, and for an officer every employee of the
+        departments they manage and of their sub-departments."""
         user = self.env.user
-        if user.has_group("hr_client_handover.group_handover_officer"):
+        if user.has_group("hr_client_handover.group_handover_manager"):
             return None
+        Public = self.env["hr.employee.public"]
         own = user.employee_ids
-        return set(
-            self.env["hr.employee.public"].search([("id", "child_of", own.ids)]).ids
-        )
+        starters = set(Public.search([("id", "child_of", own.ids)]).ids)
+        if user.has_group("hr_client_handover.group_handover_officer"):
+            departments = (
+                self.env["hr.department"].sudo().search([("manager_id", "in", own.ids)])
+            )
+            if departments:
+                starters |= set(
+                    Public.search([("department_id", "child_of", departments.ids)]).ids
+                )
+        return starters
 
     def _active_client_handovers(self):
         """{employee id: reference of their handover in progress}."""
@@ -80,8 +89,9 @@ class HrEmployee(models.Model):
             if starters is not None and employee.id not in starters:
                 raise AccessError(
                     self.env._(
-                        "Only %(employee)s, one of their managers or a handover "
-                        "officer can start their client handover.",
+                        "Only %(employee)s, one of their managers, an officer of "
+                        "their department or a handover administrator can start "
+                        "their client handover.",
                         employee=employee.name,
                     )
                 )

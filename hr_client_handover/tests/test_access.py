@@ -197,20 +197,22 @@ class TestHandoverAccess(HandoverCase):
         with self.assertRaises(AccessError):
             handover.with_user(self.approver).plan_approved_by = self.approver
         with self.assertRaises(AccessError):
-            self.env["hr.client.handover"].with_user(self.departing).create(
-                {"employee_id": self.employee.id, "state": "done"}
+            self.env["hr.client.handover"].with_user(self.handover_admin).create(
+                {"employee_id": self.supervisor_employee.id, "state": "done"}
             )
         self.assertEqual(handover.state, "materials")
         # The plan cannot change once submitted.
-        with self.assertRaisesRegex(
-            UserError, "only change while the handover is a draft"
-        ):
+        with self.assertRaisesRegex(UserError, "Changing Successor is not possible"):
             line.with_user(self.supervisor).successor_id = self.successor_b
-        with self.assertRaisesRegex(UserError, "only be added while"):
+        with self.assertRaisesRegex(
+            UserError, "Adding Client Handover Customer Line is not possible"
+        ):
             self.env["hr.client.handover.line"].with_user(self.supervisor).create(
                 {"handover_id": handover.id, "partner_id": self.other_customer.id}
             )
-        with self.assertRaisesRegex(UserError, "past the draft stage"):
+        with self.assertRaisesRegex(
+            AccessError, "change through the handover buttons only"
+        ):
             handover.with_user(self.supervisor).employee_id = self.supervisor_employee
         # Signatures: only one's own, only the image.
         signature = handover.signature_ids.filtered(

@@ -44,14 +44,17 @@ MATRIX = {
     # Draft (the plan).
     "read":                  (OK,  OK,   OK,   OK,   OK,   OK,   A,    A),
     "write_draft_header":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "write_draft_roles":     (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "write_employee":        (A,   A,    A,    A,    A,    A,    A,    A),
     "unlink_draft":          (A,   A,    A,    OK,   A,    OK,   A,    A),
     "action_generate_lines": (OK,  A,    A,    OK,   A,    OK,   A,    A),
     "action_submit_plan":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
     "action_cancel":         (A,   A,    A,    OK,   A,    OK,   A,    A),
     "rpc_private_method":    (A,   A,    A,    A,    A,    A,    A,    A),
     # Plan review.
-    "write_roles_and_dates": (A,   A,    A,    OK,   A,    OK,   A,    A),
-    "unlink_started":        (U,   U,    U,    U,    U,    U,    A,    A),
+    "write_dates_submitted": (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "write_roles_submitted": (A,   A,    A,    A,    A,    OK,   A,    A),
+    "unlink_started":        (U,   U,    U,    U,    A,    U,    A,    A),
     "action_review_plan":    (A,   A,    A,    OK,   A,    A,    A,    A),
     "refuse_plan_review":    (A,   A,    A,    OK,   A,    A,    A,    A),
     # Plan approval.
@@ -79,7 +82,7 @@ MATRIX = {
     "action_approve_summary": (A,  A,    A,    A,    OK,   A,    A,    A),
     "refuse_summary_approval": (A, A,    A,    A,    OK,   A,    A,    A),
     # Done.
-    "write_closed_header":   (U,   U,    U,    U,    U,    OK,   A,    A),
+    "write_closed_header":   (U,   U,    U,    U,    U,    U,    A,    A),
     "cancel_closed":         (U,   U,    U,    U,    U,    U,    A,    A),
 }  # fmt: skip
 EXCEPTIONS = {ACCESS: AccessError, USER: UserError}
@@ -109,6 +112,7 @@ PRIVATE_METHODS = {
 # The public surface of the addon's models: SPEC §9 and the form's buttons.
 PUBLIC_METHODS = {
     "hr.client.handover": {
+        "action_verify_integrity",
         "action_generate_lines",
         "action_submit_plan",
         "action_review_plan",
@@ -254,13 +258,26 @@ class TestAccessMatrix(HandoverCase):
         handover.with_user(user).write({"reason": "Moves to the Beijing office"})
         self.assertEqual(handover.sudo().reason, "Moves to the Beijing office")
 
-    def op_write_roles_and_dates(self, handover, user):
-        deadline = handover.sudo().last_working_day + timedelta(days=7)
-        handover.with_user(user).write(
-            {"last_working_day": deadline, "witness_id": self.approver.id}
-        )
-        self.assertEqual(handover.sudo().last_working_day, deadline)
+    def op_write_draft_roles(self, handover, user):
+        handover.with_user(user).write({"witness_id": self.approver.id})
         self.assertEqual(handover.sudo().witness_id, self.approver)
+
+    def op_write_employee(self, handover, user):
+        handover.with_user(user).write({"employee_id": self.witness_employee.id})
+        self.assertEqual(handover.sudo().employee_id, self.witness_employee)
+
+    def op_write_dates_submitted(self, handover, user):
+        deadline = handover.sudo().last_working_day + timedelta(days=7)
+        handover.with_user(user).write({"last_working_day": deadline})
+        self.assertEqual(handover.sudo().last_working_day, deadline)
+
+    def op_write_roles_submitted(self, handover, user):
+        handover.with_user(user).write({"witness_id": self.approver.id})
+        self.assertEqual(handover.sudo().witness_id, self.approver)
+        self.assertIn(
+            "replaced people of the approval chain",
+            handover.sudo().message_ids[:1].body,
+        )
 
     def op_write_summary(self, handover, user):
         handover.with_user(user).summary = "<p>Every customer met us.</p>"
@@ -392,6 +409,8 @@ class TestAccessMatrix(HandoverCase):
             [
                 "read",
                 "write_draft_header",
+                "write_draft_roles",
+                "write_employee",
                 "unlink_draft",
                 "action_generate_lines",
                 "action_submit_plan",
@@ -403,7 +422,8 @@ class TestAccessMatrix(HandoverCase):
         self.run_cells(
             handover,
             [
-                "write_roles_and_dates",
+                "write_dates_submitted",
+                "write_roles_submitted",
                 "unlink_started",
                 "action_review_plan",
                 "refuse_plan_review",

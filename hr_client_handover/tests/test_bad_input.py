@@ -380,7 +380,7 @@ CATALOGUE = [
             {"handover_id": t.handover.id, "partner_id": t.other_customer.id}
         ),
         UserError,
-        "can only be added while",
+        "Adding Client Handover Customer Line is not possible",
     ),
     (
         "plan_review",
@@ -388,15 +388,15 @@ CATALOGUE = [
         "supervisor",
         write("line_a", successor_id=lambda t: t.successor_b.id),
         UserError,
-        "can only change while the handover is a draft",
+        "Changing Successor is not possible",
     ),
     (
         "plan_review",
         "employee changed after the draft",
         "supervisor",
         write("handover", employee_id=lambda t: t.supervisor_employee.id),
-        UserError,
-        "is past the draft stage",
+        AccessError,
+        "change through the handover buttons only",
     ),
     # Plan approval
     (
@@ -430,7 +430,7 @@ CATALOGUE = [
         "successor_b",
         button("line_a", "action_confirm_materials"),
         AccessError,
-        "can confirm receiving its materials",
+        "Only the successor of the customer of",
     ),
     (
         "materials",
@@ -446,7 +446,7 @@ CATALOGUE = [
         "successor_b",
         sign("materials", "successor_a"),
         AccessError,
-        "You can only sign for yourself",
+        "Only the signer of",
     ),
     (
         "materials",
@@ -561,7 +561,7 @@ CATALOGUE = [
         "successor_a",
         button("sampled", "action_record_check"),
         AccessError,
-        "records the phone checks",
+        "Only the supervising witness of",
     ),
     (
         "verification",
@@ -602,7 +602,7 @@ CATALOGUE = [
         "handover_admin",
         write("handover", summary="<p>HR view.</p>"),
         AccessError,
-        "can write its summary",
+        "Only the departing employee or direct supervisor of",
     ),
     # Done
     (
@@ -611,7 +611,7 @@ CATALOGUE = [
         "supervisor",
         write("handover", reason="Afterthought"),
         UserError,
-        "is closed",
+        "Changing Reason is not possible",
     ),
     (
         "done",
@@ -619,7 +619,7 @@ CATALOGUE = [
         "handover_admin",
         write("handover", summary="<p>Rewritten.</p>"),
         UserError,
-        "written in the Summary stage only",
+        "Changing Summary is not possible",
     ),
     (
         "done",

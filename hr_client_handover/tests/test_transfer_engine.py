@@ -424,6 +424,10 @@ class TestConcurrentApproval(BaseCase):
                     [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
                 ).unlink()
                 cr.execute(
+                    "DELETE FROM hr_client_handover_seal WHERE handover_id = %s",
+                    [handover.id],
+                )
+                cr.execute(
                     "DELETE FROM hr_client_handover WHERE id = %s", [handover.id]
                 )
                 partners.unlink()

@@ -81,10 +81,10 @@ class TestHandoverValidation(HandoverCase):
         ).action_cancel_handover()
         Line.create({"handover_id": other.id, "partner_id": self.alpha.id})
 
-    def assertHeaderRefused(self, values, phrase):
+    def assertHeaderRefused(self, values, phrase, user=None):
         before = {name: self.handover[name] for name in values}
         with self.assertRaisesRegex(ValidationError, phrase):
-            self.handover.with_user(self.departing).write(values)
+            self.handover.with_user(user or self.departing).write(values)
         self.handover.invalidate_recordset()
         self.assertEqual({name: self.handover[name] for name in values}, before)
 
@@ -92,16 +92,20 @@ class TestHandoverValidation(HandoverCase):
         for field_name in ("supervisor_id", "approver_id", "witness_id"):
             with self.subTest(field=field_name):
                 self.assertHeaderRefused(
-                    {field_name: self.departing.id}, "cannot also be the"
+                    {field_name: self.departing.id},
+                    "cannot also be the",
+                    user=self.supervisor,
                 )
 
     def test_supervisor_is_approver(self):
         self.company.handover_allow_same_reviewer = False
         self.assertHeaderRefused(
-            {"approver_id": self.supervisor.id}, "must be two different people"
+            {"approver_id": self.supervisor.id},
+            "must be two different people",
+            user=self.supervisor,
         )
         self.company.handover_allow_same_reviewer = True
-        self.handover.with_user(self.departing).approver_id = self.supervisor
+        self.handover.with_user(self.supervisor).approver_id = self.supervisor
         self.assertEqual(self.handover.approver_id, self.supervisor)
 
     def test_return_date(self):

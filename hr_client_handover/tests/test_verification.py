@@ -160,7 +160,7 @@ class TestHandoverVerification(HandoverCase):
     def test_supervisor_witnesses_without_witness(self):
         """Off key positions the witness is optional: the supervisor stands in."""
         handover = self.draft_handover()
-        handover.with_user(self.departing).witness_id = False
+        handover.with_user(self.supervisor).witness_id = False
         self.advance(handover, "materials")
         witness_signature = handover.signature_ids.filtered(
             lambda sig: sig.role == "witness"

@@ -1,0 +1,308 @@
+"""Who may do what, in which stage, on a client handover and its parts.
+
+One table for every path: the buttons ask it, and so do create, write and
+unlink (hence x2many commands) and the attachments of the records
+(``_check_access``). An entry grants an operation to the holders of one of
+its roles while the handover is in one of its stages, and, when it names a
+condition, while that condition holds on the record. A field that belongs to
+no group below is the workflow's own: only the buttons write it, once they
+checked this table.
+
+Roles: ``departing``, ``supervisor``, ``approver`` (division manager),
+``witness`` (the supervising witness, else the supervisor), ``successor`` (of
+any line), ``line_successor`` (of this line), ``responsible`` (of this
+checklist item), ``signer`` (of this signature), ``admin`` (handover
+administrator). Who may start a handover (``create``) is decided by the
+organisation chart: see ``hr.employee._client_handover_starter_ids``.
+"""
+
+from odoo import models
+from odoo.exceptions import AccessError, UserError
+
+DRAFT = ("draft",)
+AFTER_DRAFT = (
+    "plan_review",
+    "plan_approval",
+    "materials",
+    "visits",
+    "verification",
+    "summary",
+    "summary_review",
+    "summary_approval",
+)
+OPEN = DRAFT + AFTER_DRAFT
+UNTIL_MATERIALS = ("draft", "plan_review", "plan_approval", "materials")
+UNTIL_VISITS = (*UNTIL_MATERIALS, "visits")
+PLANNERS = ("departing", "supervisor", "admin")
+LINE_ACTORS = ("departing", "supervisor", "line_successor")
+ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
+
+# model -> {operation: ((stages, roles[, condition]), ...)}
+POLICY = {
+    "hr.client.handover": {
+        "create": ((DRAFT, ("starter",)),),
+        "unlink": ((DRAFT, ("supervisor", "admin")),),
+        "write:plan": ((DRAFT, PLANNERS),),
+        "write:details": ((DRAFT, PLANNERS), (AFTER_DRAFT, ("supervisor", "admin"))),
+        "write:roles": ((DRAFT, ("supervisor", "admin")), (AFTER_DRAFT, ("admin",))),
+        "write:summary": ((("summary",), ("departing", "supervisor")),),
+        "generate_lines": ((DRAFT, PLANNERS),),
+        "submit_plan": ((DRAFT, PLANNERS),),
+        "review_plan": ((("plan_review",), ("supervisor",)),),
+        "refuse_plan_review": ((("plan_review",), ("supervisor",)),),
+        "approve_plan": ((("plan_approval",), ("approver",)),),
+        "refuse_plan_approval": ((("plan_approval",), ("approver",)),),
+        "complete_materials": ((("materials",), ("supervisor",)),),
+        "complete_visits": ((("visits",), ("supervisor",)),),
+        "complete_verification": ((("verification",), ("witness",)),),
+        "submit_summary": ((("summary",), ("departing", "supervisor")),),
+        "review_summary": ((("summary_review",), ("supervisor",)),),
+        "refuse_summary_review": ((("summary_review",), ("supervisor",)),),
+        "approve_summary": ((("summary_approval",), ("approver",)),),
+        "refuse_summary_approval": ((("summary_approval",), ("approver",)),),
+        "cancel": ((OPEN, ("supervisor", "admin")),),
+        "revert_transfer": ((("cancel",), ("supervisor", "admin")),),
+    },
+    "hr.client.handover.line": {
+        "create": ((DRAFT, PLANNERS),),
+        "unlink": ((DRAFT, PLANNERS),),
+        "write:plan": ((DRAFT, PLANNERS),),
+        "write:materials": (
+            (UNTIL_MATERIALS, (*LINE_ACTORS, "admin"), "materials_open"),
+        ),
+        "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
+        "write:waiver": ((("visits",), LINE_ACTORS, "visit_open"),),
+        "write:check": ((("verification",), ("witness",), "call_open"),),
+        "confirm_materials": ((("materials",), ("line_successor",)),),
+        "confirm_visit": ((("visits",), ("line_successor", "departing")),),
+        "approve_waiver": ((("visits",), ("supervisor",)),),
+        "record_check": ((("verification",), ("witness",)),),
+    },
+    "hr.client.handover.item": {
+        "create": ((DRAFT, PLANNERS),),
+        "unlink": ((DRAFT, PLANNERS),),
+        "write:content": ((DRAFT, PLANNERS),),
+        "mark_done": ((UNTIL_MATERIALS, ITEM_ACTORS),),
+        "reset": ((UNTIL_MATERIALS, ITEM_ACTORS, "unconfirmed"),),
+        "confirm": ((UNTIL_MATERIALS, ("successor", "witness")),),
+    },
+    "hr.client.handover.signature": {
+        "write:sign": ((("materials", "summary"), ("signer",), "signing_open"),),
+    },
+}
+
+# model -> {field group: fields}; the x2many fields of the handover only carry
+# commands, each checked on its own model.
+FIELD_GROUPS = {
+    "hr.client.handover": {
+        "plan": ("handover_type", "template_id", "default_successor_id"),
+        "details": (
+            "reason",
+            "key_position",
+            "notice_date",
+            "last_working_day",
+            "return_date",
+        ),
+        "roles": ("supervisor_id", "witness_id", "approver_id"),
+        "summary": ("summary",),
+        "parts": ("line_ids", "item_ids", "signature_ids"),
+    },
+    "hr.client.handover.line": {
+        "plan": ("partner_id", "successor_id", "sequence", "planned_date"),
+        "materials": (
+            "customer_notes",
+            "materials_paper",
+            "materials_electronic",
+            "materials_location",
+        ),
+        "visit": ("visit_contact", "visit_notes", "planned_visit_date"),
+        "waiver": ("visit_waiver_reason",),
+        "check": ("check_notes", "check_result"),
+    },
+    "hr.client.handover.item": {
+        "content": (
+            "name",
+            "sequence",
+            "category",
+            "location",
+            "responsible_id",
+            "due_date",
+            "due_rule",
+            "countersign_department",
+        ),
+    },
+    "hr.client.handover.signature": {"sign": ("signature",)},
+}
+# Set once, when the record is created, by whoever may create it.
+CREATE_ONLY_FIELDS = {
+    "hr.client.handover": ("employee_id", "company_id"),
+    "hr.client.handover.line": ("handover_id",),
+    "hr.client.handover.item": ("handover_id",),
+}
+
+
+class HrClientHandoverPolicy(models.AbstractModel):
+    """The policy asked by the handover and its parts on every path."""
+
+    _name = "hr.client.handover.policy"
+    _description = "Client Handover Access Policy"
+
+    # -- what each model tells the policy ----------------------------------
+    def _policy_handover(self):
+        """The handover each record belongs to."""
+        return self.handover_id
+
+    def _policy_record_roles(self):
+        """Roles the current user holds on this very record (not only on its
+        handover): successor of a line, responsible of an item, signer."""
+        return set()
+
+    def _policy_frozen_message(self, condition):
+        return self.env._(
+            "%(record)s is recorded and can no longer change. Nothing was changed.",
+            record=self.display_name,
+        )
+
+    # -- the checks ----------------------------------------------------------
+    def _policy_roles(self):
+        self.ensure_one()
+        return self._policy_handover()._get_user_roles() | self._policy_record_roles()
+
+    def _policy_allows(self, operation):
+        """Whether the current user may do ``operation`` on this record now."""
+        self.ensure_one()
+        if self.env.su:
+            return True
+        state = self._policy_handover().state
+        roles = self._policy_roles()
+        return any(
+            state in stages
+            and roles & set(allowed)
+            and (not condition or getattr(self, f"_policy_{condition[0]}")())
+            for stages, allowed, *condition in POLICY[self._name].get(operation, ())
+        )
+
+    def _policy_check(self, operation, label):
+        """Raise unless the current user may do ``operation`` (``label`` names
+        it in the message) on every record: UserError when the stage or the
+        record's own progress does not allow it, AccessError when the user
+        holds none of the roles."""
+        # Who may not even see the records learns nothing more about them.
+        self.check_access("read")
+        entries = POLICY[self._name].get(operation, ())
+        stages = {stage for entry in entries for stage in entry[0]}
+        for record in self:
+            handover = record._policy_handover()
+            handover._check_company_and_stage(stages, label)
+            roles = record._policy_roles()
+            matching = [
+                entry
+                for entry in entries
+                if handover.state in entry[0] and roles & set(entry[1])
+            ]
+            if not matching:
+                allowed = [
+                    role
+                    for entry in entries
+                    if handover.state in entry[0]
+                    for role in entry[1]
+                ]
+                raise AccessError(
+                    self.env._(
+                        "Only the %(roles)s of %(ref)s can do this: %(action)s.",
+                        roles=handover._role_labels(dict.fromkeys(allowed)),
+                        ref=handover.name,
+                        action=label,
+                    )
+                )
+            for _stages, _roles, *condition in matching:
+                if not condition or getattr(record, f"_policy_{condition[0]}")():
+                    break
+            else:
+                raise UserError(record._policy_frozen_message(matching[0][2]))
+
+    def _policy_field_groups(self, names):
+        """{field group: field names} of ``names``; refuses the workflow's own
+        fields, which no user writes."""
+        group_of = {
+            name: group
+            for group, group_fields in FIELD_GROUPS[self._name].items()
+            for name in group_fields
+        }
+        forbidden = sorted(name for name in names if name not in group_of)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s change through the handover buttons only, which check "
+                    "who may do what at each stage. Nothing was changed.",
+                    fields=self._policy_field_labels(forbidden),
+                )
+            )
+        groups = {}
+        for name in names:
+            groups.setdefault(group_of[name], []).append(name)
+        return groups
+
+    def _policy_field_labels(self, names):
+        return ", ".join(
+            self._fields[name].get_description(self.env)["string"]
+            if name in self._fields
+            else name
+            for name in sorted(names)
+        )
+
+    def _policy_check_write(self, names):
+        """Every field of ``names`` may be written by the current user on every
+        record, in its current stage."""
+        if self.env.su or not names:
+            return
+        for group, group_names in self._policy_field_groups(names).items():
+            if group == "parts":
+                continue  # each command is checked by the model it creates or edits
+            self._policy_check(
+                f"write:{group}",
+                self.env._(
+                    "Changing %(fields)s", fields=self._policy_field_labels(group_names)
+                ),
+            )
+
+    def _policy_check_create(self, vals_list):
+        """Run after the records were created (inside the same transaction,
+        which a refusal rolls back): the user may create them, and may set
+        every value they gave. Buttons check the caller even under sudo; these
+        paths are the user's own, skipped by the workflow writing as superuser."""
+        if self.env.su:
+            return
+        self._policy_check(
+            "create", self.env._("Adding %(what)s", what=self._description)
+        )
+        create_only = set(CREATE_ONLY_FIELDS.get(self._name, ()))
+        for record, vals in zip(self, vals_list, strict=True):
+            record._policy_check_write(set(vals) - create_only)
+
+    def _check_access(self, operation):
+        """Changing a record of a handover (through any path: a field, an x2many
+        command, an attachment) needs some right of the policy in its stage."""
+        result = super()._check_access(operation)
+        if result or self.env.su or operation not in ("write", "unlink"):
+            return result
+        records = self.browse(record_id for record_id in self._ids if record_id)
+        forbidden = records.sudo().filtered(
+            lambda record: not record._policy_handover()._policy_any_grant()
+        )
+        if not forbidden:
+            return None
+        forbidden = self.browse(forbidden.ids)
+
+        def error():
+            handover = forbidden[:1].sudo()._policy_handover()
+            return AccessError(
+                self.env._(
+                    "%(ref)s is in the stage '%(state)s', where you have nothing to "
+                    "change on it. Nothing was changed.",
+                    ref=handover.name,
+                    state=handover._state_label(),
+                )
+            )
+
+        return forbidden, error

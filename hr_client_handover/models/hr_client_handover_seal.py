@@ -1,0 +1,157 @@
+import base64
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+SEAL_KINDS = [
+    ("stage", "Stage change"),
+    ("signature", "Signature"),
+    ("materials", "Materials confirmation"),
+    ("visit", "Visit confirmation"),
+    ("waiver", "Visit waiver"),
+    ("check", "Phone check"),
+    ("item", "Checklist item"),
+    ("filed", "Filed document"),
+    ("reset", "Reopened for a new round"),
+]
+
+
+class HrClientHandoverSeal(models.Model):
+    """Append-only record of what a handover recorded, each row sealed with a
+    SHA-256 hash chained to the previous row of the same handover (in the
+    spirit of the inalterability hash of Odoo's accounting).
+
+    A row keeps the values it sealed; the latest row sealing a field must
+    still match the record, so a change made behind the application (SQL,
+    a restored backup) shows as a broken seal. ``None`` releases a field that
+    the workflow reopened (a customer visited again, a new phone call).
+    """
+
+    _name = "hr.client.handover.seal"
+    _description = "Client Handover Seal"
+    _order = "handover_id, sequence"
+    _rec_name = "sequence"
+
+    handover_id = fields.Many2one(
+        "hr.client.handover", required=True, ondelete="restrict", index=True
+    )
+    company_id = fields.Many2one(related="handover_id.company_id", store=True)
+    sequence = fields.Integer(required=True)
+    kind = fields.Selection(SEAL_KINDS, required=True)
+    res_model = fields.Char(string="Model", required=True)
+    res_id = fields.Integer(string="Record ID", required=True)
+    user_id = fields.Many2one("res.users", string="By", required=True)
+    sealed_on = fields.Datetime(required=True)
+    sealed_values = fields.Text(required=True)
+    previous_hash = fields.Char()
+    hash = fields.Char(required=True)
+
+    _handover_sequence_unique = models.UniqueIndex("(handover_id, sequence)")
+
+    # ------------------------------------------------------------------
+    @api.model
+    def _chain_hash(self, vals):
+        """SHA-256 of a seal's values chained to the previous seal's hash."""
+        payload = json.dumps(
+            {
+                "handover": vals["handover_id"],
+                "sequence": vals["sequence"],
+                "kind": vals["kind"],
+                "model": vals["res_model"],
+                "id": vals["res_id"],
+                "user": vals["user_id"],
+                "on": fields.Datetime.to_string(vals["sealed_on"]),
+                "values": json.loads(vals["sealed_values"]),
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        data = f"{vals['previous_hash'] or ''}|{payload}"
+        return hashlib.sha256(data.encode()).hexdigest()
+
+    def _stored_hash_input(self):
+        self.ensure_one()
+        return {
+            "handover_id": self.handover_id.id,
+            "sequence": self.sequence,
+            "kind": self.kind,
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "user_id": self.user_id.id,
+            "sealed_on": self.sealed_on,
+            "sealed_values": self.sealed_values,
+            "previous_hash": self.previous_hash,
+        }
+
+    @api.model
+    def _serialize(self, record, name):
+        """The sealed form of a field value: ids for relations, strings for
+        dates, the SHA-256 of the content for files and images."""
+        field = record._fields[name]
+        value = record[name]
+        if field.type in ("many2one", "many2many", "one2many"):
+            return sorted(value.ids) if field.type != "many2one" else value.id
+        if field.type in ("date", "datetime"):
+            return field.to_string(value) if value else False
+        if field.type in ("binary", "image"):
+            if not value:
+                return False
+            raw = value if isinstance(value, bytes) else value.encode()
+            if name != "raw":  # ir.attachment.raw is the content itself
+                raw = base64.b64decode(raw)
+            return hashlib.sha256(raw).hexdigest()
+        return value
+
+    @api.model
+    def _seal(self, kind, handover, records, names, released=()):
+        """Seal ``names`` of ``records`` on ``handover``, one row per record;
+        ``released`` fields are opened again by the workflow."""
+        if not records:
+            return self.browse()
+        # One chain per handover: its row lock orders concurrent seals.
+        self.env.cr.execute(
+            "SELECT id FROM hr_client_handover WHERE id = %s FOR UPDATE", [handover.id]
+        )
+        last = self.sudo().search(
+            [("handover_id", "=", handover.id)], limit=1, order="sequence desc"
+        )
+        sequence, previous = last.sequence, last.hash or False
+        now = fields.Datetime.now()
+        vals_list = []
+        for record in records.sudo().with_context(bin_size=False):
+            values = {name: self._serialize(record, name) for name in names}
+            values.update(dict.fromkeys(released))
+            sequence += 1
+            vals = {
+                "handover_id": handover.id,
+                "sequence": sequence,
+                "kind": kind,
+                "res_model": record._name,
+                "res_id": record.id,
+                "user_id": self.env.uid,
+                "sealed_on": now,
+                "sealed_values": json.dumps(values, sort_keys=True, ensure_ascii=False),
+                "previous_hash": previous,
+            }
+            vals["hash"] = previous = self._chain_hash(vals)
+            vals_list.append(vals)
+        return self.sudo().create(vals_list)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Seals are written by the handover itself, never by hand.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("Seals are never changed. Nothing was changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Seals are never deleted. Nothing was changed."))
