@@ -168,11 +168,11 @@ CATALOGUE = [
     ),
     (
         "draft",
-        "another handover moved onto a busy employee",
+        "a draft re-pointed at another employee",
         "supervisor",
         write("empty", employee_id=lambda t: t.employee.id),
-        ValidationError,
-        "already has a client handover in progress",
+        AccessError,
+        "change through the handover buttons only",
     ),
     (
         "draft",
@@ -270,7 +270,7 @@ CATALOGUE = [
         "successor_a",
         write("line_a", materials_confirmed_on=lambda t: t.now),
         AccessError,
-        "set by the handover buttons only",
+        "change through the handover buttons only",
     ),
     (
         "draft",
@@ -294,7 +294,7 @@ CATALOGUE = [
         "departing",
         write("handover", summary="<p>Done already.</p>"),
         UserError,
-        "written in the Summary stage only",
+        "Changing Summary is not possible",
     ),
     (
         "draft",
@@ -302,7 +302,7 @@ CATALOGUE = [
         "successor_a",
         write("handover", last_working_day=later(40)),
         AccessError,
-        "can change Last Working Day",
+        "can do this: Changing Last Working Day",
     ),
     (
         "draft",
@@ -310,7 +310,7 @@ CATALOGUE = [
         "departing",
         lambda t, u: t.as_(u, t.handover).unlink(),
         AccessError,
-        "can delete it",
+        "can do this: Delete the handover",
     ),
     (
         "draft",
@@ -362,7 +362,7 @@ CATALOGUE = [
         "departing",
         write("handover", last_working_day=later(40)),
         AccessError,
-        "can change Last Working Day",
+        "can do this: Changing Last Working Day",
     ),
     (
         "plan_review",
@@ -470,7 +470,7 @@ CATALOGUE = [
         "successor_a",
         button("item", "action_mark_done"),
         AccessError,
-        "You are not allowed to do this on the checklist item",
+        "can do this: Mark the item done",
     ),
     (
         "materials",
@@ -520,7 +520,7 @@ CATALOGUE = [
         "witness",
         button("line_a", "action_confirm_visit"),
         AccessError,
-        "can confirm the visit of",
+        "can do this: Confirm the visit",
     ),
     (
         "visits",
@@ -528,7 +528,7 @@ CATALOGUE = [
         "departing",
         sign("materials", "departing"),
         UserError,
-        "its signatures are frozen",
+        "Changing Signature is not possible",
     ),
     (
         "visits",
