@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
-from .hr_client_handover_policy import FIELD_GROUPS, POLICY
+from .hr_client_handover_policy import POLICY
 from .hr_client_handover_template import HANDOVER_TYPES
 
 STATES = [
@@ -313,19 +313,15 @@ class HrClientHandover(models.Model):
     )
     def _compute_writable_groups(self):
         admin = self.env.user.has_group("hr_client_handover.group_handover_manager")
-        groups = [group for group in FIELD_GROUPS[self._name] if group != "parts"]
+        saved = self.filtered(lambda record: record._origin.id)
+        writable = saved._origin._policy_writable_groups()
         for handover in self:
-            if not handover._origin.id:
-                writable = (
-                    ["plan", "details", "roles"] if admin else ["plan", "details"]
-                )
+            if handover in saved:
+                handover.writable_groups = ",".join(writable[handover._origin])
             else:
-                writable = [
-                    group
-                    for group in groups
-                    if handover._origin._policy_allows(f"write:{group}")
-                ]
-            handover.writable_groups = ",".join(writable)
+                handover.writable_groups = (
+                    "plan,details,roles" if admin else "plan,details"
+                )
 
     # ------------------------------------------------------------------
     # Onchanges: role defaults from the organisation chart

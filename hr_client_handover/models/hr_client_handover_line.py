@@ -103,6 +103,10 @@ class HrClientHandoverLine(models.Model):
         help="How many phone checks of this customer reported a problem.",
     )
 
+    writable_groups = fields.Char(
+        compute="_compute_writable_groups",
+        help="Field groups of the line the current user may change now.",
+    )
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
     expected_revenue = fields.Monetary(
@@ -154,6 +158,25 @@ class HrClientHandoverLine(models.Model):
             if line.spot_check_selected:
                 steps.append(line.check_result == "confirmed")
             line.line_progress = 100.0 * sum(steps) / len(steps)
+
+    @api.depends_context("uid")
+    @api.depends(
+        "handover_state",
+        "successor_id",
+        "materials_confirmed_on",
+        "visit_state",
+        "checked_on",
+        "check_result",
+    )
+    def _compute_writable_groups(self):
+        saved = self.filtered(lambda record: record._origin.id)
+        writable = saved._origin._policy_writable_groups()
+        for line in self:
+            line.writable_groups = (
+                ",".join(writable[line._origin])
+                if line in saved
+                else "plan,materials,visit"
+            )
 
     def _compute_moving_counts(self):
         """What moves (or moved) with each customer, one grouped read per model."""

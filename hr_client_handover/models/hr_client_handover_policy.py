@@ -168,13 +168,17 @@ class HrClientHandoverPolicy(models.AbstractModel):
         self.ensure_one()
         return self._policy_handover()._get_user_roles() | self._policy_record_roles()
 
-    def _policy_allows(self, operation):
-        """Whether the current user may do ``operation`` on this record now."""
+    def _policy_allows(self, operation, handover_roles=None):
+        """Whether the current user may do ``operation`` on this record now
+        (``handover_roles``: the user's roles on its handover, when known)."""
         self.ensure_one()
         if self.env.su:
             return True
-        state = self._policy_handover().state
-        roles = self._policy_roles()
+        handover = self._policy_handover()
+        state = handover.state
+        if handover_roles is None:
+            handover_roles = handover._get_user_roles()
+        roles = handover_roles | self._policy_record_roles()
         return any(
             state in stages
             and roles & set(allowed)
@@ -191,10 +195,13 @@ class HrClientHandoverPolicy(models.AbstractModel):
         self.check_access("read")
         entries = POLICY[self._name].get(operation, ())
         stages = {stage for entry in entries for stage in entry[0]}
+        handover_roles = {}
         for record in self:
             handover = record._policy_handover()
-            handover._check_company_and_stage(stages, label)
-            roles = record._policy_roles()
+            if handover not in handover_roles:
+                handover._check_company_and_stage(stages, label)
+                handover_roles[handover] = handover._get_user_roles()
+            roles = handover_roles[handover] | record._policy_record_roles()
             matching = [
                 entry
                 for entry in entries
@@ -220,6 +227,23 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     break
             else:
                 raise UserError(record._policy_frozen_message(matching[0][2]))
+
+    def _policy_writable_groups(self):
+        """{record: field groups the current user may write now}, for the
+        readonly rules of the screens."""
+        groups = [g for g in FIELD_GROUPS[self._name] if g != "parts"]
+        handover_roles = {}
+        result = {}
+        for record in self:
+            handover = record._policy_handover()
+            if handover not in handover_roles:
+                handover_roles[handover] = handover._get_user_roles()
+            result[record] = [
+                group
+                for group in groups
+                if record._policy_allows(f"write:{group}", handover_roles[handover])
+            ]
+        return result
 
     def _policy_field_groups(self, names):
         """{field group: field names} of ``names``; refuses the workflow's own
@@ -277,8 +301,12 @@ class HrClientHandoverPolicy(models.AbstractModel):
             "create", self.env._("Adding %(what)s", what=self._description)
         )
         create_only = set(CREATE_ONLY_FIELDS.get(self._name, ()))
+        by_fields = {}
         for record, vals in zip(self, vals_list, strict=True):
-            record._policy_check_write(set(vals) - create_only)
+            names = frozenset(vals) - create_only
+            by_fields.setdefault(names, []).append(record.id)
+        for names, ids in by_fields.items():
+            self.browse(ids)._policy_check_write(set(names))
 
     def _check_access(self, operation):
         """Changing a record of a handover (through any path: a field, an x2many
@@ -286,13 +314,15 @@ class HrClientHandoverPolicy(models.AbstractModel):
         result = super()._check_access(operation)
         if result or self.env.su or operation not in ("write", "unlink"):
             return result
-        records = self.browse(record_id for record_id in self._ids if record_id)
-        forbidden = records.sudo().filtered(
-            lambda record: not record._policy_handover()._policy_any_grant()
+        records = self.browse(record_id for record_id in self._ids if record_id).sudo()
+        denied = records._policy_handover().filtered(
+            lambda handover: not handover._policy_any_grant()
         )
-        if not forbidden:
+        if not denied:
             return None
-        forbidden = self.browse(forbidden.ids)
+        forbidden = self.browse(
+            records.filtered(lambda record: record._policy_handover() in denied).ids
+        )
 
         def error():
             handover = forbidden[:1].sudo()._policy_handover()
