@@ -17,9 +17,12 @@ Usage: python bench/rpc_scenario.py [--database NAME] [--reuse] [--port N]
 """
 
 import argparse
+import base64
 import configparser
 import contextlib
 import fcntl
+import io
+import math
 import os
 import shutil
 import signal
@@ -32,6 +35,8 @@ import urllib.request
 import xmlrpc.client
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 ODOO = ROOT / "scripts" / "odoo"
@@ -48,11 +53,22 @@ FAULT_SERVER_ERROR = 1
 FAULT_USER_ERROR = 2
 FAULT_ACCESS_ERROR = 4
 
-# A 1x1 PNG: the smallest image the signature widget could send.
-SIGNATURE_PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
-    "60e6kgAAAABJRU5ErkJggg=="
-)
+
+def _drawn_signature():
+    """A hand-drawn looking stroke as the signature widget sends it (base64 PNG):
+    the server refuses a blank image."""
+    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
+    points = [
+        (24 + 312 * t / 240, 60 + 28 * math.sin(math.tau * 3 * t / 240))
+        for t in range(241)
+    ]
+    ImageDraw.Draw(image).line(points, fill=(25, 35, 110, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+SIGNATURE_PNG = _drawn_signature()
 
 
 # ----------------------------------------------------------------------

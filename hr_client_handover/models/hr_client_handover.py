@@ -786,13 +786,7 @@ class HrClientHandover(models.Model):
             "summary_review",
             "summary_approval",
         ):
-            calendar = self.company_id.resource_calendar_id
-            if calendar:
-                start = fields.Datetime.now()
-                planned = calendar.plan_days(REVIEW_WORKING_DAYS + 1, start)
-                if planned:
-                    return planned.date()
-            return today + timedelta(days=REVIEW_WORKING_DAYS)
+            return self._add_working_days(today, REVIEW_WORKING_DAYS)
         deadline = self.last_working_day or today
         return max(deadline, today)
 
@@ -1277,10 +1271,12 @@ class HrClientHandover(models.Model):
         )
 
     def _add_working_days(self, day, count):
+        """The ``count``-th working day after ``day``, by the company's calendar."""
         calendar = self.company_id.resource_calendar_id
-        start = fields.Datetime.to_datetime(day).replace(hour=23, minute=59)
         if calendar:
-            planned = calendar.plan_days(count, start + timedelta(days=1))
+            # Counted from the start of the next day: that day is the first one.
+            start = fields.Datetime.to_datetime(day) + timedelta(days=1)
+            planned = calendar.plan_days(count, start)
             if planned:
                 return planned.date()
         result = day

@@ -27,6 +27,37 @@ DEMO_STAGES = [
 ]
 
 
+def signature_image(seed):
+    """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
+    rng = random.Random(seed)
+    width, height = 360, 120
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    waves = [
+        (rng.uniform(18, 30), rng.uniform(2.5, 5.5), rng.uniform(0, math.tau))
+        for _wave in range(3)
+    ]
+    points = []
+    for step in range(241):
+        t = step / 240
+        x = 24 + (width - 48) * t + 14 * math.sin(math.tau * 6 * t)
+        y = height / 2 + sum(
+            amplitude * math.sin(math.tau * frequency * t + phase)
+            for amplitude, frequency, phase in waves
+        ) * math.sin(math.pi * t)
+        points.append((x, y))
+    ink = (25, 35, 110, 255)
+    draw.line(points, fill=ink, width=3, joint="curve")
+    draw.line(
+        [(width * 0.15, height * 0.82), (width * 0.8, height * 0.74)],
+        fill=ink,
+        width=2,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue())
+
+
 class HrClientHandoverDemo(models.AbstractModel):
     _name = "hr.client.handover.demo"
     _description = "Client Handover Demo Data"
@@ -171,7 +202,7 @@ class HrClientHandoverDemo(models.AbstractModel):
                 signature.user_id,
                 signature,
                 "write",
-                {"signature": self._signature_image(signature.user_id.login)},
+                {"signature": signature_image(signature.user_id.login)},
             )
 
     def _act(self, user, records, method, *args):
@@ -180,33 +211,3 @@ class HrClientHandoverDemo(models.AbstractModel):
         getattr(records.with_user(user), method)(*args)
         self.env.flush_all()
         self.env.cr.precommit.run()
-
-    def _signature_image(self, seed):
-        """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
-        rng = random.Random(seed)
-        width, height = 360, 120
-        image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
-        draw = ImageDraw.Draw(image)
-        waves = [
-            (rng.uniform(18, 30), rng.uniform(2.5, 5.5), rng.uniform(0, math.tau))
-            for _wave in range(3)
-        ]
-        points = []
-        for step in range(241):
-            t = step / 240
-            x = 24 + (width - 48) * t + 14 * math.sin(math.tau * 6 * t)
-            y = height / 2 + sum(
-                amplitude * math.sin(math.tau * frequency * t + phase)
-                for amplitude, frequency, phase in waves
-            ) * math.sin(math.pi * t)
-            points.append((x, y))
-        ink = (25, 35, 110, 255)
-        draw.line(points, fill=ink, width=3, joint="curve")
-        draw.line(
-            [(width * 0.15, height * 0.82), (width * 0.8, height * 0.74)],
-            fill=ink,
-            width=2,
-        )
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return base64.b64encode(buffer.getvalue())

@@ -1,3 +1,9 @@
+import base64
+import binascii
+import io
+
+from PIL import Image, ImageChops, UnidentifiedImageError
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -7,6 +13,10 @@ SIGNATURE_ROLES = [
     ("witness", "Witnessed by"),
 ]
 SIGNATURE_STAGES = [("materials", "Materials"), ("summary", "Summary")]
+# A drawn signature has at least this much ink (dark, opaque pixels) spread
+# over at least this width: a blank, transparent or dotted image has not.
+MIN_INK_PIXELS = 150
+MIN_INK_WIDTH = 40
 
 
 class HrClientHandoverSignature(models.Model):
@@ -82,9 +92,12 @@ class HrClientHandoverSignature(models.Model):
         if self.env.su:
             return super().write(vals)
         self._policy_check_write(set(vals))
-        if not vals.get("signature"):
+        if not self._is_drawn(vals.get("signature")):
             raise UserError(
-                self.env._("Draw your signature before saving. Nothing was changed.")
+                self.env._(
+                    "The signature is blank: draw it in the box with the mouse or a "
+                    "finger, then save. Nothing was changed."
+                )
             )
         result = super().write(dict(vals, signed_on=fields.Datetime.now()))
         for sig in self:
@@ -104,6 +117,25 @@ class HrClientHandoverSignature(models.Model):
                 )
             )
         return result
+
+    @api.model
+    def _is_drawn(self, value):
+        """Whether a base64 image carries a hand-drawn (or typed) signature."""
+        if not value:
+            return False
+        try:
+            image = Image.open(io.BytesIO(base64.b64decode(value))).convert("RGBA")
+        except (binascii.Error, ValueError, UnidentifiedImageError):
+            return False
+        opaque = image.getchannel("A").point(lambda v: 255 if v > 64 else 0)
+        dark = image.convert("L").point(lambda v: 255 if v < 160 else 0)
+        ink = ImageChops.multiply(opaque, dark)
+        box = ink.getbbox()
+        return bool(
+            box
+            and ink.histogram()[255] >= MIN_INK_PIXELS
+            and box[2] - box[0] >= MIN_INK_WIDTH
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):

@@ -5,11 +5,10 @@ from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
-# A 1x1 transparent PNG: the image the signature widget sends.
-PNG_SIGNATURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
-    "60e6kgAAAABJRU5ErkJggg=="
-)
+from ..models.hr_client_handover_demo import signature_image
+
+# A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
+PNG_SIGNATURE = signature_image("test").decode()
 
 ACTIVITY = "hr_client_handover.mail_act_handover_%s"
 
@@ -354,6 +353,14 @@ class HandoverCase(TransactionCase):
             line.with_user(witness).with_context(
                 check_result=result
             ).action_set_check_result()
+
+    @staticmethod
+    def working_days_after(day, count):
+        """The `count`-th working day (Monday to Friday) after `day`."""
+        while count:
+            day += timedelta(days=1)
+            count -= day.weekday() < 5
+        return day
 
     STEPS = [
         "draft",

@@ -1,3 +1,8 @@
+import base64
+import io
+
+from PIL import Image, ImageDraw
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
@@ -103,6 +108,36 @@ class TestHandoverGates(HandoverCase):
             "action_complete_materials",
             r"1 checklist item\(s\) are not done",
         )
+
+    def test_blank_signature_refused(self):
+        """A blank, transparent, white or dotted image is no signature."""
+        handover = self.advance(self.draft_handover(), "materials")
+        signature = handover.signature_ids.filtered(
+            lambda sig: sig.stage == "materials" and sig.user_id == self.departing
+        )
+
+        def png(size, color, dot=None):
+            image = Image.new("RGBA", size, color)
+            if dot:
+                ImageDraw.Draw(image).ellipse(dot, fill=(0, 0, 0, 255))
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            return base64.b64encode(buffer.getvalue())
+
+        for name, image in (
+            ("transparent pixel", png((1, 1), (0, 0, 0, 0))),
+            ("transparent box", png((360, 120), (255, 255, 255, 0))),
+            ("white box", png((360, 120), (255, 255, 255, 255))),
+            ("a dot", png((360, 120), (255, 255, 255, 0), dot=(100, 50, 106, 56))),
+        ):
+            with (
+                self.subTest(image=name),
+                self.assertRaisesRegex(UserError, "signature is blank"),
+            ):
+                signature.with_user(self.departing).signature = image
+        self.assertFalse(signature.signed_on)
+        signature.with_user(self.departing).signature = PNG_SIGNATURE
+        self.assertTrue(signature.signed_on)
 
     def test_materials_signature_missing(self):
         handover = self.advance(self.draft_handover(), "materials")

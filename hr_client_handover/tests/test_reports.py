@@ -66,12 +66,16 @@ class TestReports(HandoverCase):
         return content, pdf_text(content)
 
     def activate_chinese(self, user):
-        """Give `user` Simplified Chinese; True once the module's translation of
-        the reports has landed."""
+        """Give `user` Simplified Chinese, whose translation of the reports ships
+        with the module."""
         load_chinese(self.env)
         user.lang = "zh_CN"
         view = self.env.ref("hr_client_handover.report_handover_plan_document")
-        return view.with_context(lang="zh_CN").arch_db != view.arch_db
+        self.assertNotEqual(
+            view.with_context(lang="zh_CN").arch_db,
+            view.arch_db,
+            "the reports' Simplified Chinese translation must load",
+        )
 
     def test_reports_in_english(self):
         handover = self.draft_handover()
@@ -89,10 +93,10 @@ class TestReports(HandoverCase):
                     self.assertIn(section, text)
 
     def test_reports_in_printing_users_language(self):
-        """Rendered in the language of the user who prints: Chinese headings once
-        the Simplified Chinese translation is shipped, English ones until then."""
+        """Rendered in the language of the user who prints: Chinese headings for
+        a Chinese user, English ones for an English one."""
         handover = self.draft_handover()
-        translated = self.activate_chinese(self.supervisor)
+        self.activate_chinese(self.supervisor)
 
         def notice_date_in(code):
             date_format = self.env["res.lang"]._get_data(code=code).date_format
@@ -104,13 +108,10 @@ class TestReports(HandoverCase):
                 _content, text = self.render(report, handover)
                 self.assertIn(squash(CHINESE_CUSTOMER), squash(text))
                 self.assertIn(notice_date_in("zh_CN"), text)
-                if translated:
-                    self.assertIn(squash(chinese), squash(text))
-                    self.assertNotIn(heading, text)
-                    for _section, chinese_section in SECTIONS[report]:
-                        self.assertIn(squash(chinese_section), squash(text))
-                else:
-                    self.assertIn(heading, text)
+                self.assertIn(squash(chinese), squash(text))
+                self.assertNotIn(heading, text)
+                for _section, chinese_section in SECTIONS[report]:
+                    self.assertIn(squash(chinese_section), squash(text))
         # The departing employee prints in their own language, English.
         _content, text = self.render(PLAN, handover, user=self.departing)
         self.assertIn(HEADINGS[PLAN][0], text)

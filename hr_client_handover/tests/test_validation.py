@@ -147,5 +147,12 @@ class TestHandoverValidation(HandoverCase):
             set(by_rule["after_last_day"].mapped("due_date")),
             {friday + timedelta(days=3)},
         )
+        # A Tuesday: the Wednesday.
+        tuesday = friday + timedelta(days=4)
+        self.handover.with_user(self.departing).last_working_day = tuesday
+        self.assertEqual(
+            set(by_rule["after_last_day"].mapped("due_date")),
+            {tuesday + timedelta(days=1)},
+        )
         self.assertEqual(manual.due_date, self.today + timedelta(days=5))
         self.assertEqual(done.due_date, done_date)
