@@ -203,6 +203,10 @@ class HrClientHandover(models.Model):
         "hr.client.handover.seal", "handover_id", string="Seals", copy=False
     )
     done_date = fields.Date(readonly=True, copy=False)
+    reminded_state = fields.Selection(
+        STATES, readonly=True, copy=False, help="Stage whose actors were reminded."
+    )
+    escalated_on = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
 
     line_count = fields.Integer(compute="_compute_line_stats", string="Customer Count")
@@ -1507,38 +1511,36 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_remind_and_escalate(self):
+        """Once the days left fall to the company's setting or below, remind the
+        people who must act in the current stage (once per stage, so a missed
+        daily run still reminds); once past the deadline, escalate to the
+        division manager (once)."""
         today = fields.Date.context_today(self)
-        handovers = self.search([("state", "in", ACTIVE_STATES)])
+        handovers = self.search(
+            [("state", "in", ACTIVE_STATES), ("last_working_day", "!=", False)]
+        )
         for handover in handovers:
-            if not handover.last_working_day:
-                continue
             days_left = (handover.last_working_day - today).days
-            if days_left == handover.company_id.handover_reminder_days:
-                xmlid, role = STATE_ACTIVITIES[handover.state]
-                users = handover._users_for_role(role)
-                handover.message_post(
-                    body=self.env._(
-                        "Reminder: %(ref)s must be completed by %(deadline)s "
-                        "(%(days)s days left). Current stage: %(state)s.",
-                        ref=handover.name,
-                        deadline=handover.last_working_day,
-                        days=days_left,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[handover.state],
-                    ),
-                    partner_ids=users.partner_id.ids,
-                    subtype_xmlid="mail.mt_comment",
-                )
-            elif days_left < 0 and handover.approver_id:
-                overdue = "hr_client_handover.mail_act_handover_overdue"
-                overdue_type = self.env.ref(overdue, raise_if_not_found=False)
-                already = handover.activity_ids.filtered(
-                    lambda act, overdue_type=overdue_type: act.activity_type_id
-                    == overdue_type
-                )
-                if not already:
-                    handover._schedule_activity(overdue, handover.approver_id, today)
+            if days_left < 0:
+                if handover.approver_id and not handover.escalated_on:
+                    handover._schedule_activity(
+                        "hr_client_handover.mail_act_handover_overdue",
+                        handover.approver_id,
+                        today,
+                    )
+                    handover.escalated_on = today
+            elif (
+                days_left <= handover.company_id.handover_reminder_days
+                and handover.reminded_state != handover.state
+            ):
+                _xmlid, role = STATE_ACTIVITIES[handover.state]
+                for user in handover._users_to_act(role):
+                    handover._schedule_activity(
+                        "hr_client_handover.mail_act_handover_reminder",
+                        user,
+                        handover.last_working_day,
+                    )
+                handover.reminded_state = handover.state
 
     @api.model
     def _cron_return_from_leave(self):

@@ -1,10 +1,12 @@
 import math
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import Form, tagged
 from odoo.tools import html2plaintext
 
-from .common import HandoverCase
+from .common import ACTIVITY, HandoverCase
 
 
 @tagged("post_install", "-at_install")
@@ -329,3 +331,55 @@ class TestHandoverWorkflow(HandoverCase):
                 and "you now own" in html2plaintext(msg.body)
             )
             self.assertEqual(len(messages), 1, successor.name)
+
+
+@tagged("post_install", "-at_install")
+class TestReminders(HandoverCase):
+    """The daily job, on a frozen clock."""
+
+    def run_cron_on(self, day):
+        with freeze_time(day):
+            self.env["hr.client.handover"]._cron_remind_and_escalate()
+
+    def test_reminded_once_per_stage_and_escalated_once(self):
+        self.company.handover_reminder_days = 3
+        handover = self.draft_handover(last_working_day=self.today + timedelta(days=10))
+        reminders = self.env.ref(ACTIVITY % "reminder")
+
+        def reminded():
+            return handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == reminders
+            ).user_id
+
+        self.run_cron_on(self.today + timedelta(days=5))
+        self.assertFalse(reminded(), "five days left: not yet")
+        # The run of the day the days left fell to 3 was missed: still reminded.
+        self.run_cron_on(self.today + timedelta(days=8))
+        self.assertEqual(reminded(), self.departing)
+        self.run_cron_on(self.today + timedelta(days=9))
+        self.assertEqual(
+            len(
+                handover.activity_ids.filtered(
+                    lambda act: act.activity_type_id == reminders
+                )
+            ),
+            1,
+            "reminded once",
+        )
+        # A new stage: its own actors are reminded.
+        handover.with_user(self.departing).action_submit_plan()
+        self.run_cron_on(self.today + timedelta(days=9))
+        self.assertEqual(reminded(), self.departing | self.supervisor)
+
+        overdue = self.env.ref(ACTIVITY % "overdue")
+        self.run_cron_on(self.today + timedelta(days=11))
+        escalation = handover.activity_ids.filtered(
+            lambda act: act.activity_type_id == overdue
+        )
+        self.assertEqual(escalation.user_id, self.approver)
+        escalation.with_user(self.approver).action_feedback("Spoke to the team")
+        self.run_cron_on(self.today + timedelta(days=12))
+        self.assertFalse(
+            handover.activity_ids.filtered(lambda act: act.activity_type_id == overdue),
+            "escalated once",
+        )
