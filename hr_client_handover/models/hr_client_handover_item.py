@@ -81,16 +81,12 @@ class HrClientHandoverItem(models.Model):
         if not self.env.su:
             self._policy_check("unlink", self.env._("Remove the checklist item"))
 
-    def _check_item_action(self, action, label):
-        self.handover_id._lock()
-        self._policy_check(action, label)
-
     def _seal_items(self, names):
         for handover, items in self.grouped("handover_id").items():
             handover._seal("item", items, names)
 
     def action_mark_done(self):
-        self._check_item_action("mark_done", self.env._("Mark the item done"))
+        self._policy_check_button("mark_done", self.env._("Mark the item done"))
         already = self.filtered("done")
         if already:
             raise UserError(
@@ -107,7 +103,7 @@ class HrClientHandoverItem(models.Model):
 
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
-        self._check_item_action("confirm", self.env._("Confirm the item"))
+        self._policy_check_button("confirm", self.env._("Confirm the item"))
         pending = self.filtered(lambda item: not item.done)
         if pending:
             raise UserError(
@@ -131,7 +127,7 @@ class HrClientHandoverItem(models.Model):
         return True
 
     def action_reset(self):
-        self._check_item_action("reset", self.env._("Reset the item"))
+        self._policy_check_button("reset", self.env._("Reset the item"))
         self.sudo().write(
             {
                 "done": False,

@@ -365,13 +365,9 @@ class HrClientHandoverLine(models.Model):
     # ------------------------------------------------------------------
     # Line buttons (SPEC §9)
     # ------------------------------------------------------------------
-    def _check_line_action(self, action, label):
-        self.handover_id._lock()
-        self._policy_check(action, label)
-
     def action_confirm_materials(self):
         label = self.env._("Confirm the materials")
-        self._check_line_action("confirm_materials", label)
+        self._policy_check_button("confirm_materials", label)
         for line in self:
             if line.materials_confirmed_on:
                 raise UserError(
@@ -402,7 +398,7 @@ class HrClientHandoverLine(models.Model):
 
     def action_confirm_visit(self):
         label = self.env._("Confirm the visit")
-        self._check_line_action("confirm_visit", label)
+        self._policy_check_button("confirm_visit", label)
         now = fields.Datetime.now()
         for line in self:
             # The policy let in the line's successor and the departing employee.
@@ -455,7 +451,7 @@ class HrClientHandoverLine(models.Model):
 
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
-        self._check_line_action("approve_waiver", label)
+        self._policy_check_button("approve_waiver", label)
         for line in self:
             if not (line.visit_waiver_reason or "").strip():
                 raise UserError(
@@ -496,7 +492,7 @@ class HrClientHandoverLine(models.Model):
 
     def action_record_check(self):
         label = self.env._("Record the phone check")
-        self._check_line_action("record_check", label)
+        self._policy_check_button("record_check", label)
         for line in self:
             if not line.spot_check_selected:
                 raise UserError(
@@ -538,7 +534,7 @@ class HrClientHandoverLine(models.Model):
         result = self.env.context.get("check_result")
         if result not in dict(CHECK_RESULTS) or result == "pending":
             raise UserError(self.env._("Choose a call result."))
-        self._check_line_action("record_check", self.env._("Record the phone check"))
+        self._policy_check_button("record_check", self.env._("Record the phone check"))
         for line in self:
             if line.checked_on and line.check_result == result:
                 line._raise_call_recorded()
@@ -565,7 +561,7 @@ class HrClientHandoverLine(models.Model):
     def action_toggle_spot_check(self):
         """The witness adds a customer to the sample (or drops an unreachable one
         while the sample stays at its minimum size)."""
-        self._check_line_action("record_check", self.env._("Change the sample"))
+        self._policy_check_button("record_check", self.env._("Change the sample"))
         for line in self:
             handover = line.handover_id
             if line.spot_check_selected:

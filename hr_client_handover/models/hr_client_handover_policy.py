@@ -228,6 +228,12 @@ class HrClientHandoverPolicy(models.AbstractModel):
             else:
                 raise UserError(record._policy_frozen_message(matching[0][2]))
 
+    def _policy_check_button(self, action, label):
+        """A button on records of handovers: lock the handovers (two clicks
+        cannot both pass), then ask the policy."""
+        self._policy_handover()._lock()
+        self._policy_check(action, label)
+
     def _policy_writable_groups(self):
         """{record: field groups the current user may write now}, for the
         readonly rules of the screens."""

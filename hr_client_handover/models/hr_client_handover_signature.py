@@ -51,7 +51,9 @@ class HrClientHandoverSignature(models.Model):
     def _compute_is_mine(self):
         for sig in self:
             sig.is_mine = sig.user_id == self.env.user
-            sig.can_sign = sig.is_mine and not sig.signed_on and sig._stage_is_open()
+            sig.can_sign = bool(
+                sig._origin.id and sig._origin._policy_allows("write:sign")
+            )
 
     def _stage_is_open(self):
         self.ensure_one()

@@ -106,7 +106,7 @@ PRIVATE_METHODS = {
         "_cron_remind_and_escalate",
         "_cron_return_from_leave",
     ],
-    "hr.client.handover.line": ["_send_back_to_visit", "_check_line_action"],
+    "hr.client.handover.line": ["_send_back_to_visit", "_policy_check_button"],
     "hr.employee": ["_check_can_start_client_handover"],
 }
 # The public surface of the addon's models: SPEC §9 and the form's buttons.
