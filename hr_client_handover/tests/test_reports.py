@@ -199,6 +199,13 @@ class TestReports(HandoverCase):
 
         handover.line_ids[PDF_HANDOVER_LINES:].unlink()
         content, text = self.render(PLAN, handover)
-        self.assertGreater(len(PdfReader(io.BytesIO(content)).pages), 8)
+        pages = PdfReader(io.BytesIO(content)).pages
+        self.assertGreater(len(pages), 8)
+        for number, page in enumerate(pages, start=1):
+            self.assertIn(
+                f"{handover.name} · Page {number} of {len(pages)}",
+                page.extract_text(),
+                "every page names the handover and its place in the document",
+            )
         self.assertIn("Customer 0000", text)
         self.assertIn(f"Customer {PDF_HANDOVER_LINES - 1:04d}", text)
