@@ -13,9 +13,9 @@ VISITS = "hr_client_handover.action_report_handover_visits"
 SUMMARY = "hr_client_handover.action_report_handover_summary"
 # English heading of each report and the Chinese the translation gives it.
 HEADINGS = {
-    PLAN: ("Customer Handover Plan", "客户交接计划表"),
-    VISITS: ("Customer Visit Handover Plan", "拜访客户交接计划表"),
-    SUMMARY: ("Customer Handover Summary Report", "客户交接总结报告"),
+    PLAN: ("Handover Plan and Checklist", "交接计划表及交接清单"),
+    VISITS: ("Visit and Verification Sheet", "拜访客户交接计划表"),
+    SUMMARY: ("Handover Summary Report", "客户交接总结报告"),
 }
 SECTIONS = {
     PLAN: [("Handover Checklist", "交接清单"), ("Sign-off", "签字确认")],
@@ -82,6 +82,7 @@ class TestReports(HandoverCase):
         self.assertIn(self.chinese_customer, handover.line_ids.partner_id)
         for report, (heading, _chinese) in HEADINGS.items():
             with self.subTest(report=report):
+                self.assertEqual(self.env.ref(report).name, heading, "print menu")
                 _content, text = self.render(report, handover)
                 self.assertIn(heading, text)
                 self.assertIn(squash(CHINESE_CUSTOMER), squash(text))
