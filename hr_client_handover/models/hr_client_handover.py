@@ -31,6 +31,7 @@ TRANSFER_STATES = [
     ("pending", "Pending"),
     ("running", "Running"),
     ("done", "Done"),
+    ("reverting", "Reverting"),
     ("reverted", "Reverted"),
 ]
 
@@ -184,6 +185,11 @@ class HrClientHandover(models.Model):
         index=True,
     )
     transfer_total = fields.Integer(copy=False, readonly=True)
+    revert_reason = fields.Selection(
+        [("revert", "Handover cancelled"), ("return", "Back from leave")],
+        copy=False,
+        readonly=True,
+    )
     transfer_done = fields.Integer(
         compute="_compute_transfer_progress", string="Moved Records"
     )
@@ -264,21 +270,56 @@ class HrClientHandover(models.Model):
 
     @api.depends("transfer_total", "transfer_state")
     def _compute_transfer_progress(self):
-        counts = dict(
-            self.env["hr.client.handover.transfer"]
-            .sudo()
-            ._read_group(
-                [("handover_id", "in", self.ids)], ["handover_id"], ["__count"]
+        """Moved values from the ledger; progress from what is left in the queue
+        (transfer) or to give back (revert)."""
+        Transfer = self.env["hr.client.handover.transfer"].sudo()
+        moved = dict(
+            Transfer._read_group(
+                [("handover_id", "in", self.ids), ("outcome", "=", "moved")],
+                ["handover_id"],
+                ["__count"],
             )
         )
+        running = self.filtered(lambda h: h.transfer_state == "running")
+        left = dict(
+            self.env["hr.client.handover.queue"]
+            .sudo()
+            ._read_group(
+                [("handover_id", "in", running.ids)], ["handover_id"], ["__count"]
+            )
+            if running
+            else []
+        )
+        reverting = self.filtered(lambda h: h.transfer_state == "reverting")
+        settled = dict(
+            Transfer._read_group(
+                [
+                    ("handover_id", "in", reverting.ids),
+                    ("outcome", "=", "moved"),
+                    "|",
+                    ("reverted_at", "!=", False),
+                    ("note", "!=", False),
+                ],
+                ["handover_id"],
+                ["__count"],
+            )
+            if reverting
+            else []
+        )
         for handover in self:
-            done = counts.get(handover._origin, 0)
+            origin = handover._origin
+            done = moved.get(origin, 0)
             handover.transfer_done = done
             total = handover.transfer_total
-            if handover.transfer_state in ("done", "reverted"):
-                handover.transfer_progress = 100.0
+            if handover.transfer_state == "running":
+                ratio = (total - left.get(origin, 0)) / total if total else 0.0
+            elif handover.transfer_state == "reverting":
+                ratio = settled.get(origin, 0) / done if done else 0.0
+            elif handover.transfer_state in ("done", "reverted"):
+                ratio = 1.0
             else:
-                handover.transfer_progress = 100.0 * done / total if total else 0.0
+                ratio = 0.0
+            handover.transfer_progress = 100.0 * ratio
 
     @api.depends("last_working_day", "state")
     def _compute_is_overdue(self):

@@ -1,26 +1,35 @@
 """The ownership transfer engine.
 
 Moves the owner field of every record a transfer rule selects from the departing
-user to the successor of the customer line it belongs to, in grouped writes per
-(rule, successor, team) and batch, with:
+user to the successor of the customer line it belongs to.
 
-* explicit team assignment (no per-record team recompute),
-* tracking and auto-subscribe notifications disabled, replaced by one bulk chatter
-  line per moved record, one bulk follower subscription per batch and one summary
-  message per successor,
-* one ledger row per moved value, inserted in bulk, committed with the batch it
-  describes (background mode), so that an interrupted run resumes where it
-  stopped: a moved record no longer belongs to the departing user and is not
-  selected again.
+* Selection happens once: at approval, one ``INSERT … SELECT`` per rule fills the
+  transfer queue (``hr.client.handover.queue``) with what will really move, in the
+  handover's company, archived records included, nothing this handover already
+  moved. Its size is the progress total.
+* Batches walk the queue by id (keyset), so nothing done is read again. Each batch
+  row-locks what it moves, skips rows another transaction holds (retried in a
+  later pass), re-reads owner and team under the lock, and leaves a record whose
+  owner changed meanwhile where it is, with a *kept* ledger row saying so.
+* Writes are grouped per (rule, successor, team); tracking and auto-subscribe
+  notifications are off, replaced by bulk chatter lines, follower changes and
+  ledger rows (one per moved value), all through the cursor.
+* In the background each batch is committed with its ledger rows and removed
+  from the queue, the cache is cleared between batches (bounded memory), and a
+  serialization failure rolls the batch back and retries it.
 
-Revert and leave return give back every value still as the handover set it.
+Revert and leave return walk the ledger the same way, in the background when
+large, and give back only what is still as the handover set it; they remove only
+the follower subscriptions the handover added.
 """
 
 import logging
+import time
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
-from psycopg2.extras import execute_values
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -29,24 +38,52 @@ from odoo.tools.mail import generate_tracking_message_id
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+RETRIES = 5
+RETRYABLE = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
+LEDGER_COLUMNS = (
+    "handover_id",
+    "line_id",
+    "rule_id",
+    "res_model",
+    "res_id",
+    "field_name",
+    "old_user_id",
+    "new_user_id",
+    "old_team_id",
+    "new_team_id",
+    "outcome",
+    "follower_added",
+    "follower_removed",
+    "note",
+)
 
 
 class HrClientHandover(models.Model):
     _inherit = "hr.client.handover"
 
-    def _start_transfer(self):
-        """Run the transfer now, or hand it to the background job when large."""
-        self.ensure_one()
-        engine = self.env["hr.client.handover.engine"].sudo()
-        handover = self.sudo()
-        total = engine._count_to_move(handover)
-        threshold = handover.company_id.handover_async_threshold or 0
-        handover.write({"transfer_state": "running", "transfer_total": total})
-        if (
+    def _in_background(self, total):
+        threshold = self.company_id.handover_async_threshold or 0
+        return bool(
             threshold
             and total > threshold
             and not self.env.context.get("handover_sync")
-        ):
+        )
+
+    def _trigger_transfer_job(self, at=None):
+        self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger(at)
+
+    def _start_transfer(self):
+        """Select what moves, then move it now, or in the background when large."""
+        self.ensure_one()
+        engine = self.env["hr.client.handover.engine"].sudo()
+        handover = self.sudo()
+        total = engine._enqueue(handover)
+        handover.write({"transfer_state": "running", "transfer_total": total})
+        if handover._in_background(total):
             handover.message_post(
                 body=self.env._(
                     "%(count)s records to move: the transfer runs in the background. "
@@ -54,67 +91,68 @@ class HrClientHandover(models.Model):
                     count=total,
                 )
             )
-            self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger()
+            handover._trigger_transfer_job()
             return
-        engine._run(handover, commit=False)
-        if engine._count_to_move(handover):
-            # Rows someone else was editing were skipped, not overwritten: the
-            # background job retries them once they are free.
-            self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger()
+        handover._run_transfer_now()
+
+    def _start_revert(self, reason):
+        """Give back what the handover moved (reason: 'revert' or 'return'), now
+        or in the background when large."""
+        self.ensure_one()
+        engine = self.env["hr.client.handover.engine"].sudo()
+        handover = self.sudo()
+        total = engine._count_to_give_back(handover)
+        handover.write({"transfer_state": "reverting", "revert_reason": reason})
+        if handover._in_background(total):
+            handover.message_post(
+                body=self.env._(
+                    "%(count)s values to give back: the revert runs in the "
+                    "background. Progress shows on the form.",
+                    count=total,
+                )
+            )
+            handover._trigger_transfer_job()
             return
-        engine._finish(handover)
+        handover._run_transfer_now()
+
+    def _run_transfer_now(self):
+        """Run the transfer or the revert in the current transaction; rows someone
+        else is editing are left to the background job, never overwritten."""
+        if self.env["hr.client.handover.engine"].sudo()._run(self) == "later":
+            self._trigger_transfer_job()
 
     def _revert_transfer(self):
-        self.ensure_one()
-        engine = self.env["hr.client.handover.engine"].sudo()
-        returned, kept = engine._give_back(self, reason="revert")
-        self.write({"transfer_state": "reverted"})
-        self.message_post(
-            body=self.env._(
-                "Transfer reverted: %(returned)s value(s) given back to %(user)s; "
-                "%(kept)s kept because they changed since the handover.",
-                returned=returned,
-                kept=kept,
-                user=self.departing_user_id.name,
-            )
-        )
+        self._start_revert("revert")
 
     def _return_from_leave(self):
-        self.ensure_one()
-        engine = self.env["hr.client.handover.engine"].sudo()
-        returned, kept = engine._give_back(self, reason="return")
-        self.write({"transfer_state": "reverted", "returned_on": fields.Date.today()})
-        user = self.departing_user_id
-        self.message_post(
-            body=self.env._(
-                "Welcome back, %(user)s: %(returned)s record(s) came back to you; "
-                "%(kept)s stayed with your successors because they changed "
-                "meanwhile (see the Transfers tab).",
-                user=user.name,
-                returned=returned,
-                kept=kept,
-            ),
-            partner_ids=user.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
-        )
+        self._start_revert("return")
 
     @api.model
     def _cron_run_transfers(self):
-        """Background transfers: committed batches, resumable after a crash (a
-        moved record no longer belongs to the departing user, so it is never
-        selected twice), time-boxed by the cron framework."""
+        """Background transfers and reverts: committed batches, resumable after a
+        crash (the queue and the ledger tell what is left), time-boxed by the
+        cron framework."""
         engine = self.env["hr.client.handover.engine"]
         Cron = self.env["ir.cron"]
-        handovers = self.search([("transfer_state", "=", "running")])
-        left = sum(max(h.transfer_total - h.transfer_done, 0) for h in handovers)
-        Cron._commit_progress(remaining=left)
+        handovers = self.search(
+            [("transfer_state", "in", ("running", "reverting"))], order="id"
+        )
+        Cron._commit_progress(remaining=engine._remaining(handovers))
+        later = False
         for handover in handovers:
-            if not engine._run(handover, commit=True):
+            status = engine._run(handover, commit=True)
+            if status == "paused":
+                # Time is up: let other jobs run, then come back at once (a
+                # trigger due now wakes the cron workers at commit).
+                self._trigger_transfer_job()
+                Cron._commit_progress()
                 return
-            if engine._count_to_move(handover):
-                continue  # rows locked by another transaction: next run retries
-            engine._finish(handover)
-            Cron._commit_progress()
+            later = later or status == "later"
+        if later:
+            # Only rows other transactions hold are left: try again in a minute
+            # instead of spinning on them.
+            Cron._commit_progress(remaining=0)
+            self._trigger_transfer_job(fields.Datetime.now() + timedelta(minutes=1))
 
 
 class HrClientHandoverEngine(models.AbstractModel):
@@ -122,231 +160,428 @@ class HrClientHandoverEngine(models.AbstractModel):
     _description = "Client Handover Transfer Engine"
 
     # ------------------------------------------------------------------
-    # Selection
+    # Selection (once, at approval)
     # ------------------------------------------------------------------
-    def _partner_lines(self, handover):
-        """{partner id: line} for every customer and its contacts."""
-        lines = handover.line_ids.filtered("successor_id")
-        by_commercial = {line.partner_id.id: line for line in lines}
-        partner_lines = dict(by_commercial)
-        if by_commercial:
-            contacts = (
-                self.env["res.partner"]
-                .with_context(active_test=False)
-                .search_fetch(
-                    [("commercial_partner_id", "in", list(by_commercial))],
-                    ["commercial_partner_id"],
-                )
-            )
-            for contact in contacts:
-                partner_lines[contact.id] = by_commercial[
-                    contact.commercial_partner_id.id
-                ]
-        return partner_lines
+    def _rules(self, scope):
+        return self.env["hr.client.handover.rule"].search([("scope", "=", scope)])
 
-    def _rule_domain(self, rule, handover, partner_ids):
+    def _line_of_partner(self, handover, partner_column):
+        """SQL: the customer line of the partner in `partner_column` (the customer
+        itself or one of its contacts), NULL when it is not handed over."""
+        return SQL(
+            "(SELECT hl.id FROM hr_client_handover_line hl"
+            " JOIN res_partner hp ON hp.id = %s"
+            " WHERE hl.handover_id = %s AND hl.successor_id IS NOT NULL"
+            " AND hl.partner_id IN (hp.id, hp.commercial_partner_id)"
+            " ORDER BY hl.partner_id = hp.id DESC LIMIT 1)",
+            partner_column,
+            handover.id,
+        )
+
+    def _rule_domain(self, rule, handover):
         departing = handover.departing_user_id.id
         if rule.include_unassigned:
-            owner = [(rule.user_field, "in", [departing, False])]
+            domain = [(rule.user_field, "in", [departing, False])]
         else:
-            owner = [(rule.user_field, "=", departing)]
-        domain = owner + [(rule.partner_field, "in", partner_ids)] + rule._get_domain()
+            domain = [(rule.user_field, "=", departing)]
+        extra = rule._get_domain()
         if (
             rule.model == "sale.order"
             and handover.template_id.transfer_confirmed_orders
         ):
-            domain = [
+            extra = [
                 d
-                for d in domain
+                for d in extra
                 if not (isinstance(d, tuple | list) and d[0] == "state")
             ]
-        return domain
+        Model = self.env[rule.model]
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            # Another company's records are not this handover's to move.
+            domain += [("company_id", "in", [handover.company_id.id, False])]
+        return domain + extra
 
-    def _rules(self, scope):
-        return self.env["hr.client.handover.rule"].search([("scope", "=", scope)])
+    def _not_moved_yet(self, handover, rule, id_column):
+        """SQL: this handover has no live ledger row for the record's value (a
+        record given back to the departing user after the move stays there)."""
+        return SQL(
+            "NOT EXISTS (SELECT 1 FROM hr_client_handover_transfer ht"
+            " WHERE ht.handover_id = %s AND ht.res_model = %s AND ht.res_id = %s"
+            " AND ht.field_name = %s AND ht.reverted_at IS NULL)",
+            handover.id,
+            rule.model,
+            id_column,
+            rule.user_field,
+        )
 
-    def _count_to_move(self, handover):
-        """What the transfer will move: the records of the partner rules and the
-        departing user's open activities on them and on the customers."""
-        partner_lines = self._partner_lines(handover)
-        departing = handover.departing_user_id.id
-        targets = {"res.partner": list(partner_lines)}
+    def _enqueue(self, handover):
+        """Fill the queue with everything the transfer will move; return its size."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM hr_client_handover_queue WHERE handover_id = %s",
+                handover.id,
+            )
+        )
         total = 0
         for rule in self._rules("partner"):
-            ids = (
-                self.env[rule.model]
-                .search(self._rule_domain(rule, handover, list(partner_lines)))
-                .ids
-            )
-            total += len(ids)
-            targets.setdefault(rule.model, [])
-            targets[rule.model] += ids
-        for rule in self._rules("moved_records"):
-            for model, ids in targets.items():
-                total += self.env[rule.model].search_count(
-                    [
-                        (rule.user_field, "=", departing),
-                        ("res_model", "=", model),
-                        ("res_id", "in", ids),
-                    ]
-                    + rule._get_domain()
-                )
-        return total
-
-    # ------------------------------------------------------------------
-    # Moving
-    # ------------------------------------------------------------------
-    def _run(self, handover, commit=False, max_batches=None):
-        """Move everything the rules select, batch by batch.
-
-        With `commit`, each batch is committed with its ledger rows and the run
-        stops when the cron's time is up. Returns True once nothing is left.
-        """
-        for count, moved in enumerate(self._iter_batches(handover), 1):
-            if commit and self.env["ir.cron"]._commit_progress(moved) <= 0:
-                return False
-            if max_batches and count >= max_batches:
-                return False
-        return True
-
-    def _iter_batches(self, handover):
-        """Move one batch at a time; yield the number of records it moved."""
-        partner_lines = self._partner_lines(handover)
-        if not partner_lines:
-            return
-        for rule in self._rules("partner"):
             Model = self.env[rule.model].with_context(active_test=False)
-            fetch = [rule.partner_field] + (
-                [rule.team_field] if rule.team_field else []
+            query = Model._search(self._rule_domain(rule, handover), order="id")
+            id_column = SQL.identifier(Model._table, "id")
+            line = self._line_of_partner(
+                handover, SQL.identifier(Model._table, rule.partner_field)
             )
-            records = Model.search_fetch(
-                self._rule_domain(rule, handover, list(partner_lines)), fetch
-            )
-            groups = defaultdict(list)
-            for record in records:
-                line = partner_lines[record[rule.partner_field].id]
-                old_team = record[rule.team_field] if rule.team_field else None
-                new_team = (
-                    self._team_for(line.successor_id, old_team)
-                    if rule.team_field
-                    else None
-                )
-                groups[(line.successor_id, new_team, old_team)].append(
-                    (record.id, line.id)
-                )
-            for (successor, new_team, old_team), pairs in groups.items():
-                for start in range(0, len(pairs), BATCH_SIZE):
-                    yield self._move_batch(
-                        handover,
-                        rule,
-                        successor,
-                        new_team,
-                        old_team,
-                        pairs[start : start + BATCH_SIZE],
-                    )
-        for rule in self._rules("moved_records"):
-            yield from self._move_activities(handover, rule, partner_lines)
-
-    def _team_for(self, successor, team):
-        if not team:
-            return successor.sale_team_id or team
-        if successor in team.member_ids or successor == team.user_id:
-            return team
-        return successor.sale_team_id or team
-
-    def _lock_still_owned(self, model, field_name, ids, owner_ids):
-        """Ids still owned by one of `owner_ids` (False: no owner) that nobody
-        else is writing right now.
-
-        A row another transaction is editing is skipped (it stays with its owner
-        and is picked up by the next run) instead of being overwritten.
-        """
-        if not ids:
-            return []
-        Model = self.env[model]
-        Model.flush_model([field_name])
-        column = SQL.identifier(field_name)
-        users = tuple(owner for owner in owner_ids if owner)
-        owned = SQL("%s IN %s", column, users) if users else SQL("FALSE")
-        if False in owner_ids:
-            owned = SQL("(%s OR %s IS NULL)", owned, column)
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM %s WHERE id IN %s AND %s FOR UPDATE SKIP LOCKED",
-                SQL.identifier(Model._table),
-                tuple(ids),
-                owned,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    def _move_batch(self, handover, rule, successor, new_team, old_team, pairs):
-        departing = handover.departing_user_id
-        owners = [departing.id, False] if rule.include_unassigned else [departing.id]
-        line_of = dict(pairs)
-        ids = self._lock_still_owned(rule.model, rule.user_field, list(line_of), owners)
-        if not ids:
-            return 0
-        Model = self.env[rule.model]
-        old_owner = {}
-        if rule.include_unassigned:
-            for record in (
-                Model.browse(ids)
-                .with_context(active_test=False)
-                .read([rule.user_field])
-            ):
-                old_owner[record["id"]] = (
-                    record[rule.user_field] and record[rule.user_field][0]
-                )
-        values = {rule.user_field: successor.id}
-        if rule.team_field and new_team is not None:
-            values[rule.team_field] = new_team.id or False
-        records = Model.browse(ids).with_context(**self._quiet_context())
-        records.write(values)
-        now = fields.Datetime.now()
-        self._insert_ledger(
-            [
-                (
+            query.add_where(self._not_moved_yet(handover, rule, id_column))
+            cr.execute(
+                SQL(
+                    "INSERT INTO hr_client_handover_queue"
+                    " (handover_id, rule_id, res_model, res_id, line_id)"
+                    " SELECT %s, %s, %s, s.id, s.line FROM (%s) s"
+                    " WHERE s.line IS NOT NULL ORDER BY s.id",
                     handover.id,
-                    line_of[rid],
                     rule.id,
                     rule.model,
-                    rid,
-                    rule.user_field,
-                    old_owner.get(rid, departing.id) or None,
-                    successor.id,
-                    (old_team.id or None) if old_team is not None else None,
-                    (new_team.id or None) if new_team is not None else None,
-                    now,
+                    query.select(SQL("%s AS id", id_column), SQL("%s AS line", line)),
                 )
-                for rid in ids
-            ]
-        )
-        unowned = records.browse(
-            [rid for rid in ids if rid in old_owner and not old_owner[rid]]
-        )
-        if unowned:
-            # Records that had no owner say so in their chatter: "- → successor".
-            self._log_and_follow(
-                handover, rule, unowned, self.env["res.users"], successor
             )
-        self._log_and_follow(handover, rule, records - unowned, departing, successor)
-        # Recompute what depends on the moved values now, as the engine (superuser),
-        # not later in the caller's environment at commit time.
-        self.env.flush_all()
-        return len(ids)
+            total += cr.rowcount
+        for rule in self._rules("moved_records"):
+            total += self._enqueue_activities(handover, rule)
+        return total
 
-    def _log_and_follow(self, handover, rule, records, from_user, to_user, note=None):
-        """Chatter line and follower change of a moved batch, in bulk.
+    def _enqueue_activities(self, handover, rule):
+        """Open activities of the departing user on the customers and on every
+        record queued (or already moved) by this handover go with them."""
+        Activity = self.env[rule.model]
+        table = Activity._table
+        query = Activity._search(
+            [(rule.user_field, "=", handover.departing_user_id.id)]
+            + rule._get_domain(),
+            order="id",
+        )
+        res_model = SQL.identifier(table, "res_model")
+        res_id = SQL.identifier(table, "res_id")
+        line = SQL(
+            "COALESCE("
+            "(SELECT hq.line_id FROM hr_client_handover_queue hq"
+            "  WHERE hq.handover_id = %(h)s AND hq.res_model = %(model)s"
+            "  AND hq.res_id = %(res_id)s LIMIT 1),"
+            "(SELECT ht.line_id FROM hr_client_handover_transfer ht"
+            "  WHERE ht.handover_id = %(h)s AND ht.res_model = %(model)s"
+            "  AND ht.res_id = %(res_id)s AND ht.reverted_at IS NULL"
+            "  AND ht.outcome = 'moved' LIMIT 1),"
+            "CASE WHEN %(model)s = 'res.partner' THEN %(partner_line)s END)",
+            h=handover.id,
+            model=res_model,
+            res_id=res_id,
+            partner_line=self._line_of_partner(handover, res_id),
+        )
+        query.add_where(
+            self._not_moved_yet(handover, rule, SQL.identifier(table, "id"))
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO hr_client_handover_queue"
+                " (handover_id, rule_id, res_model, res_id, line_id)"
+                " SELECT %s, %s, %s, s.id, s.line FROM (%s) s"
+                " WHERE s.line IS NOT NULL ORDER BY s.id",
+                handover.id,
+                rule.id,
+                rule.model,
+                query.select(
+                    SQL("%s AS id", SQL.identifier(table, "id")),
+                    SQL("%s AS line", line),
+                ),
+            )
+        )
+        return self.env.cr.rowcount
+
+    def _count_to_give_back(self, handover):
+        return self.env["hr.client.handover.transfer"].search_count(
+            self._give_back_domain(handover)
+        )
+
+    def _give_back_domain(self, handover):
+        return [
+            ("handover_id", "=", handover.id),
+            ("outcome", "=", "moved"),
+            ("reverted_at", "=", False),
+            ("note", "=", False),
+        ]
+
+    def _remaining(self, handovers):
+        """Values still to move or to give back, for the cron's progress."""
+        running = handovers.filtered(lambda h: h.transfer_state == "running")
+        left = self.env["hr.client.handover.queue"].search_count(
+            [("handover_id", "in", running.ids)]
+        )
+        for handover in handovers - running:
+            left += self._count_to_give_back(handover)
+        return left
+
+    # ------------------------------------------------------------------
+    # Running: batches over the queue or the ledger
+    # ------------------------------------------------------------------
+    def _run(self, handover, commit=False, max_batches=None):
+        """Move (or give back) batch by batch until nothing is left.
+
+        Returns 'done'; 'later' when only rows other transactions hold are left
+        (retried by the background job); with `commit` (background), each batch
+        is committed and 'paused' means the cron's time is up.
+        """
+        if "handover_team_cache" not in self.env.context:
+            # Successors' teams, read once per run, not once per batch; the batch
+            # size can be tuned with a system parameter.
+            batch = self.env.context.get("handover_batch_size") or int(
+                self.env["ir.config_parameter"].get_param(
+                    "hr_client_handover.transfer_batch_size", BATCH_SIZE
+                )
+            )
+            return self.with_context(
+                handover_team_cache={}, handover_batch_size=batch
+            )._run(handover, commit=commit, max_batches=max_batches)
+        Cron = self.env["ir.cron"]
+        cursor = 0
+        for count in range(1, 1 << 62):
+            result = self._step_retrying(handover, cursor, commit)
+            if result is None:
+                return "later"  # another transaction holds the handover
+            cursor, processed = result
+            if cursor is None:
+                break  # end of a pass over the queue
+            if commit:
+                if Cron._commit_progress(processed) <= 0:
+                    return "paused"
+                self.env.invalidate_all()
+            else:
+                self.env.flush_all()
+                self.env.invalidate_all()
+            if max_batches and count >= max_batches:
+                return "paused"
+        if self._left(handover):
+            return "later"
+        if handover.transfer_state == "running":
+            self._finish(handover)
+        else:
+            self._finish_revert(handover)
+        if commit:
+            Cron._commit_progress()
+        return "done"
+
+    def _left(self, handover):
+        if handover.transfer_state == "running":
+            return self.env["hr.client.handover.queue"].search_count(
+                [("handover_id", "=", handover.id)], limit=1
+            )
+        return self._count_to_give_back(handover)
+
+    def _step_retrying(self, handover, cursor, commit):
+        """One batch; in the background a serialization failure or deadlock rolls
+        the batch back and tries it again (the user never sees it)."""
+        for attempt in range(RETRIES):
+            try:
+                if commit and not self._lock_handover(handover):
+                    return None
+                return self._step(handover, cursor)
+            except RETRYABLE as exc:
+                if not commit or attempt == RETRIES - 1:
+                    raise
+                _logger.info(
+                    "Handover %s: batch rolled back (%s), retrying", handover.id, exc
+                )
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                time.sleep(0.1 * 2**attempt)
+        return None
+
+    def _lock_handover(self, handover):
+        """Keep a second process (or a click) off the handover for this batch."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT transfer_state FROM hr_client_handover WHERE id = %s"
+                " FOR NO KEY UPDATE SKIP LOCKED",
+                handover.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        handover.invalidate_recordset(["transfer_state"])
+        return bool(row) and row[0] in ("running", "reverting")
+
+    def _step(self, handover, cursor):
+        """One batch after `cursor`: (new cursor, values processed), or
+        (None, 0) at the end of the pass."""
+        if handover.transfer_state == "running":
+            return self._move_step(handover, cursor)
+        return self._give_back_step(handover, cursor)
+
+    def _move_step(self, handover, cursor):
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT q.id, q.rule_id, q.res_id, q.line_id, l.successor_id"
+                " FROM hr_client_handover_queue q"
+                " JOIN hr_client_handover_line l ON l.id = q.line_id"
+                " WHERE q.handover_id = %s AND q.id > %s ORDER BY q.id LIMIT %s",
+                handover.id,
+                cursor,
+                self.env.context["handover_batch_size"],
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return None, 0
+        by_rule = defaultdict(list)
+        for _qid, rule_id, res_id, line_id, successor_id in rows:
+            by_rule[rule_id].append((res_id, line_id, successor_id))
+        settled = set()
+        moved = 0
+        Rule = self.env["hr.client.handover.rule"]
+        for rule_id, items in by_rule.items():
+            done_ids, count = self._move_rule_batch(
+                handover, Rule.browse(rule_id), items
+            )
+            settled.update((rule_id, res_id) for res_id in done_ids)
+            moved += count
+        finished = [row[0] for row in rows if (row[1], row[2]) in settled]
+        if finished:
+            cr.execute(
+                SQL(
+                    "DELETE FROM hr_client_handover_queue WHERE id IN %s",
+                    tuple(finished),
+                )
+            )
+        return rows[-1][0], moved
+
+    def _lock_current(self, model, ids, columns):
+        """{id: (column values…)} of the rows nobody else is writing, locked; and
+        the ids locked by another transaction (deleted rows are in neither)."""
+        Model = self.env[model]
+        table = SQL.identifier(Model._table)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id IN %s ORDER BY id"
+                " FOR NO KEY UPDATE SKIP LOCKED",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                table,
+                tuple(ids),
+            )
+        )
+        current = {row[0]: row[1:] for row in cr.fetchall()}
+        busy = set()
+        missing = [rid for rid in ids if rid not in current]
+        if missing:
+            cr.execute(SQL("SELECT id FROM %s WHERE id IN %s", table, tuple(missing)))
+            busy = {row[0] for row in cr.fetchall()}
+        return current, busy
+
+    def _team_for(self, successor, team_id, company):
+        """A team of the record's company the successor belongs to: the record's
+        own when they are a member, else their default team (when of the same
+        company), else the record keeps its team."""
+        if team_id and team_id in self._teams_of(successor):
+            return team_id
+        default = successor.sale_team_id
+        if default and default.company_id in (company, company.browse()):
+            return default.id
+        return team_id
+
+    def _teams_of(self, successor):
+        cache = self.env.context.get("handover_team_cache")
+        key = successor.id
+        if cache is not None and key in cache:
+            return cache[key]
+        teams = set(successor.crm_team_ids.ids) | set(
+            self.env["crm.team"].search([("user_id", "=", successor.id)]).ids
+        )
+        if cache is not None:
+            cache[key] = teams
+        return teams
+
+    def _move_rule_batch(self, handover, rule, items):
+        """Move the records of one rule in `items` [(res_id, line_id, successor)].
+        Returns (ids settled, i.e. moved, kept or deleted; number moved)."""
+        departing = handover.departing_user_id
+        Model = self.env[rule.model]
+        columns = [rule.user_field] + ([rule.team_field] if rule.team_field else [])
+        Model.flush_model(columns)
+        current, busy = self._lock_current(
+            rule.model, [res_id for res_id, *_rest in items], columns
+        )
+        owners = {departing.id, None} if rule.include_unassigned else {departing.id}
+        groups = defaultdict(list)
+        ledger = []
+        settled = []
+        kept_note = self.env._("Not moved: changed during the transfer")
+        for res_id, line_id, successor_id in items:
+            if res_id in busy:
+                continue
+            settled.append(res_id)
+            if res_id not in current:
+                continue  # deleted meanwhile
+            owner, *team = current[res_id]
+            team_id = team[0] if team else None
+            if owner not in owners:
+                # Someone changed the owner after the selection: their edit
+                # stands, and the ledger says so.
+                ledger.append(
+                    (line_id, rule.id, res_id, departing.id, owner, team_id, team_id)
+                    + ("kept", False, False, kept_note)
+                )
+                continue
+            groups[(successor_id, team_id, owner)].append((res_id, line_id))
+        company = handover.company_id
+        moved = 0
+        Users = self.env["res.users"]
+        by_write = defaultdict(list)
+        for (successor_id, team_id, owner), pairs in groups.items():
+            successor = Users.browse(successor_id)
+            new_team = (
+                self._team_for(successor, team_id, company) if rule.team_field else None
+            )
+            by_write[(successor_id, new_team, team_id, owner)].extend(pairs)
+        for (successor_id, new_team, old_team, owner), pairs in by_write.items():
+            ids = [res_id for res_id, _line in pairs]
+            values = {rule.user_field: successor_id}
+            if rule.team_field:
+                # Written even when unchanged: it spares the per-record team
+                # recompute that a salesperson change triggers.
+                values[rule.team_field] = new_team or False
+            records = Model.browse(ids).with_context(
+                active_test=False, **self._quiet_context()
+            )
+            records.write(values)
+            from_user = Users.browse(owner) if owner else Users
+            added, removed = self._log_and_follow(
+                handover, rule, records, from_user, Users.browse(successor_id)
+            )
+            ledger.extend(
+                (line_id, rule.id, res_id, owner, successor_id, old_team, new_team)
+                + ("moved", res_id in added, res_id in removed, None)
+                for res_id, line_id in pairs
+            )
+            moved += len(ids)
+        # Recompute what depends on the moved values now, as the engine
+        # (superuser), not later in the caller's environment at commit time.
+        self.env.flush_all()
+        self._insert_ledger(handover, rule.model, rule.user_field, ledger)
+        return settled, moved
+
+    def _log_and_follow(
+        self, handover, rule, records, from_user, to_user, note=None, unfollow=None
+    ):
+        """Chatter line and follower change of a batch, in bulk.
 
         Equivalent of ``_message_log_batch`` + ``message_subscribe`` +
-        ``message_unsubscribe`` with one INSERT/DELETE per batch instead of one
-        ORM create per message and follower: this is where a per-record transfer
-        spends most of its time.
+        ``message_unsubscribe`` with one statement each per batch instead of one
+        ORM create per message and follower. `to_user` follows every record;
+        `from_user` stops following the records of `unfollow` (default: all of
+        them when the template says so). Returns (ids where `to_user` was added,
+        ids where `from_user` was removed).
         """
         if not hasattr(records, "_message_log_batch") or not records:
-            return
-        ids = tuple(records.ids)
+            return set(), set()
+        ids = list(records.ids)
         if rule.log_in_chatter:
             label = records._fields[rule.user_field].get_description(self.env)["string"]
             body = Markup("<p>%s: %s → %s (%s)</p>") % (
@@ -357,6 +592,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
             self._insert_notes(records._name, ids, str(body))
         cr = self.env.cr
+        added = set()
         if to_user.partner_id:
             subtypes = self.env["mail.message.subtype"]._default_subtypes(
                 records._name
@@ -366,139 +602,69 @@ class HrClientHandoverEngine(models.AbstractModel):
                     "INSERT INTO mail_followers (res_model, res_id, partner_id)"
                     " SELECT %s, unnest(%s::int[]), %s"
                     " ON CONFLICT (res_model, res_id, partner_id) DO NOTHING"
-                    " RETURNING id",
+                    " RETURNING id, res_id",
                     records._name,
-                    list(ids),
+                    ids,
                     to_user.partner_id.id,
                 )
             )
-            follower_ids = [row[0] for row in cr.fetchall()]
-            if follower_ids and subtypes:
+            rows = cr.fetchall()
+            added = {row[1] for row in rows}
+            if rows and subtypes:
                 cr.execute(
                     SQL(
                         "INSERT INTO mail_followers_mail_message_subtype_rel"
                         " (mail_followers_id, mail_message_subtype_id)"
                         " SELECT f, s FROM unnest(%s::int[]) f, unnest(%s::int[]) s",
-                        follower_ids,
+                        [row[0] for row in rows],
                         list(subtypes),
                     )
                 )
-        if handover.template_id.unsubscribe_departing and from_user.partner_id:
+        if unfollow is None:
+            unfollow = ids if handover.template_id.unsubscribe_departing else []
+        removed = set()
+        if unfollow and from_user.partner_id:
             cr.execute(
                 SQL(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s"
-                    " AND partner_id = %s",
+                    "DELETE FROM mail_followers WHERE res_model = %s"
+                    " AND res_id = ANY(%s::int[]) AND partner_id = %s RETURNING res_id",
                     records._name,
-                    ids,
+                    list(unfollow),
                     from_user.partner_id.id,
                 )
             )
+            removed = {row[0] for row in cr.fetchall()}
         self.env["mail.followers"].invalidate_model()
         records.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
+        return added, removed
 
     def _insert_notes(self, model, res_ids, body):
         """One internal note per record, inserted in bulk (a _message_log_batch
-        without the per-message ORM overhead)."""
+        without the per-message ORM overhead), through the cursor."""
         author = self.env.user.partner_id
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         now = fields.Datetime.now()
-        uid = self.env.uid
-        execute_values(
-            self.env.cr._obj,
-            "INSERT INTO mail_message (model, res_id, body, message_type, subtype_id,"
-            " author_id, email_from, is_internal, date, message_id, create_uid,"
-            " write_uid, create_date, write_date) VALUES %s",
-            [
-                (
-                    model,
-                    res_id,
-                    body,
-                    "notification",
-                    subtype_id,
-                    author.id,
-                    author.email_formatted or None,
-                    True,
-                    now,
-                    generate_tracking_message_id("handover"),
-                    uid,
-                    uid,
-                    now,
-                    now,
-                )
-                for res_id in res_ids
-            ],
-            page_size=1000,
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO mail_message (model, res_id, body, message_type,"
+                " subtype_id, author_id, email_from, is_internal, date, message_id,"
+                " create_uid, write_uid, create_date, write_date)"
+                " SELECT %(model)s, r, %(body)s, 'notification', %(subtype)s,"
+                " %(author)s, %(email)s, TRUE, %(now)s, m, %(uid)s, %(uid)s,"
+                " %(now)s, %(now)s"
+                " FROM unnest(%(ids)s::int[], %(mids)s::varchar[]) AS u(r, m)",
+                model=model,
+                body=body,
+                subtype=subtype_id,
+                author=author.id,
+                email=author.email_formatted or None,
+                now=now,
+                uid=self.env.uid,
+                ids=list(res_ids),
+                mids=[generate_tracking_message_id("handover") for _id in res_ids],
+            )
         )
         self.env["mail.message"].invalidate_model()
-
-    def _move_activities(self, handover, rule, partner_lines):
-        """Open activities of the departing user on the customers and on every
-        record this handover moved go with them to the successor."""
-        departing = handover.departing_user_id
-        Transfer = self.env["hr.client.handover.transfer"]
-        moved = Transfer.search_fetch(
-            [
-                ("handover_id", "=", handover.id),
-                ("reverted_at", "=", False),
-                ("res_model", "!=", rule.model),
-            ],
-            ["res_model", "res_id", "line_id"],
-        )
-        targets = defaultdict(dict)  # model -> {res_id: line}
-        for row in moved:
-            targets[row.res_model][row.res_id] = row.line_id
-        for partner_id, line in partner_lines.items():
-            targets["res.partner"].setdefault(partner_id, line)
-        Activity = self.env["mail.activity"]
-        groups = defaultdict(list)
-        for model, by_id in targets.items():
-            if not by_id:
-                continue
-            activities = Activity.search_fetch(
-                [
-                    ("user_id", "=", departing.id),
-                    ("res_model", "=", model),
-                    ("res_id", "in", list(by_id)),
-                ]
-                + rule._get_domain(),
-                ["res_id"],
-            )
-            for activity in activities:
-                line = by_id[activity.res_id]
-                groups[line.successor_id].append((activity.id, line.id))
-        for successor, pairs in groups.items():
-            for start in range(0, len(pairs), BATCH_SIZE):
-                chunk = pairs[start : start + BATCH_SIZE]
-                line_of = dict(chunk)
-                ids = self._lock_still_owned(
-                    rule.model, rule.user_field, list(line_of), [departing.id]
-                )
-                if not ids:
-                    continue
-                Activity.browse(ids).with_context(**self._quiet_context()).write(
-                    {rule.user_field: successor.id}
-                )
-                now = fields.Datetime.now()
-                self._insert_ledger(
-                    [
-                        (
-                            handover.id,
-                            line_of[aid],
-                            rule.id,
-                            rule.model,
-                            aid,
-                            rule.user_field,
-                            departing.id,
-                            successor.id,
-                            None,
-                            None,
-                            now,
-                        )
-                        for aid in ids
-                    ]
-                )
-                self.env.flush_all()
-                yield len(ids)
 
     @api.model
     def _quiet_context(self):
@@ -510,20 +676,46 @@ class HrClientHandoverEngine(models.AbstractModel):
             "mail_create_nosubscribe": True,
         }
 
-    def _insert_ledger(self, rows):
-        """Bulk insert of ledger rows (our own table: no computed fields)."""
+    def _insert_ledger(self, handover, model, field_name, rows):
+        """Bulk insert of ledger rows (our own table: no computed fields), one
+        statement through the cursor. Row: (line, rule, res_id, old user, new
+        user, old team, new team, outcome, follower added, follower removed,
+        note)."""
         if not rows:
             return
-        company_id = self.env["hr.client.handover"].browse(rows[0][0]).company_id.id
-        uid = self.env.uid
-        execute_values(
-            self.env.cr._obj,
-            "INSERT INTO hr_client_handover_transfer (handover_id, line_id, rule_id,"
-            " res_model, res_id, field_name, old_user_id, new_user_id, old_team_id,"
-            " new_team_id, transferred_at, company_id, create_uid, write_uid,"
-            " create_date, write_date) VALUES %s",
-            [(*row, company_id, uid, uid, row[-1], row[-1]) for row in rows],
-            page_size=1000,
+        now = fields.Datetime.now()
+        cols = list(zip(*rows, strict=True))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO hr_client_handover_transfer (%(columns)s, transferred_at,"
+                " company_id, create_uid, write_uid, create_date, write_date)"
+                " SELECT %(h)s, u.line, u.rule, %(model)s, u.res, %(field)s, u.ou,"
+                " u.nu, u.ot, u.nt, u.outcome, u.fa, u.fr, u.note, %(now)s,"
+                " %(company)s, %(uid)s, %(uid)s, %(now)s, %(now)s"
+                " FROM unnest(%(line)s::int[], %(rule)s::int[], %(res)s::int[],"
+                " %(ou)s::int[], %(nu)s::int[], %(ot)s::int[], %(nt)s::int[],"
+                " %(outcome)s::varchar[], %(fa)s::bool[], %(fr)s::bool[],"
+                " %(note)s::varchar[])"
+                " AS u(line, rule, res, ou, nu, ot, nt, outcome, fa, fr, note)",
+                columns=SQL(", ").join(SQL.identifier(c) for c in LEDGER_COLUMNS),
+                h=handover.id,
+                model=model,
+                field=field_name,
+                now=now,
+                company=handover.company_id.id,
+                uid=self.env.uid,
+                line=list(cols[0]),
+                rule=list(cols[1]),
+                res=list(cols[2]),
+                ou=list(cols[3]),
+                nu=list(cols[4]),
+                ot=list(cols[5]),
+                nt=list(cols[6]),
+                outcome=list(cols[7]),
+                fa=list(cols[8]),
+                fr=list(cols[9]),
+                note=list(cols[10]),
+            )
         )
         self.env["hr.client.handover.transfer"].invalidate_model()
 
@@ -531,7 +723,11 @@ class HrClientHandoverEngine(models.AbstractModel):
         """Transfer complete: one summary message per successor, customer mails."""
         Transfer = self.env["hr.client.handover.transfer"]
         counts = Transfer._read_group(
-            [("handover_id", "=", handover.id), ("reverted_at", "=", False)],
+            [
+                ("handover_id", "=", handover.id),
+                ("reverted_at", "=", False),
+                ("outcome", "=", "moved"),
+            ],
             ["new_user_id", "res_model"],
             ["__count"],
         )
@@ -575,90 +771,141 @@ class HrClientHandoverEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # Giving back
     # ------------------------------------------------------------------
-    def _give_back(self, handover, reason):
-        """Restore the old owner wherever the value is still what the handover set.
-
-        Returns (given back, kept) counts; kept rows get a ledger note.
-        """
-        Transfer = self.env["hr.client.handover.transfer"]
-        rows = Transfer.search_fetch(
-            [("handover_id", "=", handover.id), ("reverted_at", "=", False)],
-            [
-                "res_model",
-                "res_id",
-                "field_name",
-                "old_user_id",
-                "new_user_id",
-                "old_team_id",
-                "new_team_id",
-                "rule_id",
-            ],
+    def _give_back_step(self, handover, cursor):
+        """Give back one batch of ledger rows after `cursor`, wherever the value is
+        still what the handover set; a changed value is kept, with a note."""
+        cr = self.env.cr
+        self.env["hr.client.handover.transfer"].flush_model()
+        cr.execute(
+            SQL(
+                "SELECT t.id, t.res_model, t.field_name, t.rule_id, t.res_id,"
+                " t.old_user_id, t.new_user_id, t.old_team_id, t.new_team_id,"
+                " t.follower_added"
+                " FROM hr_client_handover_transfer t"
+                " WHERE t.handover_id = %s AND t.id > %s AND t.outcome = 'moved'"
+                " AND t.reverted_at IS NULL AND t.note IS NULL"
+                " ORDER BY t.id LIMIT %s",
+                handover.id,
+                cursor,
+                self.env.context["handover_batch_size"],
+            )
         )
+        rows = cr.fetchall()
+        if not rows:
+            return None, 0
         groups = defaultdict(list)
         for row in rows:
-            key = (
-                row.res_model,
-                row.field_name,
-                row.new_user_id,
-                row.old_user_id,
-                row.rule_id,
-                row.new_team_id,
-                row.old_team_id,
+            groups[row[1:4]].append(row)
+        returned = 0
+        for (model, field_name, rule_id), group in groups.items():
+            if model in self.env:
+                rule = self.env["hr.client.handover.rule"].browse(rule_id).exists()
+                returned += self._give_back_group(
+                    handover, model, field_name, rule, group
+                )
+        return rows[-1][0], returned
+
+    def _give_back_group(self, handover, model, field_name, rule, rows):
+        team_field = rule.team_field if rule else False
+        columns = [field_name] + ([team_field] if team_field else [])
+        Model = self.env[model]
+        Model.flush_model(columns)
+        current, busy = self._lock_current(model, [row[4] for row in rows], columns)
+        kept = []
+        writes = defaultdict(list)  # (old user, new user, old team or -1) -> rows
+        for row in rows:
+            _tid, _m, _f, _r, res_id, old_user, new_user, old_team, new_team, _fa = row
+            if res_id in busy:
+                continue  # retried in a later pass
+            values = current.get(res_id)
+            if values is None or values[0] != new_user:
+                kept.append(row[0])
+                continue
+            restore_team = bool(team_field and new_team and values[1] == new_team)
+            key = (old_user, new_user, old_team if restore_team else -1)
+            writes[key].append(row)
+        cr = self.env.cr
+        if kept:
+            cr.execute(
+                SQL(
+                    "UPDATE hr_client_handover_transfer SET note = %s"
+                    " WHERE id IN %s",
+                    self.env._("Kept: changed after the handover"),
+                    tuple(kept),
+                )
             )
-            groups[key].append(row)
-        returned = kept = 0
+        Users = self.env["res.users"]
         now = fields.Datetime.now()
-        kept_note = self.env._("Kept: changed after the handover")
-        for (
-            model,
-            field_name,
-            new_user,
-            old_user,
-            rule,
-            new_team,
-            old_team,
-        ), group in groups.items():
-            if model not in self.env:
-                continue
-            by_res = {row.res_id: row for row in group}
-            ids = self._lock_still_owned(model, field_name, list(by_res), [new_user.id])
-            kept_rows = Transfer.browse(
-                [row.id for rid, row in by_res.items() if rid not in ids]
+        note = (
+            self.env._("handover %(ref)s reverted", ref=handover.name)
+            if handover.revert_reason != "return"
+            else self.env._("back from leave, handover %(ref)s", ref=handover.name)
+        )
+        returned = 0
+        for (old_user, new_user, old_team), group in writes.items():
+            values = {field_name: old_user or False}
+            if old_team != -1:
+                values[team_field] = old_team or False
+            records = Model.browse([row[4] for row in group]).with_context(
+                active_test=False, **self._quiet_context()
             )
-            kept_rows.write({"note": kept_note})
-            kept += len(kept_rows)
-            if not ids:
-                continue
-            records = (
-                self.env[model]
-                .browse(ids)
-                .with_context(active_test=False, **self._quiet_context())
+            records.write(values)
+            cr.execute(
+                SQL(
+                    "UPDATE hr_client_handover_transfer SET reverted_at = %s"
+                    " WHERE id IN %s",
+                    now,
+                    tuple(row[0] for row in group),
+                )
             )
-            team_field = rule.team_field if rule else False
-            if team_field and new_team:
-                same_team = records.filtered(
-                    lambda r, t=new_team, f=team_field: r[f] == t
-                )
-                same_team.write(
-                    {field_name: old_user.id or False, team_field: old_team.id or False}
-                )
-                (records - same_team).write({field_name: old_user.id or False})
-            else:
-                records.write({field_name: old_user.id or False})
-            Transfer.browse([by_res[rid].id for rid in ids]).write({"reverted_at": now})
-            returned += len(ids)
+            returned += len(group)
             if rule and model != "mail.activity":
-                note = (
-                    self.env._("handover %(ref)s reverted", ref=handover.name)
-                    if reason == "revert"
-                    else self.env._(
-                        "back from leave, handover %(ref)s", ref=handover.name
-                    )
-                )
                 self._log_and_follow(
-                    handover, rule, records, new_user, old_user, note=note
+                    handover,
+                    rule,
+                    records,
+                    Users.browse(new_user),
+                    Users.browse(old_user) if old_user else Users,
+                    note=note,
+                    unfollow=[row[4] for row in group if row[9]],
                 )
-        return returned, kept
+        self.env.flush_all()
+        self.env["hr.client.handover.transfer"].invalidate_model()
+        return returned
+
+    def _finish_revert(self, handover):
+        Transfer = self.env["hr.client.handover.transfer"]
+        base = [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
+        returned = Transfer.search_count(base + [("reverted_at", "!=", False)])
+        kept = Transfer.search_count(base + [("reverted_at", "=", False)])
+        user = handover.departing_user_id
+        if handover.revert_reason == "return":
+            handover.write(
+                {"transfer_state": "reverted", "returned_on": fields.Date.today()}
+            )
+            handover.message_post(
+                body=self.env._(
+                    "Welcome back, %(user)s: %(returned)s record(s) came back to you; "
+                    "%(kept)s stayed with your successors because they changed "
+                    "meanwhile (see the Transfers tab).",
+                    user=user.name,
+                    returned=returned,
+                    kept=kept,
+                ),
+                partner_ids=user.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            return
+        handover.write({"transfer_state": "reverted"})
+        handover.message_post(
+            body=self.env._(
+                "Transfer reverted: %(returned)s value(s) given back to %(user)s; "
+                "%(kept)s kept because they changed since the handover.",
+                returned=returned,
+                kept=kept,
+                user=user.name,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Figures shown on the customer lines
@@ -669,7 +916,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         stats = defaultdict(lambda: defaultdict(float))
         lines = lines.filtered("id")
         for handover, handover_lines in lines.grouped("handover_id").items():
-            if handover.transfer_state in ("running", "done", "reverted"):
+            if handover.transfer_state != "pending":
                 self._ledger_stats(handover_lines, stats)
             else:
                 self._live_stats(handover, handover_lines, stats)
@@ -685,7 +932,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 "SELECT t.line_id, t.res_model, count(*), sum(l.expected_revenue)"
                 "  FROM hr_client_handover_transfer t"
                 "  LEFT JOIN crm_lead l ON t.res_model = 'crm.lead' AND l.id = t.res_id"
-                " WHERE t.line_id IN %s"
+                " WHERE t.line_id IN %s AND t.outcome = 'moved'"
                 " GROUP BY t.line_id, t.res_model",
                 tuple(lines.ids),
             )

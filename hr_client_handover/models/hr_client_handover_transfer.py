@@ -34,12 +34,27 @@ class HrClientHandoverTransfer(models.Model):
     transferred_at = fields.Datetime(required=True, readonly=True)
     reverted_at = fields.Datetime(readonly=True)
     note = fields.Char(readonly=True)
+    outcome = fields.Selection(
+        [("moved", "Moved"), ("kept", "Not moved")],
+        default="moved",
+        required=True,
+        readonly=True,
+        help="Not moved: someone changed the owner between the selection and the "
+        "batch; their edit stands.",
+    )
+    follower_added = fields.Boolean(
+        readonly=True, help="The handover subscribed the new owner to the record."
+    )
+    follower_removed = fields.Boolean(
+        readonly=True, help="The handover unsubscribed the former owner."
+    )
 
     _handover_record_field_unique = models.UniqueIndex(
         "(handover_id, res_model, res_id, field_name) WHERE reverted_at IS NULL",
         lambda env, diag: env._("This value was already moved by this handover."),
     )
     _model_res_idx = models.Index("(res_model, res_id)")
+    _handover_id_idx = models.Index("(handover_id, id)")
 
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
@@ -66,3 +81,27 @@ class HrClientHandoverTransfer(models.Model):
             "res_id": self.res_id,
             "view_mode": "form",
         }
+
+
+class HrClientHandoverQueue(models.Model):
+    """What a running transfer still has to move: filled once at approval, one
+    row per record, removed with the batch that settles it."""
+
+    _name = "hr.client.handover.queue"
+    _description = "Client Handover Transfer Queue"
+    _log_access = False
+
+    handover_id = fields.Many2one(
+        "hr.client.handover", required=True, ondelete="cascade", index=False
+    )
+    rule_id = fields.Many2one(
+        "hr.client.handover.rule", required=True, ondelete="cascade"
+    )
+    res_model = fields.Char(string="Model", required=True)
+    res_id = fields.Integer(string="Record ID", required=True)
+    line_id = fields.Many2one(
+        "hr.client.handover.line", required=True, ondelete="cascade"
+    )
+
+    _handover_id_idx = models.Index("(handover_id, id)")
+    _handover_record_idx = models.Index("(handover_id, res_model, res_id)")

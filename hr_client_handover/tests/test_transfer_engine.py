@@ -246,8 +246,10 @@ class TestTransferEngine(TransactionCase):
         handover = self._approve(data)
         self.assertEqual(handover.transfer_state, "running")
         self.assertEqual(moved_count(self.env, handover), 0, "approval returns at once")
-        engine = self.env["hr.client.handover.engine"].with_context(**QUIET)
-        self.assertFalse(engine._run(handover, max_batches=1), "stopped mid-way")
+        engine = self.env["hr.client.handover.engine"].with_context(
+            handover_batch_size=10, **QUIET
+        )
+        self.assertEqual(engine._run(handover, max_batches=1), "paused")
         first = moved_count(self.env, handover)
         self.assertTrue(0 < first < handover.transfer_total)
         # The ledger equals what really moved.
@@ -385,6 +387,189 @@ class TestTransferEngine(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
+class TestBackgroundEngine(TransactionCase):
+    """The background path: selected once, batched, never stuck, scoped to the
+    handover's company, and a batched revert that restores only what the
+    handover set."""
+
+    def _start_background(self, prefix, customers=6):
+        data = build_portfolio(self.env, prefix, customers)
+        self.env.company.handover_async_threshold = 5
+        handover = to_plan_approval(data)
+        handover.with_user(data["approver"]).action_approve_plan()
+        self.assertEqual(handover.transfer_state, "running")
+        return data, handover
+
+    def _engine(self, batch=10):
+        return self.env["hr.client.handover.engine"].with_context(
+            handover_batch_size=batch, **QUIET
+        )
+
+    def _run_cron(self):
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_transfer")
+        with self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+
+    def _ledger(self, handover, **where):
+        domain = [("handover_id", "=", handover.id)]
+        domain += [(name, "=", value) for name, value in where.items()]
+        return self.env["hr.client.handover.transfer"].search(domain)
+
+    def test_value_given_back_meanwhile_does_not_stick_the_transfer(self):
+        """A record moved, then given back to the departing user, is not selected
+        again: no unique-index violation, the transfer completes."""
+        data, handover = self._start_background("stuck")
+        self.assertEqual(self._engine()._run(handover, max_batches=1), "paused")
+        moved = self._ledger(handover, res_model="res.partner")[:1]
+        partner = self.env["res.partner"].browse(moved.res_id)
+        partner.user_id = data["departing"]
+        # A new selection (as after a crash) must not pick it again either.
+        handover.transfer_total = self._engine()._enqueue(handover)
+        self._run_cron()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(partner.user_id, data["departing"], "the later edit stands")
+        self.assertEqual(
+            len(self._ledger(handover, res_model="res.partner", res_id=partner.id)), 1
+        )
+
+    def test_selection_once_and_progress_counts_what_moves(self):
+        data, handover = self._start_background("once")
+        archived = data["partners"][0].child_ids
+        self.assertTrue(archived)
+        queue = self.env["hr.client.handover.queue"].search(
+            [("handover_id", "=", handover.id)]
+        )
+        self.assertEqual(len(queue), handover.transfer_total)
+        self.assertEqual(handover.transfer_progress, 0.0)
+        self._engine()._run(handover, max_batches=2)
+        handover.invalidate_recordset()
+        self.assertAlmostEqual(
+            handover.transfer_progress, 100.0 * 20 / handover.transfer_total
+        )
+        self._run_cron()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(handover.transfer_done, handover.transfer_total)
+
+    def test_archived_records_count_in_the_total(self):
+        data = build_portfolio(self.env, "arch", 4)
+        data["partners"][0].child_ids.action_archive()
+        handover = to_plan_approval(data)
+        handover.with_user(data["approver"]).action_approve_plan()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(handover.transfer_total, moved_count(self.env, handover))
+        contact = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("parent_id", "=", data["partners"][0].id)])
+        )
+        self.assertEqual(len(contact), 1)
+        self.assertFalse(contact.active)
+        self.assertEqual(contact.user_id, data["partners"][0].user_id)
+
+    def test_edit_during_transfer_is_kept_and_ledgered(self):
+        data, handover = self._start_background("edit")
+        lead = data["leads"][-1]
+        colleague = data["supervisor"]
+        lead.user_id = colleague
+        self._run_cron()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(lead.user_id, colleague, "never overwritten")
+        row = self._ledger(handover, res_model="crm.lead", res_id=lead.id)
+        self.assertEqual(row.outcome, "kept")
+        self.assertEqual(row.new_user_id, colleague)
+        self.assertTrue(row.note)
+        self.assertEqual(
+            handover.transfer_done, handover.transfer_total - 1, "kept is not moved"
+        )
+
+    def test_team_changed_meanwhile_is_not_overwritten(self):
+        data, handover = self._start_background("team")
+        successor = data["successors"][1]
+        lead = data["leads"].filtered(
+            lambda lead: lead.partner_id
+            == handover.line_ids.filtered(lambda line: line.successor_id == successor)[
+                :1
+            ].partner_id
+        )[:1]
+        new_team = self.env["crm.team"].create({"name": "team meanwhile"})
+        self.env["crm.team.member"].create(
+            {"crm_team_id": new_team.id, "user_id": successor.id}
+        )
+        lead.team_id = new_team
+        self._run_cron()
+        self.assertEqual(lead.user_id, successor)
+        self.assertEqual(lead.team_id, new_team, "the member keeps the newer team")
+
+    def test_other_company_is_left_alone(self):
+        data = build_portfolio(self.env, "comp", 3)
+        other = self.env["res.company"].create({"name": "comp other"})
+        data["departing"].company_ids |= other
+        foreign_team = self.env["crm.team"].create(
+            {"name": "comp foreign", "company_id": other.id}
+        )
+        data["successors"][0].company_ids |= other
+        self.env["crm.team.member"].create(
+            {"crm_team_id": foreign_team.id, "user_id": data["successors"][0].id}
+        )
+        lead = (
+            self.env["crm.lead"]
+            .with_context(**QUIET)
+            .create(
+                {
+                    "name": "comp foreign deal",
+                    "type": "opportunity",
+                    "partner_id": data["partners"][0].id,
+                    "user_id": data["departing"].id,
+                    "company_id": other.id,
+                    "team_id": foreign_team.id,
+                }
+            )
+        )
+        handover = to_plan_approval(data)
+        handover.with_user(data["approver"]).action_approve_plan()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(lead.user_id, data["departing"], "another company's record")
+        moved = data["leads"].filtered(lambda x: x.user_id == data["successors"][0])
+        self.assertTrue(moved)
+        self.assertFalse(moved.team_id.company_id - self.env.company)
+
+    def test_background_revert_is_batched_and_keeps_prior_followers(self):
+        data, handover = self._start_background("brev")
+        partner = data["partners"][0]
+        line = handover.line_ids.filtered(lambda line: line.partner_id == partner)
+        # The successor followed this customer before the handover.
+        partner.message_subscribe(line.successor_id.partner_id.ids)
+        self._run_cron()
+        self.assertEqual(handover.transfer_state, "done")
+        changed = data["leads"][0]
+        changed.user_id = data["supervisor"]
+        self.env["hr.client.handover.cancel"].with_user(data["supervisor"]).create(
+            {"handover_id": handover.id, "reason": "Employee stays"}
+        ).action_cancel_handover()
+        self.assertEqual(handover.transfer_state, "reverting", "runs in the background")
+        self.assertEqual(self._engine()._run(handover, max_batches=1), "paused")
+        self._run_cron()
+        self.assertEqual(handover.transfer_state, "reverted")
+        self.assertEqual(data["partners"].user_id, data["departing"])
+        self.assertEqual(changed.user_id, data["supervisor"])
+        self.assertEqual((data["leads"] - changed).user_id, data["departing"])
+        self.assertEqual((data["leads"] - changed).team_id, data["team"])
+        self.assertIn(line.successor_id.partner_id, partner.message_partner_ids)
+        other = data["partners"][1]
+        other_successor = handover.line_ids.filtered(
+            lambda line: line.partner_id == other
+        ).successor_id
+        self.assertNotIn(other_successor.partner_id, other.message_partner_ids)
+        kept = self._ledger(handover, res_model="crm.lead", res_id=changed.id)
+        self.assertFalse(kept.reverted_at)
+        self.assertTrue(kept.note)
+        message = handover.message_ids.filtered(
+            lambda m: "Transfer reverted" in (m.body or "")
+        )
+        self.assertIn("1 kept", message.body)
+
+
+@tagged("post_install", "-at_install")
 class TestConcurrentApproval(BaseCase):
     """Approvals and edits in concurrent transactions (real, committed cursors)."""
 
@@ -395,7 +580,7 @@ class TestConcurrentApproval(BaseCase):
         cls.cases = {}
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            for case in ("double", "locked"):
+            for case in ("double", "locked", "retry"):
                 data = build_portfolio(env, f"{case}{uuid.uuid4().hex[:8]}", 5)
                 to_plan_approval(data)
                 cls.cases[case] = {
@@ -521,3 +706,34 @@ class TestConcurrentApproval(BaseCase):
             partner = env["res.partner"].browse(busy_id)
             line = handover.line_ids.filtered(lambda line: line.partner_id == partner)
             self.assertEqual(partner.user_id, line.successor_id)
+
+    def test_serialization_failure_is_retried(self):
+        """In the background, a batch that meets a row changed by a transaction
+        committed after its snapshot is rolled back and run again."""
+        case = self.cases["retry"]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            handover.write({"state": "materials", "transfer_state": "running"})
+            handover.transfer_total = env["hr.client.handover.engine"]._enqueue(
+                handover
+            )
+        with self.registry.cursor() as engine_cr:
+            engine_cr.execute("SELECT 1")  # the engine's snapshot starts here
+            with self.registry.cursor() as user_cr:
+                user_cr.execute(
+                    "UPDATE res_partner SET comment = 'edited' WHERE id = %s",
+                    [case["partner_ids"][0]],
+                )
+            rollbacks = []
+            rollback = engine_cr.rollback
+            engine_cr.rollback = lambda: rollbacks.append(1) or rollback()
+            env = api.Environment(engine_cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            status = env["hr.client.handover.engine"]._run(handover, commit=True)
+            self.assertEqual(status, "done")
+            self.assertEqual(len(rollbacks), 1, "the batch was rolled back once")
+            self.assertEqual(handover.transfer_state, "done")
+            partner = env["res.partner"].browse(case["partner_ids"][0])
+            self.assertNotEqual(partner.user_id, handover.departing_user_id)
+            self.assertEqual(partner.comment, "edited")
