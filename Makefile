@@ -7,15 +7,16 @@ LINT_PATHS := hr_client_handover $(wildcard bench scripts/*.py conftest.py)
 BENCH_ARGS ?=
 RPC_ARGS ?=
 FAULTS_ARGS ?=
+SECURITY_ARGS ?=
 CORE_WITH_ADDON ?= 1
 CACHE ?= 0
 I18N_DB ?= handover_test
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc test-faults lint bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc test-security test-faults lint bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | test-faults | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | test-security | test-faults | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +29,9 @@ test: setup
 
 test-rpc: setup
 	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
+
+test-security: setup
+	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)
 
 test-faults: setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
