@@ -552,6 +552,16 @@ class HrClientHandover(models.Model):
                 }
                 for vals in vals_list
             ]
+        if not self.env.su and any(
+            vals.get("name", self.env._("New")) != self.env._("New")
+            for vals in vals_list
+        ):
+            raise AccessError(
+                self.env._(
+                    "The reference of a handover comes from its sequence. Leave it "
+                    "empty. Nothing was changed."
+                )
+            )
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(
@@ -651,8 +661,10 @@ class HrClientHandover(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
+        if not self.env.su:
+            self._policy_check("unlink", self.env._("Delete the handover"))
         for handover in self:
-            if handover.state != "draft" or handover.transfer_ids or handover.seal_ids:
+            if handover.transfer_ids or handover.seal_ids:
                 raise UserError(
                     self.env._(
                         "%(ref)s has started: it cannot be deleted. Cancel it instead; "
@@ -660,8 +672,6 @@ class HrClientHandover(models.Model):
                         ref=handover.name,
                     )
                 )
-        if not self.env.su:
-            self._policy_check("unlink", self.env._("Delete the handover"))
 
     # ------------------------------------------------------------------
     # Roles and checks
@@ -687,9 +697,10 @@ class HrClientHandover(models.Model):
     def _policy_handover(self):
         return self
 
-    def _policy_any_grant(self):
+    def _policy_any_grant(self, any_stage=False, unlink=False):
         """Whether the policy lets the current user change anything on this
-        handover or its parts in its current stage."""
+        handover or its parts (only delete: ``unlink``) in its current stage, or
+        in any stage (``any_stage``)."""
         self.ensure_one()
         roles = self._get_user_roles()
         user = self.env.user
@@ -700,10 +711,10 @@ class HrClientHandover(models.Model):
         if user in self.signature_ids.user_id:
             roles.add("signer")
         return any(
-            self.state in stages and roles & set(allowed)
+            (any_stage or self.state in stages) and roles & set(allowed)
             for model_policy in POLICY.values()
             for operation, entries in model_policy.items()
-            if operation != "create"
+            if operation != "create" and (operation == "unlink" or not unlink)
             for stages, allowed, *_condition in entries
         )
 

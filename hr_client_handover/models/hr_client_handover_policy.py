@@ -67,9 +67,7 @@ POLICY = {
         "create": ((DRAFT, PLANNERS),),
         "unlink": ((DRAFT, PLANNERS),),
         "write:plan": ((DRAFT, PLANNERS),),
-        "write:materials": (
-            (UNTIL_MATERIALS, (*LINE_ACTORS, "admin"), "materials_open"),
-        ),
+        "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
         "write:waiver": ((("visits",), LINE_ACTORS, "visit_open"),),
         "write:check": ((("verification",), ("witness",), "call_open"),),
@@ -132,6 +130,11 @@ FIELD_GROUPS = {
         ),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
+}
+# Field groups a new record may be given (the rest comes from the buttons).
+CREATE_GROUPS = {
+    "hr.client.handover.line": ("plan", "materials", "visit"),
+    "hr.client.handover.item": ("content",),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
@@ -311,7 +314,20 @@ class HrClientHandoverPolicy(models.AbstractModel):
         for record, vals in zip(self, vals_list, strict=True):
             names = frozenset(vals) - create_only
             by_fields.setdefault(names, []).append(record.id)
+        allowed = CREATE_GROUPS.get(self._name)
         for names, ids in by_fields.items():
+            groups = self._policy_field_groups(names)
+            extra = set(groups) - set(allowed) if allowed is not None else set()
+            if extra:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s change through the handover buttons only, which "
+                        "check who may do what at each stage. Nothing was changed.",
+                        fields=self._policy_field_labels(
+                            [name for group in extra for name in groups[group]]
+                        ),
+                    )
+                )
             self.browse(ids)._policy_check_write(set(names))
 
     def _check_access(self, operation):
@@ -332,7 +348,17 @@ class HrClientHandoverPolicy(models.AbstractModel):
 
         def error():
             handover = forbidden[:1].sudo()._policy_handover()
-            return AccessError(
+            if not handover._policy_any_grant(
+                any_stage=True, unlink=operation == "unlink"
+            ):
+                return AccessError(
+                    self.env._(
+                        "You have no part in %(ref)s that lets you change it. "
+                        "Nothing was changed.",
+                        ref=handover.name,
+                    )
+                )
+            return UserError(
                 self.env._(
                     "%(ref)s is in the stage '%(state)s', where you have nothing to "
                     "change on it. Nothing was changed.",

@@ -370,7 +370,7 @@ CATALOGUE = [
         "supervisor",
         lambda t, u: t.as_(u, t.handover).unlink(),
         UserError,
-        "has started: it cannot be deleted",
+        "Delete the handover is not possible",
     ),
     (
         "plan_review",
@@ -503,7 +503,7 @@ CATALOGUE = [
         "supervisor",
         lambda t, u: t.as_(u, t.handover).unlink(),
         UserError,
-        "has started: it cannot be deleted",
+        "Delete the handover is not possible",
     ),
     # Customer visits
     (

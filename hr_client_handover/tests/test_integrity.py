@@ -86,9 +86,13 @@ class TestIntegrity(HandoverCase):
                 handover.with_user(self.handover_admin).write(values)
         with self.assertRaisesRegex(AccessError, "Reference"):
             handover.with_user(self.handover_admin).name = "HO/FAKE"
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "nothing to change"):
             handover.with_user(self.handover_admin).write(
                 {"item_ids": [Command.create({"name": "Planted"})]}
+            )
+        with self.assertRaisesRegex(AccessError, "comes from its sequence"):
+            self.env["hr.client.handover"].with_user(self.handover_admin).create(
+                {"employee_id": self.supervisor_employee.id, "name": "HO/FORGED"}
             )
 
     # ------------------------------------------------------------------
