@@ -1,9 +1,30 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # Read by the officers' record rules, which Odoo caches per user: hr.department
+    # and hr.employee clear that cache when a manager, a parent department or an
+    # employee's user changes.
+    client_handover_department_ids = fields.Many2many(
+        "hr.department",
+        compute="_compute_client_handover_department_ids",
+        string="Departments Managed (Client Handovers)",
+        help="The departments this user manages, with all their sub-departments: "
+        "a handover officer sees the client handovers of their employees.",
+    )
+
+    def _compute_client_handover_department_ids(self):
+        Department = self.env["hr.department"].sudo().with_context(active_test=False)
+        for user in self:
+            managed = Department.search([("manager_id.user_id", "=", user.id)])
+            user.client_handover_department_ids = (
+                Department.search([("id", "child_of", managed.ids)])
+                if managed
+                else Department
+            )
 
     def action_archive(self):
         # Before other modules archive what belongs to the user (sales teams...).
