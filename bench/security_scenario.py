@@ -124,6 +124,14 @@ OPEN = (
     "summary_approval",
 )
 AFTER_DRAFT = OPEN[1:]
+AFTER_APPROVAL = (
+    "materials",
+    "visits",
+    "verification",
+    "summary",
+    "summary_review",
+    "summary_approval",
+)
 UP_TO_MATERIALS = OPEN[:4]
 UP_TO_VISITS = OPEN[:5]
 STATES = (*OPEN, "done", "cancel")
@@ -302,8 +310,18 @@ ITEM_FIELDS = {
         "due_date",
         "sequence",
         "countersign_department",
+        "countersigner_id",
+        "post_departure",
+        "needs_receipt",
     ),
-    "progress": ("done", "done_by", "done_on", "confirmed_by", "confirmed_on"),
+    "progress": (
+        "done",
+        "done_by",
+        "done_on",
+        "confirmed_by",
+        "confirmed_on",
+        "countersigned_on",
+    ),
 }
 ITEM_WRITE = {"checklist": during(["draft"], *PLANNERS), "progress": NOBODY}
 ITEM_EDIT = during(["draft"], *PLANNERS)  # create and unlink
@@ -312,6 +330,15 @@ ITEM_BUTTONS = {
     "action_mark_done": during(UP_TO_MATERIALS, *ITEM_WORKERS),
     "action_reset": during(UP_TO_MATERIALS, *ITEM_WORKERS),  # until confirmed
     "action_confirm": during(UP_TO_MATERIALS, "successor", "witness"),
+    # The item's countersigner (IT, finance, administration), once it is done.
+    "action_countersign": during(AFTER_APPROVAL, "countersigner"),
+}
+# The part of the checklist due after the last working day: ticked from the
+# plan's approval until Done, never confirmed on receipt.
+POST_DEPARTURE_BUTTONS = {
+    **ITEM_BUTTONS,
+    "action_mark_done": during(AFTER_APPROVAL, *ITEM_WORKERS),
+    "action_reset": during(AFTER_APPROVAL, *ITEM_WORKERS),
 }
 
 # hr.client.handover.signature: the signer ("signer") writes the image of their
@@ -648,7 +675,9 @@ SELECT id, successor_id, partner_id, sequence,
 FROM hr_client_handover_line WHERE handover_id = %s ORDER BY id
 """
 ITEMS_SQL = """
-SELECT id, responsible_id, done, confirmed_by IS NOT NULL AS confirmed, category
+SELECT id, responsible_id, done, confirmed_by IS NOT NULL AS confirmed, category,
+       countersigner_id, countersigned_on IS NOT NULL AS countersigned,
+       post_departure, needs_receipt
 FROM hr_client_handover_item WHERE handover_id = %s ORDER BY id
 """
 SIGNATURES_SQL = """
@@ -752,6 +781,8 @@ class Handover:
 
     def item_roles(self, uid, item):
         extra = {"responsible"} if uid == item["responsible_id"] else set()
+        if uid == item["countersigner_id"]:
+            extra.add("countersigner")
         return self.roles(uid) | extra
 
     def signature_roles(self, uid, signature):
@@ -1721,6 +1752,10 @@ class Suite:
             return (person.uid if field.endswith("_by") else A_DATETIME), NOT_WRITTEN
         if field == "responsible_id":
             return self.spare.uid, item["responsible_id"] or False
+        if field == "countersigner_id":
+            return self.spare.uid, item["countersigner_id"] or False
+        if field in ("post_departure", "needs_receipt"):
+            return not item[field], bool(item[field])
         values = {
             "category": "other" if item["category"] != "other" else "documents",
             "due_date": "2027-02-01",
@@ -1740,13 +1775,12 @@ class Suite:
         item = (fresh or hc.items)[0]
         done = [i for i in hc.items if i["done"] and not i["confirmed"]]
         to_confirm = (done or hc.items)[0]
+        buttons = POST_DEPARTURE_BUTTONS if item["post_departure"] else ITEM_BUTTONS
         for person in people:
             roles = hc.item_roles(person.uid, item)
             who = self.who(person, roles)
             title = f"{hc.tag} item {item['id']}"
-            mark = expect(
-                ITEM_BUTTONS["action_mark_done"], hc.state, roles, item["done"]
-            )
+            mark = expect(buttons["action_mark_done"], hc.state, roles, item["done"])
             self.cells.run(
                 f"{title} action_mark_done as {who}",
                 person,
@@ -1757,7 +1791,10 @@ class Suite:
                 self.column_is(ITEM, item["id"], "done", True),
             )
             reset = expect(
-                ITEM_BUTTONS["action_reset"], hc.state, roles, item["confirmed"]
+                buttons["action_reset"],
+                hc.state,
+                roles,
+                item["confirmed"] or item["countersigned"],
             )
             if reset is not ALLOWED or mark is ALLOWED:
                 self.cells.run(
@@ -1770,7 +1807,11 @@ class Suite:
                     self.column_is(ITEM, item["id"], "done", False),
                 )
             roles = hc.item_roles(person.uid, to_confirm)
-            blocked = not to_confirm["done"] or to_confirm["confirmed"]
+            blocked = (
+                not to_confirm["done"]
+                or to_confirm["confirmed"]
+                or to_confirm["post_departure"]
+            )
             confirm = expect(ITEM_BUTTONS["action_confirm"], hc.state, roles, blocked)
             if confirm is not ALLOWED:
                 self.cells.run(
@@ -1781,6 +1822,20 @@ class Suite:
                     "action_confirm",
                     [[to_confirm["id"]]],
                     confirm,
+                )
+            blocked = not to_confirm["done"] or to_confirm["countersigned"]
+            countersign = expect(
+                ITEM_BUTTONS["action_countersign"], hc.state, roles, blocked
+            )
+            if countersign is not ALLOWED:
+                self.cells.run(
+                    f"{hc.tag} item {to_confirm['id']} action_countersign as "
+                    f"{self.who(person, roles)}",
+                    person,
+                    ITEM,
+                    "action_countersign",
+                    [[to_confirm["id"]]],
+                    countersign,
                 )
 
     # -- signatures ------------------------------------------------------------
@@ -2969,13 +3024,15 @@ class Suite:
             roles = hc.roles(person.uid)
             who = self.who(person, roles)
             nobody = expect(NOBODY, hc.state, roles)
+            # A portal user has no access right on signatures: Odoo refuses the
+            # search of their attachments outright.
             self.cells.run(
                 f"{hc.tag} attachment search of signature images as {who}",
                 person,
                 ATTACHMENT,
                 "search",
                 [domain],
-                ALLOWED,
+                REFUSED_BY_ROLE if person is self.portal else ALLOWED,
                 finds([]),
             )
             for res_field in ("signature", False):

@@ -722,10 +722,10 @@ class HrClientHandover(models.Model):
     def _policy_handover(self):
         return self
 
-    def _policy_any_grant(self, any_stage=False, unlink=False):
+    def _policy_any_grant(self, any_stage=False, unlink=False, model=None):
         """Whether the policy lets the current user change anything on this
-        handover or its parts (only delete: ``unlink``) in its current stage, or
-        in any stage (``any_stage``)."""
+        handover or its parts in its current stage, or, with ``any_stage``, may
+        write (only delete: ``unlink``) records of ``model`` in some stage."""
         self.ensure_one()
         roles = self._get_user_roles()
         user = self.env.user
@@ -733,13 +733,26 @@ class HrClientHandover(models.Model):
             roles.add("line_successor")
         if user in self.item_ids.responsible_id:
             roles.add("responsible")
+        if user in self.item_ids.countersigner_id:
+            roles.add("countersigner")
         if user in self.signature_ids.user_id:
             roles.add("signer")
+        if any_stage:
+            operations = [
+                (operation, entries)
+                for operation, entries in POLICY[model or self._name].items()
+                if (operation == "unlink" if unlink else operation.startswith("write:"))
+            ]
+        else:
+            operations = [
+                (operation, entries)
+                for model_policy in POLICY.values()
+                for operation, entries in model_policy.items()
+                if operation != "create"
+            ]
         return any(
             (any_stage or self.state in stages) and roles & set(allowed)
-            for model_policy in POLICY.values()
-            for operation, entries in model_policy.items()
-            if operation != "create" and (operation == "unlink" or not unlink)
+            for _operation, entries in operations
             for stages, allowed, *_condition in entries
         )
 
@@ -796,6 +809,7 @@ class HrClientHandover(models.Model):
             "signer": self.env._("signer"),
             "admin": self.env._("handover administrator"),
             "proxy": self.env._("direct supervisor acting on behalf"),
+            "countersigner": self.env._("countersigner of the item"),
         }
         return self.env._(" or ").join(labels[role] for role in roles)
 
@@ -928,6 +942,8 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if state == "materials":
             self._create_signature_requests("materials")
+            self._schedule_countersign_activities()
+            self._schedule_post_departure_activities()
         elif state == "verification":
             self._draw_spot_check_sample()
         elif state == "summary":
@@ -997,7 +1013,8 @@ class HrClientHandover(models.Model):
                         names=", ".join(missing[:5].partner_id.mapped("display_name")),
                     )
                 )
-            open_items = handover.item_ids.filtered(lambda item: not item.done)
+            due_now = handover.item_ids.filtered(lambda item: not item.post_departure)
+            open_items = due_now.filtered(lambda item: not item.done)
             if open_items:
                 raise UserError(
                     self.env._(
@@ -1005,6 +1022,19 @@ class HrClientHandover(models.Model):
                         "Tick them in the Checklist tab first.",
                         count=len(open_items),
                         names=", ".join(open_items[:5].mapped("name")),
+                    )
+                )
+            unconfirmed = due_now.filtered(
+                lambda item: item.needs_receipt and not item.confirmed_on
+            )
+            if unconfirmed:
+                raise UserError(
+                    self.env._(
+                        "%(count)s checklist item(s) wait for the receiver's "
+                        "confirmation (%(names)s): a successor or the supervising "
+                        "witness presses Confirm in the Checklist tab.",
+                        count=len(unconfirmed),
+                        names=", ".join(unconfirmed[:5].mapped("name")),
                     )
                 )
             handover._check_signatures("materials")
@@ -1086,6 +1116,9 @@ class HrClientHandover(models.Model):
 
     def action_approve_summary(self):
         self._prepare_action("approve_summary")
+        for handover in self:
+            handover._check_post_departure_done()
+            handover._check_countersigned()
         self._move_to(
             "done",
             summary_approved_by=self.env.uid,
@@ -1446,13 +1479,11 @@ class HrClientHandover(models.Model):
                     "category": tmpl.category,
                     "location": tmpl.location,
                     "countersign_department": tmpl.countersign_department,
+                    "countersigner_id": self._default_countersigner(tmpl).id,
                     "due_rule": tmpl.due_rule,
-                    "responsible_id": (
-                        self.supervisor_id
-                        if tmpl.responsible == "supervisor"
-                        else self.departing_user_id
-                    ).id
-                    or False,
+                    "post_departure": tmpl.due_rule == "after_last_day",
+                    "needs_receipt": tmpl.needs_receipt,
+                    "responsible_id": self._item_responsible(tmpl).id,
                     "due_date": after
                     if tmpl.due_rule == "after_last_day"
                     else last_day,
@@ -1460,6 +1491,122 @@ class HrClientHandover(models.Model):
                 for tmpl in self.template_id.item_template_ids
             ]
         )
+
+    def _item_responsible(self, item_template):
+        self.ensure_one()
+        if item_template.responsible == "countersigner":
+            return self._default_countersigner(item_template) or self.supervisor_id
+        if item_template.responsible == "supervisor":
+            return self.supervisor_id
+        return self.departing_user_id
+
+    def _schedule_post_departure_activities(self):
+        """The people responsible for the checklist items due after the last
+        working day get one activity each, due with their earliest item."""
+        activity_type = self.env.ref(
+            "hr_client_handover.mail_act_handover_post_departure"
+        )
+        for handover in self:
+            pending = handover.item_ids.filtered(
+                lambda item: item.post_departure and not item.done
+            )
+            for user, items in pending.grouped("responsible_id").items():
+                if not user or handover.activity_ids.filtered(
+                    lambda act, user=user: act.user_id == user
+                    and act.activity_type_id == activity_type
+                ):
+                    continue
+                dates = [d for d in items.mapped("due_date") if d]
+                handover._schedule_activity(
+                    "hr_client_handover.mail_act_handover_post_departure",
+                    user,
+                    max(
+                        min(dates)
+                        if dates
+                        else handover._activity_deadline("materials"),
+                        fields.Date.context_today(handover),
+                    ),
+                )
+
+    def _check_post_departure_done(self):
+        """The checklist part due after the last working day is done (before
+        Done)."""
+        self.ensure_one()
+        open_items = self.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if open_items:
+            raise UserError(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
+                    "the last working day are not done yet: %(items)s. Their "
+                    "responsible person ticks them in the Checklist tab.",
+                    ref=self.name,
+                    count=len(open_items),
+                    items=", ".join(
+                        f"{item.name} ({item.responsible_id.name or '-'})"
+                        for item in open_items
+                    ),
+                )
+            )
+
+    def _default_countersigner(self, item_template):
+        """The template's countersigner, else the manager of the department the
+        company set for the item's countersigning department."""
+        self.ensure_one()
+        if not item_template.countersign_department:
+            return self.env["res.users"]
+        if item_template.countersigner_id:
+            return item_template.countersigner_id
+        company = self.company_id.sudo()
+        department = company[
+            f"handover_{item_template.countersign_department}_department_id"
+        ]
+        return department.manager_id.user_id
+
+    def _check_countersigned(self):
+        """Every item to countersign is countersigned (before Done)."""
+        self.ensure_one()
+        missing = self.item_ids.filtered(
+            lambda item: item.countersigner_id and not item.countersigned_on
+        )
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
+                    "wait for their countersign: %(items)s. Each countersigner "
+                    "presses Countersign in the Checklist tab.",
+                    ref=self.name,
+                    count=len(missing),
+                    items=", ".join(
+                        f"{item.name} ({item.countersigner_id.name})"
+                        for item in missing
+                    ),
+                )
+            )
+
+    def _schedule_countersign_activities(self):
+        """Each countersigner gets one activity per handover for their items."""
+        for handover in self:
+            pending = handover.item_ids.filtered(
+                lambda item: item.countersigner_id and not item.countersigned_on
+            )
+            for user, items in pending.grouped("countersigner_id").items():
+                already = handover.activity_ids.filtered(
+                    lambda act, user=user: act.user_id == user
+                    and act.activity_type_id
+                    == self.env.ref("hr_client_handover.mail_act_handover_countersign")
+                )
+                if not already:
+                    deadline = max(
+                        [d for d in items.mapped("due_date") if d]
+                        or [handover._activity_deadline(handover.state)]
+                    )
+                    handover._schedule_activity(
+                        "hr_client_handover.mail_act_handover_countersign",
+                        user,
+                        max(deadline, fields.Date.context_today(handover)),
+                    )
 
     def _add_working_days(self, day, count):
         """The ``count``-th working day after ``day``, by the company's calendar."""

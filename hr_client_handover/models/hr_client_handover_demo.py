@@ -134,8 +134,11 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(successor, lines, "action_confirm_materials")
         for item in handover.item_ids:
             self._act(item.responsible_id or departing, item, "action_mark_done")
+        # The receiver confirms what was handed over by the last working day.
         self._act(
-            handover._users_for_role("witness"), handover.item_ids, "action_confirm"
+            handover._users_for_role("witness"),
+            handover.item_ids.filtered(lambda item: not item.post_departure),
+            "action_confirm",
         )
         self._sign(handover, "materials")
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .hr_client_handover_policy import UNTIL_MATERIALS
 from .hr_client_handover_template import (
     COUNTERSIGN_DEPARTMENTS,
     DUE_RULES,
@@ -12,7 +13,7 @@ class HrClientHandoverItem(models.Model):
     _name = "hr.client.handover.item"
     _description = "Client Handover Checklist Item"
     _inherit = ["hr.client.handover.policy"]
-    _order = "handover_id, category, sequence, id"
+    _order = "handover_id, post_departure, category, sequence, id"
 
     handover_id = fields.Many2one(
         "hr.client.handover", required=True, ondelete="cascade", index=True
@@ -30,8 +31,25 @@ class HrClientHandoverItem(models.Model):
         "is set by hand.",
     )
     countersign_department = fields.Selection(
-        COUNTERSIGN_DEPARTMENTS, string="Countersigned by"
+        COUNTERSIGN_DEPARTMENTS, string="Countersigning Department"
     )
+    post_departure = fields.Boolean(
+        string="After Departure",
+        help="Due after the last working day (accounts revoked, insurance and "
+        "housing fund transferred, expenses settled): ticked by its responsible "
+        "person after the materials stage, before the handover is done.",
+    )
+    needs_receipt = fields.Boolean(
+        string="Receiver Confirms",
+        help="A successor or the supervising witness confirms receiving the item "
+        "before the materials stage can end.",
+    )
+    countersigner_id = fields.Many2one(
+        "res.users",
+        help="Countersigns the item once it is done (会签): by default the manager "
+        "of the department set in the settings.",
+    )
+    countersigned_on = fields.Datetime(readonly=True, copy=False)
     done = fields.Boolean(readonly=True, copy=False)
     done_by = fields.Many2one("res.users", readonly=True, copy=False)
     done_on = fields.Datetime(readonly=True, copy=False)
@@ -51,15 +69,54 @@ class HrClientHandoverItem(models.Model):
     # Access policy (models/hr_client_handover_policy.py)
     # ------------------------------------------------------------------
     def _policy_record_roles(self):
-        return {"responsible"} if self.responsible_id == self.env.user else set()
+        roles = set()
+        if self.responsible_id == self.env.user:
+            roles.add("responsible")
+        if self.countersigner_id == self.env.user:
+            roles.add("countersigner")
+        return roles
 
     def _policy_unconfirmed(self):
-        return not self.confirmed_on
+        return not self.confirmed_on and not self.countersigned_on
+
+    def _policy_due_by_last_day(self):
+        return not self.post_departure
+
+    def _policy_reopen_due_by_last_day(self):
+        return not self.post_departure and self._policy_unconfirmed()
+
+    def _policy_reopen_post_departure(self):
+        return self.post_departure and self._policy_unconfirmed()
+
+    def _policy_countersign_open(self):
+        return bool(self.countersigner_id and not self.countersigned_on)
+
+    def _policy_post_departure(self):
+        return self.post_departure
 
     def _policy_frozen_message(self, condition):
+        state = self.handover_id.state
+        if self.post_departure and state in ("draft", "plan_review", "plan_approval"):
+            return self.env._(
+                "'%(item)s' is due after the last working day: it is ticked once "
+                "the plan is approved. Nothing was changed.",
+                item=self.name,
+            )
+        if not self.post_departure and state not in UNTIL_MATERIALS:
+            return self.env._(
+                "'%(item)s' was due by the last working day: that part of the "
+                "checklist closed with the materials stage. Nothing was changed.",
+                item=self.name,
+            )
+        if condition == "countersign_open":
+            return self.env._(
+                "'%(item)s' is already countersigned, or needs no countersign. "
+                "Nothing was changed.",
+                item=self.name,
+            )
         return self.env._(
-            "'%(item)s' was confirmed on receipt: it can no longer be reset. "
-            "Nothing was changed.",
+            "'%(item)s' was confirmed on receipt or countersigned: it can no "
+            "longer be reset. Nothing was changed.",
             item=self.name,
         )
 
@@ -99,7 +156,28 @@ class HrClientHandoverItem(models.Model):
             {"done": True, "done_by": self.env.uid, "done_on": fields.Datetime.now()}
         )
         self._seal_items(("done", "done_by", "done_on"))
+        self._close_post_departure_activities()
         return True
+
+    def _close_post_departure_activities(self):
+        """A responsible person with no post-departure item left is done."""
+        activity_type = self.env.ref(
+            "hr_client_handover.mail_act_handover_post_departure"
+        )
+        for handover, items in (
+            self.filtered("post_departure").grouped("handover_id").items()
+        ):
+            for user in items.responsible_id:
+                if handover.item_ids.filtered(
+                    lambda item, user=user: item.post_departure
+                    and not item.done
+                    and item.responsible_id == user
+                ):
+                    continue
+                handover.sudo().activity_ids.filtered(
+                    lambda act, user=user: act.activity_type_id == activity_type
+                    and act.user_id == user
+                ).action_feedback()
 
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
@@ -124,6 +202,41 @@ class HrClientHandoverItem(models.Model):
             {"confirmed_by": self.env.uid, "confirmed_on": fields.Datetime.now()}
         )
         self._seal_items(("confirmed_by", "confirmed_on"))
+        return True
+
+    def action_countersign(self):
+        """The countersigner (IT, finance, administration) countersigns a done
+        item (会签)."""
+        self._policy_check_button("countersign", self.env._("Countersign the item"))
+        pending = self.filtered(lambda item: not item.done)
+        if pending:
+            raise UserError(
+                self.env._(
+                    "'%(item)s' is not marked done yet: it cannot be countersigned. "
+                    "Nothing was changed.",
+                    item=pending[0].name,
+                )
+            )
+        self.sudo().write({"countersigned_on": fields.Datetime.now()})
+        self._seal_items(("countersigner_id", "countersigned_on"))
+        activity_type = self.env.ref("hr_client_handover.mail_act_handover_countersign")
+        for handover, items in self.grouped("handover_id").items():
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s countersigned: %(items)s.",
+                    user=self.env.user.name,
+                    items=", ".join(items.mapped("name")),
+                )
+            )
+            left = handover.item_ids.filtered(
+                lambda item: item.countersigner_id == self.env.user
+                and not item.countersigned_on
+            )
+            if not left:
+                handover.sudo().activity_ids.filtered(
+                    lambda act: act.activity_type_id == activity_type
+                    and act.user_id == self.env.user
+                ).action_feedback()
         return True
 
     def action_reset(self):

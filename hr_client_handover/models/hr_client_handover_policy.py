@@ -11,7 +11,8 @@ checked this table.
 Roles: ``departing``, ``supervisor``, ``approver`` (division manager),
 ``witness`` (the supervising witness, else the supervisor), ``successor`` (of
 any line), ``line_successor`` (of this line), ``responsible`` (of this
-checklist item), ``signer`` (of this signature), ``admin`` (handover
+checklist item), ``countersigner`` (of this checklist item: IT, finance or
+administration, 会签), ``signer`` (of this signature), ``admin`` (handover
 administrator), ``proxy`` (the direct supervisor, once the administrator
 allowed the departing user to leave before the end and that user is archived:
 they confirm and sign in the departing employee's place, 代签). Who may
@@ -37,6 +38,14 @@ OPEN = DRAFT + AFTER_DRAFT
 UNTIL_MATERIALS = ("draft", "plan_review", "plan_approval", "materials")
 UNTIL_VISITS = (*UNTIL_MATERIALS, "visits")
 UNTIL_SUMMARY = (*UNTIL_VISITS, "verification", "summary")
+AFTER_APPROVAL = (
+    "materials",
+    "visits",
+    "verification",
+    "summary",
+    "summary_review",
+    "summary_approval",
+)
 PLANNERS = ("departing", "supervisor", "admin")
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
@@ -85,9 +94,18 @@ POLICY = {
         "create": ((DRAFT, PLANNERS),),
         "unlink": ((DRAFT, PLANNERS),),
         "write:content": ((DRAFT, PLANNERS),),
-        "mark_done": ((UNTIL_MATERIALS, ITEM_ACTORS),),
-        "reset": ((UNTIL_MATERIALS, ITEM_ACTORS, "unconfirmed"),),
-        "confirm": ((UNTIL_MATERIALS, ("successor", "witness")),),
+        # Due by the last working day: until the materials stage ends; due after
+        # it (post-departure part): from the plan's approval until Done.
+        "mark_done": (
+            (UNTIL_MATERIALS, ITEM_ACTORS, "due_by_last_day"),
+            (AFTER_APPROVAL, ITEM_ACTORS, "post_departure"),
+        ),
+        "reset": (
+            (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),
+            (AFTER_APPROVAL, ITEM_ACTORS, "reopen_post_departure"),
+        ),
+        "confirm": ((UNTIL_MATERIALS, ("successor", "witness"), "due_by_last_day"),),
+        "countersign": ((AFTER_APPROVAL, ("countersigner",), "countersign_open"),),
     },
     "hr.client.handover.signature": {
         "write:sign": (
@@ -135,6 +153,9 @@ FIELD_GROUPS = {
             "due_date",
             "due_rule",
             "countersign_department",
+            "countersigner_id",
+            "post_departure",
+            "needs_receipt",
         ),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
@@ -360,7 +381,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         def error():
             handover = forbidden[:1].sudo()._policy_handover()
             if not handover._policy_any_grant(
-                any_stage=True, unlink=operation == "unlink"
+                any_stage=True, unlink=operation == "unlink", model=self._name
             ):
                 return AccessError(
                     self.env._(

@@ -141,8 +141,24 @@ class HrClientHandoverTemplateItem(models.Model):
         required=True,
     )
     responsible = fields.Selection(
-        [("departing", "Departing employee"), ("supervisor", "Supervisor")],
+        [
+            ("departing", "Departing employee"),
+            ("supervisor", "Supervisor"),
+            ("countersigner", "Countersigner"),
+        ],
         default="departing",
         required=True,
+        help="Countersigner: the person who countersigns the item (for example IT "
+        "revokes the accounts after the departure), else the supervisor.",
+    )
+    needs_receipt = fields.Boolean(
+        string="Receiver Confirms",
+        help="A successor or the supervising witness confirms receiving the item "
+        "before the materials stage can end.",
     )
     countersign_department = fields.Selection(COUNTERSIGN_DEPARTMENTS)
+    countersigner_id = fields.Many2one(
+        "res.users",
+        help="Who countersigns this item. Empty: the manager of the department "
+        "set for it in the settings (IT, finance, administration).",
+    )

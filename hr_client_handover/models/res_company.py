@@ -13,6 +13,24 @@ class ResCompany(models.Model):
         default=2000,
         help="Above this number of records, the transfer runs in the background.",
     )
+    handover_it_department_id = fields.Many2one(
+        "hr.department",
+        string="IT Department",
+        help="Its manager countersigns the checklist items of IT (accounts, "
+        "equipment), unless the template names a countersigner.",
+    )
+    handover_finance_department_id = fields.Many2one(
+        "hr.department",
+        string="Finance Department",
+        help="Its manager countersigns the checklist items of finance (expenses, "
+        "advances), unless the template names a countersigner.",
+    )
+    handover_administration_department_id = fields.Many2one(
+        "hr.department",
+        string="Administration Department",
+        help="Its manager countersigns the checklist items of administration "
+        "(badges, keys, assets), unless the template names a countersigner.",
+    )
     handover_reminder_days = fields.Integer(
         string="Reminder (days before deadline)", default=3
     )

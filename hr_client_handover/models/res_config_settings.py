@@ -10,6 +10,15 @@ class ResConfigSettings(models.TransientModel):
     handover_async_threshold = fields.Integer(
         related="company_id.handover_async_threshold", readonly=False
     )
+    handover_it_department_id = fields.Many2one(
+        related="company_id.handover_it_department_id", readonly=False
+    )
+    handover_finance_department_id = fields.Many2one(
+        related="company_id.handover_finance_department_id", readonly=False
+    )
+    handover_administration_department_id = fields.Many2one(
+        related="company_id.handover_administration_department_id", readonly=False
+    )
     handover_reminder_days = fields.Integer(
         related="company_id.handover_reminder_days", readonly=False
     )

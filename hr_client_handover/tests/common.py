@@ -337,6 +337,11 @@ class HandoverCase(TransactionCase):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.done):
             item.with_user(item.responsible_id).action_mark_done()
+        receiver = handover.line_ids.successor_id[:1]
+        for item in handover.item_ids.filtered(
+            lambda item: item.needs_receipt and not item.confirmed_on
+        ):
+            item.with_user(receiver).action_confirm()
         self.sign(handover, "materials")
 
     def do_visits(self, handover, lines=None):

@@ -201,7 +201,7 @@ class TestIntegrity(HandoverCase):
         with self.assertRaisesRegex(UserError, "confirmed on receipt"):
             item.with_user(item.responsible_id).action_reset()
         self.advance(handover, "visits")
-        with self.assertRaisesRegex(UserError, "Customer Visits"):
+        with self.assertRaisesRegex(UserError, "closed with the materials stage"):
             handover.item_ids[1:2].with_user(self.departing).action_reset()
 
     def test_signature_image_is_not_an_attachment(self):

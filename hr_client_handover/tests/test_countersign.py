@@ -1,0 +1,122 @@
+"""Countersigning (会签): IT, finance and administration countersign the
+checklist items of their department; the handover cannot close without."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import HandoverCase
+
+
+@tagged("post_install", "-at_install")
+class TestCountersign(HandoverCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Department = cls.env["hr.department"]
+        cls.it_manager = new_test_user(
+            cls.env, login="ho_it", name="Ivy IT", groups="base.group_user"
+        )
+        cls.finance_clerk = new_test_user(
+            cls.env, login="ho_fin", name="Fred Finance", groups="base.group_user"
+        )
+        it = Department.create(
+            {
+                "name": "IT",
+                "manager_id": cls.env["hr.employee"]
+                .create({"name": "Ivy IT", "user_id": cls.it_manager.id})
+                .id,
+            }
+        )
+        cls.company.handover_it_department_id = it
+        # The template names the finance countersigner; administration has no
+        # department set: its items need no countersign.
+        cls.template = cls.env.ref("hr_client_handover.handover_template_resignation")
+        cls.template.item_template_ids.filtered(
+            lambda item: item.countersign_department == "finance"
+        ).countersigner_id = cls.finance_clerk
+
+    def items(self, handover, department):
+        return handover.item_ids.filtered(
+            lambda item: item.countersign_department == department
+        )
+
+    def test_countersigners_come_from_the_settings_and_the_template(self):
+        handover = self.draft_handover(template_id=self.template.id)
+        self.assertEqual(self.items(handover, "it").countersigner_id, self.it_manager)
+        self.assertEqual(
+            self.items(handover, "finance").countersigner_id, self.finance_clerk
+        )
+        self.assertFalse(self.items(handover, "administration").countersigner_id)
+        self.assertFalse(
+            handover.item_ids.filtered(
+                lambda i: not i.countersign_department
+            ).countersigner_id
+        )
+
+    def test_countersign_flow(self):
+        handover = self.draft_handover(template_id=self.template.id)
+        it_item = self.items(handover, "it")
+        self.assertTrue(it_item)
+        # The countersigner sees the handover and its checklist, not its customers.
+        self.assertEqual(
+            handover.with_user(self.it_manager).search([("id", "=", handover.id)]),
+            handover,
+        )
+        with self.assertRaises(AccessError):
+            handover.line_ids[:1].with_user(self.it_manager).check_access("read")
+        # Nobody countersigns before the plan is approved.
+        with self.assertRaisesRegex(UserError, "Countersign the item"):
+            it_item.with_user(self.it_manager).action_countersign()
+
+        self.advance(handover, "materials")
+        self.assertActivityFor(
+            handover, "countersign", self.it_manager | self.finance_clerk
+        )
+        with self.assertRaisesRegex(UserError, "not marked done yet"):
+            it_item.with_user(self.it_manager).action_countersign()
+        it_item.with_user(it_item.responsible_id).action_mark_done()
+        for user in (self.supervisor, self.finance_clerk, self.departing):
+            with self.assertRaises(AccessError):
+                it_item.with_user(user).action_countersign()
+        it_item.with_user(self.it_manager).action_countersign()
+        self.assertTrue(it_item.countersigned_on)
+        self.assertTrue(
+            handover.message_ids.filtered(
+                lambda msg: "Ivy IT countersigned: System accounts" in msg.body
+            )
+        )
+        # Their activity is done; finance still has theirs.
+        self.assertActivityFor(handover, "countersign", self.finance_clerk)
+        with self.assertRaisesRegex(UserError, "already countersigned"):
+            it_item.with_user(self.it_manager).action_countersign()
+        # Countersigned is frozen: not reopened, not rewritten.
+        with self.assertRaisesRegex(UserError, "countersigned"):
+            it_item.with_user(it_item.responsible_id).action_reset()
+        with self.assertRaises(UserError):
+            it_item.with_user(self.supervisor).write(
+                {"countersigner_id": self.supervisor.id}
+            )
+
+        # The handover cannot close while a countersign is missing.
+        self.advance(handover, "summary_approval")
+        with self.assertRaisesRegex(UserError, "Expenses and deposits settled.*Fred"):
+            handover.with_user(self.approver).action_approve_summary()
+        self.assertEqual(handover.state, "summary_approval")
+        self.items(handover, "finance").with_user(
+            self.finance_clerk
+        ).action_countersign()
+        self.assertActivityDone(handover, "countersign")
+        handover.with_user(self.approver).action_approve_summary()
+        self.assertEqual(handover.state, "done")
+        self.assertTrue(handover._integrity_message()[0])
+
+    def test_countersigner_changed_in_draft_only(self):
+        handover = self.draft_handover(template_id=self.template.id)
+        item = self.items(handover, "it")
+        item.with_user(self.supervisor).countersigner_id = self.finance_clerk
+        self.assertEqual(item.countersigner_id, self.finance_clerk)
+        handover.with_user(self.supervisor).write(
+            {"item_ids": [Command.update(item.id, {"countersigner_id": False})]}
+        )
+        self.assertFalse(item.countersigner_id)
