@@ -1,4 +1,5 @@
 import io
+import subprocess
 from datetime import timedelta
 
 from pypdf import PdfReader
@@ -6,6 +7,7 @@ from pypdf import PdfReader
 from odoo import Command
 from odoo.tests import tagged
 
+from ..report import pdf_text_layer
 from .common import HandoverCase, load_chinese
 
 PLAN = "hr_client_handover.action_report_handover_plan"
@@ -27,6 +29,19 @@ SECTIONS = {
     ],
 }
 CHINESE_CUSTOMER = "北京华信科技有限公司"
+# Common characters whose glyph Noto Sans CJK shares with a radical (人 and ⼈
+# U+2F08, 门 and ⻔ U+2ED4...): each must come out of the PDF as itself.
+SHARED_GLYPHS = "人工日方网用长车石户门"
+CHINESE_CUSTOMERS = (
+    "北京门户网络科技有限公司",
+    "长城汽车用品有限公司",
+    "人民石油工程有限公司",
+    "日方网络工作室",
+)
+# The departing employee and both successors, renamed for the Chinese prints.
+CHINESE_PEOPLE = ("方日工", "石长人", "门户车")
+# Printed headings and labels made of such characters.
+CHINESE_LABELS = ("最后工作日", "移交人", "接交人", "监交人")
 LARGE_HANDOVER_LINES = 1000
 # wkhtmltopdf without patched Qt redraws the whole document on every page.
 PDF_HANDOVER_LINES = 300
@@ -36,6 +51,16 @@ def pdf_text(content):
     """The text of a PDF, words separated by single spaces whatever the layout."""
     pages = PdfReader(io.BytesIO(content)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def pdftotext(content):
+    """The text poppler's pdftotext finds in a PDF."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
 
 
 def squash(text):
@@ -117,6 +142,77 @@ class TestReports(HandoverCase):
         _content, text = self.render(PLAN, handover, user=self.departing)
         self.assertIn(HEADINGS[PLAN][0], text)
         self.assertIn(notice_date_in("en_US"), text)
+
+    def test_chinese_text_is_searchable(self):
+        """Every Chinese character printed is found by text search, in each
+        report printed in Chinese: names with characters whose glyph the CJK font
+        shares with a radical, and the headings."""
+        for person, name in zip(
+            (self.departing, self.successor_a, self.successor_b),
+            CHINESE_PEOPLE,
+            strict=True,
+        ):
+            person.name = name
+        self.employee.name = CHINESE_PEOPLE[0]
+        self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "user_id": self.departing.id}
+                for name in CHINESE_CUSTOMERS
+            ]
+        )
+        handover = self.draft_handover()
+        self.assertEqual(
+            set(SHARED_GLYPHS),
+            set(SHARED_GLYPHS) & set("".join(CHINESE_CUSTOMERS + CHINESE_PEOPLE)),
+        )
+        self.activate_chinese(self.supervisor)
+        expected = CHINESE_CUSTOMERS + CHINESE_PEOPLE + CHINESE_LABELS
+        for report, (_heading, chinese) in HEADINGS.items():
+            content, _text = self.render(report, handover)
+            for extract in (pdf_text, pdftotext):
+                with self.subTest(report=report, extract=extract.__name__):
+                    text = squash(extract(content))
+                    radicals = sorted(
+                        {char for char in text if 0x2E80 <= ord(char) <= 0x2FDF}
+                    )
+                    self.assertEqual(radicals, [], "no radical stands for a character")
+                    for needle in (chinese, *expected):
+                        self.assertIn(squash(needle), text)
+                    for _section, chinese_section in SECTIONS[report]:
+                        self.assertIn(squash(chinese_section), text)
+
+    def test_text_layer_ranges_and_fallback(self):
+        """A ToUnicode CMap in both forms Qt writes (a range and an array) is read
+        whole; radicals map to ideographs by the font, or by Unicode when the
+        font cannot be found."""
+        cmap = (
+            b"begincmap\n2 beginbfrange\n<0001> <0003> <2F08>\n"
+            b"<0004> <0005> [<4EBA> <D840DC00>]\nendbfrange\n"
+            b"1 beginbfchar\n<0006> <2ED4>\nendbfchar\nendcmap"
+        )
+        mapping, width = pdf_text_layer.parse_to_unicode(cmap)
+        self.assertEqual(width, 2)
+        self.assertEqual(
+            mapping,
+            {1: "⼈", 2: "⼉", 3: "⼊", 4: "人", 5: "\U00020000", 6: "⻔"},
+        )
+        self.assertEqual(
+            pdf_text_layer.parse_to_unicode(
+                pdf_text_layer.write_to_unicode(mapping, width)
+            ),
+            (mapping, width),
+        )
+        fallback = pdf_text_layer.ideograph_map("NoSuchFont-Regular")
+        self.assertEqual(chr(fallback[0x2F08]), "人")
+        self.assertEqual(chr(fallback[0x2F47]), "日")
+        installed = pdf_text_layer.ideograph_map("NotoSansCJKsc-Regular")
+        for radical, ideograph in (
+            ("⻔", "门"),
+            ("⻓", "长"),
+            ("⼾", "户"),
+            ("㬵", "胶"),
+        ):
+            self.assertEqual(chr(installed[ord(radical)]), ideograph)
 
     def test_plan_shows_materials_signatures(self):
         handover = self.draft_handover()
