@@ -1,8 +1,10 @@
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 
 from odoo import api, models
 
 SIGNATURE_BOXES_PER_ROW = 4
+CONTACTS_PER_CUSTOMER = 3
 
 
 class HrClientHandoverReport(models.AbstractModel):
@@ -27,7 +29,41 @@ class HrClientHandoverReport(models.AbstractModel):
             "doc_model": "hr.client.handover",
             "docs": docs,
             "signature_rows": {doc.id: self._signature_rows(doc) for doc in docs},
+            "stage_closures": {doc.id: self._stage_closures(doc) for doc in docs},
+            "one_line_address": self._one_line_address,
         }
+
+    def _stage_closures(self, handover):
+        """{stage: (user, when)} of the last time each stage was closed, from the
+        handover's sealed stage changes: who approved the visits (visits to
+        verification) and the phone verification (verification to summary)."""
+        seals = (
+            handover.env["hr.client.handover.seal"]
+            .sudo()
+            .search(
+                [("handover_id", "=", handover.id), ("kind", "=", "stage")],
+                order="sequence",
+            )
+        )
+        closures = {}
+        state = "draft"
+        for seal in seals:
+            new_state = json.loads(seal.sealed_values).get("state")
+            if not new_state:
+                continue
+            closures[state, new_state] = (seal.user_id, seal.sealed_on)
+            state = new_state
+        empty = (handover.env["res.users"], False)
+        return {
+            "visits": closures.get(("visits", "verification"), empty),
+            "verification": closures.get(("verification", "summary"), empty),
+        }
+
+    @api.model
+    def _one_line_address(self, partner):
+        """The postal address of `partner` on one line, without its name."""
+        lines = partner._display_address(without_company=True).splitlines()
+        return ", ".join(line.strip() for line in lines if line.strip())
 
     def _signature_rows(self, handover):
         """Sign-off boxes, in rows: the departing employee, every successor, the
@@ -81,8 +117,78 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         values = super()._get_report_values(docids, data=data)
-        values["checklists"] = {doc.id: self._checklist(doc) for doc in values["docs"]}
+        docs = values["docs"]
+        values["checklists"] = {doc.id: self._checklist(doc) for doc in docs}
+        values["opportunities"] = {doc.id: self._opportunities(doc) for doc in docs}
+        values["contacts"] = {doc.id: self._contacts(doc) for doc in docs}
         return values
+
+    def _opportunities(self, handover):
+        """[(line, opportunities)] of the open opportunities (项目) that move
+        with each customer: the departing user's open deals with the customer
+        or its contacts, or, once the transfer ran, the deals it moved."""
+        lines = handover.line_ids
+        Lead = handover.env["crm.lead"].sudo().with_context(active_test=False)
+        by_line = defaultdict(Lead.browse)
+        if handover.transfer_state != "pending":
+            moved = (
+                handover.env["hr.client.handover.transfer"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("line_id", "in", lines.ids),
+                        ("res_model", "=", "crm.lead"),
+                        ("outcome", "=", "moved"),
+                    ],
+                    ["line_id", "res_id"],
+                )
+            )
+            existing = Lead.browse(moved.mapped("res_id")).exists()
+            for row in moved:
+                if row.res_id in existing.ids:
+                    by_line[row.line_id.id] |= Lead.browse(row.res_id)
+        elif handover.departing_user_id and lines:
+            line_of = {line.partner_id.id: line.id for line in lines}
+            for lead in Lead.search_fetch(
+                [
+                    ("user_id", "=", handover.departing_user_id.id),
+                    ("partner_id", "child_of", list(line_of)),
+                    ("type", "=", "opportunity"),
+                    ("won_status", "=", "pending"),
+                ],
+                ["partner_id", "name", "stage_id", "expected_revenue"],
+            ):
+                line = line_of.get(lead.partner_id.commercial_partner_id.id)
+                line = line or line_of.get(lead.partner_id.id)
+                if line:
+                    by_line[line] |= lead
+        return [
+            (line, by_line[line.id].sorted(lambda lead: lead.name or ""))
+            for line in lines
+            if by_line[line.id]
+        ]
+
+    def _contacts(self, handover):
+        """{customer id: its first contact persons}, in one query."""
+        customers = handover.line_ids.partner_id.filtered("is_company")
+        contacts = defaultdict(handover.env["res.partner"].browse)
+        if customers:
+            for person in (
+                handover.env["res.partner"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("parent_id", "in", customers.ids),
+                        ("type", "=", "contact"),
+                        ("is_company", "=", False),
+                    ],
+                    ["parent_id", "name", "function", "phone", "email"],
+                    order="name, id",
+                )
+            ):
+                if len(contacts[person.parent_id.id]) < CONTACTS_PER_CUSTOMER:
+                    contacts[person.parent_id.id] |= person
+        return contacts
 
     def _checklist(self, handover):
         """[(category label, items)] in the order of the categories."""
