@@ -214,6 +214,152 @@ class TestReports(HandoverCase):
         ):
             self.assertEqual(chr(installed[ord(radical)]), ideograph)
 
+    def test_one_paper_format(self):
+        """The three reports print on one A4 paper format, their pages too."""
+        formats = {self.env.ref(report).paperformat_id for report in HEADINGS}
+        self.assertEqual(len(formats), 1)
+        self.assertEqual(formats.pop().format, "A4")
+        handover = self.draft_handover()
+        for report in HEADINGS:
+            with self.subTest(report=report):
+                content, _text = self.render(report, handover)
+                for page in PdfReader(io.BytesIO(content)).pages:
+                    size = sorted(
+                        (
+                            round(float(page.mediabox.width)),
+                            round(float(page.mediabox.height)),
+                        )
+                    )
+                    self.assertEqual(size, [595, 842], "A4 in points")
+
+    def plan_values(self, handover):
+        return (
+            self.env["report.hr_client_handover.report_handover_plan"]
+            .with_user(self.supervisor)
+            ._get_report_values(handover.ids)
+        )
+
+    def test_plan_contents(self):
+        """The plan states the departure reason, each customer's contact details
+        and the open opportunities (项目名称 / 项目进度) that move with them."""
+        self.alpha.write(
+            {
+                "street": "12 Harbour Road",
+                "city": "Ningbo",
+                "phone": "+86 574 5555 0101",
+                "email": "office@alpha.example",
+            }
+        )
+        self.alpha_buyer.function = "Purchasing Manager"
+        handover = self.draft_handover(reason="Moves to another city")
+        stage = self.env["crm.stage"].create({"name": "Negotiation Round"})
+        self.lead_alpha.stage_id = stage
+        values = self.plan_values(handover)
+        planned = dict(values["opportunities"][handover.id])
+        self.assertEqual(self.env["crm.lead"].union(*planned.values()), self.open_leads)
+        self.assertEqual(
+            planned[handover.line_ids.filtered(lambda ln: ln.partner_id == self.alpha)],
+            self.lead_alpha | self.lead_alpha_buyer,
+            "a contact's deal is listed with its company",
+        )
+        _content, text = self.render(PLAN, handover)
+        for expected in (
+            "Reason for Departure",
+            "Moves to another city",
+            "Contact Details",
+            "12 Harbour Road",
+            "Ningbo",
+            "+86 574 5555 0101",
+            "office@alpha.example",
+            "Alice Buyer, Purchasing Manager",
+            "alice@alpha.example",
+            "Open Opportunities",
+            "Opportunity Name",
+            "Opportunity Stage",
+            "Negotiation Round",
+            "10,000.00",
+            "26,000.00",
+            *self.open_leads.mapped("name"),
+        ):
+            self.assertIn(squash(expected), squash(text))
+        for lead in (
+            self.lead_alpha_won,
+            self.lead_alpha_lost,
+            self.lead_alpha_other,
+            self.lead_other,
+        ):
+            self.assertNotIn(lead.name, text, "won, lost and others' deals stay out")
+
+        # Once the ownership moved, the plan lists what the transfer moved.
+        self.advance(handover, "materials")
+        self.assertNotEqual(handover.transfer_state, "pending")
+        self.assertNotIn(self.departing, self.open_leads.user_id)
+        moved = dict(self.plan_values(handover)["opportunities"][handover.id])
+        self.assertEqual(self.env["crm.lead"].union(*moved.values()), self.open_leads)
+        _content, text = self.render(PLAN, handover)
+        for lead in self.open_leads:
+            self.assertIn(lead.name, text)
+
+        self.activate_chinese(self.supervisor)
+        _content, text = self.render(PLAN, handover)
+        for label in ("离职原因", "联系方式", "项目名称", "项目进度", "未结商机"):
+            self.assertIn(label, squash(text))
+
+    def test_approval_blocks(self):
+        """Every report has the approval block: who reviewed and approved each
+        step and when (the plan: the supervisor's review and the division
+        manager's approval; the visits: the closed visits and verification)."""
+        handover = self.draft_handover()
+        self.advance(handover, "summary_approval")
+        closures = self.env[
+            "report.hr_client_handover.report_handover_visits"
+        ]._get_report_values(handover.ids)["stage_closures"][handover.id]
+        self.assertEqual(closures["visits"][0], self.supervisor)
+        self.assertEqual(closures["verification"][0], self.witness)
+        self.assertTrue(closures["visits"][1] and closures["verification"][1])
+        rows = {
+            PLAN: ("Plan review", "Plan approval"),
+            VISITS: ("Customer visits approved", "Phone verification closed"),
+            SUMMARY: (
+                "Plan review",
+                "Plan approval",
+                "Customer visits approved",
+                "Phone verification closed",
+                "Summary review",
+            ),
+        }
+        for report, steps in rows.items():
+            with self.subTest(report=report):
+                _content, text = self.render(report, handover)
+                self.assertIn("Approval Record", text)
+                for step in steps:
+                    self.assertIn(step, text)
+        _content, text = self.render(PLAN, handover)
+        reviewed = handover.plan_reviewed_on
+        self.assertIn(
+            f"Plan review {self.supervisor.name} {self.supervisor.name}", text
+        )
+        self.assertIn(f"Plan approval {self.approver.name} {self.approver.name}", text)
+        self.assertTrue(reviewed and handover.plan_approved_on)
+        _content, text = self.render(VISITS, handover)
+        self.assertIn(
+            f"Customer visits approved {self.supervisor.name} {self.supervisor.name}",
+            text,
+        )
+        self.assertIn(
+            f"Phone verification closed {self.witness.name} {self.witness.name}", text
+        )
+        self.activate_chinese(self.supervisor)
+        _content, text = self.render(VISITS, handover)
+        for label in (
+            "审批记录",
+            "拜访客户审核",
+            "电话抽查完成",
+            "计划审核",
+            "计划批准",
+        ):
+            self.assertIn(label, squash(text))
+
     def test_plan_shows_materials_signatures(self):
         handover = self.draft_handover()
         self.advance(handover, "visits")
