@@ -1,10 +1,18 @@
 import json
+import math
 from collections import Counter, defaultdict
 
 from odoo import api, models
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 SIGNATURE_BOXES_PER_ROW = 4
 CONTACTS_PER_CUSTOMER = 3
+# CSS pixels per millimetre of the printable area in wkhtmltopdf's print layout
+# at the reports' 90 dpi (with Odoo's zoom of 96/90), as measured with Debian's
+# build: a page of the A4 landscape format with our margins is 1,393 pixels wide
+# and breaks every 738 pixels exactly.
+PRINT_PX_PER_MM = 125 / 25.4
 
 
 class HrClientHandoverReport(models.AbstractModel):
@@ -31,7 +39,25 @@ class HrClientHandoverReport(models.AbstractModel):
             "signature_rows": {doc.id: self._signature_rows(doc) for doc in docs},
             "stage_closures": {doc.id: self._stage_closures(doc) for doc in docs},
             "one_line_address": self._one_line_address,
+            "print_box": self._print_box(),
         }
+
+    def _print_box(self):
+        """(width, height) in CSS pixels of a printed page's body, for the script
+        that repeats the table headers on every page; None where wkhtmltopdf
+        repeats them itself (patched Qt) or the paper format is not the one
+        measured."""
+        report = self.env["ir.actions.report"]._get_report(
+            self._name.removeprefix("report.")
+        )
+        paper = report.get_paperformat()
+        if _wkhtml().is_patched_qt or not paper or paper.dpi != 90:
+            return None
+        width = paper.print_page_width - paper.margin_left - paper.margin_right
+        height = paper.print_page_height - paper.margin_top - paper.margin_bottom
+        # WebKit cuts pages every floor(layout width × height / width) pixels.
+        layout_width = math.ceil(width * PRINT_PX_PER_MM)
+        return layout_width, math.floor(layout_width * height / width)
 
     def _stage_closures(self, handover):
         """{stage: (user, when)} of the last time each stage was closed, from the

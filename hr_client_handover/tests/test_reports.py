@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 from datetime import timedelta
 
@@ -452,3 +453,21 @@ class TestReports(HandoverCase):
             )
         self.assertIn("Customer 0000", text)
         self.assertIn(f"Customer {PDF_HANDOVER_LINES - 1:04d}", text)
+        # Every page of the customer table repeats its header and cuts no row:
+        # each customer found on a page has its materials on that page too.
+        customer_pages = 0
+        for number, page in enumerate(pages, start=1):
+            page_text = " ".join(page.extract_text().split())
+            customers = len(re.findall(r"Customer\s+\d{4}", page_text))
+            if not customers:
+                continue
+            customer_pages += 1
+            with self.subTest(page=number):
+                for label in (
+                    "Contact Details",
+                    "Planned Handover",
+                    "Storage Location",
+                ):
+                    self.assertIn(label, page_text)
+                self.assertEqual(page_text.count("Contract and price list"), customers)
+        self.assertGreater(customer_pages, 8)
