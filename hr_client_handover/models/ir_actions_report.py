@@ -7,6 +7,8 @@ from reportlab.pdfgen import canvas
 
 from odoo import models
 
+from ..report.pdf_text_layer import fix_text_layer
+
 SUMMARY_REPORT = "hr_client_handover.report_handover_summary"
 HANDOVER_REPORTS = (
     "hr_client_handover.report_handover_plan",
@@ -20,7 +22,9 @@ pdfmetrics.registerFont(UnicodeCIDFont(FOOTER_FONT))
 
 def stamp_pages(stream, footer):
     """The PDF of ``stream`` with ``footer(page, total)`` at the bottom right of
-    each page: wkhtmltopdf without patched Qt draws no header or footer."""
+    each page (wkhtmltopdf without patched Qt draws no header or footer), and a
+    text layer in which every Chinese character can be found (see
+    ``report/pdf_text_layer.py``)."""
     reader = PdfReader(stream)
     writer = PdfWriter()
     total = len(reader.pages)
@@ -33,6 +37,7 @@ def stamp_pages(stream, footer):
         sheet.save()
         page.merge_page(PdfReader(overlay).pages[0])
         writer.add_page(page)
+    fix_text_layer(writer.pages)
     stamped = io.BytesIO()
     writer.write(stamped)
     stamped.seek(0)

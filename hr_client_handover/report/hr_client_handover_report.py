@@ -1,8 +1,18 @@
-from collections import Counter
+import json
+import math
+from collections import Counter, defaultdict
 
 from odoo import api, models
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 SIGNATURE_BOXES_PER_ROW = 4
+CONTACTS_PER_CUSTOMER = 3
+# CSS pixels per millimetre of the printable area in wkhtmltopdf's print layout
+# at the reports' 90 dpi (with Odoo's zoom of 96/90), as measured with Debian's
+# build: a page of the A4 landscape format with our margins is 1,393 pixels wide
+# and breaks every 738 pixels exactly.
+PRINT_PX_PER_MM = 125 / 25.4
 
 
 class HrClientHandoverReport(models.AbstractModel):
@@ -27,7 +37,59 @@ class HrClientHandoverReport(models.AbstractModel):
             "doc_model": "hr.client.handover",
             "docs": docs,
             "signature_rows": {doc.id: self._signature_rows(doc) for doc in docs},
+            "stage_closures": {doc.id: self._stage_closures(doc) for doc in docs},
+            "one_line_address": self._one_line_address,
+            "print_box": self._print_box(),
         }
+
+    def _print_box(self):
+        """(width, height) in CSS pixels of a printed page's body, for the script
+        that repeats the table headers on every page; None where wkhtmltopdf
+        repeats them itself (patched Qt) or the paper format is not the one
+        measured."""
+        report = self.env["ir.actions.report"]._get_report(
+            self._name.removeprefix("report.")
+        )
+        paper = report.get_paperformat()
+        if _wkhtml().is_patched_qt or not paper or paper.dpi != 90:
+            return None
+        width = paper.print_page_width - paper.margin_left - paper.margin_right
+        height = paper.print_page_height - paper.margin_top - paper.margin_bottom
+        # WebKit cuts pages every floor(layout width × height / width) pixels.
+        layout_width = math.ceil(width * PRINT_PX_PER_MM)
+        return layout_width, math.floor(layout_width * height / width)
+
+    def _stage_closures(self, handover):
+        """{stage: (user, when)} of the last time each stage was closed, from the
+        handover's sealed stage changes: who approved the visits (visits to
+        verification) and the phone verification (verification to summary)."""
+        seals = (
+            handover.env["hr.client.handover.seal"]
+            .sudo()
+            .search(
+                [("handover_id", "=", handover.id), ("kind", "=", "stage")],
+                order="sequence",
+            )
+        )
+        closures = {}
+        state = "draft"
+        for seal in seals:
+            new_state = json.loads(seal.sealed_values).get("state")
+            if not new_state:
+                continue
+            closures[state, new_state] = (seal.user_id, seal.sealed_on)
+            state = new_state
+        empty = (handover.env["res.users"], False)
+        return {
+            "visits": closures.get(("visits", "verification"), empty),
+            "verification": closures.get(("verification", "summary"), empty),
+        }
+
+    @api.model
+    def _one_line_address(self, partner):
+        """The postal address of `partner` on one line, without its name."""
+        lines = partner._display_address(without_company=True).splitlines()
+        return ", ".join(line.strip() for line in lines if line.strip())
 
     def _signature_rows(self, handover):
         """Sign-off boxes, in rows: the departing employee, every successor, the
@@ -81,8 +143,78 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         values = super()._get_report_values(docids, data=data)
-        values["checklists"] = {doc.id: self._checklist(doc) for doc in values["docs"]}
+        docs = values["docs"]
+        values["checklists"] = {doc.id: self._checklist(doc) for doc in docs}
+        values["opportunities"] = {doc.id: self._opportunities(doc) for doc in docs}
+        values["contacts"] = {doc.id: self._contacts(doc) for doc in docs}
         return values
+
+    def _opportunities(self, handover):
+        """[(line, opportunities)] of the open opportunities (项目) that move
+        with each customer: the departing user's open deals with the customer
+        or its contacts, or, once the transfer ran, the deals it moved."""
+        lines = handover.line_ids
+        Lead = handover.env["crm.lead"].sudo().with_context(active_test=False)
+        by_line = defaultdict(Lead.browse)
+        if handover.transfer_state != "pending":
+            moved = (
+                handover.env["hr.client.handover.transfer"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("line_id", "in", lines.ids),
+                        ("res_model", "=", "crm.lead"),
+                        ("outcome", "=", "moved"),
+                    ],
+                    ["line_id", "res_id"],
+                )
+            )
+            existing = Lead.browse(moved.mapped("res_id")).exists()
+            for row in moved:
+                if row.res_id in existing.ids:
+                    by_line[row.line_id.id] |= Lead.browse(row.res_id)
+        elif handover.departing_user_id and lines:
+            line_of = {line.partner_id.id: line.id for line in lines}
+            for lead in Lead.search_fetch(
+                [
+                    ("user_id", "=", handover.departing_user_id.id),
+                    ("partner_id", "child_of", list(line_of)),
+                    ("type", "=", "opportunity"),
+                    ("won_status", "=", "pending"),
+                ],
+                ["partner_id", "name", "stage_id", "expected_revenue"],
+            ):
+                line = line_of.get(lead.partner_id.commercial_partner_id.id)
+                line = line or line_of.get(lead.partner_id.id)
+                if line:
+                    by_line[line] |= lead
+        return [
+            (line, by_line[line.id].sorted(lambda lead: lead.name or ""))
+            for line in lines
+            if by_line[line.id]
+        ]
+
+    def _contacts(self, handover):
+        """{customer id: its first contact persons}, in one query."""
+        customers = handover.line_ids.partner_id.filtered("is_company")
+        contacts = defaultdict(handover.env["res.partner"].browse)
+        if customers:
+            for person in (
+                handover.env["res.partner"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("parent_id", "in", customers.ids),
+                        ("type", "=", "contact"),
+                        ("is_company", "=", False),
+                    ],
+                    ["parent_id", "name", "function", "phone", "email"],
+                    order="name, id",
+                )
+            ):
+                if len(contacts[person.parent_id.id]) < CONTACTS_PER_CUSTOMER:
+                    contacts[person.parent_id.id] |= person
+        return contacts
 
     def _checklist(self, handover):
         """[(category label, items)] in the order of the categories."""

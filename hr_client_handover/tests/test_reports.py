@@ -1,4 +1,6 @@
 import io
+import re
+import subprocess
 from datetime import timedelta
 
 from pypdf import PdfReader
@@ -6,6 +8,7 @@ from pypdf import PdfReader
 from odoo import Command
 from odoo.tests import tagged
 
+from ..report import pdf_text_layer
 from .common import HandoverCase, load_chinese
 
 PLAN = "hr_client_handover.action_report_handover_plan"
@@ -27,6 +30,19 @@ SECTIONS = {
     ],
 }
 CHINESE_CUSTOMER = "北京华信科技有限公司"
+# Common characters whose glyph Noto Sans CJK shares with a radical (人 and ⼈
+# U+2F08, 门 and ⻔ U+2ED4...): each must come out of the PDF as itself.
+SHARED_GLYPHS = "人工日方网用长车石户门"
+CHINESE_CUSTOMERS = (
+    "北京门户网络科技有限公司",
+    "长城汽车用品有限公司",
+    "人民石油工程有限公司",
+    "日方网络工作室",
+)
+# The departing employee and both successors, renamed for the Chinese prints.
+CHINESE_PEOPLE = ("方日工", "石长人", "门户车")
+# Printed headings and labels made of such characters.
+CHINESE_LABELS = ("最后工作日", "移交人", "接交人", "监交人")
 LARGE_HANDOVER_LINES = 1000
 # wkhtmltopdf without patched Qt redraws the whole document on every page.
 PDF_HANDOVER_LINES = 300
@@ -36,6 +52,16 @@ def pdf_text(content):
     """The text of a PDF, words separated by single spaces whatever the layout."""
     pages = PdfReader(io.BytesIO(content)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def pdftotext(content):
+    """The text poppler's pdftotext finds in a PDF."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
 
 
 def squash(text):
@@ -117,6 +143,223 @@ class TestReports(HandoverCase):
         _content, text = self.render(PLAN, handover, user=self.departing)
         self.assertIn(HEADINGS[PLAN][0], text)
         self.assertIn(notice_date_in("en_US"), text)
+
+    def test_chinese_text_is_searchable(self):
+        """Every Chinese character printed is found by text search, in each
+        report printed in Chinese: names with characters whose glyph the CJK font
+        shares with a radical, and the headings."""
+        for person, name in zip(
+            (self.departing, self.successor_a, self.successor_b),
+            CHINESE_PEOPLE,
+            strict=True,
+        ):
+            person.name = name
+        self.employee.name = CHINESE_PEOPLE[0]
+        self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "user_id": self.departing.id}
+                for name in CHINESE_CUSTOMERS
+            ]
+        )
+        handover = self.draft_handover()
+        self.assertEqual(
+            set(SHARED_GLYPHS),
+            set(SHARED_GLYPHS) & set("".join(CHINESE_CUSTOMERS + CHINESE_PEOPLE)),
+        )
+        self.activate_chinese(self.supervisor)
+        expected = CHINESE_CUSTOMERS + CHINESE_PEOPLE + CHINESE_LABELS
+        for report, (_heading, chinese) in HEADINGS.items():
+            content, _text = self.render(report, handover)
+            for extract in (pdf_text, pdftotext):
+                with self.subTest(report=report, extract=extract.__name__):
+                    text = squash(extract(content))
+                    radicals = sorted(
+                        {char for char in text if 0x2E80 <= ord(char) <= 0x2FDF}
+                    )
+                    self.assertEqual(radicals, [], "no radical stands for a character")
+                    for needle in (chinese, *expected):
+                        self.assertIn(squash(needle), text)
+                    for _section, chinese_section in SECTIONS[report]:
+                        self.assertIn(squash(chinese_section), text)
+
+    def test_text_layer_ranges_and_fallback(self):
+        """A ToUnicode CMap in both forms Qt writes (a range and an array) is read
+        whole; radicals map to ideographs by the font, or by Unicode when the
+        font cannot be found."""
+        cmap = (
+            b"begincmap\n2 beginbfrange\n<0001> <0003> <2F08>\n"
+            b"<0004> <0005> [<4EBA> <D840DC00>]\nendbfrange\n"
+            b"1 beginbfchar\n<0006> <2ED4>\nendbfchar\nendcmap"
+        )
+        mapping, width = pdf_text_layer.parse_to_unicode(cmap)
+        self.assertEqual(width, 2)
+        self.assertEqual(
+            mapping,
+            {1: "⼈", 2: "⼉", 3: "⼊", 4: "人", 5: "\U00020000", 6: "⻔"},
+        )
+        self.assertEqual(
+            pdf_text_layer.parse_to_unicode(
+                pdf_text_layer.write_to_unicode(mapping, width)
+            ),
+            (mapping, width),
+        )
+        fallback = pdf_text_layer.ideograph_map("NoSuchFont-Regular")
+        self.assertEqual(chr(fallback[0x2F08]), "人")
+        self.assertEqual(chr(fallback[0x2F47]), "日")
+        installed = pdf_text_layer.ideograph_map("NotoSansCJKsc-Regular")
+        for radical, ideograph in (
+            ("⻔", "门"),
+            ("⻓", "长"),
+            ("⼾", "户"),
+            ("㬵", "胶"),
+        ):
+            self.assertEqual(chr(installed[ord(radical)]), ideograph)
+
+    def test_one_paper_format(self):
+        """The three reports print on one A4 paper format, their pages too."""
+        formats = {self.env.ref(report).paperformat_id for report in HEADINGS}
+        self.assertEqual(len(formats), 1)
+        self.assertEqual(formats.pop().format, "A4")
+        handover = self.draft_handover()
+        for report in HEADINGS:
+            with self.subTest(report=report):
+                content, _text = self.render(report, handover)
+                for page in PdfReader(io.BytesIO(content)).pages:
+                    size = sorted(
+                        (
+                            round(float(page.mediabox.width)),
+                            round(float(page.mediabox.height)),
+                        )
+                    )
+                    self.assertEqual(size, [595, 842], "A4 in points")
+
+    def plan_values(self, handover):
+        return (
+            self.env["report.hr_client_handover.report_handover_plan"]
+            .with_user(self.supervisor)
+            ._get_report_values(handover.ids)
+        )
+
+    def test_plan_contents(self):
+        """The plan states the departure reason, each customer's contact details
+        and the open opportunities (项目名称 / 项目进度) that move with them."""
+        self.alpha.write(
+            {
+                "street": "12 Harbour Road",
+                "city": "Ningbo",
+                "phone": "+86 574 5555 0101",
+                "email": "office@alpha.example",
+            }
+        )
+        self.alpha_buyer.function = "Purchasing Manager"
+        handover = self.draft_handover(reason="Moves to another city")
+        stage = self.env["crm.stage"].create({"name": "Negotiation Round"})
+        self.lead_alpha.stage_id = stage
+        values = self.plan_values(handover)
+        planned = dict(values["opportunities"][handover.id])
+        self.assertEqual(self.env["crm.lead"].union(*planned.values()), self.open_leads)
+        self.assertEqual(
+            planned[handover.line_ids.filtered(lambda ln: ln.partner_id == self.alpha)],
+            self.lead_alpha | self.lead_alpha_buyer,
+            "a contact's deal is listed with its company",
+        )
+        _content, text = self.render(PLAN, handover)
+        for expected in (
+            "Reason for Departure",
+            "Moves to another city",
+            "Contact Details",
+            "12 Harbour Road",
+            "Ningbo",
+            "+86 574 5555 0101",
+            "office@alpha.example",
+            "Alice Buyer, Purchasing Manager",
+            "alice@alpha.example",
+            "Open Opportunities",
+            "Opportunity Name",
+            "Opportunity Stage",
+            "Negotiation Round",
+            "10,000.00",
+            "26,000.00",
+            *self.open_leads.mapped("name"),
+        ):
+            self.assertIn(squash(expected), squash(text))
+        for lead in (
+            self.lead_alpha_won,
+            self.lead_alpha_lost,
+            self.lead_alpha_other,
+            self.lead_other,
+        ):
+            self.assertNotIn(lead.name, text, "won, lost and others' deals stay out")
+
+        # Once the ownership moved, the plan lists what the transfer moved.
+        self.advance(handover, "materials")
+        self.assertNotEqual(handover.transfer_state, "pending")
+        self.assertNotIn(self.departing, self.open_leads.user_id)
+        moved = dict(self.plan_values(handover)["opportunities"][handover.id])
+        self.assertEqual(self.env["crm.lead"].union(*moved.values()), self.open_leads)
+        _content, text = self.render(PLAN, handover)
+        for lead in self.open_leads:
+            self.assertIn(lead.name, text)
+
+        self.activate_chinese(self.supervisor)
+        _content, text = self.render(PLAN, handover)
+        for label in ("离职原因", "联系方式", "项目名称", "项目进度", "未结商机"):
+            self.assertIn(label, squash(text))
+
+    def test_approval_blocks(self):
+        """Every report has the approval block: who reviewed and approved each
+        step and when (the plan: the supervisor's review and the division
+        manager's approval; the visits: the closed visits and verification)."""
+        handover = self.draft_handover()
+        self.advance(handover, "summary_approval")
+        closures = self.env[
+            "report.hr_client_handover.report_handover_visits"
+        ]._get_report_values(handover.ids)["stage_closures"][handover.id]
+        self.assertEqual(closures["visits"][0], self.supervisor)
+        self.assertEqual(closures["verification"][0], self.witness)
+        self.assertTrue(closures["visits"][1] and closures["verification"][1])
+        rows = {
+            PLAN: ("Plan review", "Plan approval"),
+            VISITS: ("Customer visits approved", "Phone verification closed"),
+            SUMMARY: (
+                "Plan review",
+                "Plan approval",
+                "Customer visits approved",
+                "Phone verification closed",
+                "Summary review",
+            ),
+        }
+        for report, steps in rows.items():
+            with self.subTest(report=report):
+                _content, text = self.render(report, handover)
+                self.assertIn("Approval Record", text)
+                for step in steps:
+                    self.assertIn(step, text)
+        _content, text = self.render(PLAN, handover)
+        reviewed = handover.plan_reviewed_on
+        self.assertIn(
+            f"Plan review {self.supervisor.name} {self.supervisor.name}", text
+        )
+        self.assertIn(f"Plan approval {self.approver.name} {self.approver.name}", text)
+        self.assertTrue(reviewed and handover.plan_approved_on)
+        _content, text = self.render(VISITS, handover)
+        self.assertIn(
+            f"Customer visits approved {self.supervisor.name} {self.supervisor.name}",
+            text,
+        )
+        self.assertIn(
+            f"Phone verification closed {self.witness.name} {self.witness.name}", text
+        )
+        self.activate_chinese(self.supervisor)
+        _content, text = self.render(VISITS, handover)
+        for label in (
+            "审批记录",
+            "拜访客户审核",
+            "电话抽查完成",
+            "计划审核",
+            "计划批准",
+        ):
+            self.assertIn(label, squash(text))
 
     def test_plan_shows_materials_signatures(self):
         handover = self.draft_handover()
@@ -210,3 +453,21 @@ class TestReports(HandoverCase):
             )
         self.assertIn("Customer 0000", text)
         self.assertIn(f"Customer {PDF_HANDOVER_LINES - 1:04d}", text)
+        # Every page of the customer table repeats its header and cuts no row:
+        # each customer found on a page has its materials on that page too.
+        customer_pages = 0
+        for number, page in enumerate(pages, start=1):
+            page_text = " ".join(page.extract_text().split())
+            customers = len(re.findall(r"Customer\s+\d{4}", page_text))
+            if not customers:
+                continue
+            customer_pages += 1
+            with self.subTest(page=number):
+                for label in (
+                    "Contact Details",
+                    "Planned Handover",
+                    "Storage Location",
+                ):
+                    self.assertIn(label, page_text)
+                self.assertEqual(page_text.count("Contract and price list"), customers)
+        self.assertGreater(customer_pages, 8)
