@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import HandoverCase
+from .test_reports import PLAN, pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -110,6 +111,16 @@ class TestCountersign(HandoverCase):
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")
         self.assertTrue(handover._integrity_message()[0])
+        # The printed checklist names the countersigners.
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(PLAN, res_ids=handover.ids)
+        )
+        text = pdf_text(content)
+        self.assertIn("Ivy IT", text)
+        self.assertIn("Fred Finance", text)
+        self.assertIn("After the last working day", text)
 
     def test_countersigner_changed_in_draft_only(self):
         handover = self.draft_handover(template_id=self.template.id)

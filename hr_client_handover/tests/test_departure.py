@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import PNG_SIGNATURE, HandoverCase
+from .test_reports import PLAN, VISITS, pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -117,6 +118,8 @@ class TestHandoverDeparture(HandoverCase):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids:
             item.with_user(item.responsible_id).action_mark_done()
+        for item in handover.item_ids.filtered("needs_receipt"):
+            item.with_user(self.successor_a).action_confirm()
         others = handover.sudo().signature_ids.user_id - self.departing
         self.sign(handover, "materials", users=others)
         departing_sig = handover.sudo().signature_ids.filtered(
@@ -195,6 +198,13 @@ class TestHandoverDeparture(HandoverCase):
         self.advance(handover, "done")
         self.assertEqual(handover.state, "done")
         self.assertTrue(handover._integrity_message()[0])
+        # The prints say who signed and confirmed on behalf.
+        Report = self.env["ir.actions.report"].with_user(self.supervisor)
+        for report, label in ((PLAN, "Signed on behalf by"), (VISITS, "On behalf by")):
+            content, _type = Report.with_context(
+                force_report_rendering=True
+            )._render_qweb_pdf(report, res_ids=handover.ids)
+            self.assertIn(f"{label} Sam Supervisor", pdf_text(content))
 
     def test_archive_allowed_without_customers(self):
         """A user without customers or activities leaves freely."""
