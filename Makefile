@@ -16,10 +16,10 @@ CACHE ?= 0
 I18N_DB ?= handover_test
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc test-security test-faults lint format bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc dist test-wheel test-security test-faults lint format bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | dist | test-wheel | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -32,6 +32,12 @@ test: setup
 
 test-rpc: setup
 	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
+
+dist: setup
+	@bash scripts/dist.sh
+
+test-wheel: setup
+	@bash scripts/test_wheel.sh
 
 test-security: setup
 	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)
