@@ -14,12 +14,14 @@ SECURITY_ARGS ?=
 CORE_WITH_ADDON ?= 1
 CACHE ?= 0
 I18N_DB ?= handover_test
+KEYS_DB ?= handover_demo
+KEYS_LOGINS ?= admin $(shell sed -n 's|.*: *\([^ ]*\) / .*|\1|p' hr_client_handover/demo/LOGINS.txt)
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc dist test-wheel test-security test-faults lint format bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-security test-faults lint format bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | dist | test-wheel | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -32,6 +34,10 @@ test: setup
 
 test-rpc: setup
 	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
+
+api-keys: setup
+	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(VENV)/bin/python scripts/api_keys.py $(KEYS_DB) $(KEYS_LOGINS)
 
 dist: setup
 	@bash scripts/dist.sh
