@@ -184,6 +184,8 @@ HANDOVER_FIELDS = {
         "cancel_reason",
         "summary_attachment_id",
         "done_date",
+        "departure_allowed_by",
+        "departure_allowed_on",
         "transfer_state",
         "state",
     ),
@@ -229,6 +231,7 @@ HANDOVER_BUTTONS = {
     },
     "action_cancel": during(OPEN, "supervisor", "admin"),
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
+    "action_allow_departure": during(OPEN, "admin"),
     "action_verify_integrity": during(STATES, *READERS),
 }
 # Buttons that only open a dialog or report: an allowed call changes nothing.
@@ -258,6 +261,7 @@ LINE_FIELDS = {
         "materials_confirmed_on",
         "visit_confirmed_by_successor",
         "visit_confirmed_by_departing",
+        "visit_confirmed_on_behalf_by",
         "visit_done_on",
         "visit_waived",
         "waiver_approved_by",
@@ -313,7 +317,14 @@ ITEM_BUTTONS = {
 # hr.client.handover.signature: the signer ("signer") writes the image of their
 # own signature, once, while the handover is in the signature's stage. Nothing
 # else, nobody else; create and unlink: nobody.
-SIGNATURE_OTHER_FIELDS = ("signed_on", "user_id", "role", "stage", "handover_id")
+SIGNATURE_OTHER_FIELDS = (
+    "signed_on",
+    "signed_by_id",
+    "user_id",
+    "role",
+    "stage",
+    "handover_id",
+)
 
 # Ledger, seals: create, write, unlink by nobody (administrators included); the
 # wizards: only the user who created one reads or writes it.
@@ -1225,13 +1236,15 @@ class Suite:
                 roles = hc.roles(person.uid)
                 reader = bool(roles & READERS)
                 who = self.who(person, roles)
+                # A portal user has no access right on the handover models at
+                # all: even an empty search is refused.
                 self.cells.run(
                     f"{hc.tag} {SHORT[model]} search as {who}",
                     person,
                     model,
                     "search",
                     [domain],
-                    ALLOWED,
+                    REFUSED_BY_ROLE if person is self.portal else ALLOWED,
                     finds(ids if reader else []),
                 )
                 if ids:
@@ -1497,7 +1510,12 @@ class Suite:
             return not line[field]
         if field == "problem_count":
             return 7
-        if field in ("materials_confirmed_by", "waiver_approved_by", "checked_by"):
+        if field in (
+            "materials_confirmed_by",
+            "visit_confirmed_on_behalf_by",
+            "waiver_approved_by",
+            "checked_by",
+        ):
             return person.uid
         return A_DATETIME  # the dates and times of a confirmation
 
@@ -1834,6 +1852,8 @@ class Suite:
     def forged_signature_value(self, hc, sig, field, person):
         if field == "signed_on":
             value = A_DATETIME
+        elif field == "signed_by_id":
+            value = person.uid
         elif field == "user_id":
             value = person.uid if person.uid != sig["user_id"] else self.spare.uid
         elif field == "role":

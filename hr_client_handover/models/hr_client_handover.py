@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
-from .hr_client_handover_policy import POLICY
+from .hr_client_handover_policy import POLICY, UNTIL_SUMMARY, UNTIL_VISITS
 from .hr_client_handover_template import HANDOVER_TYPES
 
 STATES = [
@@ -214,6 +214,20 @@ class HrClientHandover(models.Model):
     )
     escalated_on = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
+    departure_allowed_by = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        help="The handover administrator who allowed the departing user to be "
+        "archived before the handover ends.",
+    )
+    departure_allowed_on = fields.Datetime(readonly=True, copy=False)
+    signs_on_behalf = fields.Boolean(
+        compute="_compute_signs_on_behalf",
+        string="Supervisor Signs on Behalf",
+        help="The departing user has left (archived) with the administrator's "
+        "consent: the direct supervisor confirms and signs in their place (代签).",
+    )
 
     line_count = fields.Integer(compute="_compute_line_stats", string="Customer Count")
     successor_count = fields.Integer(compute="_compute_line_stats")
@@ -676,6 +690,15 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Roles and checks
     # ------------------------------------------------------------------
+    @api.depends("departure_allowed_on", "departing_user_id.active")
+    def _compute_signs_on_behalf(self):
+        for handover in self:
+            handover.signs_on_behalf = bool(
+                handover.departure_allowed_on
+                and handover.departing_user_id
+                and not handover.departing_user_id.sudo().active
+            )
+
     def _get_user_roles(self, user=None):
         self.ensure_one()
         user = user or self.env.user
@@ -684,6 +707,8 @@ class HrClientHandover(models.Model):
             roles.add("departing")
         if user == self.supervisor_id:
             roles.add("supervisor")
+            if self.signs_on_behalf:
+                roles.add("proxy")
         if user == self.approver_id:
             roles.add("approver")
         if user == self._users_for_role("witness"):
@@ -770,6 +795,7 @@ class HrClientHandover(models.Model):
             "responsible": self.env._("person responsible for the item"),
             "signer": self.env._("signer"),
             "admin": self.env._("handover administrator"),
+            "proxy": self.env._("direct supervisor acting on behalf"),
         }
         return self.env._(" or ").join(labels[role] for role in roles)
 
@@ -791,6 +817,7 @@ class HrClientHandover(models.Model):
             "refuse_summary_approval": self.env._("Refuse the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
+            "allow_departure": self.env._("Allow the departure before the end"),
         }[action]
 
     def _lock(self):
@@ -1085,6 +1112,114 @@ class HrClientHandover(models.Model):
             "target": "new",
             "context": {"default_handover_id": self.id},
         }
+
+    def action_allow_departure(self):
+        """Let HR archive the departing user while the handover still needs them:
+        from then on the direct supervisor confirms and signs in their place."""
+        label = self._action_label("allow_departure")
+        self._policy_check_button("allow_departure", label)
+        for handover in self:
+            if handover.departure_allowed_on:
+                raise UserError(
+                    self.env._(
+                        "The departure of %(user)s was already allowed on %(ref)s. "
+                        "Nothing was changed.",
+                        user=handover.departing_user_id.name,
+                        ref=handover.name,
+                    )
+                )
+            if not handover.supervisor_id:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s has no direct supervisor to act in place of "
+                        "%(user)s: set one first.",
+                        ref=handover.name,
+                        user=handover.departing_user_id.name,
+                    )
+                )
+            handover.sudo().write(
+                {
+                    "departure_allowed_by": self.env.uid,
+                    "departure_allowed_on": fields.Datetime.now(),
+                }
+            )
+            handover._seal(
+                "departure",
+                handover,
+                ("departure_allowed_by", "departure_allowed_on", "supervisor_id"),
+            )
+            handover.message_post(
+                body=self.env._(
+                    "%(admin)s allowed %(user)s to leave before the handover ends. "
+                    "Once %(user)s is archived, %(supervisor)s confirms and signs "
+                    "in their place (on behalf). Still to do by %(user)s: "
+                    "%(left)s.",
+                    admin=self.env.user.name,
+                    user=handover.departing_user_id.name,
+                    supervisor=handover.supervisor_id.name,
+                    left=handover._departing_duties_left() or self.env._("nothing"),
+                )
+            )
+        return True
+
+    def _on_departing_user_archived(self):
+        """The departing user has left: their supervisor takes over what is
+        left, with an activity that says so."""
+        for handover in self:
+            left = handover._departing_duties_left()
+            supervisor = handover.supervisor_id
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s has left. %(supervisor)s now confirms and signs in "
+                    "their place (on behalf): %(left)s.",
+                    user=handover.departing_user_id.name,
+                    supervisor=supervisor.name,
+                    left=left or self.env._("nothing"),
+                )
+            )
+            if left and supervisor:
+                # In the supervisor's language, as the workflow's activities are.
+                in_lang = handover.sudo().with_context(
+                    lang=supervisor.lang or self.env.lang
+                )
+                in_lang.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=supervisor.id,
+                    summary=in_lang.env._(
+                        "Act on behalf of %(user)s",
+                        user=handover.departing_user_id.name,
+                    ),
+                    note=in_lang._departing_duties_left(),
+                )
+
+    def _departing_duties_left(self):
+        """What the departing user still has to do on this handover, in words
+        (empty when nothing)."""
+        self.ensure_one()
+        if self.state in ("done", "cancel"):
+            return ""
+        duties = []
+        unsigned = self.signature_ids.filtered(
+            lambda sig: sig.user_id == self.departing_user_id and not sig.signed_on
+        )
+        if unsigned:
+            duties.append(
+                self.env._("%(count)s signatures", count=len(unsigned))
+                if len(unsigned) > 1
+                else self.env._("a signature")
+            )
+        if self.state in UNTIL_VISITS:
+            visits = self.line_ids.filtered(
+                lambda line: not line.visit_waived
+                and not line.visit_confirmed_by_departing
+            )
+            if visits:
+                duties.append(
+                    self.env._("%(count)s customer visits", count=len(visits))
+                )
+        if self.state in UNTIL_SUMMARY:
+            duties.append(self.env._("the summary and its signature"))
+        return ", ".join(duties)
 
     def action_open_refuse(self):
         self.ensure_one()
@@ -1483,8 +1618,9 @@ class HrClientHandover(models.Model):
         """The first broken seal of the handover, and why; an empty seal when
         the chain is intact and every sealed value is still the record's."""
         self.ensure_one()
-        self.env.invalidate_all()
+        # Read what the database holds, not what this transaction cached.
         Seal = self.env["hr.client.handover.seal"].sudo()
+        Seal.invalidate_model()
         seals = Seal.search([("handover_id", "=", self.id)], order="sequence")
         previous = False
         latest = {}
@@ -1498,6 +1634,11 @@ class HrClientHandover(models.Model):
             previous = seal.hash
             for name, value in json.loads(seal.sealed_values).items():
                 latest[seal.res_model, seal.res_id, name] = (seal, value)
+        sealed_fields = {}
+        for model, _res_id, name in latest:
+            sealed_fields.setdefault(model, set()).add(name)
+        for model, names in sealed_fields.items():
+            self.env[model].invalidate_model(sorted(names))
         broken = Seal.browse()
         for (model, res_id, name), (seal, value) in latest.items():
             if value is None:

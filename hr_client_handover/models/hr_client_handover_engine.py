@@ -79,41 +79,44 @@ class HrClientHandover(models.Model):
     def _start_transfer(self):
         """Select what moves, then move it now, or in the background when large."""
         self.ensure_one()
-        engine = self.env["hr.client.handover.engine"].sudo()
         handover = self.sudo()
-        total = engine._enqueue(handover)
+        total = self.env["hr.client.handover.engine"].sudo()._enqueue(handover)
         handover.write({"transfer_state": "running", "transfer_total": total})
-        if handover._in_background(total):
-            handover.message_post(
-                body=self.env._(
-                    "%(count)s records to move: the transfer runs in the background. "
-                    "Progress shows on the form.",
-                    count=total,
-                )
-            )
-            handover._trigger_transfer_job()
-            return
-        handover._run_transfer_now()
+        handover._dispatch(
+            total,
+            self.env._(
+                "%(count)s records to move: the transfer runs in the background. "
+                "Progress shows on the form.",
+                count=total,
+            ),
+        )
 
     def _start_revert(self, reason):
         """Give back what the handover moved (reason: 'revert' or 'return'), now
         or in the background when large."""
         self.ensure_one()
-        engine = self.env["hr.client.handover.engine"].sudo()
         handover = self.sudo()
-        total = engine._count_to_give_back(handover)
+        total = (
+            self.env["hr.client.handover.engine"].sudo()._count_to_give_back(handover)
+        )
         handover.write({"transfer_state": "reverting", "revert_reason": reason})
-        if handover._in_background(total):
-            handover.message_post(
-                body=self.env._(
-                    "%(count)s values to give back: the revert runs in the "
-                    "background. Progress shows on the form.",
-                    count=total,
-                )
-            )
-            handover._trigger_transfer_job()
+        handover._dispatch(
+            total,
+            self.env._(
+                "%(count)s values to give back: the revert runs in the "
+                "background. Progress shows on the form.",
+                count=total,
+            ),
+        )
+
+    def _dispatch(self, total, background_message):
+        """Run the queued transfer or revert now, or announce it and leave it to
+        the background job when it is larger than the company's threshold."""
+        if self._in_background(total):
+            self.message_post(body=background_message)
+            self._trigger_transfer_job()
             return
-        handover._run_transfer_now()
+        self._run_transfer_now()
 
     def _run_transfer_now(self):
         """Run the transfer or the revert in the current transaction; rows someone

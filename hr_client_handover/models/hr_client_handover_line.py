@@ -29,6 +29,7 @@ MATERIALS_SEALED = (
 VISIT_CONFIRMATIONS = (
     "visit_confirmed_by_successor",
     "visit_confirmed_by_departing",
+    "visit_confirmed_on_behalf_by",
     "visit_done_on",
 )
 VISIT_NOTES = ("visit_contact", "visit_notes")
@@ -86,6 +87,13 @@ class HrClientHandoverLine(models.Model):
     visit_notes = fields.Text()
     visit_confirmed_by_successor = fields.Datetime(readonly=True, copy=False)
     visit_confirmed_by_departing = fields.Datetime(readonly=True, copy=False)
+    visit_confirmed_on_behalf_by = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        help="The direct supervisor who confirmed the visit in place of the "
+        "departing user, who has left (代签).",
+    )
     visit_done_on = fields.Datetime(readonly=True, copy=False)
     visit_waived = fields.Boolean(readonly=True, copy=False)
     visit_waiver_reason = fields.Text()
@@ -423,6 +431,12 @@ class HrClientHandoverLine(models.Model):
                     )
                 )
             values = {field_name: now}
+            if (
+                field_name == "visit_confirmed_by_departing"
+                and self.env.user != line.handover_id.departing_user_id
+            ):
+                # The policy let the supervisor in, on behalf of who has left.
+                values["visit_confirmed_on_behalf_by"] = self.env.uid
             other = (
                 "visit_confirmed_by_departing"
                 if field_name == "visit_confirmed_by_successor"
@@ -437,13 +451,20 @@ class HrClientHandoverLine(models.Model):
             )
             if not done:
                 continue  # Half a visit shows on the line; the chatter tells done ones.
+            departing = line.handover_id.departing_user_id.name
+            if line.visit_confirmed_on_behalf_by:
+                departing = self.env._(
+                    "%(proxy)s on behalf of %(user)s",
+                    proxy=line.visit_confirmed_on_behalf_by.name,
+                    user=departing,
+                )
             line.handover_id.message_post(
                 body=self.env._(
                     "Visit of %(customer)s done, confirmed by %(successor)s and "
                     "%(departing)s.",
                     customer=line.partner_id.display_name,
                     successor=line.successor_id.name,
-                    departing=line.handover_id.departing_user_id.name,
+                    departing=departing,
                 )
             )
         self._close_done_successor_activities()
@@ -605,6 +626,7 @@ class HrClientHandoverLine(models.Model):
             {
                 "visit_confirmed_by_successor": False,
                 "visit_confirmed_by_departing": False,
+                "visit_confirmed_on_behalf_by": False,
                 "visit_done_on": False,
                 "visit_waived": False,
                 "waiver_approved_by": False,

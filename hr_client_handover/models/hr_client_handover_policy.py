@@ -12,8 +12,11 @@ Roles: ``departing``, ``supervisor``, ``approver`` (division manager),
 ``witness`` (the supervising witness, else the supervisor), ``successor`` (of
 any line), ``line_successor`` (of this line), ``responsible`` (of this
 checklist item), ``signer`` (of this signature), ``admin`` (handover
-administrator). Who may start a handover (``create``) is decided by the
-organisation chart: see ``hr.employee._client_handover_starter_ids``.
+administrator), ``proxy`` (the direct supervisor, once the administrator
+allowed the departing user to leave before the end and that user is archived:
+they confirm and sign in the departing employee's place, 代签). Who may
+start a handover (``create``) is decided by the organisation chart: see
+``hr.employee._client_handover_starter_ids``.
 """
 
 from odoo import models
@@ -33,6 +36,7 @@ AFTER_DRAFT = (
 OPEN = DRAFT + AFTER_DRAFT
 UNTIL_MATERIALS = ("draft", "plan_review", "plan_approval", "materials")
 UNTIL_VISITS = (*UNTIL_MATERIALS, "visits")
+UNTIL_SUMMARY = (*UNTIL_VISITS, "verification", "summary")
 PLANNERS = ("departing", "supervisor", "admin")
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
@@ -62,6 +66,7 @@ POLICY = {
         "refuse_summary_approval": ((("summary_approval",), ("approver",)),),
         "cancel": ((OPEN, ("supervisor", "admin")),),
         "revert_transfer": ((("cancel",), ("supervisor", "admin")),),
+        "allow_departure": ((OPEN, ("admin",)),),
     },
     "hr.client.handover.line": {
         "create": ((DRAFT, PLANNERS),),
@@ -72,7 +77,7 @@ POLICY = {
         "write:waiver": ((("visits",), LINE_ACTORS, "visit_open"),),
         "write:check": ((("verification",), ("witness",), "call_open"),),
         "confirm_materials": ((("materials",), ("line_successor",)),),
-        "confirm_visit": ((("visits",), ("line_successor", "departing")),),
+        "confirm_visit": ((("visits",), ("line_successor", "departing", "proxy")),),
         "approve_waiver": ((("visits",), ("supervisor",)),),
         "record_check": ((("verification",), ("witness",)),),
     },
@@ -85,7 +90,10 @@ POLICY = {
         "confirm": ((UNTIL_MATERIALS, ("successor", "witness")),),
     },
     "hr.client.handover.signature": {
-        "write:sign": ((("materials", "summary"), ("signer",), "signing_open"),),
+        "write:sign": (
+            (("materials", "summary"), ("signer",), "signing_open"),
+            (("materials", "summary"), ("proxy",), "departing_signing_open"),
+        ),
     },
 }
 
@@ -211,12 +219,15 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 if handover.state in entry[0] and roles & set(entry[1])
             ]
             if not matching:
-                allowed = [
-                    role
-                    for entry in entries
-                    if handover.state in entry[0]
-                    for role in entry[1]
+                in_stage = [entry for entry in entries if handover.state in entry[0]]
+                # Name the roles whose condition holds on this very record (a
+                # proxy signs the departing user's signature only), if any.
+                holding = [
+                    entry
+                    for entry in in_stage
+                    if len(entry) < 3 or getattr(record, f"_policy_{entry[2]}")()
                 ]
+                allowed = [role for entry in holding or in_stage for role in entry[1]]
                 raise AccessError(
                     self.env._(
                         "Only the %(roles)s of %(ref)s can do this: %(action)s.",

@@ -15,6 +15,7 @@ SEAL_KINDS = [
     ("item", "Checklist item"),
     ("filed", "Filed document"),
     ("reset", "Reopened for a new round"),
+    ("departure", "Departure allowed before the end"),
 ]
 
 

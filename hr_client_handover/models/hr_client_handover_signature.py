@@ -38,6 +38,14 @@ class HrClientHandoverSignature(models.Model):
         max_width=1024, max_height=512, copy=False, attachment=False
     )
     signed_on = fields.Datetime(readonly=True, copy=False)
+    signed_by_id = fields.Many2one(
+        "res.users",
+        string="Signed on Behalf By",
+        readonly=True,
+        copy=False,
+        help="The direct supervisor who signed in place of the departing user, "
+        "who has left (代签).",
+    )
     is_mine = fields.Boolean(compute="_compute_is_mine")
     can_sign = fields.Boolean(compute="_compute_is_mine")
 
@@ -49,10 +57,15 @@ class HrClientHandoverSignature(models.Model):
     @api.depends_context("uid")
     @api.depends("user_id", "signed_on", "handover_id.state")
     def _compute_is_mine(self):
+        roles = {}  # the user's roles, once per handover
         for sig in self:
             sig.is_mine = sig.user_id == self.env.user
+            handover = sig._origin.handover_id
+            if sig._origin.id and handover not in roles:
+                roles[handover] = handover._get_user_roles()
             sig.can_sign = bool(
-                sig._origin.id and sig._origin._policy_allows("write:sign")
+                sig._origin.id
+                and sig._origin._policy_allows("write:sign", roles[handover])
             )
 
     def _stage_is_open(self):
@@ -67,6 +80,12 @@ class HrClientHandoverSignature(models.Model):
 
     def _policy_signing_open(self):
         return self._stage_is_open() and not self.signed_on
+
+    def _policy_departing_signing_open(self):
+        return (
+            self._policy_signing_open()
+            and self.user_id == self.handover_id.departing_user_id
+        )
 
     def _policy_frozen_message(self, condition):
         if self.signed_on:
@@ -101,24 +120,42 @@ class HrClientHandoverSignature(models.Model):
                     "finger, then save. Nothing was changed."
                 )
             )
-        result = super().write(dict(vals, signed_on=fields.Datetime.now()))
+        now = fields.Datetime.now()
+        own = self.filtered(lambda sig: sig.user_id == self.env.user)
+        super(HrClientHandoverSignature, own).write(dict(vals, signed_on=now))
+        # The policy let the supervisor sign the others in the departing
+        # user's place: the record says so.
+        super(HrClientHandoverSignature, self - own).write(
+            dict(vals, signed_on=now, signed_by_id=self.env.uid)
+        )
         for sig in self:
             sig.handover_id._seal(
-                "signature", sig, ("signature", "signed_on", "user_id", "role", "stage")
+                "signature",
+                sig,
+                ("signature", "signed_on", "user_id", "signed_by_id", "role", "stage"),
             )
+            role = dict(self._fields["role"]._description_selection(self.env))[sig.role]
+            stage = dict(self._fields["stage"]._description_selection(self.env))[
+                sig.stage
+            ]
             sig.handover_id.message_post(
                 body=self.env._(
+                    "%(proxy)s signed as '%(role)s' (%(stage)s) on behalf of "
+                    "%(user)s, who has left.",
+                    proxy=sig.signed_by_id.name,
+                    user=sig.user_id.name,
+                    role=role,
+                    stage=stage,
+                )
+                if sig.signed_by_id
+                else self.env._(
                     "%(user)s signed as '%(role)s' (%(stage)s).",
                     user=sig.user_id.name,
-                    role=dict(self._fields["role"]._description_selection(self.env))[
-                        sig.role
-                    ],
-                    stage=dict(self._fields["stage"]._description_selection(self.env))[
-                        sig.stage
-                    ],
+                    role=role,
+                    stage=stage,
                 )
             )
-        return result
+        return True
 
     @api.model
     def _is_drawn(self, value):

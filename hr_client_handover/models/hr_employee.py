@@ -23,6 +23,14 @@ class HrEmployee(models.Model):
         "has a user and no handover in progress.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals or "active" in vals:
+            # The officers' record rules read the departments a user manages
+            # (res.users.client_handover_department_ids); Odoo caches them.
+            self.env["hr.department"]._client_handover_officer_scope_changed()
+        return result
+
     def _compute_client_handover_count(self):
         counts = dict(
             self.env["hr.client.handover"]._read_group(
@@ -57,12 +65,10 @@ class HrEmployee(models.Model):
         own = user.employee_ids
         starters = set(Public.search([("id", "child_of", own.ids)]).ids)
         if user.has_group("hr_client_handover.group_handover_officer"):
-            departments = (
-                self.env["hr.department"].sudo().search([("manager_id", "in", own.ids)])
-            )
+            departments = user.client_handover_department_ids
             if departments:
                 starters |= set(
-                    Public.search([("department_id", "child_of", departments.ids)]).ids
+                    Public.search([("department_id", "in", departments.ids)]).ids
                 )
         return starters
 

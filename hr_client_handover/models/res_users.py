@@ -1,9 +1,30 @@
-from odoo import models
-from odoo.exceptions import UserError
+from odoo import fields, models
+from odoo.exceptions import RedirectWarning, UserError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # Read by the officers' record rules, which Odoo caches per user: hr.department
+    # and hr.employee clear that cache when a manager, a parent department or an
+    # employee's user changes.
+    client_handover_department_ids = fields.Many2many(
+        "hr.department",
+        compute="_compute_client_handover_department_ids",
+        string="Departments Managed (Client Handovers)",
+        help="The departments this user manages, with all their sub-departments: "
+        "a handover officer sees the client handovers of their employees.",
+    )
+
+    def _compute_client_handover_department_ids(self):
+        Department = self.env["hr.department"].sudo().with_context(active_test=False)
+        for user in self:
+            managed = Department.search([("manager_id.user_id", "=", user.id)])
+            user.client_handover_department_ids = (
+                Department.search([("id", "child_of", managed.ids)])
+                if managed
+                else Department
+            )
 
     def action_archive(self):
         # Before other modules archive what belongs to the user (sales teams...).
@@ -11,34 +32,39 @@ class ResUsers(models.Model):
         return super().action_archive()
 
     def write(self, vals):
+        leaving = self.browse()
         if "active" in vals and not vals["active"]:
             self._check_handover_before_archive()
-        return super().write(vals)
+            leaving = self.filtered("active")
+        result = super().write(vals)
+        if leaving:
+            self.env["hr.client.handover"].sudo().search(
+                [
+                    ("departing_user_id", "in", leaving.ids),
+                    ("state", "not in", ("done", "cancel")),
+                    ("departure_allowed_on", "!=", False),
+                ]
+            )._on_departing_user_archived()
+        return result
 
     def _check_handover_before_archive(self):
-        """Odoo deletes an archived user's activities and leaves their customers
-        orphaned: refuse while an active handover has not moved them yet."""
+        """Refuse to archive a user whom a handover in progress still needs.
+
+        Before the ownership moved, Odoo would delete the user's activities and
+        leave their customers orphaned: always refused. After it moved, the
+        departing user still confirms visits, signs and writes the summary: the
+        archive waits until a handover administrator allows the departure on the
+        handover, after which the direct supervisor acts in their place."""
         Handover = self.env["hr.client.handover"].sudo()
         pending = Handover.search(
             [
                 ("departing_user_id", "in", self.ids),
                 ("state", "not in", ("done", "cancel")),
-                ("transfer_state", "!=", "done"),
             ]
         )
         for handover in pending:
             user = handover.departing_user_id
-            customers = (
-                self.env["res.partner"]
-                .sudo()
-                .search_count([("user_id", "=", user.id)], limit=1)
-            )
-            activities = (
-                self.env["mail.activity"]
-                .sudo()
-                .search_count([("user_id", "=", user.id)], limit=1)
-            )
-            if customers or activities:
+            if handover.transfer_state != "done" and self._owns_handover_work(user):
                 raise UserError(
                     self.env._(
                         "%(user)s still owns customers or open activities that the "
@@ -49,3 +75,37 @@ class ResUsers(models.Model):
                         ref=handover.name,
                     )
                 )
+            left = handover._departing_duties_left()
+            if not left or handover.departure_allowed_on:
+                continue
+            message = self.env._(
+                "%(user)s is still needed by the handover %(ref)s: %(left)s. Finish "
+                "them first, or have a handover administrator press 'Allow "
+                "Departure' on %(ref)s; the direct supervisor then confirms and "
+                "signs in their place.",
+                user=user.name,
+                ref=handover.name,
+                left=left,
+            )
+            if self.env.user.has_group("hr_client_handover.group_handover_manager"):
+                raise RedirectWarning(
+                    message,
+                    {
+                        "type": "ir.actions.act_window",
+                        "res_model": "hr.client.handover",
+                        "res_id": handover.id,
+                        "views": [[False, "form"]],
+                        "target": "current",
+                    },
+                    self.env._("Open %(ref)s", ref=handover.name),
+                )
+            raise UserError(message)
+
+    def _owns_handover_work(self, user):
+        """Whether ``user`` still owns customers or activities."""
+        Partner = self.env["res.partner"].sudo()
+        Activity = self.env["mail.activity"].sudo()
+        return bool(
+            Partner.search_count([("user_id", "=", user.id)], limit=1)
+            or Activity.search_count([("user_id", "=", user.id)], limit=1)
+        )

@@ -64,6 +64,7 @@ MATRIX = {
     "action_confirm_materials": (A, OK,  A,    A,    A,    A,    A,    A),
     "sign_materials":        (OK,  OK,   OK,   A,    A,    A,    A,    A),
     "action_complete_materials": (A, A,  A,    OK,   A,    A,    A,    A),
+    "action_allow_departure": (A,  A,    A,    A,    A,    OK,   A,    A),
     # Cancelled after the transfer.
     "action_revert_transfer": (A,  A,    A,    OK,   A,    OK,   A,    A),
     # Customer visits.
@@ -125,6 +126,7 @@ PUBLIC_METHODS = {
         "action_approve_summary",
         "action_cancel",
         "action_revert_transfer",
+        "action_allow_departure",
         "action_open_refuse",
         "action_open_assign_successors",
     },
@@ -349,6 +351,10 @@ class TestAccessMatrix(HandoverCase):
         self.env.invalidate_all()
         self.assertEqual(self.alpha.user_id, self.departing)
 
+    def op_action_allow_departure(self, handover, user):
+        handover.with_user(user).action_allow_departure()
+        self.assertEqual(handover.sudo().departure_allowed_by, user)
+
     def refuse(self, handover, user, back_to):
         self.wizard("hr.client.handover.refuse", handover, user).action_refuse()
         self.assertState(handover, back_to)
@@ -436,7 +442,10 @@ class TestAccessMatrix(HandoverCase):
         lines = handover.line_ids
         self.line_a = lines.filtered(lambda ln: ln.successor_id == self.successor_a)[0]
         self.line_b = lines.filtered(lambda ln: ln.successor_id == self.successor_b)[0]
-        self.run_cells(handover, ["action_confirm_materials", "sign_materials"])
+        self.run_cells(
+            handover,
+            ["action_confirm_materials", "sign_materials", "action_allow_departure"],
+        )
         with closing(self.env.cr.savepoint()):
             self.wizard(
                 "hr.client.handover.cancel",

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import HandoverCase
+from .common import PNG_SIGNATURE, HandoverCase
 
 
 @tagged("post_install", "-at_install")
@@ -90,8 +90,19 @@ class TestHandoverDeparture(HandoverCase):
             ).action_register_departure()
         self.assertTrue(self.departing.active)
 
-        # Once the plan is approved the customers and activities have moved.
+        # Once the plan is approved the customers and activities have moved, but
+        # the handover still needs the departing user.
         self.advance(handover, "materials")
+        with self.assertRaisesRegex(
+            UserError,
+            f"{handover.name}: a signature, 6 customer visits, the summary.*"
+            "Allow Departure",
+        ):
+            self.departing.with_user(self.hr_manager).action_archive()
+        self.assertTrue(self.departing.active)
+
+        # Until the end: then the user leaves freely.
+        self.advance(handover, "done")
         self.departure(
             self.hr_manager, remove_related_user=True
         ).action_register_departure()
@@ -99,6 +110,91 @@ class TestHandoverDeparture(HandoverCase):
         self.assertFalse(self.employee.active)
         self.assertTrue(self.act_alpha.exists(), "moved activities survive the archive")
         self.assertNotEqual(self.act_alpha.user_id, self.departing)
+
+    def test_supervisor_acts_on_behalf_once_the_departure_is_allowed(self):
+        handover = self.advance(self.draft_handover(), "materials")
+        for line in handover.line_ids:
+            line.with_user(line.successor_id).action_confirm_materials()
+        for item in handover.item_ids:
+            item.with_user(item.responsible_id).action_mark_done()
+        others = handover.sudo().signature_ids.user_id - self.departing
+        self.sign(handover, "materials", users=others)
+        departing_sig = handover.sudo().signature_ids.filtered(
+            lambda sig: sig.user_id == self.departing
+        )
+        # Nobody signs for the departing user while they are here.
+        with self.assertRaises(AccessError):
+            departing_sig.with_user(self.supervisor).signature = PNG_SIGNATURE
+
+        # Only a handover administrator allows the departure, once.
+        for user in (self.supervisor, self.departing, self.hr_manager):
+            with self.assertRaises(AccessError):
+                handover.with_user(user).action_allow_departure()
+        handover.with_user(self.handover_admin).action_allow_departure()
+        with self.assertRaisesRegex(UserError, "already allowed"):
+            handover.with_user(self.handover_admin).action_allow_departure()
+        self.assertIn("allowed Dora Departing to leave", handover.message_ids[:1].body)
+        with self.assertRaises(AccessError):
+            departing_sig.with_user(self.supervisor).signature = PNG_SIGNATURE
+
+        # HR archives the user (Register Departure) and the supervisor is told.
+        self.departure(
+            self.hr_manager, remove_related_user=True
+        ).action_register_departure()
+        self.assertFalse(self.departing.active)
+        self.assertTrue(handover.signs_on_behalf)
+        todo = handover.activity_ids.filtered(
+            lambda act: act.user_id == self.supervisor
+            and "on behalf of Dora Departing" in (act.summary or "")
+        )
+        self.assertTrue(todo, "the supervisor gets an activity for what is left")
+
+        # The supervisor signs in the departing user's place, marked as such...
+        self.assertTrue(departing_sig.with_user(self.supervisor).can_sign)
+        self.assertFalse(departing_sig.with_user(self.successor_a).can_sign)
+        with self.assertRaises(AccessError):
+            departing_sig.with_user(self.successor_a).signature = PNG_SIGNATURE
+        departing_sig.with_user(self.supervisor).signature = PNG_SIGNATURE
+        self.assertEqual(departing_sig.signed_by_id, self.supervisor)
+        self.assertIn(
+            "Sam Supervisor signed as 'Handed over by' (Materials) on behalf of "
+            "Dora Departing",
+            handover.message_ids[:1].body,
+        )
+        handover.with_user(self.supervisor).action_complete_materials()
+
+        # ...confirms the visits with the successors...
+        line = handover.line_ids[0]
+        line.with_user(line.successor_id).action_confirm_visit()
+        line.with_user(self.supervisor).action_confirm_visit()
+        self.assertEqual(line.visit_state, "done")
+        self.assertEqual(line.visit_confirmed_on_behalf_by, self.supervisor)
+        self.assertIn(
+            "Sam Supervisor on behalf of Dora Departing",
+            line.handover_id.message_ids[:1].body,
+        )
+        with self.assertRaisesRegex(UserError, "already confirmed"):
+            line.with_user(self.supervisor).action_confirm_visit()
+        for line in handover.line_ids[1:]:
+            line.with_user(line.successor_id).action_confirm_visit()
+            line.with_user(self.supervisor).action_confirm_visit()
+        handover.with_user(self.supervisor).action_complete_visits()
+
+        # ...and the handover reaches Done, its chain intact.
+        self.do_calls(handover)
+        handover.with_user(
+            handover._users_for_role("witness")
+        ).action_complete_verification()
+        handover.with_user(self.supervisor).summary = "<p>Handed over.</p>"
+        for sig in handover.sudo().signature_ids.filtered(
+            lambda sig: sig.stage == "summary" and not sig.signed_on
+        ):
+            signer = self.supervisor if sig.user_id == self.departing else sig.user_id
+            sig.with_user(signer).signature = PNG_SIGNATURE
+        handover.with_user(self.supervisor).action_submit_summary()
+        self.advance(handover, "done")
+        self.assertEqual(handover.state, "done")
+        self.assertTrue(handover._integrity_message()[0])
 
     def test_archive_allowed_without_customers(self):
         """A user without customers or activities leaves freely."""

@@ -78,6 +78,38 @@ class TestIntegrity(HandoverCase):
         )
         self.assertEqual(Handover.create({"employee_id": colleague.id}).state, "draft")
 
+    def test_officer_reads_handovers_of_sub_departments_at_any_depth(self):
+        self.witness.group_ids += self.env.ref(
+            "hr_client_handover.group_handover_officer"
+        )
+        Department = self.env["hr.department"]
+        region = Department.create(
+            {"name": "East Region", "parent_id": self.sales_department.id}
+        )
+        branch = Department.create({"name": "Hangzhou Branch", "parent_id": region.id})
+        other = Department.create({"name": "Logistics"})
+        employees = self.env["hr.employee"]
+        for name, department in (("Bo Branch", branch), ("Lu Logistics", other)):
+            user = self.env["res.users"].create(
+                {"name": name, "login": name.lower().replace(" ", "."), "email": False}
+            )
+            employees += self.env["hr.employee"].create(
+                {"name": name, "user_id": user.id, "department_id": department.id}
+            )
+        in_branch, elsewhere = (
+            self.env["hr.client.handover"].create({"employee_id": employee.id})
+            for employee in employees
+        )
+        Handover = self.env["hr.client.handover"].with_user(self.witness)
+        found = Handover.search([("id", "in", (in_branch | elsewhere).ids)])
+        self.assertEqual(found, in_branch)
+        # Moving the branch out of the officer's departments takes effect at
+        # once, although Odoo caches record rules per user.
+        branch.parent_id = other
+        self.assertFalse(Handover.search([("id", "=", in_branch.id)]))
+        with self.assertRaises(AccessError):
+            in_branch.with_user(self.witness).check_access("read")
+
     def test_closed_handover_is_frozen_for_administrators_too(self):
         handover = self.draft_handover()
         self.advance(handover, "done")
