@@ -4,6 +4,9 @@
 SHELL := /bin/bash
 VENV := .venv
 LINT_PATHS := hr_client_handover $(wildcard bench scripts/*.py conftest.py)
+ADDON := hr_client_handover
+PRETTIER := node_modules/.bin/prettier
+XML_GLOB := "$(ADDON)/**/*.xml"
 BENCH_ARGS ?=
 RPC_ARGS ?=
 FAULTS_ARGS ?=
@@ -11,12 +14,14 @@ SECURITY_ARGS ?=
 CORE_WITH_ADDON ?= 1
 CACHE ?= 0
 I18N_DB ?= handover_test
+KEYS_DB ?= handover_demo
+KEYS_LOGINS ?= admin $(shell sed -n 's|.*: *\([^ ]*\) / .*|\1|p' hr_client_handover/demo/LOGINS.txt)
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc test-security test-faults lint bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-security test-faults lint format bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | test-security | test-faults | lint | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +35,19 @@ test: setup
 test-rpc: setup
 	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
 
+api-keys: setup
+	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(VENV)/bin/python scripts/api_keys.py $(KEYS_DB) $(KEYS_LOGINS)
+
+dist: setup
+	@bash scripts/dist.sh
+
+test-wheel: setup
+	@bash scripts/test_wheel.sh
+
+test-uninstall: setup
+	@bash scripts/test_uninstall.sh
+
 test-security: setup
 	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)
 
@@ -42,7 +60,20 @@ lint: setup
 	$(VENV)/bin/ruff check $(LINT_PATHS) || rc=1; \
 	$(VENV)/bin/ruff format --check $(LINT_PATHS) || rc=1; \
 	$(VENV)/bin/pylint --rcfile=.pylintrc --recursive=y $(LINT_PATHS) || rc=1; \
+	$(VENV)/bin/oca-checks-odoo-module $(ADDON) || rc=1; \
+	$(VENV)/bin/oca-checks-po $(ADDON)/i18n/*.po $(ADDON)/i18n/*.pot || rc=1; \
+	bash scripts/manifestoo.sh || rc=1; \
+	$(PRETTIER) --check --log-level=warn $(XML_GLOB) || rc=1; \
+	if [ $$rc = 0 ]; then echo "lint: clean"; fi; \
 	exit $$rc
+
+# Rewrites what the formatters can fix: ruff, prettier (XML), OCA's autofixes.
+format: setup
+	@$(VENV)/bin/ruff check --fix-only -q $(LINT_PATHS) || true
+	@$(VENV)/bin/ruff format -q $(LINT_PATHS)
+	@$(VENV)/bin/oca-checks-odoo-module --fix --no-verbose $(ADDON) >/dev/null || true
+	@$(VENV)/bin/oca-checks-po --fix --no-verbose $(ADDON)/i18n/*.po $(ADDON)/i18n/*.pot >/dev/null || true
+	@$(PRETTIER) --write --log-level=warn $(XML_GLOB)
 
 bench:
 	@if [ ! -f bench/run.py ]; then \

@@ -1,13 +1,16 @@
-"""An external client drives a whole client handover over XML-RPC.
+"""An external client drives a whole client handover over Odoo 19's JSON-2 API.
 
-Builds a database with hr_client_handover and its demo data, serves it on a free
-loopback port, then plays what an integrator's program would do, with Python's
-xmlrpc.client only: the administrator creates a new salesperson with customers, an
-opportunity pipeline and a quotation; the demo users of
-hr_client_handover/demo/LOGINS.txt then log in with their own passwords and take
-the handover from draft to done through the public contract of SPEC section 9
-(and plain create/read/write/search), each in their role. Wrong-role and private
-calls must be refused.
+Builds a database with hr_client_handover and its demo data, gives admin and
+every user of hr_client_handover/demo/LOGINS.txt an API key
+(scripts/api_keys.py), serves the database on a free loopback port, then plays
+what an integrator's program would do with a plain HTTP client (urllib):
+``POST /json/2/<model>/<method>`` with ``Authorization: bearer <key>``. The
+administrator creates a new salesperson with customers, an opportunity pipeline
+and a quotation; the demo users then take the handover from draft to done
+through the public contract of SPEC section 9 (and plain
+create/read/write/search), each in their role, with their own key. Wrong-role
+and private calls must be refused (HTTP 403, AccessError; 422, UserError). One
+step still logs in over XML-RPC, deprecated in Odoo 19 and gone in Odoo 20.
 
 Prints PASS or FAIL per step and closes with ``rpc: N passed, M failed``; exits 1
 when a step failed (the steps after a failure are not run). The server is always
@@ -22,6 +25,7 @@ import configparser
 import contextlib
 import fcntl
 import io
+import json
 import math
 import os
 import shutil
@@ -52,6 +56,11 @@ RPC_TIMEOUT = 120  # seconds per call (an approval runs the transfer)
 FAULT_SERVER_ERROR = 1
 FAULT_USER_ERROR = 2
 FAULT_ACCESS_ERROR = 4
+
+# HTTP status of a refused /json/2 call (the exception's http_status in
+# odoo/exceptions.py): UserError and its subclasses 422, AccessError 403.
+HTTP_USER_ERROR = 422
+HTTP_ACCESS_ERROR = 403
 
 
 def _drawn_signature():
@@ -105,6 +114,8 @@ class Report:
 
 
 def _describe(exc):
+    if isinstance(exc, Json2Error):
+        return f"HTTP {exc.status} {exc.name}: {exc.message}"
     if isinstance(exc, xmlrpc.client.Fault):
         lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
         if exc.faultCode == FAULT_SERVER_ERROR:
@@ -116,7 +127,7 @@ def _describe(exc):
 
 
 def expect_fault(code, call):
-    """Run `call`, which the server must refuse with faultCode `code`."""
+    """Run `call`, which the server must refuse with faultCode `code` (XML-RPC)."""
     try:
         call()
     except xmlrpc.client.Fault as fault:
@@ -124,6 +135,16 @@ def expect_fault(code, call):
             fault.faultCode == code
         ), f"expected fault {code}, got {fault.faultCode}: {_describe(fault)}"
         return fault
+    raise AssertionError("the server accepted a call it must refuse")
+
+
+def expect_refusal(status, call):
+    """Run `call`, which the server must refuse with HTTP `status` (JSON-2)."""
+    try:
+        call()
+    except Json2Error as error:
+        assert error.status == status, f"expected HTTP {status}, got {_describe(error)}"
+        return error
     raise AssertionError("the server accepted a call it must refuse")
 
 
@@ -303,6 +324,102 @@ class Session:
         return rows[0]["res_id"]
 
 
+class Json2Error(Exception):
+    """A /json/2 call answered with an error: HTTP status and Odoo's exception."""
+
+    def __init__(self, status, name, message):
+        super().__init__(f"{status} {name}: {message}")
+        self.status, self.name, self.message = status, name, message
+
+
+class Json2Session:
+    """One user of Odoo 19's JSON-2 API, with their API key, as an integration
+    would be: every call is ``POST /json/2/<model>/<method>`` whose JSON body
+    holds the record ids and the method's arguments by name."""
+
+    def __init__(self, url, db, login, key):
+        self.url, self.db, self.login, self._key = url, db, login, key
+        rows = self.search_read("res.users", [("login", "=", login)], ["id"])
+        assert rows, f"{login} cannot read their own user with their API key"
+        self.uid = rows[0]["id"]
+
+    def call(self, model, method, ids=None, **params):
+        body = {"ids": ids, **params} if ids is not None else params
+        request = urllib.request.Request(
+            f"{self.url}/json/2/{model}/{method}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"bearer {self._key}",
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Odoo-Database": self.db,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=RPC_TIMEOUT) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            try:
+                detail = json.load(error)
+            except ValueError:
+                detail = {}
+            raise Json2Error(
+                error.code,
+                detail.get("name", "?"),
+                detail.get("message", error.reason),
+            ) from None
+
+    def search(self, model, domain):
+        return self.call(model, "search", domain=domain)
+
+    def search_read(self, model, domain, fields):
+        return self.call(model, "search_read", domain=domain, fields=fields)
+
+    def read_ids(self, model, ids, fields):
+        return self.call(model, "read", ids, fields=fields)
+
+    def create_one(self, model, values):
+        return self.call(model, "create", vals_list=[values])[0]
+
+    def write_ids(self, model, ids, values):
+        return self.call(model, "write", ids, vals=values)
+
+    def xmlid(self, name):
+        module, _dot, xml_name = name.partition(".")
+        rows = self.search_read(
+            "ir.model.data",
+            [("module", "=", module), ("name", "=", xml_name)],
+            ["res_id"],
+        )
+        assert rows, f"no record {name}"
+        return rows[0]["res_id"]
+
+
+def generate_api_keys(db, logins):
+    """{login: key}: a new API key for each of `logins` (scripts/api_keys.py)."""
+    env = dict(os.environ)
+    for line in (ROOT / ".odoo.env").read_text(encoding="utf-8").splitlines():
+        name, _eq, value = line.partition("=")
+        if name == "ODOO_ROOT":
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [value, env.get("PYTHONPATH")])
+            )
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "api_keys.py"), "--days", "1", db]
+        + list(logins),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, f"api_keys.py failed: {out.stderr.strip()[-500:]}"
+    keys = {}
+    for line in out.stdout.splitlines():
+        login, _uid, key = line.split()
+        keys[login] = key
+    return keys
+
+
 def m2o(value):
     """The id of a many2one value as read over RPC ([id, name] or False)."""
     return value[0] if value else False
@@ -335,13 +452,18 @@ class Scenario:
     def step(self, title):
         return self.report.step(title)
 
-    def login(self, login, password):
-        session = Session(self.url, self.db, login, password)
+    def login(self, login):
+        """`login`'s JSON-2 session, with a new API key of theirs."""
+        (key,) = generate_api_keys(self.db, [login]).values()
+        return self.json2(login, key)
+
+    def json2(self, login, key):
+        session = Json2Session(self.url, self.db, login, key)
         self.sessions[session.uid] = session
         return session
 
     def handover(self, session, fields):
-        return session.call("hr.client.handover", "read", [self.handover_id], fields)[0]
+        return session.read_ids("hr.client.handover", [self.handover_id], fields)[0]
 
     def lines(self, session, domain=(), fields=("partner_id", "successor_id")):
         return session.search_read(
@@ -374,9 +496,8 @@ class Scenario:
             assert roles == {"departing", "successor", "witness"}, f"roles {roles}"
             for sig in signatures:
                 signer = self.sessions[m2o(sig["user_id"])]
-                signer.call(
+                signer.write_ids(
                     "hr.client.handover.signature",
-                    "write",
                     [sig["id"]],
                     {"signature": SIGNATURE_PNG},
                 )
@@ -393,7 +514,7 @@ class Scenario:
     def check_ownership(self):
         """Every record of the portfolio belongs to its customer's successor."""
         for model, record_id, customer, _before in self.portfolio:
-            record = self.admin.call(model, "read", [record_id], ["user_id"])[0]
+            record = self.admin.read_ids(model, [record_id], ["user_id"])[0]
             owner, want = m2o(record["user_id"]), self.successor_of[customer]
             assert owner == want, f"{model} {record_id}: user {owner}, not {want}"
 
@@ -412,12 +533,15 @@ class Scenario:
 
     def log_in_demo_users(self):
         users = read_logins()
-        with self.step(f"admin and the {len(users)} users of LOGINS.txt log in"):
+        self.passwords = {login: password for _role, login, password in users}
+        with self.step(f"admin and the {len(users)} users of LOGINS.txt get API keys"):
             assert users, "LOGINS.txt lists no user"
-            self.admin = self.login("admin", "admin")
+            keys = generate_api_keys(self.db, ["admin", *self.passwords])
+        with self.step("each calls /json/2 with their key (bearer authentication)"):
+            self.admin = self.json2("admin", keys["admin"])
             by_role = {}
-            for role, login, password in users:
-                session = self.login(login, password)
+            for role, login, _password in users:
+                session = self.json2(login, keys[login])
                 by_role.setdefault(role.split(" (")[0], []).append(session)
             self.successors = by_role["successor"]
             (self.supervisor,) = by_role["supervisor"]
@@ -440,9 +564,8 @@ class Scenario:
                 admin.xmlid("base.group_user"),
                 admin.xmlid("sales_team.group_sale_salesman"),
             ]
-            uid = admin.call(
+            uid = admin.create_one(
                 "res.users",
-                "create",
                 {
                     "name": f"RPC Leaver {stamp}",
                     "login": login,
@@ -451,9 +574,8 @@ class Scenario:
                     "group_ids": [(6, 0, groups)],
                 },
             )
-            self.employee_id = admin.call(
+            self.employee_id = admin.create_one(
                 "hr.employee",
-                "create",
                 {
                     "name": f"RPC Leaver {stamp}",
                     "user_id": uid,
@@ -461,13 +583,13 @@ class Scenario:
                     "parent_id": manager[0]["id"],
                 },
             )
-            self.departing = self.login(login, login)
+            self.departing = self.login(login)
 
         with self.step("admin gives them 3 customers, 2 deals, a quotation, a to-do"):
             leaver = self.departing.uid
 
             def create(model, values):
-                return admin.call(model, "create", values)
+                return admin.create_one(model, values)
 
             alpha = create(
                 "res.partner",
@@ -532,9 +654,8 @@ class Scenario:
 
     def plan(self):
         with self.step("HR opens the handover; the roles come from the org chart"):
-            self.handover_id = self.hr.call(
+            self.handover_id = self.hr.create_one(
                 "hr.client.handover",
-                "create",
                 {
                     "employee_id": self.employee_id,
                     "handover_type": "resignation",
@@ -567,9 +688,8 @@ class Scenario:
         with self.step(f"{departing.login}: writes a successor on every line"):
             for index, line in enumerate(sorted(lines, key=lambda line: line["id"])):
                 successor = self.successors[index % 2]
-                departing.call(
+                departing.write_ids(
                     "hr.client.handover.line",
-                    "write",
                     [line["id"]],
                     {
                         "successor_id": successor.uid,
@@ -584,30 +704,55 @@ class Scenario:
         handover_ids = [self.handover_id]
         successor = self.successors[0]
         with self.step(f"{successor.login}, a successor, cannot review: AccessError"):
-            expect_fault(
-                FAULT_ACCESS_ERROR,
+            expect_refusal(
+                HTTP_ACCESS_ERROR,
                 lambda: successor.call(
                     "hr.client.handover", "action_review_plan", handover_ids
                 ),
             )
         with self.step("a second action_submit_plan is refused: UserError"):
-            expect_fault(
-                FAULT_USER_ERROR,
+            expect_refusal(
+                HTTP_USER_ERROR,
                 lambda: self.departing.call(
                     "hr.client.handover", "action_submit_plan", handover_ids
                 ),
             )
         with self.step("admin cannot call the private _move_to over RPC"):
-            fault = expect_fault(
-                FAULT_ACCESS_ERROR,
+            error = expect_refusal(
+                HTTP_ACCESS_ERROR,
                 lambda: self.admin.call(
-                    "hr.client.handover", "_move_to", handover_ids, "done"
+                    "hr.client.handover", "_move_to", handover_ids, state="done"
                 ),
             )
-            assert "Private methods" in fault.faultString, fault.faultString
+            assert "Private methods" in error.message, error.message
+        with self.step("a call without an API key is refused: HTTP 401"):
+            anonymous = Json2Session.__new__(Json2Session)
+            anonymous.url, anonymous.db, anonymous._key = self.url, self.db, "none"
+            expect_refusal(401, lambda: anonymous.search("res.partner", []))
         with self.step("the refused calls changed nothing"):
             state = self.handover(self.admin, ["state"])["state"]
             assert state == "plan_review", f"the stage is {state}"
+        self.xmlrpc_smoke()
+
+    def xmlrpc_smoke(self):
+        """XML-RPC is deprecated in Odoo 19 and gone in Odoo 20: while Odoo 19
+        serves it, a successor's session checks the contract holds there too."""
+        successor = self.successors[0]
+        login = successor.login
+        with self.step(f"XML-RPC: {login} logs in with the password, reads the stage"):
+            session = Session(self.url, self.db, login, self.passwords[login])
+            assert session.uid == successor.uid, session.uid
+            [row] = session.call(
+                "hr.client.handover", "read", [self.handover_id], ["state"]
+            )
+            assert row["state"] == "plan_review", row["state"]
+        with self.step(f"XML-RPC: {login} cannot review the plan: fault 4"):
+            expect_fault(
+                FAULT_ACCESS_ERROR,
+                lambda: session.call(
+                    "hr.client.handover", "action_review_plan", [self.handover_id]
+                ),
+            )
 
     def approve_plan(self):
         self.act(self.supervisor, "action_review_plan", "plan_approval")
@@ -623,9 +768,8 @@ class Scenario:
             with self.step(f"{successor.login}: action_confirm_materials, own lines"):
                 mine = self.line_ids_of(successor)
                 assert mine, "no line"
-                successor.call(
+                successor.write_ids(
                     "hr.client.handover.line",
-                    "write",
                     mine,
                     {"materials_location": "Cabinet B2, shared drive /customers"},
                 )
@@ -675,9 +819,8 @@ class Scenario:
         for successor in self.successors:
             with self.step(f"{successor.login}: action_confirm_visit, own lines"):
                 mine = self.line_ids_of(successor)
-                successor.call(
+                successor.write_ids(
                     "hr.client.handover.line",
-                    "write",
                     mine,
                     {"visit_contact": "Purchasing manager", "visit_notes": "Met."},
                 )
@@ -703,9 +846,8 @@ class Scenario:
                 for line in self.lines(witness, [("spot_check_selected", "=", True)])
             ]
             assert sample, "no line drawn for the phone check"
-            witness.call(
+            witness.write_ids(
                 "hr.client.handover.line",
-                "write",
                 sample,
                 {"check_result": "confirmed", "check_notes": "Knows the successor."},
             )
@@ -718,9 +860,8 @@ class Scenario:
     def summary(self):
         departing = self.departing
         with self.step(f"{departing.login}: writes the summary"):
-            departing.call(
+            departing.write_ids(
                 "hr.client.handover",
-                "write",
                 [self.handover_id],
                 {
                     "summary": "<p>Three customers handed over, visited together "

@@ -5,6 +5,7 @@
     "version": "19.0.1.1.0",
     "category": "Human Resources/Employees",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "author": "hr_client_handover developers",
     "website": "https://github.com/hr-client-handover/hr_client_handover",
     "depends": ["hr", "sale_crm"],

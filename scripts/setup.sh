@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything hr_client_handover needs on a Debian machine, idempotently:
 # Debian packages, Odoo 19 (from Debian's odoo-19 package, or ODOO_SRC), the
-# Python virtual environment, PostgreSQL and the generated Odoo config file.
+# Python virtual environment, prettier (node_modules, for make lint), PostgreSQL
+# and the generated Odoo config file.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,6 +127,29 @@ setup_venv() {
   echo "$want" > "$stamp"
 }
 
+# prettier (XML formatting in make lint) --------------------------------------
+setup_node() {
+  local modules=$here/node_modules
+  local stamp=$modules/.package.sha
+  local want; want=$(sha256sum "$here/package.json" | cut -c1-16)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$modules/.bin/prettier" ]; then return 0; fi
+  if ! command -v npm >/dev/null; then
+    command -v apt-get >/dev/null || die "npm not found and no apt-get to install it: install Node.js with npm, then run again."
+    log "installing Debian's nodejs and npm (prettier checks the addon's XML)"
+    apt_update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null \
+      || die "could not install nodejs and npm with apt-get: install them by hand, then run again."
+  fi
+  log "installing prettier and @prettier/plugin-xml into node_modules"
+  local npmlog; npmlog=$(mktemp)
+  if ! (cd "$here" && npm install --no-package-lock --no-audit --no-fund --loglevel=error) >"$npmlog" 2>&1; then
+    cat "$npmlog" >&2; rm -f "$npmlog"
+    die "npm could not install package.json's devDependencies: read the error above."
+  fi
+  rm -f "$npmlog"
+  echo "$want" > "$stamp"
+}
+
 # PostgreSQL ------------------------------------------------------------------
 setup_postgres() {
   if psql -d postgres -Atqc 'select 1' >/dev/null 2>&1; then return 0; fi
@@ -175,6 +199,7 @@ main() {
   install_debian_packages
   if [ -n "${ODOO_SRC:-}" ]; then use_odoo_src "$ODOO_SRC"; else fetch_debian_odoo; fi
   setup_venv
+  setup_node
   setup_postgres
   write_config
 }
