@@ -2,7 +2,7 @@
     "name": "Client Handover",
     "summary": "Hand a departing salesperson's customers over to successors, "
     "with review, approval, signed records and an audited CRM ownership transfer",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Human Resources/Employees",
     "license": "LGPL-3",
     "development_status": "Beta",
@@ -23,6 +23,7 @@
         "wizard/hr_client_handover_assign_views.xml",
         "wizard/hr_departure_wizard_views.xml",
         "views/hr_client_handover_transfer_views.xml",
+        "views/hr_client_handover_document_views.xml",
         "views/hr_client_handover_line_views.xml",
         "views/hr_client_handover_views.xml",
         "views/hr_client_handover_template_views.xml",

@@ -7,6 +7,7 @@ from . import hr_client_handover_item
 from . import hr_client_handover_signature
 from . import hr_client_handover_transfer
 from . import hr_client_handover_seal
+from . import hr_client_handover_document
 from . import hr_client_handover_engine
 from . import hr_department
 from . import hr_employee

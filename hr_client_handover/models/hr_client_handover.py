@@ -26,6 +26,18 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
+# Filed with HR (备案) when a stage ends: kind -> (report, link on the handover).
+FILED_REPORTS = {
+    "plan": ("hr_client_handover.action_report_handover_plan", "plan_attachment_id"),
+    "visits": (
+        "hr_client_handover.action_report_handover_visits",
+        "visits_attachment_id",
+    ),
+    "summary": (
+        "hr_client_handover.action_report_handover_summary",
+        "summary_attachment_id",
+    ),
+}
 
 TRANSFER_STATES = [
     ("pending", "Pending"),
@@ -205,6 +217,21 @@ class HrClientHandover(models.Model):
     summary_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
     summary_approved_on = fields.Datetime(readonly=True, copy=False)
     summary_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
+    # Filed with HR (备案) when their stage ends, by the system; every later
+    # print returns them.
+    plan_attachment_id = fields.Many2one(
+        "ir.attachment", string="Filed Plan", readonly=True, copy=False
+    )
+    visits_attachment_id = fields.Many2one(
+        "ir.attachment", string="Filed Visit Sheet", readonly=True, copy=False
+    )
+    document_ids = fields.One2many(
+        "hr.client.handover.document",
+        "handover_id",
+        string="Filed Documents",
+        readonly=True,
+        copy=False,
+    )
     seal_ids = fields.One2many(
         "hr.client.handover.seal", "handover_id", string="Seals", copy=False
     )
@@ -1039,6 +1066,8 @@ class HrClientHandover(models.Model):
                 )
             handover._check_signatures("materials")
         self._move_to("visits")
+        for handover in self:
+            handover._file_report("plan")
         return True
 
     def action_complete_visits(self):
@@ -1084,6 +1113,8 @@ class HrClientHandover(models.Model):
                     )
                 )
         self._move_to("summary")
+        for handover in self:
+            handover._file_report("visits")
         return True
 
     def action_submit_summary(self):
@@ -1720,14 +1751,18 @@ class HrClientHandover(models.Model):
             )
 
     def _attach_summary_report(self):
-        """File the summary PDF on the done handover (备案): rendered and stored
-        by the system, sealed, and returned by every later print."""
+        self._file_report("summary")
+
+    def _file_report(self, kind):
+        """File a report (备案): rendered and stored by the system when its
+        stage ends, sealed, listed for HR, and returned by every later print."""
         self.ensure_one()
-        if not self.env.registry.ready or self.summary_attachment_id:
+        xmlid, field_name = FILED_REPORTS[kind]
+        if not self.env.registry.ready or self[field_name]:
             # Installing (demo data): no web server serves the report's styles yet;
             # the first print files the PDF instead.
             return
-        report = self.env.ref("hr_client_handover.action_report_handover_summary")
+        report = self.env.ref(xmlid)
         Report = self.env["ir.actions.report"].sudo()
         pdf, report_type = Report.with_context(
             report_pdf_no_attachment=True
@@ -1739,7 +1774,7 @@ class HrClientHandover(models.Model):
             .sudo()
             .create(
                 {
-                    "name": "{}_summary.pdf".format(self.name.replace("/", "_")),
+                    "name": "{}_{}.pdf".format(self.name.replace("/", "_"), kind),
                     "raw": pdf,
                     "mimetype": "application/pdf",
                     "res_model": self._name,
@@ -1747,9 +1782,34 @@ class HrClientHandover(models.Model):
                 }
             )
         )
-        self.sudo().summary_attachment_id = attachment
+        self.sudo()[field_name] = attachment
+        self.env["hr.client.handover.document"].sudo().create(
+            {
+                "handover_id": self.id,
+                "kind": kind,
+                "attachment_id": attachment.id,
+                "filed_on": fields.Datetime.now(),
+            }
+        )
         self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
-        self._seal("filed", self, ("summary_attachment_id",))
+        self._seal("filed", self, (field_name,))
+
+    def _files_due(self):
+        """The reports this handover should have filed by now."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return []
+        order = [state for state, _label in STATES]
+        reached = order.index(self.state)
+        return [
+            kind
+            for kind, after in (
+                ("plan", "materials"),
+                ("visits", "verification"),
+                ("summary", "summary_approval"),
+            )
+            if reached > order.index(after)
+        ]
 
     # ------------------------------------------------------------------
     # Integrity (tamper evidence)

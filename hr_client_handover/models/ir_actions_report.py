@@ -8,13 +8,15 @@ from reportlab.pdfgen import canvas
 from odoo import models
 
 from ..report.pdf_text_layer import fix_text_layer
+from .hr_client_handover import FILED_REPORTS
 
-SUMMARY_REPORT = "hr_client_handover.report_handover_summary"
-HANDOVER_REPORTS = (
-    "hr_client_handover.report_handover_plan",
-    "hr_client_handover.report_handover_visits",
-    SUMMARY_REPORT,
-)
+# Each report and the kind it is filed as (备案) once its stage ended.
+FILED_KINDS = {
+    "hr_client_handover.report_handover_plan": "plan",
+    "hr_client_handover.report_handover_visits": "visits",
+    "hr_client_handover.report_handover_summary": "summary",
+}
+HANDOVER_REPORTS = tuple(FILED_KINDS)
 # A font every PDF reader has for Latin and Chinese text (no file to embed).
 FOOTER_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FOOTER_FONT))
@@ -48,30 +50,23 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def retrieve_attachment(self, record):
-        """The filed summary is the document the handover links to, never a
-        file found by its name (anyone may attach a file to a handover)."""
-        if self.report_name == SUMMARY_REPORT:
-            return record.sudo().summary_attachment_id or None
+        """A filed document is the one the handover links to, never a file
+        found by its name (anyone may attach a file to a handover)."""
+        kind = FILED_KINDS.get(self.report_name)
+        if kind:
+            field_name = FILED_REPORTS[kind][1]
+            return record.sudo()[field_name] or None
         return super().retrieve_attachment(record)
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         report = self._get_report(report_ref)
-        if (
-            report.report_name == SUMMARY_REPORT
-            and res_ids
-            and not self.env.context.get("report_pdf_no_attachment")
-        ):
-            # A done handover not filed yet (its demo data, say) is filed now.
-            unfiled = (
-                self.env["hr.client.handover"]
-                .sudo()
-                .browse(res_ids)
-                .filtered(
-                    lambda ho: ho.state == "done" and not ho.summary_attachment_id
-                )
-            )
-            for handover in unfiled:
-                handover._attach_summary_report()
+        kind = FILED_KINDS.get(report.report_name)
+        if kind and res_ids and not self.env.context.get("report_pdf_no_attachment"):
+            # A handover past the stage whose document was not filed (its demo
+            # data, say) files it now.
+            for handover in self.env["hr.client.handover"].sudo().browse(res_ids):
+                if kind in handover._files_due():
+                    handover._file_report(kind)
         return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):

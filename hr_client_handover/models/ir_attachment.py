@@ -27,6 +27,11 @@ class IrAttachment(models.Model):
     def _handover_sealed(self):
         """The attachments of ``self`` that belong to a handover's record."""
         filed = (
+            self.env["hr.client.handover.document"]
+            .sudo()
+            .search([("attachment_id", "in", self.ids)])
+            .attachment_id
+        ) | (
             self.env["hr.client.handover"]
             .sudo()
             .search([("summary_attachment_id", "in", self.ids)])

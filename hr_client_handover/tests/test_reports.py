@@ -81,11 +81,12 @@ class TestReports(HandoverCase):
             {"name": CHINESE_CUSTOMER, "is_company": True, "user_id": cls.departing.id}
         )
 
-    def render(self, report, handover, user=None):
-        """The PDF `user` prints (the supervisor by default) and its text."""
+    def render(self, report, handover, user=None, fresh=False):
+        """The PDF `user` prints (the supervisor by default) and its text;
+        `fresh`: rendered now, neither filed nor taken from the filed copy."""
         Report = self.env["ir.actions.report"].with_user(user or self.supervisor)
         content, report_type = Report.with_context(
-            force_report_rendering=True
+            force_report_rendering=True, report_pdf_no_attachment=fresh
         )._render_qweb_pdf(report, res_ids=handover.ids)
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"), "a real PDF is rendered")
@@ -309,7 +310,8 @@ class TestReports(HandoverCase):
     def test_approval_blocks(self):
         """Every report has the approval block: who reviewed and approved each
         step and when (the plan: the supervisor's review and the division
-        manager's approval; the visits: the closed visits and verification)."""
+        manager's approval; the visits: the closed visits and verification).
+        Rendered afresh: the prints of a filed document are test_filing's."""
         handover = self.draft_handover()
         self.advance(handover, "summary_approval")
         closures = self.env[
@@ -331,18 +333,18 @@ class TestReports(HandoverCase):
         }
         for report, steps in rows.items():
             with self.subTest(report=report):
-                _content, text = self.render(report, handover)
+                _content, text = self.render(report, handover, fresh=True)
                 self.assertIn("Approval Record", text)
                 for step in steps:
                     self.assertIn(step, text)
-        _content, text = self.render(PLAN, handover)
+        _content, text = self.render(PLAN, handover, fresh=True)
         reviewed = handover.plan_reviewed_on
         self.assertIn(
             f"Plan review {self.supervisor.name} {self.supervisor.name}", text
         )
         self.assertIn(f"Plan approval {self.approver.name} {self.approver.name}", text)
         self.assertTrue(reviewed and handover.plan_approved_on)
-        _content, text = self.render(VISITS, handover)
+        _content, text = self.render(VISITS, handover, fresh=True)
         self.assertIn(
             f"Customer visits approved {self.supervisor.name} {self.supervisor.name}",
             text,
@@ -351,7 +353,7 @@ class TestReports(HandoverCase):
             f"Phone verification closed {self.witness.name} {self.witness.name}", text
         )
         self.activate_chinese(self.supervisor)
-        _content, text = self.render(VISITS, handover)
+        _content, text = self.render(VISITS, handover, fresh=True)
         for label in (
             "审批记录",
             "拜访客户审核",
@@ -384,7 +386,11 @@ class TestReports(HandoverCase):
         handover = self.draft_handover().with_context(force_report_rendering=True)
         self.advance(handover, "summary_approval")
         Attachment = self.env["ir.attachment"]
-        filed = [("res_model", "=", handover._name), ("res_id", "=", handover.id)]
+        filed = [
+            ("res_model", "=", handover._name),
+            ("res_id", "=", handover.id),
+            ("name", "=like", "%_summary.pdf"),
+        ]
         self.render(SUMMARY, handover)
         self.assertFalse(
             Attachment.search(filed), "a summary printed before approval is not filed"
