@@ -63,6 +63,28 @@ class HrClientHandoverDemo(models.AbstractModel):
     _description = "Client Handover Demo Data"
 
     @api.model
+    def _use_currency(self, company_id, currency_id):
+        """Demo data: make `currency_id` the currency of the company.
+
+        Odoo refuses to change the currency of a company with journal items, and
+        the accounting demo has already posted its invoices (in the old currency)
+        by the time this addon's demo loads. Those demo entries go first: drafted
+        and deleted, with the bank statements and their lines behind some of them."""
+        company = self.env["res.company"].browse(company_id)
+        currency = self.env["res.currency"].browse(currency_id)
+        if company.currency_id == currency:
+            return
+        currency.action_unarchive()
+        if "account.move" in self.env:
+            domain = [("company_id", "child_of", company.id)]
+            self.env["account.bank.statement"].search(domain).unlink()
+            self.env["account.bank.statement.line"].search(domain).unlink()
+            moves = self.env["account.move"].search(domain)
+            moves.filtered(lambda move: move.state != "draft").button_draft()
+            moves.with_context(force_delete=True).unlink()
+        company.currency_id = currency
+
+    @api.model
     def _walk(self, handover_id, target, **story):
         """Demo data: bring a handover to the stage `target` through its public
         buttons, each pressed by the user who holds the role, so that the chatter,
