@@ -63,6 +63,12 @@ class HrClientHandoverDemo(models.AbstractModel):
     _description = "Client Handover Demo Data"
 
     @api.model
+    def _load_terms(self, lang):
+        """Demo data: this addon's terms in `lang` now, for the demo people to act
+        in it; Odoo loads them only after the addon's demo data."""
+        self.env["ir.module.module"]._load_module_terms(["hr_client_handover"], [lang])
+
+    @api.model
     def _use_currency(self, company_id, currency_id):
         """Demo data: make `currency_id` the currency of the company.
 
@@ -228,8 +234,10 @@ class HrClientHandoverDemo(models.AbstractModel):
             )
 
     def _act(self, user, records, method, *args):
-        """Call `method` on `records` as `user`, then end the step as a web request
-        would: the pending tracking becomes its own chatter message."""
-        getattr(records.with_user(user), method)(*args)
+        """Call `method` on `records` as `user`, in their language as from their
+        browser, then end the step as a web request would: the pending tracking
+        becomes its own chatter message."""
+        records = records.with_user(user).with_context(lang=user[:1].lang)
+        getattr(records, method)(*args)
         self.env.flush_all()
         self.env.cr.precommit.run()
