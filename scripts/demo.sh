@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
 # make demo: the handover_demo database with the addon and its demo data, served on
-# http://127.0.0.1:8069 in the foreground.
+# http://127.0.0.1:8069 in the foreground. DEMO_DB and DEMO_PORT choose another
+# database and port (to run a second demo beside the first one).
 set -euo pipefail
 prog="make demo"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
 
-db=handover_demo
+db=${DEMO_DB:-handover_demo}
+port=${DEMO_PORT:-8069}
 installed=""
 if db_exists "$db"; then
   installed=$(psql -d "$db" -Atqc "SELECT 1 FROM ir_module_module WHERE name = '$addon' AND state = 'installed'" 2>/dev/null || true)
 fi
 if [ "$installed" = 1 ]; then
   log "updating $addon in $db (log: var/demo-install.log)"
-  odoo_logged "$var/demo-install.log" -d "$db" -u "$addon" --stop-after-init
+  odoo_logged "$var/demo-install.log" -d "$db" -u "$addon" --stop-after-init --http-port="$port"
+  # Demo data is loaded once: a database made before the demo turned Chinese
+  # keeps its English users and its company until it is made again.
+  chinese=$(psql -d "$db" -Atqc "SELECT 1 FROM res_lang WHERE code = 'zh_CN' AND active" 2>/dev/null || true)
+  if [ "$chinese" != 1 ]; then
+    log "$db predates the Chinese demo: 'dropdb $db' and run 'make demo' again to get it"
+  fi
 else
-  log "installing $addon with demo data into $db (log: var/demo-install.log)"
-  odoo_logged "$var/demo-install.log" -d "$db" -i "$addon" --with-demo --stop-after-init
+  log "installing $addon with demo data into $db, with Simplified Chinese (log: var/demo-install.log)"
+  odoo_logged "$var/demo-install.log" -d "$db" -i "$addon" --with-demo --stop-after-init --http-port="$port"
 fi
 
 cat <<MSG
 
-  Odoo: http://127.0.0.1:8069  (database $db; Ctrl+C stops it)
+  Odoo: http://127.0.0.1:$port  (database $db; Ctrl+C stops it)
+  The demo company is Chinese: its people work in Simplified Chinese, admin in English.
   Logins (login / password):
-    admin / admin
+    admin / admin (English)
 MSG
 if [ -f "$here/$addon/demo/LOGINS.txt" ]; then
   sed 's/^/    /' "$here/$addon/demo/LOGINS.txt"
 fi
 echo
-exec "$odoo" -d "$db" --db-filter="^$db\$" --http-interface=127.0.0.1 --http-port=8069
+exec "$odoo" -d "$db" --db-filter="^$db\$" --http-interface=127.0.0.1 --http-port="$port"

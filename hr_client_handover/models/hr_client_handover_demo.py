@@ -63,6 +63,34 @@ class HrClientHandoverDemo(models.AbstractModel):
     _description = "Client Handover Demo Data"
 
     @api.model
+    def _load_terms(self, lang):
+        """Demo data: this addon's terms in `lang` now, for the demo people to act
+        in it; Odoo loads them only after the addon's demo data."""
+        self.env["ir.module.module"]._load_module_terms(["hr_client_handover"], [lang])
+
+    @api.model
+    def _use_currency(self, company_id, currency_id):
+        """Demo data: make `currency_id` the currency of the company.
+
+        Odoo refuses to change the currency of a company with journal items, and
+        the accounting demo has already posted its invoices (in the old currency)
+        by the time this addon's demo loads. Those demo entries go first: drafted
+        and deleted, with the bank statements and their lines behind some of them."""
+        company = self.env["res.company"].browse(company_id)
+        currency = self.env["res.currency"].browse(currency_id)
+        if company.currency_id == currency:
+            return
+        currency.action_unarchive()
+        if "account.move" in self.env:
+            domain = [("company_id", "child_of", company.id)]
+            self.env["account.bank.statement"].search(domain).unlink()
+            self.env["account.bank.statement.line"].search(domain).unlink()
+            moves = self.env["account.move"].search(domain)
+            moves.filtered(lambda move: move.state != "draft").button_draft()
+            moves.with_context(force_delete=True).unlink()
+        company.currency_id = currency
+
+    @api.model
     def _walk(self, handover_id, target, **story):
         """Demo data: bring a handover to the stage `target` through its public
         buttons, each pressed by the user who holds the role, so that the chatter,
@@ -209,8 +237,10 @@ class HrClientHandoverDemo(models.AbstractModel):
             )
 
     def _act(self, user, records, method, *args):
-        """Call `method` on `records` as `user`, then end the step as a web request
-        would: the pending tracking becomes its own chatter message."""
-        getattr(records.with_user(user), method)(*args)
+        """Call `method` on `records` as `user`, in their language as from their
+        browser, then end the step as a web request would: the pending tracking
+        becomes its own chatter message."""
+        records = records.with_user(user).with_context(lang=user[:1].lang)
+        getattr(records, method)(*args)
         self.env.flush_all()
         self.env.cr.precommit.run()

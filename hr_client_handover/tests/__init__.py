@@ -11,3 +11,4 @@ from . import test_reports
 from . import test_transfer_engine
 from . import test_ui_tour
 from . import test_i18n
+from . import test_menus

@@ -210,3 +210,21 @@ class TestHandoverDeparture(HandoverCase):
         """A user without customers or activities leaves freely."""
         self.handover_admin.with_user(self.hr_manager).action_archive()
         self.assertFalse(self.handover_admin.active)
+
+    def test_departure_by_hr_and_handover_administrator(self):
+        """The demo's HR administrator (马丽): Employees administrator (Odoo 19
+        reads contract dates, administrator-only fields, when registering a
+        departure) and handover administrator, without user administration or
+        sales rights, registers a departure from the employee form."""
+        hr_admin = self.handover_admin
+        hr_admin.group_ids += self.env.ref("hr.group_hr_manager")
+        self.assertFalse(hr_admin.has_group("base.group_erp_manager"))
+        self.assertFalse(hr_admin.has_group("sales_team.group_sale_salesman"))
+        departure_date = self.today + timedelta(days=25)
+        wizard = self.departure(hr_admin, departure_date=departure_date)
+        self.assertTrue(wizard.start_client_handover)
+        wizard.action_register_departure()
+        handover = self.handovers()
+        self.assertEqual(len(handover), 1)
+        self.assertEqual(handover.line_ids.partner_id, self.customers)
+        self.assertFalse(self.employee.active)

@@ -95,6 +95,38 @@ class TestChineseTranslation(TransactionCase):
             {"departing": "移交人", "successor": "接交人", "witness": "监交人"},
         )
 
+    def test_policy_words(self):
+        """The key terms read as the policy words them, for every kind of
+        handover, and the officers are not confused with direct supervisors."""
+        zh = self.env(context={"lang": "zh_CN"})
+        form = zh.ref(f"{ADDON}.hr_client_handover_view_form")
+        terms = set(form._fields["arch_db"].get_trans_terms(form.arch_db))
+        self.assertLessEqual(
+            {
+                "生成客户清单",
+                "离职申请日期",
+                "离职原因",
+                "调动通知日期",
+                "调动原因",
+                "原岗位最后工作日",
+                "请假申请日期",
+                "请假原因",
+            },
+            terms,
+        )
+        self.assertNotIn("生成明细", terms)
+        types = dict(
+            zh["hr.client.handover"]._fields["handover_type"]._description_selection(zh)
+        )
+        self.assertEqual(types["leave"], "请假（病假/产假）")
+        self.assertEqual(types["transfer"], "调岗")
+        self.assertEqual(types["promotion"], "升职")
+        officer = zh.ref(f"{ADDON}.group_handover_officer").name
+        supervisor = zh["hr.client.handover"]._fields["supervisor_id"]
+        self.assertEqual(officer, "部门负责人")
+        self.assertNotIn("主管", officer)
+        self.assertEqual(supervisor._description_string(zh), "直接主管")
+
 
 @tagged("post_install", "-at_install")
 class TestActivityLanguage(HandoverCase):
