@@ -1322,6 +1322,10 @@ class HrClientHandover(models.Model):
             handover._close_state_activities(old_state, feedback=reason)
             handover.activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
+                + [
+                    "hr_client_handover.mail_act_handover_countersign",
+                    "hr_client_handover.mail_act_handover_post_departure",
+                ]
             )
             handover.message_post(
                 body=self.env._("Handover cancelled: %(reason)s", reason=reason)

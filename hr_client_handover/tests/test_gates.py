@@ -100,7 +100,9 @@ class TestHandoverGates(HandoverCase):
     def test_checklist_not_done(self):
         handover = self.advance(self.draft_handover(), "materials")
         self.do_materials(handover)
-        item = handover.item_ids[0]
+        item = handover.item_ids.filtered(
+            lambda item: not item.needs_receipt and not item.post_departure
+        )[0]
         item.with_user(self.supervisor).action_reset()
         self.assertRefused(
             handover,
@@ -145,6 +147,8 @@ class TestHandoverGates(HandoverCase):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids:
             item.with_user(item.responsible_id).action_mark_done()
+        for item in handover.item_ids.filtered("needs_receipt"):
+            item.with_user(self.successor_a).action_confirm()
         self.sign(
             handover,
             "materials",

@@ -106,7 +106,10 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertTrue(all(handover.line_ids.mapped("materials_confirmed_on")))
         self.run_tour("materials_departing", self.departing, url)
         self.assertTrue(all(handover.item_ids.mapped("done")))
-        self.run_tour("sign", self.witness, url)
+        self.run_tour("materials_witness", self.witness, url)
+        received = handover.item_ids.filtered("needs_receipt")
+        self.assertTrue(received)
+        self.assertEqual(received.confirmed_by, self.witness)
         materials_signatures = handover.signature_ids.filtered(
             lambda sig: sig.stage == "materials"
         )

@@ -127,6 +127,9 @@ class TestHandoverWorkflow(HandoverCase):
         for item in handover.item_ids:
             item.with_user(item.responsible_id).action_mark_done()
         self.assertTrue(all(handover.item_ids.mapped("done")))
+        for item in handover.item_ids.filtered("needs_receipt"):
+            item.with_user(self.witness).action_confirm()
+            self.assertEqual(item.confirmed_by, self.witness)
         self.sign(handover, "materials")
         self.assertTrue(all(signatures.mapped("signed_on")))
         handover.with_user(self.supervisor).action_complete_materials()

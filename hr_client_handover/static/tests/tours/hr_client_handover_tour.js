@@ -265,6 +265,20 @@ tours.add("hr_client_handover_tour_materials_departing", {
     ],
 });
 
+// Witness: confirm receiving the checklist items the template asks a receiver
+// to confirm, then sign the materials handover.
+tours.add("hr_client_handover_tour_materials_witness", {
+    steps: () => [
+        stageIs("materials"),
+        ...openTab("checklist"),
+        clickEach(
+            `${FORM} .o_field_widget[name=item_ids] .o_data_row button[name=action_confirm]`,
+            "Confirm receiving each item to confirm"
+        ),
+        ...signSteps(),
+    ],
+});
+
 // Anyone who only signs the current stage (witness, successors on the summary).
 tours.add("hr_client_handover_tour_sign", {
     steps: () => [{ trigger: `${FORM} .o_statusbar_status` }, ...signSteps()],
