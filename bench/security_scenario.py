@@ -2642,7 +2642,9 @@ class Suite:
     def checklist_specials(self, hc):
         """The item's responsible marks it done, the witness confirms it, the
         departing employee can no longer reset it; a successor confirms another."""
-        pending = [item for item in hc.items if not item["done"]]
+        pending = [
+            item for item in hc.items if not item["done"] and not item["post_departure"]
+        ]
         if len(pending) < 2:
             self.cells.record(f"{hc.tag} checklist cells", "fewer than 2 open items")
             return
@@ -2713,7 +2715,13 @@ class Suite:
         open_items = [item["id"] for item in hc.items if not item["done"]]
         if open_items:
             self.act(hc, self.leaver, "action_mark_done", ITEM, open_items)
-        unconfirmed = [item["id"] for item in hc.items if not item["confirmed"]]
+        # What was due by the last working day; the post-departure part is not
+        # confirmed on receipt.
+        unconfirmed = [
+            item["id"]
+            for item in hc.items
+            if not item["confirmed"] and not item["post_departure"]
+        ]
         if unconfirmed:
             self.act(hc, self.witness, "action_confirm", ITEM, unconfirmed)
 

@@ -765,9 +765,18 @@ class HrClientHandover(models.Model):
         if user in self.signature_ids.user_id:
             roles.add("signer")
         if any_stage:
+            models_ = [model or self._name]
+            if models_[0] == self._name and not unlink:
+                # Its x2many fields carry the commands of its parts.
+                models_ += [
+                    "hr.client.handover.line",
+                    "hr.client.handover.item",
+                    "hr.client.handover.signature",
+                ]
             operations = [
                 (operation, entries)
-                for operation, entries in POLICY[model or self._name].items()
+                for name in models_
+                for operation, entries in POLICY[name].items()
                 if (operation == "unlink" if unlink else operation.startswith("write:"))
             ]
         else:
