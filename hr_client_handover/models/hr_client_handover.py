@@ -26,6 +26,18 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
+# Checklist work after the plan's approval, one activity per person and
+# handover: activity type -> (who, items waiting for them).
+ITEM_ACTIVITIES = {
+    "hr_client_handover.mail_act_handover_countersign": (
+        "countersigner_id",
+        lambda item: item.countersigner_id and not item.countersigned_on,
+    ),
+    "hr_client_handover.mail_act_handover_post_departure": (
+        "responsible_id",
+        lambda item: item.post_departure and not item.done,
+    ),
+}
 # Filed with HR (备案) when a stage ends: kind -> (report, link on the handover).
 FILED_REPORTS = {
     "plan": ("hr_client_handover.action_report_handover_plan", "plan_attachment_id"),
@@ -978,8 +990,7 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if state == "materials":
             self._create_signature_requests("materials")
-            self._schedule_countersign_activities()
-            self._schedule_post_departure_activities()
+            self._schedule_item_activities()
         elif state == "verification":
             self._draw_spot_check_sample()
         elif state == "summary":
@@ -1331,10 +1342,7 @@ class HrClientHandover(models.Model):
             handover._close_state_activities(old_state, feedback=reason)
             handover.activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
-                + [
-                    "hr_client_handover.mail_act_handover_countersign",
-                    "hr_client_handover.mail_act_handover_post_departure",
-                ]
+                + list(ITEM_ACTIVITIES)
             )
             handover.message_post(
                 body=self.env._("Handover cancelled: %(reason)s", reason=reason)
@@ -1544,34 +1552,6 @@ class HrClientHandover(models.Model):
             return self.supervisor_id
         return self.departing_user_id
 
-    def _schedule_post_departure_activities(self):
-        """The people responsible for the checklist items due after the last
-        working day get one activity each, due with their earliest item."""
-        activity_type = self.env.ref(
-            "hr_client_handover.mail_act_handover_post_departure"
-        )
-        for handover in self:
-            pending = handover.item_ids.filtered(
-                lambda item: item.post_departure and not item.done
-            )
-            for user, items in pending.grouped("responsible_id").items():
-                if not user or handover.activity_ids.filtered(
-                    lambda act, user=user: act.user_id == user
-                    and act.activity_type_id == activity_type
-                ):
-                    continue
-                dates = [d for d in items.mapped("due_date") if d]
-                handover._schedule_activity(
-                    "hr_client_handover.mail_act_handover_post_departure",
-                    user,
-                    max(
-                        min(dates)
-                        if dates
-                        else handover._activity_deadline("materials"),
-                        fields.Date.context_today(handover),
-                    ),
-                )
-
     def _check_post_departure_done(self):
         """The checklist part due after the last working day is done (before
         Done)."""
@@ -1629,28 +1609,36 @@ class HrClientHandover(models.Model):
                 )
             )
 
-    def _schedule_countersign_activities(self):
-        """Each countersigner gets one activity per handover for their items."""
+    def _schedule_item_activities(self):
+        """Each person with checklist items waiting for them (ITEM_ACTIVITIES)
+        gets one activity per handover, due with their earliest item."""
         for handover in self:
-            pending = handover.item_ids.filtered(
-                lambda item: item.countersigner_id and not item.countersigned_on
-            )
-            for user, items in pending.grouped("countersigner_id").items():
-                already = handover.activity_ids.filtered(
-                    lambda act, user=user: act.user_id == user
-                    and act.activity_type_id
-                    == self.env.ref("hr_client_handover.mail_act_handover_countersign")
-                )
-                if not already:
-                    deadline = max(
-                        [d for d in items.mapped("due_date") if d]
-                        or [handover._activity_deadline(handover.state)]
+            today = fields.Date.context_today(handover)
+            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
+                activity_type = self.env.ref(xmlid)
+                items = handover.item_ids.filtered(waiting)
+                for user, mine in items.grouped(user_field).items():
+                    if not user or handover.activity_ids.filtered(
+                        lambda act, user=user, kind=activity_type: act.user_id == user
+                        and act.activity_type_id == kind
+                    ):
+                        continue
+                    dates = [d for d in mine.mapped("due_date") if d] or [
+                        handover._activity_deadline(handover.state)
+                    ]
+                    handover._schedule_activity(xmlid, user, max(min(dates), today))
+
+    def _close_item_activities(self):
+        """Mark done the item activities of the people nothing waits for."""
+        for handover in self:
+            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
+                kind = self.env.ref(xmlid)
+                busy = handover.item_ids.filtered(waiting)[user_field]
+                handover.sudo().activity_ids.filtered(
+                    lambda act, kind=kind, busy=busy: (
+                        act.activity_type_id == kind and act.user_id not in busy
                     )
-                    handover._schedule_activity(
-                        "hr_client_handover.mail_act_handover_countersign",
-                        user,
-                        max(deadline, fields.Date.context_today(handover)),
-                    )
+                ).action_feedback()
 
     def _add_working_days(self, day, count):
         """The ``count``-th working day after ``day``, by the company's calendar."""

@@ -156,28 +156,8 @@ class HrClientHandoverItem(models.Model):
             {"done": True, "done_by": self.env.uid, "done_on": fields.Datetime.now()}
         )
         self._seal_items(("done", "done_by", "done_on"))
-        self._close_post_departure_activities()
+        self.handover_id._close_item_activities()
         return True
-
-    def _close_post_departure_activities(self):
-        """A responsible person with no post-departure item left is done."""
-        activity_type = self.env.ref(
-            "hr_client_handover.mail_act_handover_post_departure"
-        )
-        for handover, items in (
-            self.filtered("post_departure").grouped("handover_id").items()
-        ):
-            for user in items.responsible_id:
-                if handover.item_ids.filtered(
-                    lambda item, user=user: item.post_departure
-                    and not item.done
-                    and item.responsible_id == user
-                ):
-                    continue
-                handover.sudo().activity_ids.filtered(
-                    lambda act, user=user: act.activity_type_id == activity_type
-                    and act.user_id == user
-                ).action_feedback()
 
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
@@ -219,7 +199,6 @@ class HrClientHandoverItem(models.Model):
             )
         self.sudo().write({"countersigned_on": fields.Datetime.now()})
         self._seal_items(("countersigner_id", "countersigned_on"))
-        activity_type = self.env.ref("hr_client_handover.mail_act_handover_countersign")
         for handover, items in self.grouped("handover_id").items():
             handover.message_post(
                 body=self.env._(
@@ -228,15 +207,7 @@ class HrClientHandoverItem(models.Model):
                     items=", ".join(items.mapped("name")),
                 )
             )
-            left = handover.item_ids.filtered(
-                lambda item: item.countersigner_id == self.env.user
-                and not item.countersigned_on
-            )
-            if not left:
-                handover.sudo().activity_ids.filtered(
-                    lambda act: act.activity_type_id == activity_type
-                    and act.user_id == self.env.user
-                ).action_feedback()
+        self.handover_id._close_item_activities()
         return True
 
     def action_reset(self):
