@@ -18,10 +18,10 @@ KEYS_DB ?= handover_demo
 KEYS_LOGINS ?= admin $(shell sed -n 's|.*: *\([^ ]*\) / .*|\1|p' hr_client_handover/demo/LOGINS.txt)
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-security test-faults lint format bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-upgrade test-security test-faults lint format bench test-core i18n-export i18n-check clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-upgrade | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +47,9 @@ test-wheel: setup
 
 test-uninstall: setup
 	@bash scripts/test_uninstall.sh
+
+test-upgrade: setup
+	@bash scripts/test_upgrade.sh
 
 test-security: setup
 	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)

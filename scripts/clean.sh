@@ -11,8 +11,9 @@ if [ -f "$here/.odoo.conf" ] && psql -d postgres -Atqc 'SELECT 1' >/dev/null 2>&
   wait_for_lock handover_core
   wait_for_lock wheel
   wait_for_lock uninstall
+  wait_for_lock upgrade
   wait_for_lock handover_security
-  for db in handover_test handover_core handover_base handover_base_build handover_rpc handover_security handover_wheel handover_uninstall; do
+  for db in handover_test handover_core handover_base handover_base_build handover_rpc handover_security handover_wheel handover_uninstall handover_upgrade; do
     drop_db "$db"
   done
 else

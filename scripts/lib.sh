@@ -48,6 +48,34 @@ drop_db() {
   rm -rf "$(filestore "$1")"
 }
 
+# Copies the template database handover_base (the addon's dependencies, no
+# demo data, no addon) into $1, first building it when it is missing or stale:
+# rebuilt when the dependencies, the Python requirements or the Odoo release change.
+copy_base() {
+  local target=$1 base_db=handover_base base_modules base_key base_comment current
+  base_modules=$("$here/.venv/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
+    "$here/$addon/__manifest__.py")
+  local release=$ODOO_ROOT/odoo/release.py
+  base_key=$( { cat "$here/requirements.txt"; echo "$base_modules"; echo "$ODOO_ROOT"; stat -c %Y "$release"; cat "$release"; } \
+    | sha256sum | cut -c1-16)
+  base_comment="hr_client_handover template $base_key"
+  current=$(psql -d postgres -Atqc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$base_db'")
+  if [ "$current" != "$base_comment" ]; then
+    local build_db=${base_db}_build
+    log "building the template database $base_db with $base_modules (about 75 s)"
+    drop_db "$build_db"
+    odoo_logged "$var/base-install.log" -d "$build_db" -i "$base_modules" --stop-after-init
+    psql -d postgres -qc "COMMENT ON DATABASE $build_db IS '$base_comment'"
+    drop_db "$base_db"
+    psql -d postgres -qc "ALTER DATABASE $build_db RENAME TO $base_db"
+    if [ -d "$(filestore "$build_db")" ]; then mv "$(filestore "$build_db")" "$(filestore "$base_db")"; fi
+  fi
+  drop_db "$target"
+  createdb -T "$base_db" "$target" \
+    || die "createdb -T $base_db $target failed (see above); a session still connected to $base_db blocks it."
+  if [ -d "$(filestore "$base_db")" ]; then cp -a "$(filestore "$base_db")" "$(filestore "$target")"; fi
+}
+
 # Runs Odoo with "$@" writing its log to $1; on failure shows the log's end and stops.
 odoo_logged() {
   local logfile=$1; shift

@@ -9,37 +9,9 @@ prog="make test"
 load_env
 wait_for_lock handover_test
 
-base_db=handover_base
 test_db=handover_test
 
-# The template holds the addon's dependencies, rebuilt when they, the Python
-# requirements or the Odoo release change.
-base_modules=$("$here/.venv/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
-  "$here/$addon/__manifest__.py")
-release=$ODOO_ROOT/odoo/release.py
-base_key=$( { cat "$here/requirements.txt"; echo "$base_modules"; echo "$ODOO_ROOT"; stat -c %Y "$release"; cat "$release"; } \
-  | sha256sum | cut -c1-16)
-base_comment="hr_client_handover template $base_key"
-
-current_comment() {
-  psql -d postgres -Atqc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$base_db'"
-}
-
-if [ "$(current_comment)" != "$base_comment" ]; then
-  build_db=${base_db}_build
-  log "building the template database $base_db with $base_modules (about 75 s)"
-  drop_db "$build_db"
-  odoo_logged "$var/base-install.log" -d "$build_db" -i "$base_modules" --stop-after-init
-  psql -d postgres -qc "COMMENT ON DATABASE $build_db IS '$base_comment'"
-  drop_db "$base_db"
-  psql -d postgres -qc "ALTER DATABASE $build_db RENAME TO $base_db"
-  if [ -d "$(filestore "$build_db")" ]; then mv "$(filestore "$build_db")" "$(filestore "$base_db")"; fi
-fi
-
-drop_db "$test_db"
-createdb -T "$base_db" "$test_db" \
-  || die "createdb -T $base_db $test_db failed (see above); a session still connected to $base_db blocks it."
-if [ -d "$(filestore "$base_db")" ]; then cp -a "$(filestore "$base_db")" "$(filestore "$test_db")"; fi
+copy_base "$test_db"
 
 install_log=$var/test-install.log
 log "installing $addon into $test_db (log: var/test-install.log)"
