@@ -228,6 +228,7 @@ HANDOVER_BUTTONS = {
     "action_review_plan": during(["plan_review"], "supervisor"),
     "action_approve_plan": during(["plan_approval"], "approver"),
     "action_complete_materials": during(["materials"], "supervisor"),
+    "action_witness_visits": during(["visits"], "witness"),
     "action_complete_visits": during(["visits"], "supervisor"),
     "action_complete_verification": during(["verification"], "witness"),
     "action_submit_summary": during(["summary"], "departing", "supervisor"),
@@ -261,18 +262,24 @@ LINE_FIELDS = {
         "materials_paper",
         "materials_electronic",
     ),
-    "visit": ("visit_notes", "visit_contact", "planned_visit_date"),
-    "waiver": ("visit_waiver_reason",),
+    "visit": ("visit_notes", "visit_contact", "visit_contact_id", "planned_visit_date"),
     "check": ("check_notes", "check_result"),
     "confirmation": (
         "materials_confirmed_by",
         "materials_confirmed_on",
         "visit_confirmed_by_successor",
+        "visit_successor_confirmed_by",
         "visit_confirmed_by_departing",
+        "visit_departing_confirmed_by",
         "visit_confirmed_on_behalf_by",
         "visit_done_on",
         "visit_waived",
+        "visit_waiver_reason",
+        "waiver_requested_by",
+        "waiver_requested_on",
         "waiver_approved_by",
+        "visit_return_count",
+        "visit_return_reason",
         "spot_check_selected",
         "checked_by",
         "checked_on",
@@ -282,8 +289,8 @@ LINE_FIELDS = {
 LINE_WRITE = {
     "plan": during(["draft"], *PLANNERS),
     "materials": during(UP_TO_MATERIALS, *LINE_ACTORS),  # while not confirmed
-    "visit": during(UP_TO_VISITS, *LINE_ACTORS),  # while not visited or waived
-    "waiver": during(["visits"], *LINE_ACTORS),  # while not waived
+    # While nobody confirmed the visit and it is not waived.
+    "visit": during(UP_TO_VISITS, *LINE_ACTORS),
     "check": during(["verification"], "witness"),  # while the call is not recorded
     "confirmation": NOBODY,
 }
@@ -294,7 +301,10 @@ LINE_CHECK = during(["verification"], "witness")
 LINE_BUTTONS = {
     "action_confirm_materials": during(["materials"], "line_successor"),
     "action_confirm_visit": during(["visits"], "line_successor", "departing"),
+    "action_request_waiver": during(["visits"], "line_successor", "departing"),
     "action_approve_waiver": during(["visits"], "supervisor"),
+    "action_refuse_waiver": during(["visits"], "supervisor"),
+    "action_send_back_visit": during(["visits"], "supervisor"),
     "action_record_check": LINE_CHECK,
     "action_set_check_result": LINE_CHECK,
     "action_toggle_spot_check": LINE_CHECK,
@@ -856,6 +866,7 @@ SHORT = {
     "hr.client.handover.refuse": "refuse wizard",
     "hr.client.handover.cancel": "cancel wizard",
     "hr.client.handover.assign": "assign wizard",
+    "hr.client.handover.line.reason": "visit reason wizard",
 }
 TABLE = {model: model.replace(".", "_") for model in SHORT}
 
@@ -1490,8 +1501,7 @@ class Suite:
         """Allowed to the role in this stage, but already done for this line."""
         return {
             "materials": line["materials_confirmed"],
-            "visit": line["visit_state"] in ("done", "waived"),
-            "waiver": line["visit_waived"],
+            "visit": line["visit_state"] not in ("pending", "waiver_requested"),
             "check": line["checked"],
         }.get(group, False)
 
@@ -1527,8 +1537,8 @@ class Suite:
             return (line["sequence"] or 0) + 1, NOT_WRITTEN
         if field in ("planned_date", "planned_visit_date"):
             return "2027-01-15", NOT_WRITTEN
-        if field == "visit_waiver_reason":
-            return f"Too far, says {person.login}", line["visit_waiver_reason"] or False
+        if field == "visit_contact_id":
+            return False, NOT_WRITTEN
         if field == "check_result":
             current = line["check_result"]
             new = "unreachable" if current != "unreachable" else "problem"
@@ -1539,11 +1549,16 @@ class Suite:
     def forged_line_value(line, field, person):
         if field in ("visit_waived", "spot_check_selected"):
             return not line[field]
-        if field == "problem_count":
+        if field in ("problem_count", "visit_return_count"):
             return 7
+        if field in ("visit_waiver_reason", "visit_return_reason"):
+            return f"Forged by {person.login}"
         if field in (
             "materials_confirmed_by",
+            "visit_successor_confirmed_by",
+            "visit_departing_confirmed_by",
             "visit_confirmed_on_behalf_by",
+            "waiver_requested_by",
             "waiver_approved_by",
             "checked_by",
         ):
@@ -1666,9 +1681,13 @@ class Suite:
                 if "line_successor" in roles
                 else line["visit_by_departing"]
             )
-            return line["visit_state"] in ("done", "waived") or mine
-        if method == "action_approve_waiver":
-            return line["visit_waived"] or not line["visit_waiver_reason"]
+            return line["visit_state"] not in ("pending", "partial") or mine
+        if method == "action_request_waiver":
+            return line["visit_state"] != "pending"
+        if method in ("action_approve_waiver", "action_refuse_waiver"):
+            return line["visit_state"] != "waiver_requested"
+        if method == "action_send_back_visit":
+            return line["visit_state"] not in ("partial", "done", "waived")
         if method == "action_toggle_spot_check":
             return None  # adding or dropping depends on the sample's size
         return (
@@ -2143,7 +2162,10 @@ class Suite:
         }
         not_done = hc.row["transfer_state"] != "done"
         for method, rule in HANDOVER_BUTTONS.items():
-            blocked = method == "action_revert_transfer" and not_done
+            blocked = (method == "action_revert_transfer" and not_done) or (
+                method == "action_witness_visits"
+                and bool(hc.row["visits_witnessed_on"])
+            )
             for person in people:
                 roles = hc.roles(person.uid)
                 expected = expect(rule, hc.state, roles, blocked)
@@ -2730,49 +2752,93 @@ class Suite:
         hc = self.snapshot(hc.label, hc.id)
         open_visit = lambda line: line["visit_state"] not in ("done", "waived")  # noqa: E731
         first, second = self.successor_a, self.successor_b
+        reason = "hr.client.handover.line.reason"
         visited = self.lines_of(hc, first, open_visit)
         if visited:
             line_id = visited[0]["id"]
+            self.contact_met(hc, first, [line_id])
             self.act(hc, first, "action_confirm_visit", LINE, [line_id])
             self.again(hc, first, LINE, "action_confirm_visit", line_id)
             self.act(hc, self.leaver, "action_confirm_visit", LINE, [line_id])
             self.column_check(hc, LINE, line_id, "visit_state", "done")
             self.write_again(hc, first, LINE, line_id, "visit_notes", "visited")
+            # The supervisor sends that visit back with a reason: visited again.
+            values = {
+                "line_id": line_id,
+                "action": "send_back_visit",
+                "reason": "Security suite: met the wrong person",
+            }
+            self.wizard_misuse_cells(
+                hc,
+                reason,
+                values,
+                "action_confirm",
+                LINE_BUTTONS["action_send_back_visit"],
+            )
+            wizard = self.wizard_cells(
+                hc, self.supervisor, reason, values, "reason", "Hijacked reason"
+            )
+            if wizard:
+                self.act(hc, self.supervisor, "action_confirm", reason, [wizard])
+                self.column_check(hc, LINE, line_id, "visit_state", "pending")
+                self.column_check(hc, LINE, line_id, "visit_return_count", 1)
         waived = self.lines_of(hc, second, open_visit)
         if waived:
-            line = waived[0]
-            for person in (self.leaver, second, self.supervisor):
-                self.write_cell(
-                    hc,
-                    LINE,
-                    line,
-                    "visit_waiver_reason",
-                    (f"Moved abroad, says {person.login}", NOT_WRITTEN),
-                    person,
-                    hc.line_roles(person.uid, line),
-                    ALLOWED,
+            line_id = waived[0]["id"]
+            # A waiver asked with a reason, refused, asked again, approved.
+            for action, person, state in (
+                ("request_waiver", self.leaver, "waiver_requested"),
+                ("refuse_waiver", self.supervisor, "pending"),
+                ("request_waiver", second, "waiver_requested"),
+            ):
+                values = {
+                    "line_id": line_id,
+                    "action": action,
+                    "reason": f"Security suite: {action} by {person.login}",
+                }
+                wizard = self.wizard_cells(
+                    hc, person, reason, values, "reason", "Hijacked reason"
                 )
-            self.act(hc, self.supervisor, "action_approve_waiver", LINE, [line["id"]])
-            self.column_check(hc, LINE, line["id"], "visit_waived", True)
-            self.again(hc, self.supervisor, LINE, "action_approve_waiver", line["id"])
-            self.write_again(
-                hc, self.leaver, LINE, line["id"], "visit_waiver_reason", "waived"
-            )
-            self.again(hc, second, LINE, "action_confirm_visit", line["id"])
+                if wizard:
+                    self.act(hc, person, "action_confirm", reason, [wizard])
+                    self.column_check(hc, LINE, line_id, "visit_state", state)
+            self.act(hc, self.supervisor, "action_approve_waiver", LINE, [line_id])
+            self.column_check(hc, LINE, line_id, "visit_waived", True)
+            self.again(hc, self.supervisor, LINE, "action_approve_waiver", line_id)
+            self.write_again(hc, self.leaver, LINE, line_id, "visit_notes", "waived")
+            self.again(hc, second, LINE, "action_confirm_visit", line_id)
         hc = self.snapshot(hc.label, hc.id)
         for successor in (first, second):
             ids = [line["id"] for line in self.lines_of(hc, successor, open_visit)]
             if ids:
+                self.contact_met(hc, successor, ids)
                 self.act(hc, successor, "action_confirm_visit", LINE, ids)
         ids = [line["id"] for line in hc.lines if open_visit(line)]
         if ids:
             self.act(hc, self.leaver, "action_confirm_visit", LINE, ids)
+        witness = self.session(hc.row["acting_witness_id"]) or self.witness
+        self.act(
+            hc, witness, "action_witness_visits", HANDOVER, expected_state="visits"
+        )
+        self.again(hc, witness, HANDOVER, "action_witness_visits", hc.id)
         self.act(
             hc,
             self.supervisor,
             "action_complete_visits",
             HANDOVER,
             expected_state="verification",
+        )
+
+    def contact_met(self, hc, person, line_ids):
+        """`person` notes the contact met before confirming the visits."""
+        self.cells.run(
+            f"walk {hc.tag} contact met on line {short(line_ids, 40)} "
+            f"as {person.login}",
+            person,
+            LINE,
+            "write",
+            [line_ids, {"visit_contact": "Purchasing manager"}],
+            ALLOWED,
         )
 
     def walk_verification(self, hc):

@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "wizard/hr_client_handover_refuse_views.xml",
+        "wizard/hr_client_handover_line_reason_views.xml",
         "wizard/hr_client_handover_cancel_views.xml",
         "wizard/hr_client_handover_assign_views.xml",
         "wizard/hr_departure_wizard_views.xml",

@@ -3,6 +3,7 @@ import math
 import random
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
@@ -65,7 +66,7 @@ STATE_ACTIVITIES = {
     "plan_review": ("hr_client_handover.mail_act_handover_review_plan", "supervisor"),
     "plan_approval": ("hr_client_handover.mail_act_handover_approve_plan", "approver"),
     "materials": ("hr_client_handover.mail_act_handover_materials", "successor"),
-    "visits": ("hr_client_handover.mail_act_handover_visits", "successor"),
+    "visits": ("hr_client_handover.mail_act_handover_visits", "visitor"),
     "verification": ("hr_client_handover.mail_act_handover_spot_check", "witness"),
     "summary": ("hr_client_handover.mail_act_handover_write_summary", "departing"),
     "summary_review": (
@@ -81,6 +82,10 @@ STATE_ACTIVITIES = {
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
+# Visits stage: the witness confirms the visits once all are recorded; the
+# supervisor decides on the waivers requested.
+WITNESS_VISITS_ACTIVITY = "hr_client_handover.mail_act_handover_witness_visits"
+WAIVER_ACTIVITY = "hr_client_handover.mail_act_handover_waiver"
 REVIEW_WORKING_DAYS = 3
 FOLLOW_UP_DAYS = 30
 
@@ -246,6 +251,16 @@ class HrClientHandover(models.Model):
     )
     seal_ids = fields.One2many(
         "hr.client.handover.seal", "handover_id", string="Seals", copy=False
+    )
+    visits_witnessed_by = fields.Many2one(
+        "res.users",
+        string="Visits Confirmed by Witness",
+        readonly=True,
+        copy=False,
+        help="The supervising witness who confirmed the customer visits (监交).",
+    )
+    visits_witnessed_on = fields.Datetime(
+        string="Visits Confirmed by Witness On", readonly=True, copy=False
     )
     done_date = fields.Date(readonly=True, copy=False)
     reminded_state = fields.Selection(
@@ -871,6 +886,7 @@ class HrClientHandover(models.Model):
             "refuse_plan_approval": self.env._("Refuse the plan"),
             "complete_materials": self.env._("Complete the materials handover"),
             "complete_visits": self.env._("Complete the customer visits"),
+            "witness_visits": self.env._("Confirm the customer visits as witness"),
             "complete_verification": self.env._("Complete the phone verification"),
             "submit_summary": self.env._("Submit the summary"),
             "review_summary": self.env._("Review the summary"),
@@ -941,23 +957,156 @@ class HrClientHandover(models.Model):
             if not xmlid:
                 continue
             deadline = handover._activity_deadline(handover.state)
+            note = "_visit_activity_note" if role == "visitor" else None
             for user in handover._users_to_act(role):
-                handover._schedule_activity(xmlid, user, deadline)
+                handover._schedule_activity(xmlid, user, deadline, note=note)
 
-    def _schedule_activity(self, xmlid, user, deadline):
+    def _schedule_activity(self, xmlid, user, deadline, note=None):
         """Schedule an activity in its assignee's language: the activity keeps
-        the summary and note of its type as read when it is created."""
+        the summary and note of its type as read when it is created (``note``:
+        the name of a method writing the note for the assignee instead)."""
         self.ensure_one()
         # The workflow schedules it once the caller passed the policy: following
         # the assignee in as a follower needs no right of the caller's.
-        self.sudo().with_context(lang=user.lang or self.env.lang).activity_schedule(
-            xmlid, date_deadline=deadline, user_id=user.id
+        in_lang = self.sudo().with_context(lang=user.lang or self.env.lang)
+        values = {"note": getattr(in_lang, note)(user)} if note else {}
+        in_lang.activity_schedule(
+            xmlid, date_deadline=deadline, user_id=user.id, **values
         )
+
+    def _visit_lines_waiting_for(self, user):
+        """Lines whose visit waits for ``user``'s confirmation, as successor or
+        for the departing employee (a requested waiver waits for the supervisor)."""
+        self.ensure_one()
+        open_lines = self.line_ids.filtered(
+            lambda line: line.visit_state in ("pending", "partial")
+        )
+        lines = open_lines.filtered(
+            lambda line: line.successor_id == user
+            and not line.visit_confirmed_by_successor
+        )
+        if user == self._users_for_role("departing"):
+            lines |= open_lines.filtered(
+                lambda line: not line.visit_confirmed_by_departing
+            )
+        return lines
+
+    def _visitors_to_act(self):
+        """The successors and the departing employee (or the supervisor on their
+        behalf) with a visit to confirm."""
+        self.ensure_one()
+        open_lines = self.line_ids.filtered(
+            lambda line: line.visit_state in ("pending", "partial")
+        )
+        users = open_lines.filtered(
+            lambda line: not line.visit_confirmed_by_successor
+        ).successor_id
+        if open_lines.filtered(lambda line: not line.visit_confirmed_by_departing):
+            users |= self._users_for_role("departing")
+        return users
+
+    def _visit_activity_note(self, user):
+        """The visits ``user`` must confirm, one customer a line, with the
+        reason of a visit sent back."""
+        self.ensure_one()
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % (
+                self.env._(
+                    "%(customer)s (sent back: %(reason)s)",
+                    customer=line.partner_id.display_name,
+                    reason=line.visit_return_reason,
+                )
+                if line.visit_return_reason
+                else line.partner_id.display_name
+            )
+            for line in self._visit_lines_waiting_for(user)
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Visit these customers and confirm each visit:"),
+            items,
+        )
+
+    def _waiver_activity_note(self, user):
+        self.ensure_one()
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(customer)s, requested by %(user)s: %(reason)s",
+                customer=line.partner_id.display_name,
+                user=line.waiver_requested_by.name,
+                reason=line.visit_waiver_reason,
+            )
+            for line in self._waiting_waivers()
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Approve or refuse these visit waivers:"),
+            items,
+        )
+
+    def _waiting_waivers(self):
+        return self.line_ids.filtered(
+            lambda line: line.visit_state == "waiver_requested"
+        )
+
+    def _visits_recorded(self):
+        """Every customer visited or its visit waived."""
+        self.ensure_one()
+        return all(line.visit_state in ("done", "waived") for line in self.line_ids)
+
+    def _update_visit_activities(self):
+        """After a change of the visits: each person with something left to do
+        in the stage has one activity saying what (visits to confirm, waivers to
+        decide, the witness's confirmation); the others' are marked done."""
+        for handover in self.filtered(lambda handover: handover.state == "visits"):
+            visits_type = STATE_ACTIVITIES["visits"][0]
+            deadline = handover._activity_deadline("visits")
+            decision_day = handover._add_working_days(
+                fields.Date.context_today(handover), REVIEW_WORKING_DAYS
+            )
+            witness_due = (
+                handover._visits_recorded() and not handover.visits_witnessed_on
+            )
+            wanted = [
+                (visits_type, handover._visitors_to_act(), "_visit_activity_note"),
+                (
+                    WAIVER_ACTIVITY,
+                    handover.supervisor_id if handover._waiting_waivers() else None,
+                    "_waiver_activity_note",
+                ),
+                (
+                    WITNESS_VISITS_ACTIVITY,
+                    handover._users_for_role("witness") if witness_due else None,
+                    None,
+                ),
+            ]
+            for xmlid, users, note in wanted:
+                kind = self.env.ref(xmlid)
+                users = users or self.env["res.users"]
+                current = handover.sudo().activity_ids.filtered(
+                    lambda act, kind=kind: act.activity_type_id == kind
+                )
+                current.filtered(
+                    lambda act, users=users: act.user_id not in users
+                ).action_feedback()
+                for user in users:
+                    mine = current.filtered(lambda act, user=user: act.user_id == user)
+                    if not mine:
+                        day = deadline if xmlid == visits_type else decision_day
+                        handover._schedule_activity(xmlid, user, day, note=note)
+                    elif note:
+                        # The list of what is left follows the visits.
+                        in_lang = handover.sudo().with_context(
+                            lang=user.lang or self.env.lang
+                        )
+                        mine.note = getattr(in_lang, note)(user)
 
     def _users_to_act(self, role):
         """Users who must act in the current state: successors only when one of
         their lines still waits for them (a re-visit concerns one customer)."""
         self.ensure_one()
+        if role == "visitor":
+            return self._visitors_to_act()
         if role != "successor":
             return self._users_for_role(role)
         if self.state == "materials":
@@ -974,6 +1123,9 @@ class HrClientHandover(models.Model):
         xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
         if xmlid:
             self.activity_feedback([xmlid], feedback=feedback)
+        if state == "visits":
+            # Waivers left undecided where visits are optional: nothing to do.
+            self.activity_unlink([WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY])
 
     def _move_to(self, new_state, feedback=None, **extra):
         """Leave the current state: close its activities, write, open the next."""
@@ -1109,8 +1261,77 @@ class HrClientHandover(models.Model):
                             ),
                         )
                     )
+                if not handover.visits_witnessed_on:
+                    raise UserError(
+                        self.env._(
+                            "The supervising witness (%(witness)s) has not confirmed "
+                            "the customer visits of %(ref)s yet: they press Witness "
+                            "Visits first.",
+                            witness=handover._users_for_role("witness").name,
+                            ref=handover.name,
+                        )
+                    )
         self._move_to("verification")
         return True
+
+    def action_witness_visits(self):
+        """The supervising witness confirms the visits stage (监交, D11): every
+        customer visited by both, or its waiver approved."""
+        self._prepare_action("witness_visits")
+        for handover in self:
+            if handover.visits_witnessed_on:
+                raise UserError(
+                    self.env._(
+                        "%(user)s already confirmed the visits of %(ref)s on "
+                        "%(date)s. Nothing was changed.",
+                        user=handover.visits_witnessed_by.name,
+                        ref=handover.name,
+                        date=handover.visits_witnessed_on,
+                    )
+                )
+            pending = handover.line_ids.filtered(
+                lambda line: line.visit_state not in ("done", "waived")
+            )
+            if pending:
+                raise UserError(
+                    self.env._(
+                        "%(count)s customer(s) are not visited yet (%(names)s): the "
+                        "witness confirms the visits once each is confirmed by both "
+                        "visitors or its waiver approved.",
+                        count=len(pending),
+                        names=", ".join(pending[:5].partner_id.mapped("display_name")),
+                    )
+                )
+            handover.sudo().write(
+                {
+                    "visits_witnessed_by": self.env.uid,
+                    "visits_witnessed_on": fields.Datetime.now(),
+                }
+            )
+            handover._seal(
+                "witness",
+                handover,
+                ("visits_witnessed_by", "visits_witnessed_on"),
+            )
+            lines = handover.line_ids
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s, supervising witness, confirmed the customer visits: "
+                    "%(done)s visited, %(waived)s waived.",
+                    user=self.env.user.name,
+                    done=len(lines.filtered(lambda line: line.visit_state == "done")),
+                    waived=len(lines.filtered("visit_waived")),
+                ),
+                partner_ids=handover.supervisor_id.partner_id.ids,
+            )
+            handover.activity_feedback([WITNESS_VISITS_ACTIVITY])
+        return True
+
+    def _reset_visits_witness(self):
+        """A visit was sent back: the witness confirms the visits again."""
+        self.ensure_one()
+        self.sudo().write({"visits_witnessed_by": False, "visits_witnessed_on": False})
+        self._seal("reset", self, ("visits_witnessed_by", "visits_witnessed_on"))
 
     def action_complete_verification(self):
         self._prepare_action("complete_verification")
@@ -1343,6 +1564,7 @@ class HrClientHandover(models.Model):
             handover.activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
                 + list(ITEM_ACTIVITIES)
+                + [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
             )
             handover.message_post(
                 body=self.env._("Handover cancelled: %(reason)s", reason=reason)

@@ -172,7 +172,8 @@ class HrClientHandoverDemo(models.AbstractModel):
 
     def _work_visits(self, handover, story, finish):
         """The successor and the departing employee visit each customer
-        together; distant customers get a waiver the supervisor approves."""
+        together, noting the contact met; distant customers get a waiver the
+        supervisor approves; the witness confirms the stage to finish it."""
         departing = handover._users_for_role("departing")
         supervisor = handover._users_for_role("supervisor")
         visits = story.get("visits", {})
@@ -182,25 +183,34 @@ class HrClientHandoverDemo(models.AbstractModel):
             customer = line.partner_id
             if customer.id in waivers:
                 reason, approved = waivers[customer.id]
-                self._act(departing, line, "write", {"visit_waiver_reason": reason})
+                dialog = self.env["hr.client.handover.line.reason"].create(
+                    {"line_id": line.id, "action": "request_waiver", "reason": reason}
+                )
+                self._act(departing, dialog, "action_confirm")
                 if approved or finish:
                     self._act(supervisor, line, "action_approve_waiver")
                 continue
             if not (finish or customer.id in visits or customer.id in half_visits):
                 continue
             successor = line.successor_id
+            contact = customer.child_ids[:1]
             self._act(
                 successor,
                 line,
                 "write",
                 {
-                    "visit_contact": (customer.child_ids[:1] or customer).name,
+                    "visit_contact_id": contact.id,
+                    "visit_contact": False if contact else customer.name,
                     "visit_notes": visits.get(customer.id, False),
                 },
             )
             self._act(successor, line, "action_confirm_visit")
             if finish or customer.id not in half_visits:
                 self._act(departing, line, "action_confirm_visit")
+        if finish:
+            self._act(
+                handover._users_for_role("witness"), handover, "action_witness_visits"
+            )
 
     def _work_verification(self, handover, story, finish):
         """The witness phones the sampled customers, who all confirm."""

@@ -28,12 +28,18 @@ MATERIALS_SEALED = (
 )
 VISIT_CONFIRMATIONS = (
     "visit_confirmed_by_successor",
+    "visit_successor_confirmed_by",
     "visit_confirmed_by_departing",
+    "visit_departing_confirmed_by",
     "visit_confirmed_on_behalf_by",
     "visit_done_on",
 )
-VISIT_NOTES = ("visit_contact", "visit_notes")
-WAIVER_SEALED = ("visit_waived", "waiver_approved_by", "visit_waiver_reason")
+# What the visitors met and wrote, frozen by the first confirmation.
+VISIT_NOTES = ("visit_contact_id", "visit_contact", "visit_notes")
+WAIVER_REQUEST = ("waiver_requested_by", "waiver_requested_on", "visit_waiver_reason")
+WAIVER_SEALED = (*WAIVER_REQUEST, "visit_waived", "waiver_approved_by")
+# The sent-back count and reason stay: they are the line's history.
+VISIT_RESET = (*VISIT_CONFIRMATIONS, *WAIVER_SEALED)
 CHECK_SEALED = ("check_result", "checked_by", "checked_on", "check_notes")
 
 
@@ -83,10 +89,34 @@ class HrClientHandoverLine(models.Model):
         store=True,
         string="Visit",
     )
-    visit_contact = fields.Char(string="Contact Met")
+    visit_contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Met",
+        domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
+        help="The customer's contact met at the visit; else write their name.",
+    )
+    visit_contact = fields.Char(
+        string="Contact Met (Name)",
+        help="Name of the person met when they are not among the customer's "
+        "contacts.",
+    )
     visit_notes = fields.Text()
-    visit_confirmed_by_successor = fields.Datetime(readonly=True, copy=False)
-    visit_confirmed_by_departing = fields.Datetime(readonly=True, copy=False)
+    visit_confirmed_by_successor = fields.Datetime(
+        string="Confirmed by Successor On", readonly=True, copy=False
+    )
+    visit_successor_confirmed_by = fields.Many2one(
+        "res.users", string="Confirmed by Successor", readonly=True, copy=False
+    )
+    visit_confirmed_by_departing = fields.Datetime(
+        string="Confirmed by Departing Employee On", readonly=True, copy=False
+    )
+    visit_departing_confirmed_by = fields.Many2one(
+        "res.users",
+        string="Confirmed for the Departing Employee by",
+        readonly=True,
+        copy=False,
+        help="The departing employee, or the direct supervisor on their behalf.",
+    )
     visit_confirmed_on_behalf_by = fields.Many2one(
         "res.users",
         readonly=True,
@@ -96,8 +126,19 @@ class HrClientHandoverLine(models.Model):
     )
     visit_done_on = fields.Datetime(readonly=True, copy=False)
     visit_waived = fields.Boolean(readonly=True, copy=False)
-    visit_waiver_reason = fields.Text()
+    visit_waiver_reason = fields.Text(readonly=True, copy=False)
+    waiver_requested_by = fields.Many2one("res.users", readonly=True, copy=False)
+    waiver_requested_on = fields.Datetime(readonly=True, copy=False)
     waiver_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    visit_return_count = fields.Integer(
+        string="Times Sent Back",
+        readonly=True,
+        copy=False,
+        help="How many times the direct supervisor sent this visit back.",
+    )
+    visit_return_reason = fields.Text(
+        string="Last Sent-back Reason", readonly=True, copy=False
+    )
 
     spot_check_selected = fields.Boolean(string="Spot-check", copy=False)
     check_result = fields.Selection(CHECK_RESULTS, copy=False)
@@ -139,7 +180,7 @@ class HrClientHandoverLine(models.Model):
         "visit_confirmed_by_successor",
         "visit_confirmed_by_departing",
         "visit_waived",
-        "visit_waiver_reason",
+        "waiver_requested_on",
     )
     def _compute_visit_state(self):
         for line in self:
@@ -151,7 +192,7 @@ class HrClientHandoverLine(models.Model):
                 line.visit_state = "done"
             elif line.visit_confirmed_by_successor or line.visit_confirmed_by_departing:
                 line.visit_state = "partial"
-            elif line.visit_waiver_reason:
+            elif line.waiver_requested_on:
                 line.visit_state = "waiver_requested"
             else:
                 line.visit_state = "pending"
@@ -279,6 +320,20 @@ class HrClientHandoverLine(models.Model):
                     )
                 )
 
+    @api.constrains("visit_contact_id", "partner_id")
+    def _check_visit_contact(self):
+        for line in self:
+            contact = line.visit_contact_id
+            if contact and contact.commercial_partner_id != line.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s. Choose one of "
+                        "its contacts, or write the name of the person met.",
+                        contact=contact.display_name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
+
     def _other_active_handovers(self):
         """{partner id: reference of another active handover holding it}.
 
@@ -311,7 +366,8 @@ class HrClientHandoverLine(models.Model):
         return not self.materials_confirmed_on
 
     def _policy_visit_open(self):
-        return self.visit_state not in ("done", "waived")
+        # The first confirmation freezes what the visitors met and wrote.
+        return self.visit_state in ("pending", "waiver_requested")
 
     def _policy_call_open(self):
         return not self.checked_on or self.check_result == "unreachable"
@@ -325,8 +381,9 @@ class HrClientHandoverLine(models.Model):
                 customer=customer,
             ),
             "visit_open": self.env._(
-                "The visit of %(customer)s is recorded (visited or waived): it can "
-                "no longer change. Nothing was changed.",
+                "The visit of %(customer)s is confirmed or waived: it can no longer "
+                "change. Nothing was changed. The direct supervisor can send the "
+                "visit back if it must be done again.",
                 customer=customer,
             ),
             "call_open": self.env._(
@@ -405,21 +462,35 @@ class HrClientHandoverLine(models.Model):
         return True
 
     def action_confirm_visit(self):
+        """The successor, and the departing employee (or the direct supervisor
+        on their behalf, 代签), each confirm the joint visit: who, when and the
+        contact met are recorded and sealed."""
         label = self.env._("Confirm the visit")
         self._policy_check_button("confirm_visit", label)
         now = fields.Datetime.now()
         for line in self:
+            customer = line.partner_id.display_name
             # The policy let in the line's successor and the departing employee.
+            as_successor = self.env.user == line.successor_id
             field_name = (
                 "visit_confirmed_by_successor"
-                if self.env.user == line.successor_id
+                if as_successor
                 else "visit_confirmed_by_departing"
             )
             if line.visit_waived:
                 raise UserError(
                     self.env._(
                         "The visit of %(customer)s was waived. Nothing was changed.",
-                        customer=line.partner_id.display_name,
+                        customer=customer,
+                    )
+                )
+            if line.waiver_requested_on:
+                raise UserError(
+                    self.env._(
+                        "A waiver of the visit of %(customer)s waits for the direct "
+                        "supervisor's decision: the visit can be confirmed once it is "
+                        "refused. Nothing was changed.",
+                        customer=customer,
                     )
                 )
             if line[field_name]:
@@ -427,61 +498,138 @@ class HrClientHandoverLine(models.Model):
                     self.env._(
                         "You already confirmed the visit of %(customer)s. Nothing was "
                         "changed.",
-                        customer=line.partner_id.display_name,
+                        customer=customer,
                     )
                 )
-            values = {field_name: now}
-            if (
-                field_name == "visit_confirmed_by_departing"
-                and self.env.user != line.handover_id.departing_user_id
-            ):
-                # The policy let the supervisor in, on behalf of who has left.
-                values["visit_confirmed_on_behalf_by"] = self.env.uid
+            if not line.visit_contact_id and not (line.visit_contact or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Record the contact met at %(customer)s (one of its contacts, "
+                        "or their name) before confirming the visit.",
+                        customer=customer,
+                    )
+                )
+            if as_successor:
+                values = {field_name: now, "visit_successor_confirmed_by": self.env.uid}
+            else:
+                values = {field_name: now, "visit_departing_confirmed_by": self.env.uid}
+                if self.env.user != line.handover_id.departing_user_id:
+                    # The policy let the supervisor in, on behalf of who has left.
+                    values["visit_confirmed_on_behalf_by"] = self.env.uid
             other = (
                 "visit_confirmed_by_departing"
-                if field_name == "visit_confirmed_by_successor"
+                if as_successor
                 else "visit_confirmed_by_successor"
             )
             if line[other]:
                 values["visit_done_on"] = now
             line.sudo().write(values)
-            done = "visit_done_on" in values
-            line.handover_id._seal(
-                "visit", line, VISIT_CONFIRMATIONS + (VISIT_NOTES if done else ())
+            handover = line.handover_id
+            handover._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
+            if line.visit_done_on:
+                # Half a visit shows on the line; the chatter tells done ones.
+                handover.message_post(body=line._visit_done_message())
+        self.handover_id._update_visit_activities()
+        return True
+
+    def _visit_done_message(self):
+        """Chatter line of a done visit: who confirmed, and the contact met."""
+        self.ensure_one()
+        departing = self.visit_departing_confirmed_by.name
+        if self.visit_confirmed_on_behalf_by:
+            departing = self.env._(
+                "%(proxy)s on behalf of %(user)s",
+                proxy=self.visit_confirmed_on_behalf_by.name,
+                user=self.handover_id.departing_user_id.name,
             )
-            if not done:
-                continue  # Half a visit shows on the line; the chatter tells done ones.
-            departing = line.handover_id.departing_user_id.name
-            if line.visit_confirmed_on_behalf_by:
-                departing = self.env._(
-                    "%(proxy)s on behalf of %(user)s",
-                    proxy=line.visit_confirmed_on_behalf_by.name,
-                    user=departing,
+        return self.env._(
+            "Visit of %(customer)s done (contact met: %(contact)s), confirmed by "
+            "%(successor)s and %(departing)s.",
+            customer=self.partner_id.display_name,
+            contact=self.visit_contact_id.name or self.visit_contact,
+            successor=self.visit_successor_confirmed_by.name,
+            departing=departing,
+        )
+
+    def _open_reason_dialog(self, action, title):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": "hr.client.handover.line.reason",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_action": action},
+        }
+
+    def action_request_waiver(self):
+        """Open the dialog asking why the customer cannot be visited."""
+        self._policy_check("request_waiver", self.env._("Request a visit waiver"))
+        self._check_waiver_can_be_requested()
+        return self._open_reason_dialog(
+            "request_waiver", self.env._("Request a Visit Waiver")
+        )
+
+    def _check_waiver_can_be_requested(self):
+        for line in self:
+            if line.visit_state != "pending":
+                raise UserError(
+                    self.env._(
+                        "The visit of %(customer)s is %(state)s: a waiver can only be "
+                        "requested for a customer nobody confirmed a visit of yet. "
+                        "Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                        state=line._visit_state_label(),
+                    )
                 )
-            line.handover_id.message_post(
+
+    def _visit_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["visit_state"]._description_selection(self.env))[
+            self.visit_state
+        ]
+
+    def _do_request_waiver(self, reason):
+        """The successor or the departing employee asks the direct supervisor to
+        waive the visit (called by the reason dialog)."""
+        self._policy_check_button(
+            "request_waiver", self.env._("Request a visit waiver")
+        )
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Write why the customer cannot be visited: the direct "
+                    "supervisor decides on it."
+                )
+            )
+        self._check_waiver_can_be_requested()
+        self.sudo().write(
+            {
+                "visit_waiver_reason": reason,
+                "waiver_requested_by": self.env.uid,
+                "waiver_requested_on": fields.Datetime.now(),
+            }
+        )
+        for line in self:
+            handover = line.handover_id
+            handover._seal("waiver", line, WAIVER_REQUEST)
+            handover.message_post(
                 body=self.env._(
-                    "Visit of %(customer)s done, confirmed by %(successor)s and "
-                    "%(departing)s.",
+                    "%(user)s requests a waiver of the visit of %(customer)s: "
+                    "%(reason)s",
+                    user=self.env.user.name,
                     customer=line.partner_id.display_name,
-                    successor=line.successor_id.name,
-                    departing=departing,
+                    reason=reason,
                 )
             )
-        self._close_done_successor_activities()
+        self.handover_id._update_visit_activities()
         return True
 
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
         self._policy_check_button("approve_waiver", label)
         for line in self:
-            if not (line.visit_waiver_reason or "").strip():
-                raise UserError(
-                    self.env._(
-                        "Write why the visit of %(customer)s is waived (Waiver Reason) "
-                        "before approving it.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
             if line.visit_waived:
                 raise UserError(
                     self.env._(
@@ -490,22 +638,179 @@ class HrClientHandoverLine(models.Model):
                         customer=line.partner_id.display_name,
                     )
                 )
+            if not line.waiver_requested_on:
+                raise UserError(
+                    self.env._(
+                        "Nobody requested a waiver of the visit of %(customer)s: the "
+                        "successor or the departing employee requests it with its "
+                        "reason first.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
         self.sudo().write({"visit_waived": True, "waiver_approved_by": self.env.uid})
         for line in self:
             line.handover_id._seal("waiver", line, WAIVER_SEALED)
             line.handover_id.message_post(
                 body=self.env._(
-                    "Visit of %(customer)s waived: %(reason)s",
+                    "%(user)s approved the waiver of the visit of %(customer)s: "
+                    "%(reason)s",
+                    user=self.env.user.name,
                     customer=line.partner_id.display_name,
                     reason=line.visit_waiver_reason,
                 )
             )
-        self._close_done_successor_activities()
+        self.handover_id._update_visit_activities()
         return True
 
+    def action_refuse_waiver(self):
+        """Open the dialog asking why the waiver is refused."""
+        self._policy_check("refuse_waiver", self.env._("Refuse the visit waiver"))
+        self._check_waiver_requested()
+        return self._open_reason_dialog(
+            "refuse_waiver", self.env._("Refuse the Visit Waiver")
+        )
+
+    def _check_waiver_requested(self):
+        for line in self:
+            if line.visit_state != "waiver_requested":
+                raise UserError(
+                    self.env._(
+                        "No waiver of the visit of %(customer)s waits for a decision "
+                        "(visit: %(state)s). Nothing was changed.",
+                        customer=line.partner_id.display_name,
+                        state=line._visit_state_label(),
+                    )
+                )
+
+    def _do_refuse_waiver(self, reason):
+        """The direct supervisor refuses the waiver: the customer is to visit."""
+        self._policy_check_button(
+            "refuse_waiver", self.env._("Refuse the visit waiver")
+        )
+        reason = self._required_reason(reason)
+        self._check_waiver_requested()
+        for line in self:
+            handover = line.handover_id
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s refused the waiver of the visit of %(customer)s "
+                    "requested by %(requester)s (%(request)s): %(reason)s. The "
+                    "customer is to be visited.",
+                    user=self.env.user.name,
+                    customer=line.partner_id.display_name,
+                    requester=line.waiver_requested_by.name,
+                    request=line.visit_waiver_reason,
+                    reason=reason,
+                )
+            )
+        self._clear_visit()
+        self.handover_id._update_visit_activities()
+        return True
+
+    def action_send_back_visit(self):
+        """Open the dialog asking why the visit must be done again."""
+        self._policy_check("send_back_visit", self.env._("Send the visit back"))
+        self._check_can_send_back()
+        return self._open_reason_dialog(
+            "send_back_visit", self.env._("Send the Visit Back")
+        )
+
+    def _check_can_send_back(self):
+        for line in self:
+            if line.visit_state not in ("partial", "done", "waived"):
+                raise UserError(
+                    self.env._(
+                        "Nothing is recorded yet for the visit of %(customer)s "
+                        "(visit: %(state)s): there is nothing to send back.",
+                        customer=line.partner_id.display_name,
+                        state=line._visit_state_label(),
+                    )
+                )
+
+    def _do_send_back_visit(self, reason):
+        """The direct supervisor sends one visit back: its confirmations (or its
+        waiver) are cleared, the chatter keeps them, both visitors visit again."""
+        self._policy_check_button("send_back_visit", self.env._("Send the visit back"))
+        reason = self._required_reason(reason)
+        self._check_can_send_back()
+        for line in self:
+            line.handover_id.message_post(
+                body=self.env._(
+                    "%(user)s sent the visit of %(customer)s back: %(reason)s. "
+                    "Cleared: %(cleared)s. The successor and the departing employee "
+                    "visit the customer again.",
+                    user=self.env.user.name,
+                    customer=line.partner_id.display_name,
+                    reason=reason,
+                    cleared=line._visit_record_text(),
+                )
+            )
+            line.sudo().write(
+                {
+                    "visit_return_count": line.visit_return_count + 1,
+                    "visit_return_reason": reason,
+                }
+            )
+        self._clear_visit()
+        self.handover_id._update_visit_activities()
+        return True
+
+    def _required_reason(self, reason):
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Give the reason: the successor and the departing employee read "
+                    "it in their activity."
+                )
+            )
+        return reason
+
+    def _visit_record_text(self):
+        """What the line recorded of its visit, in words (for the chatter)."""
+        self.ensure_one()
+        parts = []
+        if self.visit_confirmed_by_successor:
+            parts.append(
+                self.env._(
+                    "confirmed by %(user)s on %(date)s",
+                    user=self.visit_successor_confirmed_by.name,
+                    date=fields.Datetime.to_string(self.visit_confirmed_by_successor),
+                )
+            )
+        if self.visit_confirmed_by_departing:
+            parts.append(
+                self.env._(
+                    "confirmed by %(user)s on %(date)s",
+                    user=self.visit_departing_confirmed_by.name,
+                    date=fields.Datetime.to_string(self.visit_confirmed_by_departing),
+                )
+            )
+        if self.visit_waived:
+            parts.append(
+                self.env._(
+                    "waiver approved by %(user)s (%(reason)s)",
+                    user=self.waiver_approved_by.name,
+                    reason=self.visit_waiver_reason,
+                )
+            )
+        contact = self.visit_contact_id.name or self.visit_contact
+        if contact:
+            parts.append(self.env._("contact met: %(contact)s", contact=contact))
+        return "; ".join(parts) or "-"
+
+    def _clear_visit(self):
+        """Open these lines' visits again: confirmations and waiver cleared
+        (the seals and the chatter keep them), the witness confirms again."""
+        self.sudo().write(dict.fromkeys(VISIT_RESET, False))
+        for handover, lines in self.grouped("handover_id").items():
+            handover._seal("reset", lines, VISIT_RESET, released=VISIT_NOTES)
+            if handover.visits_witnessed_on:
+                handover._reset_visits_witness()
+
     def _close_done_successor_activities(self):
-        """Mark done the stage activity of the successors of these lines who
-        have nothing left to do in the stage."""
+        """Mark done the materials activity of the successors of these lines
+        who have nothing left to confirm."""
         for handover, lines in self.grouped("handover_id").items():
             xmlid = STATE_ACTIVITIES[handover.state][0]
             for user in lines.successor_id - handover._users_to_act("successor"):
@@ -622,23 +927,8 @@ class HrClientHandoverLine(models.Model):
             return
         for line in self:
             line.sudo().problem_count += 1
-        self.sudo().write(
-            {
-                "visit_confirmed_by_successor": False,
-                "visit_confirmed_by_departing": False,
-                "visit_confirmed_on_behalf_by": False,
-                "visit_done_on": False,
-                "visit_waived": False,
-                "waiver_approved_by": False,
-            }
-        )
+        self._clear_visit()
         for handover, lines in self.grouped("handover_id").items():
-            handover._seal(
-                "reset",
-                lines,
-                (*VISIT_CONFIRMATIONS, "visit_waived", "waiver_approved_by"),
-                released=(*VISIT_NOTES, "visit_waiver_reason"),
-            )
             handover.message_post(
                 body=self.env._(
                     "%(customers)s reported a problem: the handover goes back to the "

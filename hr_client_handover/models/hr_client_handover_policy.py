@@ -66,6 +66,7 @@ POLICY = {
         "approve_plan": ((("plan_approval",), ("approver",)),),
         "refuse_plan_approval": ((("plan_approval",), ("approver",)),),
         "complete_materials": ((("materials",), ("supervisor",)),),
+        "witness_visits": ((("visits",), ("witness",)),),
         "complete_visits": ((("visits",), ("supervisor",)),),
         "complete_verification": ((("verification",), ("witness",)),),
         "submit_summary": ((("summary",), ("departing", "supervisor")),),
@@ -83,11 +84,14 @@ POLICY = {
         "write:plan": ((DRAFT, PLANNERS),),
         "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
-        "write:waiver": ((("visits",), LINE_ACTORS, "visit_open"),),
         "write:check": ((("verification",), ("witness",), "call_open"),),
         "confirm_materials": ((("materials",), ("line_successor",)),),
         "confirm_visit": ((("visits",), ("line_successor", "departing", "proxy")),),
+        # Who has left asks nothing: the supervisor would grant their own request.
+        "request_waiver": ((("visits",), ("line_successor", "departing")),),
         "approve_waiver": ((("visits",), ("supervisor",)),),
+        "refuse_waiver": ((("visits",), ("supervisor",)),),
+        "send_back_visit": ((("visits",), ("supervisor",)),),
         "record_check": ((("verification",), ("witness",)),),
     },
     "hr.client.handover.item": {
@@ -139,8 +143,12 @@ FIELD_GROUPS = {
             "materials_electronic",
             "materials_location",
         ),
-        "visit": ("visit_contact", "visit_notes", "planned_visit_date"),
-        "waiver": ("visit_waiver_reason",),
+        "visit": (
+            "visit_contact_id",
+            "visit_contact",
+            "visit_notes",
+            "planned_visit_date",
+        ),
         "check": ("check_notes", "check_result"),
     },
     "hr.client.handover.item": {

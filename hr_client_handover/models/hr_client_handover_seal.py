@@ -11,6 +11,7 @@ SEAL_KINDS = [
     ("materials", "Materials confirmation"),
     ("visit", "Visit confirmation"),
     ("waiver", "Visit waiver"),
+    ("witness", "Witness confirmation of the visits"),
     ("check", "Phone check"),
     ("item", "Checklist item"),
     ("filed", "Filed document"),

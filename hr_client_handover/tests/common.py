@@ -345,9 +345,27 @@ class HandoverCase(TransactionCase):
         self.sign(handover, "materials")
 
     def do_visits(self, handover, lines=None):
+        """Both visitors confirm each visit, the contact met recorded first."""
         for line in lines if lines is not None else handover.line_ids:
+            if not (line.visit_contact_id or line.visit_contact):
+                line.with_user(line.successor_id).visit_contact = "Purchasing manager"
             line.with_user(line.successor_id).action_confirm_visit()
             line.with_user(self.departing).action_confirm_visit()
+
+    def line_reason(self, line, user, method, reason):
+        """Press a line button that asks for a reason (Request Waiver, Refuse
+        Waiver, Send Back) and give it in the dialog, as ``user``."""
+        action = getattr(line.with_user(user), method)()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        wizard.reason = reason
+        return wizard.save().action_confirm()
+
+    def witness_visits(self, handover):
+        handover.with_user(handover._users_for_role("witness")).action_witness_visits()
 
     def do_calls(self, handover, result="confirmed"):
         sample = handover.line_ids.filtered(
@@ -400,6 +418,8 @@ class HandoverCase(TransactionCase):
                         lambda line: line.visit_state not in ("done", "waived")
                     ),
                 )
+                if not handover.visits_witnessed_on:
+                    self.witness_visits(handover)
                 handover.with_user(handover.supervisor_id).action_complete_visits()
             elif state == "verification":
                 self.do_calls(handover)

@@ -150,6 +150,7 @@ class TestHandoverAccess(HandoverCase):
         for user in (self.successor_b, self.supervisor, self.witness, self.approver):
             with self.subTest(user=user.name), self.assertRaises(AccessError):
                 line.with_user(user).action_confirm_visit()
+        line.with_user(self.successor_a).visit_contact = "Purchasing manager"
         line.with_user(self.successor_a).action_confirm_visit()
         with self.assertRaisesRegex(UserError, "already confirmed the visit"):
             line.with_user(self.successor_a).action_confirm_visit()
@@ -161,16 +162,16 @@ class TestHandoverAccess(HandoverCase):
         self.assertEqual(line.visit_state, "done")
         self.assertEqual(
             handover.message_ids.mapped("preview").count(
-                f"{done}, confirmed by {self.successor_a.name} and "
-                f"{self.departing.name}."
+                f"{done} (contact met: Purchasing manager), confirmed by "
+                f"{self.successor_a.name} and {self.departing.name}."
             ),
             1,
             "one chatter message per visit, once both confirmed",
         )
         other = handover.line_ids[-1]
-        other.with_user(
-            self.departing
-        ).visit_waiver_reason = "Customer closed for works"
+        self.line_reason(
+            other, self.departing, "action_request_waiver", "Customer closed for works"
+        )
         for user in (self.departing, other.successor_id, self.witness, self.approver):
             with self.subTest(user=user.name), self.assertRaises(AccessError):
                 other.with_user(user).action_approve_waiver()

@@ -68,8 +68,12 @@ MATRIX = {
     # Cancelled after the transfer.
     "action_revert_transfer": (A,  A,    A,    OK,   A,    OK,   A,    A),
     # Customer visits.
+    "action_request_waiver": (OK,  OK,   A,    A,    A,    A,    A,    A),
     "action_confirm_visit":  (OK,  OK,   A,    A,    A,    A,    A,    A),
     "action_approve_waiver": (A,   A,    A,    OK,   A,    A,    A,    A),
+    "action_refuse_waiver":  (A,   A,    A,    OK,   A,    A,    A,    A),
+    "action_send_back_visit": (A,  A,    A,    OK,   A,    A,    A,    A),
+    "action_witness_visits": (A,   A,    OK,   A,    A,    A,    A,    A),
     "action_complete_visits": (A,  A,    A,    OK,   A,    A,    A,    A),
     # Phone verification.
     "action_record_check":   (A,   A,    OK,   A,    A,    A,    A,    A),
@@ -119,6 +123,7 @@ PUBLIC_METHODS = {
         "action_review_plan",
         "action_approve_plan",
         "action_complete_materials",
+        "action_witness_visits",
         "action_complete_visits",
         "action_complete_verification",
         "action_submit_summary",
@@ -133,7 +138,10 @@ PUBLIC_METHODS = {
     "hr.client.handover.line": {
         "action_confirm_materials",
         "action_confirm_visit",
+        "action_request_waiver",
         "action_approve_waiver",
+        "action_refuse_waiver",
+        "action_send_back_visit",
         "action_record_check",
         "action_set_check_result",
         "action_toggle_spot_check",
@@ -181,7 +189,13 @@ class TestAccessMatrix(HandoverCase):
                 state=sudo.state,
                 transfer_state=sudo.transfer_state,
                 header=sudo.read(
-                    ["reason", "last_working_day", "summary", "supervisor_id"]
+                    [
+                        "reason",
+                        "last_working_day",
+                        "summary",
+                        "supervisor_id",
+                        "visits_witnessed_on",
+                    ]
                 ),
                 lines=sudo.line_ids.read(
                     [
@@ -190,6 +204,7 @@ class TestAccessMatrix(HandoverCase):
                         "visit_confirmed_by_successor",
                         "visit_confirmed_by_departing",
                         "visit_waived",
+                        "visit_state",
                         "check_result",
                         "checked_on",
                     ]
@@ -377,6 +392,22 @@ class TestAccessMatrix(HandoverCase):
         self.line_a.with_user(user).action_confirm_visit()
         self.assertEqual(self.line_a.sudo().visit_state, "partial")
 
+    def op_action_request_waiver(self, handover, user):
+        self.line_reason(self.line_a, user, "action_request_waiver", "Too far")
+        self.assertEqual(self.line_a.sudo().visit_state, "waiver_requested")
+
+    def op_action_refuse_waiver(self, handover, user):
+        self.line_reason(self.line_b, user, "action_refuse_waiver", "Visit them")
+        self.assertEqual(self.line_b.sudo().visit_state, "pending")
+
+    def op_action_send_back_visit(self, handover, user):
+        self.line_reason(self.line_a, user, "action_send_back_visit", "Again")
+        self.assertEqual(self.line_a.sudo().visit_state, "pending")
+
+    def op_action_witness_visits(self, handover, user):
+        handover.with_user(user).action_witness_visits()
+        self.assertEqual(handover.sudo().visits_witnessed_by, user)
+
     def op_action_approve_waiver(self, handover, user):
         self.line_b.with_user(user).action_approve_waiver()
         self.assertEqual(self.line_b.sudo().visit_state, "waived")
@@ -458,10 +489,19 @@ class TestAccessMatrix(HandoverCase):
         self.run_cells(handover, ["action_complete_materials"])
         handover.with_user(self.supervisor).action_complete_materials()
 
-        self.line_b.with_user(self.departing).visit_waiver_reason = "Moved abroad"
-        self.run_cells(handover, ["action_confirm_visit", "action_approve_waiver"])
+        self.line_a.with_user(self.successor_a).visit_contact = "Purchasing manager"
+        self.run_cells(handover, ["action_request_waiver"])
+        self.line_reason(
+            self.line_b, self.departing, "action_request_waiver", "Moved abroad"
+        )
+        self.run_cells(
+            handover,
+            ["action_confirm_visit", "action_approve_waiver", "action_refuse_waiver"],
+        )
         self.line_b.with_user(self.supervisor).action_approve_waiver()
         self.do_visits(handover, lines - self.line_b)
+        self.run_cells(handover, ["action_send_back_visit", "action_witness_visits"])
+        self.witness_visits(handover)
         self.run_cells(handover, ["action_complete_visits"])
         handover.with_user(self.supervisor).action_complete_visits()
 

@@ -52,6 +52,17 @@ def wizard(model, **values):
     return call
 
 
+def line_reason(record_attr, action, reason):
+    """The reason dialog of a line (waiver request or refusal, visit sent back)."""
+
+    def call(t, u):
+        t.as_(u, t.env["hr.client.handover.line.reason"]).create(
+            {"line_id": getattr(t, record_attr).id, "action": action, "reason": reason}
+        ).action_confirm()
+
+    return call
+
+
 def assign(**values):
     def call(t, u):
         t.as_(u, t.env["hr.client.handover.assign"]).create(
@@ -532,11 +543,67 @@ CATALOGUE = [
     # Customer visits
     (
         "visits",
-        "waiver approved without a reason",
+        "waiver approved without a request",
         "supervisor",
         button("line_a", "action_approve_waiver"),
         UserError,
-        "Write why the visit",
+        "Nobody requested a waiver",
+    ),
+    (
+        "visits",
+        "waiver requested without a reason",
+        "departing",
+        line_reason("line_a", "request_waiver", "   "),
+        UserError,
+        "Write why the customer cannot be visited",
+    ),
+    (
+        "visits",
+        "waiver requested by the supervisor",
+        "supervisor",
+        line_reason("line_a", "request_waiver", "Too far"),
+        AccessError,
+        "can do this: Request a visit waiver",
+    ),
+    (
+        "visits",
+        "waiver refused while none is requested",
+        "supervisor",
+        line_reason("line_a", "refuse_waiver", "Go there"),
+        UserError,
+        "No waiver of the visit",
+    ),
+    (
+        "visits",
+        "visit sent back before anyone confirmed it",
+        "supervisor",
+        line_reason("line_a", "send_back_visit", "Again"),
+        UserError,
+        "nothing to send back",
+    ),
+    (
+        "visits",
+        "visit sent back without a reason",
+        "supervisor",
+        line_reason("line_a", "send_back_visit", " "),
+        UserError,
+        "Give the reason",
+    ),
+    (
+        "visits",
+        "visit confirmed without the contact met",
+        "successor_a",
+        button("line_a", "action_confirm_visit"),
+        UserError,
+        "Record the contact met",
+    ),
+    (
+        "visits",
+        "visits witnessed while customers wait",
+        "witness",
+        button("handover", "action_witness_visits"),
+        UserError,
+        "are not visited yet",
     ),
     (
         "visits",

@@ -168,8 +168,10 @@ class TestHandoverDeparture(HandoverCase):
 
         # ...confirms the visits with the successors...
         line = handover.line_ids[0]
+        line.with_user(line.successor_id).visit_contact = "Purchasing manager"
         line.with_user(line.successor_id).action_confirm_visit()
         line.with_user(self.supervisor).action_confirm_visit()
+        self.assertEqual(line.visit_departing_confirmed_by, self.supervisor)
         self.assertEqual(line.visit_state, "done")
         self.assertEqual(line.visit_confirmed_on_behalf_by, self.supervisor)
         self.assertIn(
@@ -179,8 +181,10 @@ class TestHandoverDeparture(HandoverCase):
         with self.assertRaisesRegex(UserError, "already confirmed"):
             line.with_user(self.supervisor).action_confirm_visit()
         for line in handover.line_ids[1:]:
+            line.with_user(line.successor_id).visit_contact = "Purchasing manager"
             line.with_user(line.successor_id).action_confirm_visit()
             line.with_user(self.supervisor).action_confirm_visit()
+        self.witness_visits(handover)
         handover.with_user(self.supervisor).action_complete_visits()
 
         # ...and the handover reaches Done, its chain intact.
@@ -200,11 +204,15 @@ class TestHandoverDeparture(HandoverCase):
         self.assertTrue(handover._integrity_message()[0])
         # The prints say who signed and confirmed on behalf.
         Report = self.env["ir.actions.report"].with_user(self.supervisor)
-        for report, label in ((PLAN, "Signed on behalf by"), (VISITS, "On behalf by")):
+        for report, text in (
+            (PLAN, "Signed on behalf by Sam Supervisor"),
+            (VISITS, "Sam Supervisor"),
+            (VISITS, "On behalf of Dora Departing"),
+        ):
             content, _type = Report.with_context(
                 force_report_rendering=True
             )._render_qweb_pdf(report, res_ids=handover.ids)
-            self.assertIn(f"{label} Sam Supervisor", pdf_text(content))
+            self.assertIn(text, pdf_text(content))
 
     def test_archive_allowed_without_customers(self):
         """A user without customers or activities leaves freely."""

@@ -184,8 +184,11 @@ class TestHandoverGates(HandoverCase):
         handover = self.advance(self.draft_handover(), "visits")
         first, second, *others = handover.line_ids
         self.do_visits(handover, handover.line_ids.browse([line.id for line in others]))
+        first.with_user(first.successor_id).visit_contact = "Purchasing manager"
         first.with_user(first.successor_id).action_confirm_visit()
-        second.with_user(second.successor_id).visit_waiver_reason = "Moved abroad"
+        self.line_reason(
+            second, second.successor_id, "action_request_waiver", "Moved abroad"
+        )
         self.assertEqual(
             (first.visit_state, second.visit_state), ("partial", "waiver_requested")
         )
@@ -197,6 +200,13 @@ class TestHandoverGates(HandoverCase):
         )
         first.with_user(self.departing).action_confirm_visit()
         second.with_user(self.supervisor).action_approve_waiver()
+        self.assertRefused(
+            handover,
+            self.supervisor,
+            "action_complete_visits",
+            "has not confirmed the customer visits",
+        )
+        self.witness_visits(handover)
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
 

@@ -173,7 +173,7 @@ class TestIntegrity(HandoverCase):
         self.advance(handover, "visits")
         line.with_user(self.successor_a).visit_notes = "Met the buyer"
         self.do_visits(handover, line)
-        with self.assertRaisesRegex(UserError, "visit of .* is recorded"):
+        with self.assertRaisesRegex(UserError, "visit of .* is confirmed or waived"):
             line.with_user(self.successor_a).visit_notes = "Never met"
         self.assertEqual(line.visit_notes, "Met the buyer")
 

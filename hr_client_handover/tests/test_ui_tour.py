@@ -121,14 +121,27 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("complete_materials", self.supervisor, url)
         self.assertEqual(handover.state, "visits")
 
-        # Visits: each customer is confirmed by its successor and by the departing
-        # employee.
+        # Visits: each customer is confirmed by its successor, who noted the
+        # contact met (the first one in the browser), and by the departing
+        # employee; the witness confirms the stage.
+        for line in handover.line_ids:
+            line.with_user(line.successor_id).visit_contact = "Front desk"
         for successor in successors:
             self.run_tour("visits", successor, url)
         self.assertEqual(set(handover.line_ids.mapped("visit_state")), {"partial"})
-        self.run_tour("visits", self.departing, url)
+        self.run_tour("visits_confirm", self.departing, url)
         self.assertEqual(set(handover.line_ids.mapped("visit_state")), {"done"})
-        self.assertTrue(handover.line_ids.filtered("visit_contact"))
+        self.assertEqual(
+            len(
+                handover.line_ids.filtered(
+                    lambda line: line.visit_contact == "Head of purchasing"
+                )
+            ),
+            2,
+            "each successor noted the contact met of their first visit",
+        )
+        self.run_tour("witness_visits", self.witness, url)
+        self.assertEqual(handover.visits_witnessed_by, self.witness)
         self.run_tour("complete_visits", self.supervisor, url)
         self.assertEqual(handover.state, "verification")
         sample = handover.line_ids.filtered("spot_check_selected")

@@ -135,14 +135,21 @@ class TestHandoverWorkflow(HandoverCase):
         handover.with_user(self.supervisor).action_complete_materials()
         self.assertEqual(handover.state, "visits")
         self.assertActivityDone(handover, "materials")
-        self.assertActivityFor(handover, "visits", self.successor_a | self.successor_b)
+        # Everyone who must confirm visits: the successors and the departing.
+        self.assertActivityFor(
+            handover, "visits", self.successor_a | self.successor_b | self.departing
+        )
 
         # Visits: both confirm each visit; one waiver asked and approved.
         waived = line_of[self.zeta]
-        waived.with_user(
-            waived.successor_id
-        ).visit_waiver_reason = "Customer abroad until March"
+        self.line_reason(
+            waived,
+            waived.successor_id,
+            "action_request_waiver",
+            "Customer abroad until March",
+        )
         self.assertEqual(waived.visit_state, "waiver_requested")
+        self.assertActivityFor(handover, "waiver", self.supervisor)
         waived.with_user(self.supervisor).action_approve_waiver()
         self.assertEqual(waived.visit_state, "waived")
         self.assertEqual(waived.waiver_approved_by, self.supervisor)
@@ -151,6 +158,7 @@ class TestHandoverWorkflow(HandoverCase):
                 lambda line, s=successor: line.successor_id == s
             )
             for line in lines - waived:
+                line.with_user(successor).visit_contact = "Purchasing manager"
                 line.with_user(successor).action_confirm_visit()
                 self.assertEqual(line.visit_state, "partial")
                 line.with_user(self.departing).action_confirm_visit()
@@ -161,6 +169,8 @@ class TestHandoverWorkflow(HandoverCase):
                 self.open_activities(handover, "visits").user_id,
                 "the successor's visit activity is done once all their visits are",
             )
+        self.assertActivityFor(handover, "witness_visits", self.witness)
+        self.witness_visits(handover)
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
         self.assertActivityDone(handover, "visits")

@@ -284,7 +284,7 @@ tours.add("hr_client_handover_tour_sign", {
     steps: () => [{ trigger: `${FORM} .o_statusbar_status` }, ...signSteps()],
 });
 
-// Successor or departing employee: note the contact met, confirm each visit.
+// Successor: note the contact met, confirm each visit.
 tours.add("hr_client_handover_tour_visits", {
     steps: () => [
         stageIs("visits"),
@@ -303,6 +303,30 @@ tours.add("hr_client_handover_tour_visits", {
             `${LINES} .o_data_row button[name=action_confirm_visit]`,
             "Confirm each visit"
         ),
+    ],
+});
+
+// Departing employee: confirm each visit the successor recorded.
+tours.add("hr_client_handover_tour_visits_confirm", {
+    steps: () => [
+        stageIs("visits"),
+        ...openTab("visits"),
+        clickEach(
+            `${LINES} .o_data_row button[name=action_confirm_visit]`,
+            "Confirm each visit"
+        ),
+    ],
+});
+
+// Witness: confirm the visits stage once every customer is visited.
+tours.add("hr_client_handover_tour_witness_visits", {
+    steps: () => [
+        stageIs("visits"),
+        clickHeaderButton("action_witness_visits", "Witness: the visits took place"),
+        {
+            content: "The witness's confirmation is recorded",
+            trigger: `${FORM} .o_statusbar_buttons:not(:has(button[name=action_witness_visits]))`,
+        },
     ],
 });
 

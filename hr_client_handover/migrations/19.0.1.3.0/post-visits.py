@@ -1,0 +1,44 @@
+"""19.0.1.3.0: visit evidence records who confirmed and who asked a waiver.
+
+Confirmations recorded before this version name the line's successor and the
+departing user (or the supervisor who confirmed on their behalf); a waiver
+reason typed before is a request by whoever last wrote the line. Handovers in
+the visits stage get the activities of the stage's people (the departing
+employee's, a waiver to decide, the witness's confirmation)."""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    cr.execute(
+        """
+        UPDATE hr_client_handover_line line
+           SET visit_successor_confirmed_by = line.successor_id
+         WHERE line.visit_confirmed_by_successor IS NOT NULL
+           AND line.visit_successor_confirmed_by IS NULL
+        """
+    )
+    cr.execute(
+        """
+        UPDATE hr_client_handover_line line
+           SET visit_departing_confirmed_by = COALESCE(
+                   line.visit_confirmed_on_behalf_by, handover.departing_user_id
+               )
+          FROM hr_client_handover handover
+         WHERE handover.id = line.handover_id
+           AND line.visit_confirmed_by_departing IS NOT NULL
+           AND line.visit_departing_confirmed_by IS NULL
+        """
+    )
+    cr.execute(
+        """
+        UPDATE hr_client_handover_line
+           SET waiver_requested_on = write_date, waiver_requested_by = write_uid
+         WHERE COALESCE(visit_waiver_reason, '') != ''
+           AND waiver_requested_on IS NULL
+        """
+    )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["hr.client.handover"].search(
+        [("state", "=", "visits")]
+    )._update_visit_activities()
