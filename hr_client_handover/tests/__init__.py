@@ -12,3 +12,4 @@ from . import test_transfer_engine
 from . import test_ui_tour
 from . import test_i18n
 from . import test_menus
+from . import test_calendar

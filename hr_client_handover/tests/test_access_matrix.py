@@ -129,6 +129,8 @@ PUBLIC_METHODS = {
         "action_allow_departure",
         "action_open_refuse",
         "action_open_assign_successors",
+        "action_schedule_meeting",
+        "action_schedule_training",
     },
     "hr.client.handover.line": {
         "action_confirm_materials",
@@ -140,6 +142,8 @@ PUBLIC_METHODS = {
     },
     "hr.client.handover.refuse": {"action_refuse"},
     "hr.client.handover.cancel": {"action_cancel_handover"},
+    # Its events: the handover's policy guards create, write and unlink only.
+    "calendar.event": set(),
 }
 
 
