@@ -113,11 +113,11 @@ class HrClientHandover(models.Model):
             | handover.line_ids.successor_id
             | handover._users_for_role("witness")
         )
-        name = (
-            self.env._("Handover meeting %(ref)s: %(employee)s")
-            if kind == "meeting"
-            else self.env._("Training %(ref)s: %(employee)s's customers")
-        ) % {"ref": handover.name, "employee": handover.employee_id.name}
+        values = {"ref": handover.name, "employee": handover.employee_id.name}
+        if kind == "meeting":
+            name = self.env._("Handover meeting %(ref)s: %(employee)s", **values)
+        else:
+            name = self.env._("Training %(ref)s: %(employee)s's customers", **values)
         return {
             "type": "ir.actions.act_window",
             "name": label,
