@@ -65,12 +65,16 @@ MATRIX = {
     "sign_materials":        (OK,  OK,   OK,   A,    A,    A,    A,    A),
     "action_complete_materials": (A, A,  A,    OK,   A,    A,    A,    A),
     "action_allow_departure": (A,  A,    A,    A,    A,    OK,   A,    A),
+    # The handover meeting (Odoo Calendar): the supervisor chairs it.
+    "schedule_meeting":      (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "write_meeting_minutes": (A,   A,    A,    OK,   A,    OK,   A,    A),
     # Cancelled after the transfer.
     "action_revert_transfer": (A,  A,    A,    OK,   A,    OK,   A,    A),
     # Customer visits.
     "action_confirm_visit":  (OK,  OK,   A,    A,    A,    A,    A,    A),
     "action_approve_waiver": (A,   A,    A,    OK,   A,    A,    A,    A),
     "action_complete_visits": (A,  A,    A,    OK,   A,    A,    A,    A),
+    "write_sealed_minutes":  (U,   U,    U,    U,    U,    U,    A,    A),
     # Phone verification.
     "action_record_check":   (A,   A,    OK,   A,    A,    A,    A,    A),
     "action_complete_verification": (A, A, OK, A,    A,    A,    A,    A),
@@ -359,6 +363,23 @@ class TestAccessMatrix(HandoverCase):
         handover.with_user(user).action_allow_departure()
         self.assertEqual(handover.sudo().departure_allowed_by, user)
 
+    def op_schedule_meeting(self, handover, user):
+        action = handover.with_user(user).action_schedule_meeting()
+        start = self.meeting.start
+        event = (
+            self.env["calendar.event"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"start": start, "stop": start + timedelta(hours=1)})
+        )
+        self.assertEqual(event.sudo().handover_id, handover)
+
+    def op_write_meeting_minutes(self, handover, user):
+        self.meeting.with_user(user).notes = f"<p>Minutes by {user.name}</p>"
+
+    def op_write_sealed_minutes(self, handover, user):
+        self.meeting.with_user(user).notes = "<p>Forged minutes</p>"
+
     def refuse(self, handover, user, back_to):
         self.wizard("hr.client.handover.refuse", handover, user).action_refuse()
         self.assertState(handover, back_to)
@@ -450,6 +471,8 @@ class TestAccessMatrix(HandoverCase):
             handover,
             ["action_confirm_materials", "sign_materials", "action_allow_departure"],
         )
+        self.meeting = self.hold_meeting(handover)
+        self.run_cells(handover, ["schedule_meeting", "write_meeting_minutes"])
         with closing(self.env.cr.savepoint()):
             self.wizard(
                 "hr.client.handover.cancel",
@@ -464,6 +487,7 @@ class TestAccessMatrix(HandoverCase):
 
         self.line_b.with_user(self.departing).visit_waiver_reason = "Moved abroad"
         self.run_cells(handover, ["action_confirm_visit", "action_approve_waiver"])
+        self.run_cells(handover, ["write_sealed_minutes"])
         self.line_b.with_user(self.supervisor).action_approve_waiver()
         self.do_visits(handover, lines - self.line_b)
         self.run_cells(handover, ["action_complete_visits"])
