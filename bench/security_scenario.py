@@ -242,6 +242,11 @@ HANDOVER_BUTTONS = {
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
     "action_allow_departure": during(OPEN, "admin"),
     "action_verify_integrity": during(STATES, *READERS),
+    # The calendar's event form, filled in (handover meeting, training session).
+    "action_schedule_meeting": during(UP_TO_MATERIALS, "supervisor", "admin"),
+    "action_schedule_training": during(
+        [*UP_TO_MATERIALS, "visits", "verification", "summary"], "supervisor", "admin"
+    ),
 }
 # Buttons that only open a dialog or report: an allowed call changes nothing.
 HARMLESS_BUTTONS = (
@@ -249,6 +254,8 @@ HARMLESS_BUTTONS = (
     "action_open_refuse",
     "action_cancel",
     "action_verify_integrity",
+    "action_schedule_meeting",
+    "action_schedule_training",
 )
 REFUSE_WIZARD = HANDOVER_BUTTONS["action_open_refuse"]
 CANCEL_WIZARD = HANDOVER_BUTTONS["action_cancel"]
@@ -2159,6 +2166,8 @@ class Suite:
             "action_open_refuse": opens("hr.client.handover.refuse"),
             "action_cancel": opens("hr.client.handover.cancel"),
             "action_verify_integrity": reports_intact,
+            "action_schedule_meeting": opens("calendar.event"),
+            "action_schedule_training": opens("calendar.event"),
         }
         not_done = hc.row["transfer_state"] != "done"
         for method, rule in HANDOVER_BUTTONS.items():

@@ -3,6 +3,8 @@ from . import hr_client_handover_template
 from . import hr_client_handover_rule
 from . import hr_client_handover
 from . import hr_client_handover_line
+from . import calendar_event
+from . import hr_client_handover_calendar
 from . import hr_client_handover_item
 from . import hr_client_handover_signature
 from . import hr_client_handover_transfer

@@ -2,6 +2,7 @@ import base64
 import io
 import math
 import random
+from datetime import timedelta
 
 from PIL import Image, ImageDraw
 
@@ -110,6 +111,11 @@ class HrClientHandoverDemo(models.AbstractModel):
         - ``waivers``: {customer id: (reason, approved)} visits to waive
         - ``check_notes``: notes of the witness's confirmed phone checks
         - ``summary``: html summary written by the departing employee
+        - ``meeting``: the handover meeting the supervisor holds in the
+          materials stage: {"days": days from now (negative: held), "hour":
+          hour (UTC), "location", "minutes": html}
+        - ``training``: a training session, scheduled once the walk is over
+          (same keys)
         """
         handover = self.env["hr.client.handover"].browse(handover_id)
         for state, work, role, button in DEMO_STAGES:
@@ -118,7 +124,39 @@ class HrClientHandoverDemo(models.AbstractModel):
             if state == target:
                 break
             self._act(handover._users_for_role(role), handover, button)
+        if story.get("training"):
+            self._hold_event(handover, "training", story["training"])
         return True
+
+    def _hold_event(self, handover, kind, spec):
+        """The supervisor schedules the handover meeting or a training session
+        from the handover, with its participants, and writes its minutes; no
+        invitation is mailed from the demo."""
+        supervisor = handover._users_for_role("supervisor")
+        as_supervisor = handover.with_user(supervisor).with_context(
+            lang=supervisor.lang
+        )
+        action = getattr(as_supervisor, f"action_schedule_{kind}")()
+        start = fields.Datetime.now().replace(
+            hour=spec.get("hour", 2), minute=0, second=0, microsecond=0
+        ) + timedelta(days=spec.get("days", 0))
+        event = (
+            self.env["calendar.event"]
+            .with_user(supervisor)
+            .with_context(**action["context"], lang=supervisor.lang)
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "start": start,
+                    "stop": start + timedelta(hours=spec.get("duration", 1.5)),
+                    "location": spec.get("location", False),
+                }
+            )
+        )
+        if spec.get("minutes"):
+            event.with_user(supervisor).write({"notes": spec["minutes"]})
+        self.env.flush_all()
+        return event
 
     def _work_draft(self, handover, story, finish):
         """The departing employee lists and describes the customers, the
@@ -168,6 +206,8 @@ class HrClientHandoverDemo(models.AbstractModel):
             handover.item_ids.filtered(lambda item: not item.post_departure),
             "action_confirm",
         )
+        if story.get("meeting"):
+            self._hold_event(handover, "meeting", story["meeting"])
         self._sign(handover, "materials")
 
     def _work_visits(self, handover, story, finish):

@@ -77,6 +77,12 @@ POLICY = {
         "cancel": ((OPEN, ("supervisor", "admin")),),
         "revert_transfer": ((("cancel",), ("supervisor", "admin")),),
         "allow_departure": ((OPEN, ("admin",)),),
+        # Calendar events of the handover (models/calendar_event.py): the
+        # supervisor chairs the handover meeting (交接会议) and arranges the
+        # successors' training (培训); each is scheduled, changed and its minutes
+        # written until the stage that needs it ends, then sealed.
+        "meeting": ((UNTIL_MATERIALS, ("supervisor", "admin")),),
+        "training": ((UNTIL_SUMMARY, ("supervisor", "admin")),),
     },
     "hr.client.handover.line": {
         "create": ((DRAFT, PLANNERS),),

@@ -17,6 +17,7 @@ SEAL_KINDS = [
     ("filed", "Filed document"),
     ("reset", "Reopened for a new round"),
     ("departure", "Departure allowed before the end"),
+    ("meeting", "Meeting minutes"),
 ]
 
 

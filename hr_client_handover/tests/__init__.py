@@ -13,3 +13,4 @@ from . import test_ui_tour
 from . import test_i18n
 from . import test_menus
 from . import test_visits
+from . import test_calendar

@@ -377,6 +377,27 @@ class HandoverCase(TransactionCase):
                 check_result=result
             ).action_set_check_result()
 
+    def hold_meeting(self, handover, kind="meeting", minutes=None, user=None, **values):
+        """The supervisor schedules the handover meeting (or a training session)
+        from the handover, as its button opens it, held an hour ago, and writes
+        its minutes."""
+        user = user or handover.supervisor_id
+        method = f"action_schedule_{kind}"
+        action = getattr(handover.with_user(user), method)()
+        start = fields.Datetime.now() - timedelta(hours=2)
+        values = {"start": start, "stop": start + timedelta(hours=1), **values}
+        event = (
+            self.env["calendar.event"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create(values)
+        )
+        if minutes is not False:
+            event.write(
+                {"notes": minutes or "<p>Customers, files and open deals reviewed.</p>"}
+            )
+        return event
+
     @staticmethod
     def working_days_after(day, count):
         """The `count`-th working day (Monday to Friday) after `day`."""

@@ -65,6 +65,9 @@ MATRIX = {
     "sign_materials":        (OK,  OK,   OK,   A,    A,    A,    A,    A),
     "action_complete_materials": (A, A,  A,    OK,   A,    A,    A,    A),
     "action_allow_departure": (A,  A,    A,    A,    A,    OK,   A,    A),
+    # The handover meeting (Odoo Calendar): the supervisor chairs it.
+    "schedule_meeting":      (A,   A,    A,    OK,   A,    OK,   A,    A),
+    "write_meeting_minutes": (A,   A,    A,    OK,   A,    OK,   A,    A),
     # Cancelled after the transfer.
     "action_revert_transfer": (A,  A,    A,    OK,   A,    OK,   A,    A),
     # Customer visits.
@@ -75,6 +78,7 @@ MATRIX = {
     "action_send_back_visit": (A,  A,    A,    OK,   A,    A,    A,    A),
     "action_witness_visits": (A,   A,    OK,   A,    A,    A,    A,    A),
     "action_complete_visits": (A,  A,    A,    OK,   A,    A,    A,    A),
+    "write_sealed_minutes":  (U,   U,    U,    U,    U,    U,    A,    A),
     # Phone verification.
     "action_record_check":   (A,   A,    OK,   A,    A,    A,    A,    A),
     "action_complete_verification": (A, A, OK, A,    A,    A,    A,    A),
@@ -134,6 +138,8 @@ PUBLIC_METHODS = {
         "action_allow_departure",
         "action_open_refuse",
         "action_open_assign_successors",
+        "action_schedule_meeting",
+        "action_schedule_training",
     },
     "hr.client.handover.line": {
         "action_confirm_materials",
@@ -148,6 +154,8 @@ PUBLIC_METHODS = {
     },
     "hr.client.handover.refuse": {"action_refuse"},
     "hr.client.handover.cancel": {"action_cancel_handover"},
+    # Its events: the handover's policy guards create, write and unlink only.
+    "calendar.event": set(),
 }
 
 
@@ -370,6 +378,23 @@ class TestAccessMatrix(HandoverCase):
         handover.with_user(user).action_allow_departure()
         self.assertEqual(handover.sudo().departure_allowed_by, user)
 
+    def op_schedule_meeting(self, handover, user):
+        action = handover.with_user(user).action_schedule_meeting()
+        start = self.meeting.start
+        event = (
+            self.env["calendar.event"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"start": start, "stop": start + timedelta(hours=1)})
+        )
+        self.assertEqual(event.sudo().handover_id, handover)
+
+    def op_write_meeting_minutes(self, handover, user):
+        self.meeting.with_user(user).notes = f"<p>Minutes by {user.name}</p>"
+
+    def op_write_sealed_minutes(self, handover, user):
+        self.meeting.with_user(user).notes = "<p>Forged minutes</p>"
+
     def refuse(self, handover, user, back_to):
         self.wizard("hr.client.handover.refuse", handover, user).action_refuse()
         self.assertState(handover, back_to)
@@ -477,6 +502,8 @@ class TestAccessMatrix(HandoverCase):
             handover,
             ["action_confirm_materials", "sign_materials", "action_allow_departure"],
         )
+        self.meeting = self.hold_meeting(handover)
+        self.run_cells(handover, ["schedule_meeting", "write_meeting_minutes"])
         with closing(self.env.cr.savepoint()):
             self.wizard(
                 "hr.client.handover.cancel",
@@ -498,6 +525,7 @@ class TestAccessMatrix(HandoverCase):
             handover,
             ["action_confirm_visit", "action_approve_waiver", "action_refuse_waiver"],
         )
+        self.run_cells(handover, ["write_sealed_minutes"])
         self.line_b.with_user(self.supervisor).action_approve_waiver()
         self.do_visits(handover, lines - self.line_b)
         self.run_cells(handover, ["action_send_back_visit", "action_witness_visits"])

@@ -1,0 +1,19 @@
+"""19.0.1.3.0: planned visits are events of Odoo Calendar.
+
+The visits planned before this version, of handovers still under way and not
+yet visited or waived, get their event (quietly, as new ones do)."""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    lines = env["hr.client.handover.line"].search(
+        [
+            ("planned_visit_date", "!=", False),
+            ("visit_event_id", "=", False),
+            ("handover_state", "not in", ("done", "cancel")),
+            ("visit_state", "not in", ("done", "waived")),
+        ]
+    )
+    lines._sync_visit_event()
