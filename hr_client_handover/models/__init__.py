@@ -15,6 +15,7 @@ from . import hr_department
 from . import hr_employee
 from . import ir_actions_report
 from . import ir_attachment
+from . import base
 from . import res_partner
 from . import res_users
 from . import res_company

@@ -37,7 +37,7 @@ from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 RETRIES = 5
 RETRYABLE = (
     pg_errors.SerializationFailure,
@@ -679,6 +679,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             "mail_auto_subscribe_no_notify": True,
             "mail_activity_quick_update": True,
             "mail_create_nosubscribe": True,
+            "handover_transfer": True,
         }
 
     def _insert_ledger(self, handover, model, field_name, rows):

@@ -155,7 +155,7 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
         or its contacts, or, once the transfer ran, the deals it moved."""
         lines = handover.line_ids
         Lead = handover.env["crm.lead"].sudo().with_context(active_test=False)
-        by_line = defaultdict(Lead.browse)
+        by_line = defaultdict(list)
         if handover.transfer_state != "pending":
             moved = (
                 handover.env["hr.client.handover.transfer"]
@@ -169,10 +169,10 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
                     ["line_id", "res_id"],
                 )
             )
-            existing = Lead.browse(moved.mapped("res_id")).exists()
+            existing = set(Lead.browse(moved.mapped("res_id")).exists().ids)
             for row in moved:
-                if row.res_id in existing.ids:
-                    by_line[row.line_id.id] |= Lead.browse(row.res_id)
+                if row.res_id in existing:
+                    by_line[row.line_id.id].append(row.res_id)
         elif handover.departing_user_id and lines:
             line_of = {line.partner_id.id: line.id for line in lines}
             for lead in Lead.search_fetch(
@@ -182,14 +182,25 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
                     ("type", "=", "opportunity"),
                     ("won_status", "=", "pending"),
                 ],
-                ["partner_id", "name", "stage_id", "expected_revenue"],
+                ["partner_id"],
             ):
                 line = line_of.get(lead.partner_id.commercial_partner_id.id)
                 line = line or line_of.get(lead.partner_id.id)
                 if line:
-                    by_line[line] |= lead
+                    by_line[line].append(lead.id)
+        # What the report prints of every deal, read at once for all of them
+        # (one query, not one per customer).
+        every = [lead_id for ids in by_line.values() for lead_id in ids]
+        Lead.browse(every).fetch(
+            ["name", "stage_id", "expected_revenue", "date_deadline"]
+        )
         return [
-            (line, by_line[line.id].sorted(lambda lead: lead.name or ""))
+            (
+                line,
+                Lead.browse(by_line[line.id])
+                .with_prefetch(every)
+                .sorted(lambda lead: lead.name or ""),
+            )
             for line in lines
             if by_line[line.id]
         ]
