@@ -533,6 +533,63 @@ class TestBackgroundEngine(TransactionCase):
         self.assertTrue(moved)
         self.assertFalse(moved.team_id.company_id - self.env.company)
 
+    def test_company_check_still_holds_during_a_transfer(self):
+        """The engine's grouped company check (once per company of the batch) is
+        core's check: a team of another company is still refused, whichever
+        record of the batch it would land on."""
+        data = build_portfolio(self.env, "chk", 3)
+        other = self.env["res.company"].create({"name": "chk other"})
+        foreign_team = self.env["crm.team"].create(
+            {"name": "chk foreign", "company_id": other.id}
+        )
+        orders = self.env["sale.order"].create(
+            [
+                {"partner_id": partner.id, "user_id": data["departing"].id}
+                for partner in data["partners"]
+            ]
+        )
+        batch = orders.with_context(handover_transfer=True)
+        with self.assertRaises(UserError):
+            batch.write({"team_id": foreign_team.id})
+        # A batch mixing companies: each record is checked against its own
+        # company, not against the first record's.
+        data["departing"].company_ids |= other
+        orders[-1].write({"team_id": False, "company_id": other.id})
+        with self.assertRaises(UserError):
+            batch.write({"team_id": data["team"].id})
+        batch[:-1].write({"team_id": data["team"].id})
+        self.assertEqual(orders[:-1].team_id, data["team"])
+        batch[-1].write({"team_id": foreign_team.id})
+        self.assertEqual(orders[-1].team_id, foreign_team)
+
+    def test_transfer_leaves_contacts_alone_but_still_syncs_addresses(self):
+        """During a transfer an owner change no longer rewrites every contact of
+        the customer (nothing to sync), while a commercial or address change
+        still reaches them."""
+        data = build_portfolio(self.env, "sync", 2)
+        writer = new_test_user(
+            self.env,
+            login="sync.writer",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        moved, plain = (p.with_user(writer) for p in data["partners"][:2])
+        for customer in (moved, plain):
+            self.assertTrue(customer.child_ids)
+            self.assertNotIn(writer, customer.child_ids.write_uid)
+        successor = data["successors"][0].id
+        moved.with_context(handover_transfer=True).write({"user_id": successor})
+        plain.write({"user_id": successor})
+        self.env.flush_all()
+        self.assertNotIn(writer, moved.child_ids.write_uid, "contacts left alone")
+        self.assertEqual(plain.child_ids.write_uid, writer, "core's walk, outside")
+        transfer = moved.with_context(handover_transfer=True)
+        transfer.write({"street": "1 Sync Road"})
+        self.assertEqual(set(transfer.child_ids.mapped("street")), {"1 Sync Road"})
+        transfer.write({"company_registry": "REG-42"})
+        self.assertEqual(
+            set(transfer.child_ids.mapped("company_registry")), {"REG-42"}
+        )
+
     def test_background_revert_is_batched_and_keeps_prior_followers(self):
         data, handover = self._start_background("brev")
         partner = data["partners"][0]
