@@ -241,6 +241,7 @@ HANDOVER_BUTTONS = {
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
     "action_allow_departure": during(OPEN, "admin"),
     "action_verify_integrity": during(STATES, *READERS),
+    "action_open_banner_link": during(STATES, *READERS),
 }
 # Buttons that only open a dialog or report: an allowed call changes nothing.
 HARMLESS_BUTTONS = (
@@ -248,6 +249,7 @@ HARMLESS_BUTTONS = (
     "action_open_refuse",
     "action_cancel",
     "action_verify_integrity",
+    "action_open_banner_link",
 )
 REFUSE_WIZARD = HANDOVER_BUTTONS["action_open_refuse"]
 CANCEL_WIZARD = HANDOVER_BUTTONS["action_cancel"]
@@ -2140,6 +2142,7 @@ class Suite:
             "action_open_refuse": opens("hr.client.handover.refuse"),
             "action_cancel": opens("hr.client.handover.cancel"),
             "action_verify_integrity": reports_intact,
+            "action_open_banner_link": opens("hr.client.handover.line"),
         }
         not_done = hc.row["transfer_state"] != "done"
         for method, rule in HANDOVER_BUTTONS.items():

@@ -979,6 +979,8 @@ class HrClientHandover(models.Model):
         """Leave the current state: close its activities, write, open the next."""
         for handover in self:
             old_state = handover.state
+            # The line events of the stage left, in one message.
+            handover._post_stage_digest()
             values = dict(extra, state=new_state)
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
@@ -1016,8 +1018,7 @@ class HrClientHandover(models.Model):
 
     def action_submit_plan(self):
         self._prepare_action("submit_plan")
-        for handover in self:
-            handover._check_plan_complete()
+        self._check_stage_gate()
         self._move_to("plan_review", refuse_reason=False)
         return True
 
@@ -1032,8 +1033,7 @@ class HrClientHandover(models.Model):
 
     def action_approve_plan(self):
         self._prepare_action("approve_plan")
-        for handover in self:
-            handover._check_plan_complete()
+        self._check_stage_gate()
         self._move_to(
             "materials",
             plan_approved_by=self.env.uid,
@@ -1046,45 +1046,7 @@ class HrClientHandover(models.Model):
 
     def action_complete_materials(self):
         self._prepare_action("complete_materials")
-        for handover in self:
-            missing = handover.line_ids.filtered(
-                lambda line: not line.materials_confirmed_on
-            )
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "The materials of %(count)s customer(s) are not confirmed by "
-                        "their successor yet (%(names)s). Each successor must confirm "
-                        "the materials of their lines first.",
-                        count=len(missing),
-                        names=", ".join(missing[:5].partner_id.mapped("display_name")),
-                    )
-                )
-            due_now = handover.item_ids.filtered(lambda item: not item.post_departure)
-            open_items = due_now.filtered(lambda item: not item.done)
-            if open_items:
-                raise UserError(
-                    self.env._(
-                        "%(count)s checklist item(s) are not done yet (%(names)s). "
-                        "Tick them in the Checklist tab first.",
-                        count=len(open_items),
-                        names=", ".join(open_items[:5].mapped("name")),
-                    )
-                )
-            unconfirmed = due_now.filtered(
-                lambda item: item.needs_receipt and not item.confirmed_on
-            )
-            if unconfirmed:
-                raise UserError(
-                    self.env._(
-                        "%(count)s checklist item(s) wait for the receiver's "
-                        "confirmation (%(names)s): a successor or the supervising "
-                        "witness presses Confirm in the Checklist tab.",
-                        count=len(unconfirmed),
-                        names=", ".join(unconfirmed[:5].mapped("name")),
-                    )
-                )
-            handover._check_signatures("materials")
+        self._check_stage_gate()
         self._move_to("visits")
         for handover in self:
             handover._file_report("plan")
@@ -1092,46 +1054,13 @@ class HrClientHandover(models.Model):
 
     def action_complete_visits(self):
         self._prepare_action("complete_visits")
-        for handover in self:
-            if not handover.template_id or handover.template_id.require_visits:
-                pending = handover.line_ids.filtered(
-                    lambda line: line.visit_state not in ("done", "waived")
-                )
-                if pending:
-                    raise UserError(
-                        self.env._(
-                            "%(count)s customer(s) are not visited yet (%(names)s). "
-                            "Record the visit by both the successor and the departing "
-                            "employee, or approve a waiver with its reason.",
-                            count=len(pending),
-                            names=", ".join(
-                                pending[:5].partner_id.mapped("display_name")
-                            ),
-                        )
-                    )
+        self._check_stage_gate()
         self._move_to("verification")
         return True
 
     def action_complete_verification(self):
         self._prepare_action("complete_verification")
-        for handover in self:
-            sample = handover.line_ids.filtered("spot_check_selected")
-            # A result chosen but not recorded is not a call yet.
-            unconfirmed = sample.filtered(
-                lambda line: line.check_result != "confirmed" or not line.checked_on
-            )
-            if not sample or unconfirmed:
-                raise UserError(
-                    self.env._(
-                        "%(count)s sampled customer(s) have not confirmed the "
-                        "handover on the phone yet (%(names)s). Record a confirmed "
-                        "call for each of them first.",
-                        count=len(unconfirmed),
-                        names=", ".join(
-                            unconfirmed[:5].partner_id.mapped("display_name")
-                        ),
-                    )
-                )
+        self._check_stage_gate()
         self._move_to("summary")
         for handover in self:
             handover._file_report("visits")
@@ -1139,20 +1068,8 @@ class HrClientHandover(models.Model):
 
     def action_submit_summary(self):
         self._prepare_action("submit_summary")
-        for handover in self:
-            if (
-                is_html_empty(handover.summary)
-                or not html2plaintext(handover.summary or "").strip()
-            ):
-                raise UserError(
-                    self.env._(
-                        "The summary of %(ref)s is empty. Write it in the Summary tab "
-                        "before submitting.",
-                        ref=handover.name,
-                    )
-                )
-            # Signatures freeze when the stage is left: collect them before.
-            handover._check_signatures("summary")
+        # Signatures freeze when the stage is left: collected before (the gate).
+        self._check_stage_gate()
         self._move_to("summary_review", refuse_reason=False)
         return True
 
@@ -1167,9 +1084,7 @@ class HrClientHandover(models.Model):
 
     def action_approve_summary(self):
         self._prepare_action("approve_summary")
-        for handover in self:
-            handover._check_post_departure_done()
-            handover._check_countersigned()
+        self._check_stage_gate()
         self._move_to(
             "done",
             summary_approved_by=self.env.uid,
@@ -1336,6 +1251,7 @@ class HrClientHandover(models.Model):
             raise UserError(self.env._("Give the reason for cancelling the handover."))
         for handover in self:
             old_state = handover.state
+            handover._post_stage_digest()
             values = {"state": "cancel", "cancel_reason": reason}
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
@@ -1399,29 +1315,94 @@ class HrClientHandover(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Business helpers
+    # Stage gates: what keeps the current stage from being completed
     # ------------------------------------------------------------------
-    def _check_plan_complete(self):
+    def _stage_problems(self):
+        """What keeps the completing button of the current stage from passing
+        its checks, each a sentence for the user; empty when it would pass.
+        The buttons raise them (``_check_stage_gate``), the form shows the
+        button as the primary one when there is none (``can_complete_stage``).
+        Lines are counted in the database, never loaded one by one."""
+        self.ensure_one()
+        gate = {
+            "draft": self._plan_problems,
+            "plan_approval": self._plan_problems,
+            "materials": self._materials_problems,
+            "visits": self._visits_problems,
+            "verification": self._verification_problems,
+            "summary": self._summary_problems,
+            "summary_approval": self._closing_problems,
+        }.get(self.state)
+        return gate() if gate else []
+
+    def _check_stage_gate(self):
+        """Raise what keeps the current stage of each handover from ending."""
+        for handover in self:
+            problems = handover._stage_problems()
+            if problems:
+                raise UserError("\n".join(problems))
+
+    def _gate_lines(self, domain):
+        """This handover's lines matching ``domain``, searched as the system:
+        the gate states facts about the whole handover."""
+        self.ensure_one()
+        return (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search([("handover_id", "=", self.id), *domain])
+        )
+
+    @staticmethod
+    def _some_names(lines):
+        return ", ".join(lines[:5].partner_id.mapped("display_name"))
+
+    def _plan_problems(self):
+        self.ensure_one()
+        problems = self._plan_todo()
+        if not problems:
+            return []
+        return [
+            self.env._(
+                "%(ref)s cannot go further yet. Please %(todo)s.",
+                ref=self.name,
+                todo="; ".join(problems),
+            )
+        ]
+
+    def _plan_todo(self):
+        """What the plan still lacks, each as a short instruction."""
         self.ensure_one()
         problems = []
-        if not self.line_ids:
+        Line = self.env["hr.client.handover.line"].sudo()
+        successors = [
+            successor
+            for [successor] in Line._read_group(
+                [("handover_id", "=", self.id)], ["successor_id"]
+            )
+        ]
+        if not successors:
             problems.append(
                 self.env._("add at least one customer (use Generate Lines)")
             )
-        missing = self.line_ids.filtered(lambda line: not line.successor_id)
+        missing = self._gate_lines([("successor_id", "=", False)])
         if missing:
             problems.append(
                 self.env._(
                     "give a successor to %(count)s customer(s) (%(names)s)",
                     count=len(missing),
-                    names=", ".join(missing[:5].partner_id.mapped("display_name")),
+                    names=self._some_names(missing),
                 )
             )
         if not self.supervisor_id:
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
             problems.append(self.env._("set the division manager"))
-        archived = self.line_ids.successor_id.filtered(lambda user: not user.active)
+        archived = (
+            self.env["res.users"]
+            .sudo()
+            .browse([successor.id for successor in successors if successor])
+            .filtered(lambda user: not user.active)
+        )
         if archived:
             problems.append(
                 self.env._(
@@ -1437,15 +1418,168 @@ class HrClientHandover(models.Model):
             problems.append(self.env._("set the return date of the leave"))
         if not self.departing_user_id:
             problems.append(self.env._("link the departing employee to a user account"))
-        if problems:
-            raise UserError(
+        return problems
+
+    def _materials_problems(self):
+        self.ensure_one()
+        problems = []
+        missing = self._gate_lines([("materials_confirmed_on", "=", False)])
+        if missing:
+            problems.append(
                 self.env._(
-                    "%(ref)s cannot go further yet. Please %(todo)s.",
-                    ref=self.name,
-                    todo="; ".join(problems),
+                    "The materials of %(count)s customer(s) are not confirmed by "
+                    "their successor yet (%(names)s). Each successor must confirm "
+                    "the materials of their lines first.",
+                    count=len(missing),
+                    names=self._some_names(missing),
                 )
             )
+        due_now = self.item_ids.filtered(lambda item: not item.post_departure)
+        open_items = due_now.filtered(lambda item: not item.done)
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) are not done yet (%(names)s). "
+                    "Tick them in the Checklist tab first.",
+                    count=len(open_items),
+                    names=", ".join(open_items[:5].mapped("name")),
+                )
+            )
+        unconfirmed = due_now.filtered(
+            lambda item: item.done and item.needs_receipt and not item.confirmed_on
+        )
+        if unconfirmed:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) wait for the receiver's "
+                    "confirmation (%(names)s): a successor or the supervising "
+                    "witness presses Confirm in the Checklist tab.",
+                    count=len(unconfirmed),
+                    names=", ".join(unconfirmed[:5].mapped("name")),
+                )
+            )
+        return problems + self._signature_problems("materials")
 
+    def _visits_problems(self):
+        self.ensure_one()
+        if self.template_id and not self.template_id.require_visits:
+            return []
+        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        if not pending:
+            return []
+        return [
+            self.env._(
+                "%(count)s customer(s) are not visited yet (%(names)s). "
+                "Record the visit by both the successor and the departing "
+                "employee, or approve a waiver with its reason.",
+                count=len(pending),
+                names=self._some_names(pending),
+            )
+        ]
+
+    def _verification_problems(self):
+        self.ensure_one()
+        # A result chosen but not recorded is not a call yet.
+        unconfirmed = self._gate_lines(
+            [
+                ("spot_check_selected", "=", True),
+                "|",
+                ("check_result", "!=", "confirmed"),
+                ("checked_on", "=", False),
+            ]
+        )
+        if not unconfirmed and self._gate_lines([("spot_check_selected", "=", True)]):
+            return []
+        return [
+            self.env._(
+                "%(count)s sampled customer(s) have not confirmed the "
+                "handover on the phone yet (%(names)s). Record a confirmed "
+                "call for each of them first.",
+                count=len(unconfirmed),
+                names=self._some_names(unconfirmed),
+            )
+        ]
+
+    def _summary_problems(self):
+        self.ensure_one()
+        problems = []
+        if self._summary_is_empty():
+            problems.append(
+                self.env._(
+                    "The summary of %(ref)s is empty. Write it in the Summary tab "
+                    "before submitting.",
+                    ref=self.name,
+                )
+            )
+        return problems + self._signature_problems("summary")
+
+    def _summary_is_empty(self):
+        self.ensure_one()
+        return (
+            is_html_empty(self.summary)
+            or not html2plaintext(self.summary or "").strip()
+        )
+
+    def _closing_problems(self):
+        """The checklist part due after the last working day is done and every
+        item to countersign is countersigned (before Done)."""
+        self.ensure_one()
+        problems = []
+        open_items = self.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
+                    "the last working day are not done yet: %(items)s. Their "
+                    "responsible person ticks them in the Checklist tab.",
+                    ref=self.name,
+                    count=len(open_items),
+                    items=", ".join(
+                        f"{item.name} ({item.responsible_id.name or '-'})"
+                        for item in open_items
+                    ),
+                )
+            )
+        missing = self.item_ids.filtered(
+            lambda item: item.countersigner_id and not item.countersigned_on
+        )
+        if missing:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
+                    "wait for their countersign: %(items)s. Each countersigner "
+                    "presses Countersign in the Checklist tab.",
+                    ref=self.name,
+                    count=len(missing),
+                    items=", ".join(
+                        f"{item.name} ({item.countersigner_id.name})"
+                        for item in missing
+                    ),
+                )
+            )
+        return problems
+
+    def _signature_problems(self, stage):
+        self.ensure_one()
+        unsigned = self.signature_ids.filtered(
+            lambda sig: sig.stage == stage and not sig.signed_on
+        )
+        if not unsigned:
+            return []
+        return [
+            self.env._(
+                "Waiting for %(count)s signature(s) (%(names)s). Each of them "
+                "signs in the Sign-off tab first.",
+                count=len(unsigned),
+                names=", ".join(unsigned.mapped("user_id.name")),
+            )
+        ]
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
     def _commercial_partners_of(self, user):
         """Customers of `user`: owned partners and partners of open deals."""
         Partner = self.env["res.partner"].with_context(active_test=False)
@@ -1552,28 +1686,6 @@ class HrClientHandover(models.Model):
             return self.supervisor_id
         return self.departing_user_id
 
-    def _check_post_departure_done(self):
-        """The checklist part due after the last working day is done (before
-        Done)."""
-        self.ensure_one()
-        open_items = self.item_ids.filtered(
-            lambda item: item.post_departure and not item.done
-        )
-        if open_items:
-            raise UserError(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
-                    "the last working day are not done yet: %(items)s. Their "
-                    "responsible person ticks them in the Checklist tab.",
-                    ref=self.name,
-                    count=len(open_items),
-                    items=", ".join(
-                        f"{item.name} ({item.responsible_id.name or '-'})"
-                        for item in open_items
-                    ),
-                )
-            )
-
     def _default_countersigner(self, item_template):
         """The template's countersigner, else the manager of the department the
         company set for the item's countersigning department."""
@@ -1587,27 +1699,6 @@ class HrClientHandover(models.Model):
             f"handover_{item_template.countersign_department}_department_id"
         ]
         return department.manager_id.user_id
-
-    def _check_countersigned(self):
-        """Every item to countersign is countersigned (before Done)."""
-        self.ensure_one()
-        missing = self.item_ids.filtered(
-            lambda item: item.countersigner_id and not item.countersigned_on
-        )
-        if missing:
-            raise UserError(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
-                    "wait for their countersign: %(items)s. Each countersigner "
-                    "presses Countersign in the Checklist tab.",
-                    ref=self.name,
-                    count=len(missing),
-                    items=", ".join(
-                        f"{item.name} ({item.countersigner_id.name})"
-                        for item in missing
-                    ),
-                )
-            )
 
     def _schedule_item_activities(self):
         """Each person with checklist items waiting for them (ITEM_ACTIVITIES)
@@ -1683,21 +1774,6 @@ class HrClientHandover(models.Model):
                 if (role, user.id) not in existing
             ]
         )
-
-    def _check_signatures(self, stage):
-        self.ensure_one()
-        unsigned = self.signature_ids.filtered(
-            lambda sig: sig.stage == stage and not sig.signed_on
-        )
-        if unsigned:
-            raise UserError(
-                self.env._(
-                    "Waiting for %(count)s signature(s) (%(names)s). Each of them "
-                    "signs in the Sign-off tab first.",
-                    count=len(unsigned),
-                    names=", ".join(unsigned.mapped("user_id.name")),
-                )
-            )
 
     def _render_summary_template(self):
         """The template's summary in the departing employee's language, with its
