@@ -421,6 +421,27 @@ class HrClientHandover(models.Model):
                     "plan,details,roles" if admin else "plan,details"
                 )
 
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Stages in process order in every grouping (analysis, pivot, graph,
+        list), not in the alphabetical order of their technical keys."""
+        if "state" not in groupby_terms:
+            return super()._read_group_orderby(order, groupby_terms, query)
+        in_order = dict(groupby_terms)
+        in_order["state"] = SQL(
+            "CASE %s %s END",
+            groupby_terms["state"],
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", state, index)
+                for index, (state, _label) in enumerate(STATES)
+            ),
+        )
+        result = super()._read_group_orderby(order, in_order, query)
+        for term, sql in in_order.items():
+            if term != "state":
+                groupby_terms[term] = sql
+        return result
+
     # ------------------------------------------------------------------
     # Onchanges: role defaults from the organisation chart
     # ------------------------------------------------------------------
