@@ -1,6 +1,7 @@
 import json
 import math
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -302,24 +303,69 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.depends("line_ids.successor_id", "line_ids.line_progress", "state")
     def _compute_line_stats(self):
+        """Counted in the database for saved handovers (a form, list or kanban
+        stays fast with thousands of lines); from the lines in the form's
+        cache while it is being edited."""
+        saved = self.filtered("id")
+        counts = saved._line_counts() if saved else {}
+        steps = [s for s, _label in STATES if s != "cancel"]
         for handover in self:
-            lines = handover.line_ids
-            handover.line_count = len(lines)
-            handover.successor_count = len(lines.successor_id)
-            handover.materials_done_count = len(
-                lines.filtered("materials_confirmed_on")
-            )
-            handover.visit_done_count = len(
-                lines.filtered(lambda line: line.visit_state in ("done", "waived"))
-            )
-            handover.spot_check_count = len(lines.filtered("spot_check_selected"))
-            steps = [s for s, _label in STATES if s != "cancel"]
+            if handover in saved:
+                values = counts.get(handover.id, {})
+            else:
+                lines = handover.line_ids
+                values = {
+                    "line_count": len(lines),
+                    "successor_count": len(lines.successor_id),
+                    "materials_done_count": len(
+                        lines.filtered("materials_confirmed_on")
+                    ),
+                    "visit_done_count": len(
+                        lines.filtered(
+                            lambda line: line.visit_state in ("done", "waived")
+                        )
+                    ),
+                    "spot_check_count": len(lines.filtered("spot_check_selected")),
+                }
+            for name in (
+                "line_count",
+                "successor_count",
+                "materials_done_count",
+                "visit_done_count",
+                "spot_check_count",
+            ):
+                handover[name] = values.get(name, 0)
             if handover.state == "cancel":
                 handover.progress = 0.0
             else:
                 handover.progress = (
                     100.0 * steps.index(handover.state) / (len(steps) - 1)
                 )
+
+    def _line_counts(self):
+        """{handover id: line statistics}, in three grouped queries."""
+        Line = self.env["hr.client.handover.line"].sudo()
+        base = [("handover_id", "in", self.ids)]
+        counts = defaultdict(dict)
+        for handover, total, successors, materials in Line._read_group(
+            base,
+            ["handover_id"],
+            ["__count", "successor_id:count_distinct", "materials_confirmed_on:count"],
+        ):
+            counts[handover.id].update(
+                line_count=total,
+                successor_count=successors,
+                materials_done_count=materials,
+            )
+        for name, domain in (
+            ("visit_done_count", [("visit_state", "in", ("done", "waived"))]),
+            ("spot_check_count", [("spot_check_selected", "=", True)]),
+        ):
+            for handover, count in Line._read_group(
+                base + domain, ["handover_id"], ["__count"]
+            ):
+                counts[handover.id][name] = count
+        return counts
 
     @api.depends("transfer_total", "transfer_state")
     def _compute_transfer_progress(self):

@@ -217,8 +217,8 @@ class TestHandoverBanner(HandoverCase):
         self.assertIn("Waiting for 4 signature(s)", message)
 
     def test_banner_query_count_does_not_grow_with_lines(self):
-        """Counted in the database: 10,000 lines cost the banner no more
-        queries than 6."""
+        """Counted in the database: 10,000 lines cost the banner and the
+        header's figures no more queries than 6."""
         small = self.advance(self.draft_handover(), "visits")
         partners = self.env["res.partner"].create(
             [{"name": f"Bulk {n}", "is_company": True} for n in range(10000)]
@@ -254,9 +254,19 @@ class TestHandoverBanner(HandoverCase):
         def read_banner(handover, user):
             handover = handover.with_user(user)
             handover.invalidate_recordset()
-            return handover.read(["banner_text", "banner_link_1", "can_complete_stage"])
+            return handover.read(
+                [
+                    "banner_text",
+                    "banner_link_1",
+                    "can_complete_stage",
+                    # The header's figures are counted too.
+                    "line_count",
+                    "visit_done_count",
+                    "progress",
+                ]
+            )
 
-        for user, queries in ((self.successor_a, 12), (self.supervisor, 11)):
+        for user, queries in ((self.successor_a, 15), (self.supervisor, 14)):
             # Warm the caches of the user, the rules and the handovers' headers.
             read_banner(small, user)
             read_banner(big, user)
@@ -265,6 +275,7 @@ class TestHandoverBanner(HandoverCase):
                     with self.assertQueryCount(queries):
                         [values] = read_banner(handover, user)
         self.assertIn("Visits 0/10000", values["banner_text"])
+        self.assertEqual(values["line_count"], 10000)
 
 
 @tagged("post_install", "-at_install")
