@@ -198,6 +198,14 @@ class HrClientHandover(models.Model):
 
     def _banner_plan_approval(self, texts, links, user, problems):
         texts.append(self.env._("Plan awaiting approval"))
+        if problems and (
+            user in self.approver_id | self.supervisor_id
+            or self._is_handover_admin(user)
+        ):
+            # A successor archived since the submission, say.
+            texts.append(
+                self.env._("Left to do: %(todo)s", todo="; ".join(self._plan_todo()))
+            )
         return self.env["res.users"]
 
     def _banner_materials(self, texts, links, user, problems):

@@ -180,6 +180,21 @@ class TestHandoverBanner(HandoverCase):
         self.assertIn("until Revert Transfer", text)
         self.assertEqual(links, [])
 
+    def test_plan_approval_with_archived_successor(self):
+        handover = self.advance(self.draft_handover(), "plan_approval")
+        self.assertTrue(handover.can_complete_stage)
+        self.successor_b.action_archive()
+        self.assertFalse(handover.can_complete_stage)
+        text, _links = self.banner(handover, self.approver)
+        self.assertIn(
+            "Left to do: replace the successor(s) whose user was archived "
+            "(Bea Successor)",
+            text,
+        )
+        self.assertNotIn("Your turn", text)
+        text, _links = self.banner(handover, self.successor_a)
+        self.assertEqual(text, "Plan awaiting approval")
+
     def test_primary_button_follows_the_gate(self):
         """can_complete_stage is the gate's answer: the button it makes primary
         succeeds, the one it leaves secondary is refused."""
