@@ -8,7 +8,7 @@ cost does not grow with the number of customer lines.
 """
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import format_date, format_list
 
 from .hr_client_handover_policy import AFTER_APPROVAL
 
@@ -153,7 +153,9 @@ class HrClientHandover(models.Model):
         if waiting:
             names = [self.env._("you")] if user in waiting else []
             names += (waiting - user).mapped("name")
-            texts.append(self.env._("Waiting for: %(names)s", names=", ".join(names)))
+            texts.append(
+                self.env._("Waiting for: %(names)s", names=format_list(self.env, names))
+            )
         return texts, links
 
     def _banner_ratio(self, label, done, total):

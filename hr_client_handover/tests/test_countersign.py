@@ -77,6 +77,12 @@ class TestCountersign(HandoverCase):
         with self.assertRaisesRegex(UserError, "not marked done yet"):
             it_item.with_user(self.it_manager).action_countersign()
         it_item.with_user(it_item.responsible_id).action_mark_done()
+        # The countersigner, who reads the checklist but not the customers,
+        # is told on the form what waits for them.
+        self.assertIn(
+            "Items to countersign by you: 1",
+            handover.with_user(self.it_manager).banner_text,
+        )
         for user in (self.supervisor, self.finance_clerk, self.departing):
             with self.assertRaises(AccessError):
                 it_item.with_user(user).action_countersign()
