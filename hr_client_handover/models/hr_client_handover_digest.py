@@ -143,7 +143,7 @@ class HrClientHandover(models.Model):
                 ._description_selection(self.env)
             )
             result = results.get(values.get("check_result"), "-")
-            name = f"{name} ({result})"
+            name = self.env._("%(name)s (%(what)s)", name=name, what=result)
         elif seal.kind == "signature":
             Signature = self.env["hr.client.handover.signature"]
             roles = dict(Signature._fields["role"]._description_selection(self.env))
@@ -163,5 +163,5 @@ class HrClientHandover(models.Model):
                 action = self.env._("done")
             else:
                 action = self.env._("reopened")
-            name = f"{name} ({action})"
+            name = self.env._("%(name)s (%(what)s)", name=name, what=action)
         return actor, name
