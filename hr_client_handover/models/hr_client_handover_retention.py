@@ -2,9 +2,10 @@
 customer bought and won before and after the transfer, and whether it stayed.
 
 A customer is *retained* when it confirmed a sales order or an opportunity of
-it was won after the transfer, *lost* when only lost opportunities followed,
-and *without activity* when nothing followed. "Before" counts the same
-figures over the window (RETENTION_DAYS) before the transfer, for comparison.
+it was won in the retention window after the transfer (90 days, Settings >
+Client Handover), *lost* when only lost opportunities followed, and *without
+activity* when nothing followed. "Before" counts the same figures over the
+window before the transfer, for comparison.
 The transfer date is the first move of the handover's ledger, else the plan's
 or the summary's approval.
 """
@@ -44,7 +45,8 @@ class HrClientHandoverRetention(models.Model):
         string="Retained Customers",
         readonly=True,
         aggregator="sum",
-        help="1 when the customer bought or won after the transfer.",
+        help="1 when the customer bought or won in the retention window after "
+        "the transfer.",
     )
     order_count = fields.Integer(string="Orders After", readonly=True, aggregator="sum")
     order_amount = fields.Monetary(
@@ -52,8 +54,8 @@ class HrClientHandoverRetention(models.Model):
         readonly=True,
         aggregator="sum",
         currency_field="currency_id",
-        help="Untaxed amount of the orders confirmed after the transfer, in the "
-        "company's currency.",
+        help="Untaxed amount of the orders confirmed in the retention window after "
+        "the transfer, in the company's currency.",
     )
     order_count_before = fields.Integer(
         string="Orders Before", readonly=True, aggregator="sum"
@@ -63,8 +65,8 @@ class HrClientHandoverRetention(models.Model):
         readonly=True,
         aggregator="sum",
         currency_field="currency_id",
-        help="Untaxed amount of the orders confirmed in the 90 days before the "
-        "transfer, in the company's currency.",
+        help="Untaxed amount of the orders confirmed in the retention window "
+        "before the transfer, in the company's currency.",
     )
     won_count = fields.Integer(string="Won After", readonly=True, aggregator="sum")
     won_count_before = fields.Integer(
@@ -74,7 +76,16 @@ class HrClientHandoverRetention(models.Model):
 
     @property
     def _table_query(self):
-        days = SQL("%s * INTERVAL '1 day'", RETENTION_DAYS)
+        setting = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("hr_client_handover.retention_days")
+        )
+        try:
+            window = max(int(setting or RETENTION_DAYS), 1)
+        except ValueError:
+            window = RETENTION_DAYS
+        days = SQL("%s * INTERVAL '1 day'", window)
         return SQL(
             """
             WITH moved AS (
@@ -137,11 +148,14 @@ class HrClientHandoverRetention(models.Model):
                    WHERE buyer.commercial_partner_id = line.partner_id
                      AND so.state = 'sale'
                      AND so.date_order >= moved.transfer_date - %(days)s
+                     AND so.date_order < moved.transfer_date + %(days)s
               ) sales ON TRUE
               LEFT JOIN LATERAL (
                   SELECT COUNT(*) FILTER (
                              WHERE lead.won_status = 'won'
                                AND lead.date_closed >= moved.transfer_date
+                               AND lead.date_closed
+                                   < moved.transfer_date + %(days)s
                          ) AS won_after,
                          COUNT(*) FILTER (
                              WHERE lead.won_status = 'won'
@@ -153,6 +167,8 @@ class HrClientHandoverRetention(models.Model):
                              WHERE lead.won_status = 'lost'
                                AND COALESCE(lead.date_closed, lead.write_date)
                                    >= moved.transfer_date
+                               AND COALESCE(lead.date_closed, lead.write_date)
+                                   < moved.transfer_date + %(days)s
                          ) AS lost_after
                     FROM crm_lead lead
                     JOIN res_partner contact ON contact.id = lead.partner_id

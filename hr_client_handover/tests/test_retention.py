@@ -81,6 +81,14 @@ class TestRetention(HandoverCase):
             sum(count for _kept, count in by_successor.values()),
             len(handover.line_ids),
         )
+        # A window of 5 days (Settings): ten days after the transfer is too
+        # late, thirty and twenty days before too early.
+        self.env["res.config.settings"].create({"handover_retention_days": 5}).execute()
+        self.env.invalidate_all()
+        rows = Retention.search([("handover_id", "=", handover.id)])
+        self.assertEqual(set(rows.mapped("status")), {"no_activity"})
+        self.assertEqual(sum(rows.mapped("order_count_before")), 0)
+        self.assertEqual(sum(rows.mapped("won_count_before")), 0)
         # Reporting is for officers: a salesperson reads none of it.
         with self.assertRaises(AccessError):
             Retention.with_user(self.other_salesman).search([])
