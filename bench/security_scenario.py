@@ -247,6 +247,7 @@ HANDOVER_BUTTONS = {
     "action_schedule_training": during(
         [*UP_TO_MATERIALS, "visits", "verification", "summary"], "supervisor", "admin"
     ),
+    "action_open_banner_link": during(STATES, *READERS),
 }
 # Buttons that only open a dialog or report: an allowed call changes nothing.
 HARMLESS_BUTTONS = (
@@ -256,6 +257,7 @@ HARMLESS_BUTTONS = (
     "action_verify_integrity",
     "action_schedule_meeting",
     "action_schedule_training",
+    "action_open_banner_link",
 )
 REFUSE_WIZARD = HANDOVER_BUTTONS["action_open_refuse"]
 CANCEL_WIZARD = HANDOVER_BUTTONS["action_cancel"]
@@ -2168,6 +2170,7 @@ class Suite:
             "action_verify_integrity": reports_intact,
             "action_schedule_meeting": opens("calendar.event"),
             "action_schedule_training": opens("calendar.event"),
+            "action_open_banner_link": opens("hr.client.handover.line"),
         }
         not_done = hc.row["transfer_state"] != "done"
         for method, rule in HANDOVER_BUTTONS.items():

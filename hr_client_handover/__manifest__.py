@@ -27,6 +27,7 @@
         "views/hr_client_handover_document_views.xml",
         "views/hr_client_handover_line_views.xml",
         "views/hr_client_handover_views.xml",
+        "views/hr_client_handover_retention_views.xml",
         "views/hr_client_handover_template_views.xml",
         "views/hr_client_handover_calendar_views.xml",
         "views/hr_client_handover_rule_views.xml",

@@ -2,6 +2,9 @@ from . import hr_client_handover_policy
 from . import hr_client_handover_template
 from . import hr_client_handover_rule
 from . import hr_client_handover
+from . import hr_client_handover_banner
+from . import hr_client_handover_digest
+from . import hr_client_handover_retention
 from . import hr_client_handover_line
 from . import calendar_event
 from . import hr_client_handover_calendar

@@ -1,6 +1,7 @@
 import json
 import math
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -317,24 +318,69 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.depends("line_ids.successor_id", "line_ids.line_progress", "state")
     def _compute_line_stats(self):
+        """Counted in the database for saved handovers (a form, list or kanban
+        stays fast with thousands of lines); from the lines in the form's
+        cache while it is being edited."""
+        saved = self.filtered("id")
+        counts = saved._line_counts() if saved else {}
+        steps = [s for s, _label in STATES if s != "cancel"]
         for handover in self:
-            lines = handover.line_ids
-            handover.line_count = len(lines)
-            handover.successor_count = len(lines.successor_id)
-            handover.materials_done_count = len(
-                lines.filtered("materials_confirmed_on")
-            )
-            handover.visit_done_count = len(
-                lines.filtered(lambda line: line.visit_state in ("done", "waived"))
-            )
-            handover.spot_check_count = len(lines.filtered("spot_check_selected"))
-            steps = [s for s, _label in STATES if s != "cancel"]
+            if handover in saved:
+                values = counts.get(handover.id, {})
+            else:
+                lines = handover.line_ids
+                values = {
+                    "line_count": len(lines),
+                    "successor_count": len(lines.successor_id),
+                    "materials_done_count": len(
+                        lines.filtered("materials_confirmed_on")
+                    ),
+                    "visit_done_count": len(
+                        lines.filtered(
+                            lambda line: line.visit_state in ("done", "waived")
+                        )
+                    ),
+                    "spot_check_count": len(lines.filtered("spot_check_selected")),
+                }
+            for name in (
+                "line_count",
+                "successor_count",
+                "materials_done_count",
+                "visit_done_count",
+                "spot_check_count",
+            ):
+                handover[name] = values.get(name, 0)
             if handover.state == "cancel":
                 handover.progress = 0.0
             else:
                 handover.progress = (
                     100.0 * steps.index(handover.state) / (len(steps) - 1)
                 )
+
+    def _line_counts(self):
+        """{handover id: line statistics}, in three grouped queries."""
+        Line = self.env["hr.client.handover.line"].sudo()
+        base = [("handover_id", "in", self.ids)]
+        counts = defaultdict(dict)
+        for handover, total, successors, materials in Line._read_group(
+            base,
+            ["handover_id"],
+            ["__count", "successor_id:count_distinct", "materials_confirmed_on:count"],
+        ):
+            counts[handover.id].update(
+                line_count=total,
+                successor_count=successors,
+                materials_done_count=materials,
+            )
+        for name, domain in (
+            ("visit_done_count", [("visit_state", "in", ("done", "waived"))]),
+            ("spot_check_count", [("spot_check_selected", "=", True)]),
+        ):
+            for handover, count in Line._read_group(
+                base + domain, ["handover_id"], ["__count"]
+            ):
+                counts[handover.id][name] = count
+        return counts
 
     @api.depends("transfer_total", "transfer_state")
     def _compute_transfer_progress(self):
@@ -435,6 +481,27 @@ class HrClientHandover(models.Model):
                 handover.writable_groups = (
                     "plan,details,roles" if admin else "plan,details"
                 )
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        """Stages in process order in every grouping (analysis, pivot, graph,
+        list), not in the alphabetical order of their technical keys."""
+        if "state" not in groupby_terms:
+            return super()._read_group_orderby(order, groupby_terms, query)
+        in_order = dict(groupby_terms)
+        in_order["state"] = SQL(
+            "CASE %s %s END",
+            groupby_terms["state"],
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", state, index)
+                for index, (state, _label) in enumerate(STATES)
+            ),
+        )
+        result = super()._read_group_orderby(order, in_order, query)
+        for term, sql in in_order.items():
+            if term != "state":
+                groupby_terms[term] = sql
+        return result
 
     # ------------------------------------------------------------------
     # Onchanges: role defaults from the organisation chart
@@ -1131,6 +1198,8 @@ class HrClientHandover(models.Model):
         """Leave the current state: close its activities, write, open the next."""
         for handover in self:
             old_state = handover.state
+            # The line events of the stage left, in one message.
+            handover._post_stage_digest()
             values = dict(extra, state=new_state)
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
@@ -1168,8 +1237,7 @@ class HrClientHandover(models.Model):
 
     def action_submit_plan(self):
         self._prepare_action("submit_plan")
-        for handover in self:
-            handover._check_plan_complete()
+        self._check_stage_gate()
         self._move_to("plan_review", refuse_reason=False)
         return True
 
@@ -1184,8 +1252,7 @@ class HrClientHandover(models.Model):
 
     def action_approve_plan(self):
         self._prepare_action("approve_plan")
-        for handover in self:
-            handover._check_plan_complete()
+        self._check_stage_gate()
         self._move_to(
             "materials",
             plan_approved_by=self.env.uid,
@@ -1198,45 +1265,7 @@ class HrClientHandover(models.Model):
 
     def action_complete_materials(self):
         self._prepare_action("complete_materials")
-        for handover in self:
-            missing = handover.line_ids.filtered(
-                lambda line: not line.materials_confirmed_on
-            )
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "The materials of %(count)s customer(s) are not confirmed by "
-                        "their successor yet (%(names)s). Each successor must confirm "
-                        "the materials of their lines first.",
-                        count=len(missing),
-                        names=", ".join(missing[:5].partner_id.mapped("display_name")),
-                    )
-                )
-            due_now = handover.item_ids.filtered(lambda item: not item.post_departure)
-            open_items = due_now.filtered(lambda item: not item.done)
-            if open_items:
-                raise UserError(
-                    self.env._(
-                        "%(count)s checklist item(s) are not done yet (%(names)s). "
-                        "Tick them in the Checklist tab first.",
-                        count=len(open_items),
-                        names=", ".join(open_items[:5].mapped("name")),
-                    )
-                )
-            unconfirmed = due_now.filtered(
-                lambda item: item.needs_receipt and not item.confirmed_on
-            )
-            if unconfirmed:
-                raise UserError(
-                    self.env._(
-                        "%(count)s checklist item(s) wait for the receiver's "
-                        "confirmation (%(names)s): a successor or the supervising "
-                        "witness presses Confirm in the Checklist tab.",
-                        count=len(unconfirmed),
-                        names=", ".join(unconfirmed[:5].mapped("name")),
-                    )
-                )
-            handover._check_signatures("materials")
+        self._check_stage_gate()
         self._move_to("visits")
         for handover in self:
             handover._file_report("plan")
@@ -1244,33 +1273,7 @@ class HrClientHandover(models.Model):
 
     def action_complete_visits(self):
         self._prepare_action("complete_visits")
-        for handover in self:
-            if not handover.template_id or handover.template_id.require_visits:
-                pending = handover.line_ids.filtered(
-                    lambda line: line.visit_state not in ("done", "waived")
-                )
-                if pending:
-                    raise UserError(
-                        self.env._(
-                            "%(count)s customer(s) are not visited yet (%(names)s). "
-                            "Record the visit by both the successor and the departing "
-                            "employee, or approve a waiver with its reason.",
-                            count=len(pending),
-                            names=", ".join(
-                                pending[:5].partner_id.mapped("display_name")
-                            ),
-                        )
-                    )
-                if not handover.visits_witnessed_on:
-                    raise UserError(
-                        self.env._(
-                            "The supervising witness (%(witness)s) has not confirmed "
-                            "the customer visits of %(ref)s yet: they press Witness "
-                            "Visits first.",
-                            witness=handover._users_for_role("witness").name,
-                            ref=handover.name,
-                        )
-                    )
+        self._check_stage_gate()
         self._move_to("verification")
         return True
 
@@ -1335,24 +1338,7 @@ class HrClientHandover(models.Model):
 
     def action_complete_verification(self):
         self._prepare_action("complete_verification")
-        for handover in self:
-            sample = handover.line_ids.filtered("spot_check_selected")
-            # A result chosen but not recorded is not a call yet.
-            unconfirmed = sample.filtered(
-                lambda line: line.check_result != "confirmed" or not line.checked_on
-            )
-            if not sample or unconfirmed:
-                raise UserError(
-                    self.env._(
-                        "%(count)s sampled customer(s) have not confirmed the "
-                        "handover on the phone yet (%(names)s). Record a confirmed "
-                        "call for each of them first.",
-                        count=len(unconfirmed),
-                        names=", ".join(
-                            unconfirmed[:5].partner_id.mapped("display_name")
-                        ),
-                    )
-                )
+        self._check_stage_gate()
         self._move_to("summary")
         for handover in self:
             handover._file_report("visits")
@@ -1360,20 +1346,8 @@ class HrClientHandover(models.Model):
 
     def action_submit_summary(self):
         self._prepare_action("submit_summary")
-        for handover in self:
-            if (
-                is_html_empty(handover.summary)
-                or not html2plaintext(handover.summary or "").strip()
-            ):
-                raise UserError(
-                    self.env._(
-                        "The summary of %(ref)s is empty. Write it in the Summary tab "
-                        "before submitting.",
-                        ref=handover.name,
-                    )
-                )
-            # Signatures freeze when the stage is left: collect them before.
-            handover._check_signatures("summary")
+        # Signatures freeze when the stage is left: collected before (the gate).
+        self._check_stage_gate()
         self._move_to("summary_review", refuse_reason=False)
         return True
 
@@ -1388,9 +1362,7 @@ class HrClientHandover(models.Model):
 
     def action_approve_summary(self):
         self._prepare_action("approve_summary")
-        for handover in self:
-            handover._check_post_departure_done()
-            handover._check_countersigned()
+        self._check_stage_gate()
         self._move_to(
             "done",
             summary_approved_by=self.env.uid,
@@ -1557,6 +1529,7 @@ class HrClientHandover(models.Model):
             raise UserError(self.env._("Give the reason for cancelling the handover."))
         for handover in self:
             old_state = handover.state
+            handover._post_stage_digest()
             values = {"state": "cancel", "cancel_reason": reason}
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
@@ -1621,29 +1594,94 @@ class HrClientHandover(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Business helpers
+    # Stage gates: what keeps the current stage from being completed
     # ------------------------------------------------------------------
-    def _check_plan_complete(self):
+    def _stage_problems(self):
+        """What keeps the completing button of the current stage from passing
+        its checks, each a sentence for the user; empty when it would pass.
+        The buttons raise them (``_check_stage_gate``), the form shows the
+        button as the primary one when there is none (``can_complete_stage``).
+        Lines are counted in the database, never loaded one by one."""
+        self.ensure_one()
+        gate = {
+            "draft": self._plan_problems,
+            "plan_approval": self._plan_problems,
+            "materials": self._materials_problems,
+            "visits": self._visits_problems,
+            "verification": self._verification_problems,
+            "summary": self._summary_problems,
+            "summary_approval": self._closing_problems,
+        }.get(self.state)
+        return gate() if gate else []
+
+    def _check_stage_gate(self):
+        """Raise what keeps the current stage of each handover from ending."""
+        for handover in self:
+            problems = handover._stage_problems()
+            if problems:
+                raise UserError("\n".join(problems))
+
+    def _gate_lines(self, domain):
+        """This handover's lines matching ``domain``, searched as the system:
+        the gate states facts about the whole handover."""
+        self.ensure_one()
+        return (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search([("handover_id", "=", self.id), *domain])
+        )
+
+    @staticmethod
+    def _some_names(lines):
+        return ", ".join(lines[:5].partner_id.mapped("display_name"))
+
+    def _plan_problems(self):
+        self.ensure_one()
+        problems = self._plan_todo()
+        if not problems:
+            return []
+        return [
+            self.env._(
+                "%(ref)s cannot go further yet. Please %(todo)s.",
+                ref=self.name,
+                todo="; ".join(problems),
+            )
+        ]
+
+    def _plan_todo(self):
+        """What the plan still lacks, each as a short instruction."""
         self.ensure_one()
         problems = []
-        if not self.line_ids:
+        Line = self.env["hr.client.handover.line"].sudo()
+        successors = [
+            successor
+            for [successor] in Line._read_group(
+                [("handover_id", "=", self.id)], ["successor_id"]
+            )
+        ]
+        if not successors:
             problems.append(
                 self.env._("add at least one customer (use Generate Lines)")
             )
-        missing = self.line_ids.filtered(lambda line: not line.successor_id)
+        missing = self._gate_lines([("successor_id", "=", False)])
         if missing:
             problems.append(
                 self.env._(
                     "give a successor to %(count)s customer(s) (%(names)s)",
                     count=len(missing),
-                    names=", ".join(missing[:5].partner_id.mapped("display_name")),
+                    names=self._some_names(missing),
                 )
             )
         if not self.supervisor_id:
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
             problems.append(self.env._("set the division manager"))
-        archived = self.line_ids.successor_id.filtered(lambda user: not user.active)
+        archived = (
+            self.env["res.users"]
+            .sudo()
+            .browse([successor.id for successor in successors if successor])
+            .filtered(lambda user: not user.active)
+        )
         if archived:
             problems.append(
                 self.env._(
@@ -1659,15 +1697,178 @@ class HrClientHandover(models.Model):
             problems.append(self.env._("set the return date of the leave"))
         if not self.departing_user_id:
             problems.append(self.env._("link the departing employee to a user account"))
-        if problems:
-            raise UserError(
+        return problems
+
+    def _materials_problems(self):
+        self.ensure_one()
+        problems = []
+        missing = self._gate_lines([("materials_confirmed_on", "=", False)])
+        if missing:
+            problems.append(
                 self.env._(
-                    "%(ref)s cannot go further yet. Please %(todo)s.",
-                    ref=self.name,
-                    todo="; ".join(problems),
+                    "The materials of %(count)s customer(s) are not confirmed by "
+                    "their successor yet (%(names)s). Each successor must confirm "
+                    "the materials of their lines first.",
+                    count=len(missing),
+                    names=self._some_names(missing),
                 )
             )
+        due_now = self.item_ids.filtered(lambda item: not item.post_departure)
+        open_items = due_now.filtered(lambda item: not item.done)
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) are not done yet (%(names)s). "
+                    "Tick them in the Checklist tab first.",
+                    count=len(open_items),
+                    names=", ".join(open_items[:5].mapped("name")),
+                )
+            )
+        unconfirmed = due_now.filtered(
+            lambda item: item.done and item.needs_receipt and not item.confirmed_on
+        )
+        if unconfirmed:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) wait for the receiver's "
+                    "confirmation (%(names)s): a successor or the supervising "
+                    "witness presses Confirm in the Checklist tab.",
+                    count=len(unconfirmed),
+                    names=", ".join(unconfirmed[:5].mapped("name")),
+                )
+            )
+        return problems + self._signature_problems("materials")
 
+    def _visits_problems(self):
+        self.ensure_one()
+        if self.template_id and not self.template_id.require_visits:
+            return []
+        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        if pending:
+            return [
+                self.env._(
+                    "%(count)s customer(s) are not visited yet (%(names)s). "
+                    "Record the visit by both the successor and the departing "
+                    "employee, or approve a waiver with its reason.",
+                    count=len(pending),
+                    names=self._some_names(pending),
+                )
+            ]
+        if not self.visits_witnessed_on:
+            return [
+                self.env._(
+                    "The supervising witness (%(witness)s) has not confirmed "
+                    "the customer visits of %(ref)s yet: they press Witness "
+                    "Visits first.",
+                    witness=self._users_for_role("witness").name,
+                    ref=self.name,
+                )
+            ]
+        return []
+
+    def _verification_problems(self):
+        self.ensure_one()
+        # A result chosen but not recorded is not a call yet.
+        unconfirmed = self._gate_lines(
+            [
+                ("spot_check_selected", "=", True),
+                "|",
+                ("check_result", "!=", "confirmed"),
+                ("checked_on", "=", False),
+            ]
+        )
+        if not unconfirmed and self._gate_lines([("spot_check_selected", "=", True)]):
+            return []
+        return [
+            self.env._(
+                "%(count)s sampled customer(s) have not confirmed the "
+                "handover on the phone yet (%(names)s). Record a confirmed "
+                "call for each of them first.",
+                count=len(unconfirmed),
+                names=self._some_names(unconfirmed),
+            )
+        ]
+
+    def _summary_problems(self):
+        self.ensure_one()
+        problems = []
+        if self._summary_is_empty():
+            problems.append(
+                self.env._(
+                    "The summary of %(ref)s is empty. Write it in the Summary tab "
+                    "before submitting.",
+                    ref=self.name,
+                )
+            )
+        return problems + self._signature_problems("summary")
+
+    def _summary_is_empty(self):
+        self.ensure_one()
+        return (
+            is_html_empty(self.summary)
+            or not html2plaintext(self.summary or "").strip()
+        )
+
+    def _closing_problems(self):
+        """The checklist part due after the last working day is done and every
+        item to countersign is countersigned (before Done)."""
+        self.ensure_one()
+        problems = []
+        open_items = self.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
+                    "the last working day are not done yet: %(items)s. Their "
+                    "responsible person ticks them in the Checklist tab.",
+                    ref=self.name,
+                    count=len(open_items),
+                    items=", ".join(
+                        f"{item.name} ({item.responsible_id.name or '-'})"
+                        for item in open_items
+                    ),
+                )
+            )
+        missing = self.item_ids.filtered(
+            lambda item: item.countersigner_id and not item.countersigned_on
+        )
+        if missing:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
+                    "wait for their countersign: %(items)s. Each countersigner "
+                    "presses Countersign in the Checklist tab.",
+                    ref=self.name,
+                    count=len(missing),
+                    items=", ".join(
+                        f"{item.name} ({item.countersigner_id.name})"
+                        for item in missing
+                    ),
+                )
+            )
+        return problems
+
+    def _signature_problems(self, stage):
+        self.ensure_one()
+        unsigned = self.signature_ids.filtered(
+            lambda sig: sig.stage == stage and not sig.signed_on
+        )
+        if not unsigned:
+            return []
+        return [
+            self.env._(
+                "Waiting for %(count)s signature(s) (%(names)s). Each of them "
+                "signs in the Sign-off tab first.",
+                count=len(unsigned),
+                names=", ".join(unsigned.mapped("user_id.name")),
+            )
+        ]
+
+    # ------------------------------------------------------------------
+    # Business helpers
+    # ------------------------------------------------------------------
     def _commercial_partners_of(self, user):
         """Customers of `user`: owned partners and partners of open deals."""
         Partner = self.env["res.partner"].with_context(active_test=False)
@@ -1774,28 +1975,6 @@ class HrClientHandover(models.Model):
             return self.supervisor_id
         return self.departing_user_id
 
-    def _check_post_departure_done(self):
-        """The checklist part due after the last working day is done (before
-        Done)."""
-        self.ensure_one()
-        open_items = self.item_ids.filtered(
-            lambda item: item.post_departure and not item.done
-        )
-        if open_items:
-            raise UserError(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
-                    "the last working day are not done yet: %(items)s. Their "
-                    "responsible person ticks them in the Checklist tab.",
-                    ref=self.name,
-                    count=len(open_items),
-                    items=", ".join(
-                        f"{item.name} ({item.responsible_id.name or '-'})"
-                        for item in open_items
-                    ),
-                )
-            )
-
     def _default_countersigner(self, item_template):
         """The template's countersigner, else the manager of the department the
         company set for the item's countersigning department."""
@@ -1809,27 +1988,6 @@ class HrClientHandover(models.Model):
             f"handover_{item_template.countersign_department}_department_id"
         ]
         return department.manager_id.user_id
-
-    def _check_countersigned(self):
-        """Every item to countersign is countersigned (before Done)."""
-        self.ensure_one()
-        missing = self.item_ids.filtered(
-            lambda item: item.countersigner_id and not item.countersigned_on
-        )
-        if missing:
-            raise UserError(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
-                    "wait for their countersign: %(items)s. Each countersigner "
-                    "presses Countersign in the Checklist tab.",
-                    ref=self.name,
-                    count=len(missing),
-                    items=", ".join(
-                        f"{item.name} ({item.countersigner_id.name})"
-                        for item in missing
-                    ),
-                )
-            )
 
     def _schedule_item_activities(self):
         """Each person with checklist items waiting for them (ITEM_ACTIVITIES)
@@ -1905,21 +2063,6 @@ class HrClientHandover(models.Model):
                 if (role, user.id) not in existing
             ]
         )
-
-    def _check_signatures(self, stage):
-        self.ensure_one()
-        unsigned = self.signature_ids.filtered(
-            lambda sig: sig.stage == stage and not sig.signed_on
-        )
-        if unsigned:
-            raise UserError(
-                self.env._(
-                    "Waiting for %(count)s signature(s) (%(names)s). Each of them "
-                    "signs in the Sign-off tab first.",
-                    count=len(unsigned),
-                    names=", ".join(unsigned.mapped("user_id.name")),
-                )
-            )
 
     def _render_summary_template(self):
         """The template's summary in the departing employee's language, with its

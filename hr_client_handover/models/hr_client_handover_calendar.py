@@ -140,33 +140,43 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Gates, seals, cancellation
     # ------------------------------------------------------------------
-    def _check_events_held(self, kind):
-        """The template asks for a held meeting (or training) with minutes."""
+    def _events_problems(self, kind):
+        """The template asks for a held meeting (or training) with minutes:
+        what is missing, as sentences for the stage's gate."""
+        self.ensure_one()
         _stage, requirement = EVENT_GATES[kind]
-        for handover in self:
-            if not handover[requirement]:
-                continue
-            events = handover.sudo().calendar_event_ids.filtered(
-                lambda event: event.handover_event_kind == kind
-            )
-            if events.filtered("handover_held"):
-                continue
-            if kind == "meeting":
-                message = self.env._(
+        if not self[requirement]:
+            return []
+        events = self.sudo().calendar_event_ids.filtered(
+            lambda event: event.handover_event_kind == kind
+        )
+        if events.filtered("handover_held"):
+            return []
+        if kind == "meeting":
+            return [
+                self.env._(
                     "The handover meeting of %(ref)s, chaired by the direct "
                     "supervisor, has not been held yet: schedule it with Schedule "
                     "Meeting and, once it took place, write its minutes in the "
                     "event's notes.",
-                    ref=handover.name,
+                    ref=self.name,
                 )
-            else:
-                message = self.env._(
-                    "No training session of the successors of %(ref)s has been held "
-                    "yet: schedule one with Schedule Training and, once it took "
-                    "place, write its minutes in the event's notes.",
-                    ref=handover.name,
-                )
-            raise UserError(message)
+            ]
+        return [
+            self.env._(
+                "No training session of the successors of %(ref)s has been held "
+                "yet: schedule one with Schedule Training and, once it took "
+                "place, write its minutes in the event's notes.",
+                ref=self.name,
+            )
+        ]
+
+    def _stage_problems(self):
+        problems = super()._stage_problems()
+        for kind, (stage, _requirement) in EVENT_GATES.items():
+            if self.state == stage:
+                problems += self._events_problems(kind)
+        return problems
 
     def _seal_events(self, kind):
         """The stage that needed these events is over: their minutes freeze."""
@@ -182,15 +192,11 @@ class HrClientHandover(models.Model):
             handover._seal("meeting", events, (*EVENT_SEALED, "handover_sealed_on"))
 
     def action_complete_materials(self):
-        self._prepare_action("complete_materials")
-        self._check_events_held("meeting")
         result = super().action_complete_materials()
         self._seal_events("meeting")
         return result
 
     def action_submit_summary(self):
-        self._prepare_action("submit_summary")
-        self._check_events_held("training")
         result = super().action_submit_summary()
         self._seal_events("training")
         return result

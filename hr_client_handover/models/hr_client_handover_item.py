@@ -198,15 +198,8 @@ class HrClientHandoverItem(models.Model):
                 )
             )
         self.sudo().write({"countersigned_on": fields.Datetime.now()})
+        # Sealed; the chatter lists it in the stage's digest.
         self._seal_items(("countersigner_id", "countersigned_on"))
-        for handover, items in self.grouped("handover_id").items():
-            handover.message_post(
-                body=self.env._(
-                    "%(user)s countersigned: %(items)s.",
-                    user=self.env.user.name,
-                    items=", ".join(items.mapped("name")),
-                )
-            )
         self.handover_id._close_item_activities()
         return True
 

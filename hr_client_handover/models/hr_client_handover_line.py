@@ -453,15 +453,9 @@ class HrClientHandoverLine(models.Model):
                 "materials_confirmed_on": fields.Datetime.now(),
             }
         )
+        # Sealed one by one; the chatter lists them in the stage's digest.
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("materials", lines, MATERIALS_SEALED)
-            handover.message_post(
-                body=self.env._(
-                    "%(user)s confirmed receiving the materials of: %(customers)s",
-                    user=self.env.user.name,
-                    customers=", ".join(lines.partner_id.mapped("display_name")),
-                )
-            )
         self._close_done_successor_activities()
         return True
 
@@ -528,32 +522,10 @@ class HrClientHandoverLine(models.Model):
             if line[other]:
                 values["visit_done_on"] = now
             line.sudo().write(values)
-            handover = line.handover_id
-            handover._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
-            if line.visit_done_on:
-                # Half a visit shows on the line; the chatter tells done ones.
-                handover.message_post(body=line._visit_done_message())
+            # Sealed; the chatter lists it in the stage's digest.
+            line.handover_id._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
         self.handover_id._update_visit_activities()
         return True
-
-    def _visit_done_message(self):
-        """Chatter line of a done visit: who confirmed, and the contact met."""
-        self.ensure_one()
-        departing = self.visit_departing_confirmed_by.name
-        if self.visit_confirmed_on_behalf_by:
-            departing = self.env._(
-                "%(proxy)s on behalf of %(user)s",
-                proxy=self.visit_confirmed_on_behalf_by.name,
-                user=self.handover_id.departing_user_id.name,
-            )
-        return self.env._(
-            "Visit of %(customer)s done (contact met: %(contact)s), confirmed by "
-            "%(successor)s and %(departing)s.",
-            customer=self.partner_id.display_name,
-            contact=self.visit_contact_id.name or self.visit_contact,
-            successor=self.visit_successor_confirmed_by.name,
-            departing=departing,
-        )
 
     def _open_reason_dialog(self, action, title):
         self.ensure_one()
@@ -844,18 +816,10 @@ class HrClientHandoverLine(models.Model):
                 line._raise_call_recorded()
         now = fields.Datetime.now()
         self.sudo().write({"checked_by": self.env.uid, "checked_on": now})
+        # Sealed; the chatter lists the calls in the stage's digest (a problem
+        # gets its own message when it sends the customer back to a visit).
         for line in self:
-            handover = line.handover_id
-            handover._seal("check", line, CHECK_SEALED)
-            handover.message_post(
-                body=self.env._(
-                    "Phone check of %(customer)s by %(user)s: %(result)s. %(notes)s",
-                    customer=line.partner_id.display_name,
-                    user=self.env.user.name,
-                    result=line._check_result_label(),
-                    notes=line.check_notes or "",
-                )
-            )
+            line.handover_id._seal("check", line, CHECK_SEALED)
         self.filtered(lambda line: line.check_result == "problem")._send_back_to_visit()
         return True
 

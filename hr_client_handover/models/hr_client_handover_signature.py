@@ -128,32 +128,12 @@ class HrClientHandoverSignature(models.Model):
         super(HrClientHandoverSignature, self - own).write(
             dict(vals, signed_on=now, signed_by_id=self.env.uid)
         )
+        # Sealed; the chatter lists the signatures in the stage's digest.
         for sig in self:
             sig.handover_id._seal(
                 "signature",
                 sig,
                 ("signature", "signed_on", "user_id", "signed_by_id", "role", "stage"),
-            )
-            role = dict(self._fields["role"]._description_selection(self.env))[sig.role]
-            stage = dict(self._fields["stage"]._description_selection(self.env))[
-                sig.stage
-            ]
-            sig.handover_id.message_post(
-                body=self.env._(
-                    "%(proxy)s signed as '%(role)s' (%(stage)s) on behalf of "
-                    "%(user)s, who has left.",
-                    proxy=sig.signed_by_id.name,
-                    user=sig.user_id.name,
-                    role=role,
-                    stage=stage,
-                )
-                if sig.signed_by_id
-                else self.env._(
-                    "%(user)s signed as '%(role)s' (%(stage)s).",
-                    user=sig.user_id.name,
-                    role=role,
-                    stage=stage,
-                )
             )
         return True
 

@@ -22,3 +22,10 @@ class ResConfigSettings(models.TransientModel):
     handover_reminder_days = fields.Integer(
         related="company_id.handover_reminder_days", readonly=False
     )
+    handover_retention_days = fields.Integer(
+        string="Retention Window",
+        config_parameter="hr_client_handover.retention_days",
+        default=90,
+        help="Customer Retention compares what each customer bought and won in "
+        "this many days before and after its transfer.",
+    )

@@ -472,6 +472,15 @@ class HandoverCase(TransactionCase):
             yield catcher
         self.assertRegex(str(catcher.exception), regex)
 
+    def digest(self, handover, stage):
+        """The body of the one digest of line events posted for ``stage``
+        (its label) on the handover."""
+        digests = handover.sudo().message_ids.filtered(
+            lambda msg: (msg.body or "").startswith(f"<p><b>{stage}: line events")
+        )
+        self.assertEqual(len(digests), 1, f"one digest for the stage {stage}")
+        return str(digests.body)
+
     def open_activities(self, handover, step):
         activity_type = self.env.ref(ACTIVITY % step)
         return handover.sudo().activity_ids.filtered(

@@ -122,6 +122,7 @@ PRIVATE_METHODS = {
 PUBLIC_METHODS = {
     "hr.client.handover": {
         "action_verify_integrity",
+        "action_open_banner_link",
         "action_generate_lines",
         "action_submit_plan",
         "action_review_plan",

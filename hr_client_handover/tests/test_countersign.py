@@ -77,15 +77,24 @@ class TestCountersign(HandoverCase):
         with self.assertRaisesRegex(UserError, "not marked done yet"):
             it_item.with_user(self.it_manager).action_countersign()
         it_item.with_user(it_item.responsible_id).action_mark_done()
+        # The countersigner, who reads the checklist but not the customers,
+        # is told on the form what waits for them.
+        self.assertIn(
+            "Items to countersign by you: 1",
+            handover.with_user(self.it_manager).banner_text,
+        )
         for user in (self.supervisor, self.finance_clerk, self.departing):
             with self.assertRaises(AccessError):
                 it_item.with_user(user).action_countersign()
         it_item.with_user(self.it_manager).action_countersign()
         self.assertTrue(it_item.countersigned_on)
-        self.assertTrue(
-            handover.message_ids.filtered(
-                lambda msg: "Ivy IT countersigned: System accounts" in msg.body
-            )
+        # Listed in the digest of the stage, not in a message of its own.
+        self.assertFalse(
+            handover.message_ids.filtered(lambda msg: "Ivy IT" in (msg.body or ""))
+        )
+        self.assertIn(
+            "(within one working day after leaving) (countersigned)",
+            handover._digest_body(handover._stage_events()),
         )
         # Their activity is done; finance still has theirs.
         self.assertActivityFor(handover, "countersign", self.finance_clerk)
