@@ -8,7 +8,6 @@ stage that needs them can end, and sealed when it does."""
 from datetime import datetime, time
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 # Events are put in the calendar without mailing anyone (the customer above
 # all): the successor sends the invitation from the event if they want to.

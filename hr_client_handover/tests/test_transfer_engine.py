@@ -586,9 +586,7 @@ class TestBackgroundEngine(TransactionCase):
         transfer.write({"street": "1 Sync Road"})
         self.assertEqual(set(transfer.child_ids.mapped("street")), {"1 Sync Road"})
         transfer.write({"company_registry": "REG-42"})
-        self.assertEqual(
-            set(transfer.child_ids.mapped("company_registry")), {"REG-42"}
-        )
+        self.assertEqual(set(transfer.child_ids.mapped("company_registry")), {"REG-42"})
 
     def test_background_revert_is_batched_and_keeps_prior_followers(self):
         data, handover = self._start_background("brev")
