@@ -41,6 +41,9 @@ BANNER_DEPENDS = (
     "item_ids.responsible_id",
     "item_ids.countersigner_id",
     "signature_ids.signed_on",
+    "visits_witnessed_on",
+    "calendar_event_ids.start",
+    "calendar_event_ids.notes",
 )
 # Links shown at most (one form button each).
 BANNER_LINKS = 3
@@ -252,6 +255,17 @@ class HrClientHandover(models.Model):
             waiting |= departing
         if self._banner_count(waivers):
             waiting |= self.supervisor_id
+        if visited == total and not self.visits_witnessed_on:
+            # Every customer visited or waived: the witness confirms the stage.
+            witness = self._users_for_role("witness")
+            if user == witness:
+                texts.append(
+                    self.env._(
+                        "Your turn: %(button)s", button=self.env._("Witness Visits")
+                    )
+                )
+            else:
+                waiting |= witness
         return waiting
 
     def _banner_verification(self, texts, links, user, problems):

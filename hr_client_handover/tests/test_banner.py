@@ -96,8 +96,9 @@ class TestHandoverBanner(HandoverCase):
 
         # Visits: a waiver awaits the supervisor, visits await each side.
         first_a = lines_a[0]
+        first_a.with_user(self.successor_a).visit_contact = "Purchasing manager"
         first_a.with_user(self.successor_a).action_confirm_visit()
-        lines_b[0].with_user(self.successor_b).visit_waiver_reason = "Closed"
+        self.line_reason(lines_b[0], self.successor_b, "action_request_waiver", "Closed")
         text, links = self.banner(handover, self.supervisor)
         self.assertIn(f"Visits 0/{total}", text)
         self.assertEqual(links, ["Waivers awaiting you: 1"])
@@ -118,6 +119,13 @@ class TestHandoverBanner(HandoverCase):
         lines_b[0].with_user(self.supervisor).action_approve_waiver()
         self.do_visits(handover, handover.line_ids - lines_b[0] - first_a)
         first_a.with_user(self.departing).action_confirm_visit()
+        # Every customer visited or waived: the witness confirms the stage.
+        text, links = self.banner(handover, self.supervisor)
+        self.assertEqual(text, f"Visits {total}/{total} · Waiting for: Wendy Witness")
+        self.assertFalse(handover.can_complete_stage)
+        text, links = self.banner(handover, self.witness)
+        self.assertEqual(text, f"Visits {total}/{total} · Your turn: Witness Visits")
+        self.witness_visits(handover)
         text, links = self.banner(handover, self.supervisor)
         self.assertEqual(text, f"Visits {total}/{total} · Your turn: Visits Complete")
         self.assertTrue(handover.can_complete_stage)
@@ -208,6 +216,10 @@ class TestHandoverBanner(HandoverCase):
         with self.assertRaisesRegex(UserError, "are not visited yet"):
             handover.with_user(self.supervisor).action_complete_visits()
         self.do_visits(handover)
+        self.assertEqual(len(handover._stage_problems()), 1, "the witness is due")
+        with self.assertRaisesRegex(UserError, "Witness Visits"):
+            handover.with_user(self.supervisor).action_complete_visits()
+        self.witness_visits(handover)
         self.assertTrue(handover.can_complete_stage)
         self.assertEqual(handover._stage_problems(), [])
         handover.with_user(self.supervisor).action_complete_visits()
@@ -335,14 +347,14 @@ class TestHandoverDigest(HandoverCase):
 
         # Visits: a waiver is approved in a message of its own, at once.
         first, second, *_others = handover.line_ids
-        second.with_user(self.successor_b).visit_waiver_reason = "Moved abroad"
+        self.line_reason(second, self.successor_b, "action_request_waiver", "Abroad")
         before = handover.sudo().message_ids
         second.with_user(self.supervisor).action_approve_waiver()
         waiver = (handover.sudo().message_ids - before).filtered(
             lambda msg: not msg.mail_activity_type_id
         )
         self.assertEqual(len(waiver), 1)
-        self.assertIn(f"Visit of {second.partner_id.name} waived", waiver.body)
+        self.assertIn(f"the visit of {second.partner_id.name}: Abroad", waiver.body)
         self.do_visits(handover, handover.line_ids - second)
         self.assertEqual(
             (handover.sudo().message_ids - before).filtered(
@@ -350,6 +362,7 @@ class TestHandoverDigest(HandoverCase):
             ),
             waiver,
         )
+        self.witness_visits(handover)
         handover.with_user(self.supervisor).action_complete_visits()
         digest = self.digest(handover, "Customer Visits")
         self.assertIn(f"Visit confirmations: {2 * (len(lines) - 1)}", digest)
