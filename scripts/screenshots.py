@@ -38,7 +38,9 @@ HANDOVERS = f"/odoo/action-{ADDON}.hr_client_handover_action"
 RETENTION = f"/odoo/action-{ADDON}.hr_client_handover_retention_action"
 
 # name, login, path (with {wang_lei} etc. for demo record ids), steps, caption.
-# A step is ("click", css) or ("scroll", css); "view" waits for that selector.
+# A step is ("click", css), ("click_text", css, {"zh": text, "en": text}),
+# ("scroll", css: to the top of its pane) or ("zoom", factor); "view" is the
+# selector to wait for, with no request pending, before and after each step.
 SHOTS = [
     {
         "name": "kanban",
@@ -123,6 +125,26 @@ SHOTS = [
         "login": "chen.jing",
         "path": RETENTION + "?view_type=pivot",
         "view": ".o_pivot table",
+        # Sales before the transfer and the count beside the sales after it
+        # (the measures menu is opened, used and closed again).
+        "steps": [
+            (
+                "click",
+                ".o_control_panel ~ * button.btn-primary.dropdown-toggle,"
+                " .o_pivot_buttons button.dropdown-toggle",
+            ),
+            (
+                "click_text",
+                ".dropdown-item",
+                {"zh": "转移前销售额", "en": "Sales Before"},
+            ),
+            ("click_text", ".dropdown-item", {"zh": "计数", "en": "Count"}),
+            (
+                "click",
+                ".o_control_panel ~ * button.btn-primary.dropdown-toggle,"
+                " .o_pivot_buttons button.dropdown-toggle",
+            ),
+        ],
     },
     {
         "name": "retention_list",
@@ -465,9 +487,15 @@ def main():
                     browser.login(args.url, session.session_id)
                     browser.goto(args.url + shot["path"].format(**ids))
                     browser.wait_for(shot["view"])
-                    for action, selector in shot.get("steps", []):
+                    for action, selector, *text in shot.get("steps", []):
                         sel = json.dumps(selector)
-                        if action == "zoom":
+                        if action == "click_text":
+                            label = json.dumps(text[0][suffix])
+                            browser.evaluate(
+                                f"[...document.querySelectorAll({sel})]"
+                                f".find(e => e.textContent.trim() === {label}).click()"
+                            )
+                        elif action == "zoom":
                             browser.evaluate(f"document.body.style.zoom = {sel}")
                         elif action == "click":
                             browser.evaluate(f"document.querySelector({sel}).click()")
