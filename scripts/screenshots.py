@@ -37,7 +37,8 @@ LANGS = {"zh": "zh_CN", "en": "en_US"}
 HANDOVERS = f"/odoo/action-{ADDON}.hr_client_handover_action"
 RETENTION = f"/odoo/action-{ADDON}.hr_client_handover_retention_action"
 
-# name, login, path (with {wang_lei} etc. for demo record ids), steps, caption.
+# Each screen: name, the login of the demo person who takes it, the path (with
+# {handover_wang_lei} etc. for the ids of RECORDS) or a report, and steps.
 # A step is ("click", css), ("click_text", css, {"zh": text, "en": text}),
 # ("scroll", css: to the top of its pane) or ("zoom", factor); "view" is the
 # selector to wait for, with no request pending, before and after each step.
