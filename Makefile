@@ -18,10 +18,10 @@ KEYS_DB ?= handover_demo
 KEYS_LOGINS ?= admin $(shell sed -n 's|.*: *\([^ ]*\) / .*|\1|p' hr_client_handover/demo/LOGINS.txt)
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-upgrade test-security test-faults lint format bench test-core i18n-export i18n-check clean
+.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-upgrade test-security test-faults lint format bench test-core i18n-export i18n-check screenshots clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-upgrade | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-upgrade | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | screenshots | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -53,6 +53,10 @@ test-upgrade: setup
 
 test-security: setup
 	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)
+
+# README screenshots from the running demo (DEMO_DB, DEMO_PORT as for make demo).
+screenshots: setup
+	@$(VENV)/bin/python scripts/screenshots.py $(SHOTS_ARGS)
 
 test-faults: setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
