@@ -178,7 +178,9 @@ class TestHandoverCalendar(HandoverCase):
         self.advance(handover, "visits")
         alpha_line = self.line_of(handover, self.alpha)
         beta_line = self.line_of(handover, self.beta)
-        alpha_line.with_user(self.departing).visit_waiver_reason = "Moved abroad"
+        self.line_reason(
+            alpha_line, self.departing, "action_request_waiver", "Moved abroad"
+        )
         alpha_line.with_user(self.supervisor).action_approve_waiver()
         self.assertFalse(
             events[self.alpha].exists(), "a waived visit leaves the calendar"

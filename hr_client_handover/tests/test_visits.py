@@ -69,7 +69,7 @@ class TestVisits(HandoverCase):
         self.assertIn(
             f'"visit_departing_confirmed_by": {self.departing.id}', seal.sealed_values
         )
-        self.assertIn("Alice Buyer", self.chatter())
+        self.assertEqual(line.visit_contact_id, self.alpha_buyer)
         self.assertTrue(self.handover._integrity_message()[0])
 
     def test_contact_of_another_customer_refused(self):
