@@ -116,7 +116,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.plan_reviewed_by, self.supervisor)
 
         # Approval moves the customers, their open deals and activities.
-        self.run_tour("approve_plan", self.approver, url)
+        self.run_tour("approve_plan", self.approver, "/odoo")
         self.assertEqual(handover.state, "materials")
         self.assertEqual(handover.transfer_state, "done")
         for line in handover.line_ids:
@@ -168,7 +168,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertIn("视频会议", waived.visit_waiver_reason)
         visited = handover.line_ids - waived
         for successor in successors:
-            self.run_tour("visits", successor, url)
+            self.run_tour("visits", successor, "/odoo")
         self.assertEqual(set(visited.mapped("visit_state")), {"partial"})
         self.run_tour("visits_confirm", self.departing, url)
         self.assertEqual(set(visited.mapped("visit_state")), {"done"})
@@ -181,7 +181,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("approve_waiver", self.supervisor, "/odoo")
         self.assertEqual(waived.visit_state, "waived")
         self.assertEqual(waived.waiver_approved_by, self.supervisor)
-        self.run_tour("witness_visits", self.witness, url)
+        self.run_tour("witness_visits", self.witness, "/odoo")
         self.assertEqual(handover.visits_witnessed_by, self.witness)
         self.run_tour("complete_visits", self.supervisor, url)
         self.assertEqual(handover.state, "verification")
