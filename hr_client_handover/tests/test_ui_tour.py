@@ -1,3 +1,5 @@
+import unittest
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import html2plaintext
 
@@ -11,22 +13,45 @@ class TestHandoverTour(HandoverCase, HttpCase):
     """The whole handover in Chromium, each stage by the people who do it.
 
     Every actor runs their own tour (static/tests/tours/), logged in as
-    themselves; between two tours the test reads what the browser wrote.
+    themselves and in Simplified Chinese, as the demo company's people work;
+    between two tours the test reads what the browser wrote. A tour fails on
+    any error in the browser's console, and a browser that cannot start fails
+    the test rather than skipping it.
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # HR starts the handover from the employee form.
-        cls.handover_admin.group_ids += cls.env.ref("hr.group_hr_user")
+        # The handover administrator is also the HR administrator, as in the
+        # demo: they start the handover from the employee form.
+        cls.handover_admin.group_ids += cls.env.ref("hr.group_hr_manager")
+        # Chinese with the translations of every installed module (the screens
+        # of Employees, CRM, Contacts and Discuss too), for the main people.
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        installed = cls.env["ir.module.module"].search([("state", "=", "installed")])
+        installed._update_translations(["zh_CN"], overwrite=True)
+        (
+            cls.departing
+            | cls.successor_a
+            | cls.successor_b
+            | cls.supervisor
+            | cls.witness
+            | cls.approver
+            | cls.handover_admin
+        ).lang = "zh_CN"
         # A spot-check sample the size of the template's minimum (3 of 7 lines).
         cls.template = cls.env.ref("hr_client_handover.handover_template_resignation")
         cls.template.write({"spot_check_rate": 20.0, "spot_check_min": 3})
 
     def run_tour(self, tour, user, url):
-        self.start_tour(
-            url, f"hr_client_handover_tour_{tour}", login=user.login, timeout=180
-        )
+        try:
+            # No error_checker: any console error fails the tour.
+            self.start_tour(
+                url, f"hr_client_handover_tour_{tour}", login=user.login, timeout=180
+            )
+        except unittest.SkipTest as skipped:
+            # Odoo skips browser tests without Chromium: this one must run.
+            self.fail(f"The tour {tour} could not run in the browser: {skipped}")
         # The browser wrote through its own requests: read afresh.
         self.env.invalidate_all()
 
@@ -78,12 +103,20 @@ class TestHandoverTour(HandoverCase, HttpCase):
             "seven customers split three and four",
         )
 
+        # The supervisor sends the plan back with a reason; the departing
+        # employee opens the handover from the activity it left and submits again.
+        self.run_tour("refuse_plan", self.supervisor, url)
+        self.assertEqual(handover.state, "draft")
+        self.assertIn("未结商机", handover.refuse_reason)
+        self.run_tour("resubmit_plan", self.departing, "/odoo")
+        self.assertEqual(handover.state, "plan_review")
+
         self.run_tour("review_plan", self.supervisor, url)
         self.assertEqual(handover.state, "plan_approval")
         self.assertEqual(handover.plan_reviewed_by, self.supervisor)
 
         # Approval moves the customers, their open deals and activities.
-        self.run_tour("approve_plan", self.approver, url)
+        self.run_tour("approve_plan", self.approver, "/odoo")
         self.assertEqual(handover.state, "materials")
         self.assertEqual(handover.transfer_state, "done")
         for line in handover.line_ids:
@@ -121,26 +154,34 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("complete_materials", self.supervisor, url)
         self.assertEqual(handover.state, "visits")
 
-        # Visits: each customer is confirmed by its successor, who noted the
-        # contact met (the first one in the browser), and by the departing
-        # employee; the witness confirms the stage.
+        # Visits: the departing employee asks to waive one visit, with the
+        # reason; every other customer is confirmed by its successor, who noted
+        # the contact met (the first one in the browser), and by the departing
+        # employee; the supervisor approves the waiver from their activity and
+        # the witness confirms the stage.
         for line in handover.line_ids:
-            line.with_user(line.successor_id).visit_contact = "Front desk"
+            line.with_user(line.successor_id).visit_contact = "前台"
+        self.run_tour("request_waiver", self.departing, url)
+        waived = handover.line_ids.filtered("waiver_requested_on")
+        self.assertEqual(len(waived), 1)
+        self.assertEqual(waived.waiver_requested_by, self.departing)
+        self.assertIn("视频会议", waived.visit_waiver_reason)
+        visited = handover.line_ids - waived
         for successor in successors:
-            self.run_tour("visits", successor, url)
-        self.assertEqual(set(handover.line_ids.mapped("visit_state")), {"partial"})
+            self.run_tour("visits", successor, "/odoo")
+        self.assertEqual(set(visited.mapped("visit_state")), {"partial"})
         self.run_tour("visits_confirm", self.departing, url)
-        self.assertEqual(set(handover.line_ids.mapped("visit_state")), {"done"})
+        self.assertEqual(set(visited.mapped("visit_state")), {"done"})
+        self.assertEqual(waived.visit_state, "waiver_requested")
         self.assertEqual(
-            len(
-                handover.line_ids.filtered(
-                    lambda line: line.visit_contact == "Head of purchasing"
-                )
-            ),
+            len(visited.filtered(lambda line: line.visit_contact == "采购部经理")),
             2,
             "each successor noted the contact met of their first visit",
         )
-        self.run_tour("witness_visits", self.witness, url)
+        self.run_tour("approve_waiver", self.supervisor, "/odoo")
+        self.assertEqual(waived.visit_state, "waived")
+        self.assertEqual(waived.waiver_approved_by, self.supervisor)
+        self.run_tour("witness_visits", self.witness, "/odoo")
         self.assertEqual(handover.visits_witnessed_by, self.witness)
         self.run_tour("complete_visits", self.supervisor, url)
         self.assertEqual(handover.state, "verification")
@@ -157,7 +198,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(sample.checked_by, self.witness)
         noted = sample.filtered("check_notes")
         self.assertEqual(len(noted), 1)
-        self.assertIn("new account manager", noted.check_notes)
+        self.assertIn("新的客户经理", noted.check_notes)
 
         # Summary: the successors sign, the departing employee writes the summary in
         # the html editor, signs and submits it.
@@ -166,8 +207,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("summary", self.departing, url)
         self.assertEqual(handover.state, "summary_review")
         self.assertIn(
-            "Every customer met their new account manager",
-            html2plaintext(handover.summary),
+            "每位客户都在联合拜访中见到了新的客户经理", html2plaintext(handover.summary)
         )
         summary_signatures = handover.signature_ids.filtered(
             lambda sig: sig.stage == "summary"
@@ -192,3 +232,26 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
         self.assertEqual(self.alpha.user_id, alpha_line.successor_id)
         self.assertEqual(self.lead_alpha.user_id, alpha_line.successor_id)
+
+    def test_hr_registers_the_departure(self):
+        """The HR administrator registers a departure from the employee form
+        (Archive): the dialog's Client Handover option starts the handover."""
+        employee = self.env["hr.employee"].create(
+            {
+                "name": self.other_salesman.name,
+                "user_id": self.other_salesman.id,
+                "department_id": self.sales_department.id,
+                "parent_id": self.supervisor_employee.id,
+            }
+        )
+        self.run_tour(
+            "register_departure", self.handover_admin, f"/odoo/employees/{employee.id}"
+        )
+        self.assertFalse(employee.active)
+        handover = self.env["hr.client.handover"].search(
+            [("employee_id", "=", employee.id)]
+        )
+        self.assertEqual(handover.state, "draft")
+        self.assertIn(self.delta, handover.line_ids.partner_id)
+        self.assertEqual(handover.supervisor_id, self.supervisor)
+        self.assertEqual(handover.last_working_day, self.today)

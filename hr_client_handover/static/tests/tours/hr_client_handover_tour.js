@@ -2,10 +2,13 @@
  * The client handover in the browser, one tour per actor and stage.
  *
  * tests/test_ui_tour.py runs these tours one after the other, each logged in as
- * the person who acts, and checks the database between two tours. The people
- * and customers named here come from the test's data (tests/common.py). Every
- * tour starts on the handover form, except the first (on the employee form) and
- * the last (on the customer form).
+ * the person who acts, in Simplified Chinese as the demo company's people work,
+ * and checks the database between two tours. Selectors use field and button
+ * names, never an English label; the texts typed are Chinese. The people and
+ * customers named here come from the test's data (tests/common.py). Every tour
+ * starts on the handover form, except the first (on the employee form), those
+ * that open the handover from the activity menu (on the home page) and the last
+ * (on the customer form).
  */
 import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
@@ -22,6 +25,54 @@ const WIZARD = ".modal";
 // The "Confirmed" button of a phone check (an icon, beside "Problem" and
 // "Unreachable", which are the same method with another result).
 const CONFIRMED_CALL = "button[name=action_set_check_result]:has(.fa-check)";
+
+/**
+ * The screens speak the user's language: Simplified Chinese, with the addon's
+ * translation loaded (the app's name in the navigation bar is Chinese).
+ */
+function inChinese() {
+    return {
+        content: "The screens are in Simplified Chinese",
+        trigger: ".o_main_navbar .o_menu_brand",
+        run({ anchor }) {
+            if (user.lang !== "zh-CN" || !/[\u4e00-\u9fff]/.test(anchor.textContent)) {
+                throw new Error(
+                    `The user works in ${user.lang}, the app is '${anchor.textContent}'`
+                );
+            }
+        },
+    };
+}
+
+/**
+ * Register a tour of one person: every tour first checks the language.
+ */
+function addTour(name, steps) {
+    tours.add(`hr_client_handover_tour_${name}`, {
+        steps: () => [inChinese(), ...steps()],
+    });
+}
+
+/** Open the handover from the activity menu of the navigation bar. */
+function openFromMyActivities() {
+    return [
+        {
+            content: "Open my activities",
+            trigger: ".o_menu_systray .dropdown-toggle:has(.fa-clock-o)",
+            run: "click",
+        },
+        {
+            content: "Open my upcoming handover activities",
+            trigger: ".o-mail-ActivityGroup[data-model_name='hr.client.handover'] span.btn-link",
+            run: "click",
+        },
+        {
+            content: "Open the handover",
+            trigger: ".o_list_view .o_data_row:first .o_data_cell:first",
+            run: "click",
+        },
+    ];
+}
 
 function stageIs(state) {
     return {
@@ -133,271 +184,368 @@ function signSteps() {
 }
 
 // HR: from the employee form, start the handover and set the last working day.
-tours.add("hr_client_handover_tour_start", {
-    steps: () => [
-        {
-            content: "Start the client handover of the employee",
-            trigger: `${FORM} .o_form_statusbar button[name=action_start_client_handover]`,
-            run: "click",
-        },
-        stageIs("draft"),
-        {
-            content: "The customers of the employee are listed",
-            trigger: `${LINES} .o_data_row:contains(Alpha Trading)`,
-        },
-        {
-            content: "Set the last working day",
-            trigger: `${FORM} .o_field_widget[name=last_working_day] input`,
-            run: `edit ${formatDate(DateTime.now().plus({ days: 30 }))}`,
-        },
-        {
-            content: "Give the reason",
-            trigger: `${FORM} .o_field_widget[name=reason] textarea`,
-            run: "edit Leaves the company to start her own business.",
-        },
-        ...saveForm(),
-    ],
-});
+addTour("start", () => [
+    {
+        content: "Start the client handover of the employee",
+        trigger: `${FORM} .o_form_statusbar button[name=action_start_client_handover]`,
+        run: "click",
+    },
+    stageIs("draft"),
+    {
+        content: "The customers of the employee are listed",
+        trigger: `${LINES} .o_data_row:contains(Alpha Trading)`,
+    },
+    {
+        content: "Set the last working day",
+        trigger: `${FORM} .o_field_widget[name=last_working_day] input`,
+        run: `edit ${formatDate(DateTime.now().plus({ days: 30 }))}`,
+    },
+    {
+        content: "Give the reason",
+        trigger: `${FORM} .o_field_widget[name=reason] textarea`,
+        run: "edit 个人创业，离开公司。",
+    },
+    ...saveForm(),
+]);
+
+// HR administrator: register the departure of an employee from the employee
+// form (the cog menu's Archive), with the Client Handover option the dialog
+// ticks for a salesperson who owns customers; the employee's handover starts.
+addTour("register_departure", () => [
+    {
+    content: "Open the actions of the employee",
+    trigger: `${FORM} .o_cp_action_menus button:has(.fa-cog)`,
+    run: "click",
+    },
+    {
+    content: "Archive: register the departure",
+    trigger: ".o_menu_item:has(.oi-archive)",
+    run: "click",
+    },
+    {
+    content: "The dialog proposes the client handover",
+    trigger: `${WIZARD} .o_field_widget[name=start_client_handover] input:checked`,
+    },
+    {
+    content: "The departure date is today's (the dialog's default)",
+    trigger: `${WIZARD} .o_field_widget[name=departure_date] button`,
+    },
+    {
+    content: "Register the departure",
+    trigger: `${WIZARD} .modal-footer button[name=action_register_departure]`,
+    run: "click",
+    },
+    {
+    content: "The employee's handover is there",
+    trigger: `body:not(:has(${WIZARD})) ${FORM} button[name=action_open_client_handovers]`,
+    run: "click",
+    },
+    stageIs("draft"),
+    {
+    content: "The customers of the employee are listed",
+    trigger: `${LINES} .o_data_row:contains(Delta Steel)`,
+    },
+]);
 
 // Departing employee: add the new customer, split the customers between two
 // successors and submit the plan.
-tours.add("hr_client_handover_tour_plan", {
-    steps: () => [
-        stageIs("draft"),
-        clickHeaderButton("action_generate_lines", "Look for customers added since"),
-        {
-            content: "The new customer is added",
-            trigger: `${LINES} .o_data_row:contains(Eta Logistics)`,
-        },
-        clickHeaderButton("action_open_assign_successors", "Assign successors"),
-        {
-            content: "Split the customers across several successors",
-            trigger: `${WIZARD} .o_field_widget[name=mode] input[data-value=split]`,
-            run: "click",
-        },
-        {
-            content: "Add the first successor",
-            trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
-            run: "fill Alan",
-        },
-        {
-            trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Alan Successor)`,
-            run: "click",
-        },
-        {
-            content: "Add the second successor",
-            trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
-            run: "fill Bea",
-        },
-        {
-            trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Bea Successor)`,
-            run: "click",
-        },
-        {
-            content: "Show the resulting portfolios",
-            trigger: `${WIZARD} .o_notebook .nav-link[name=preview]`,
-            run: "click",
-        },
-        {
-            content: "Each successor receives a portfolio",
-            trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:count(2)`,
-        },
-        {
-            trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:contains(Alan Successor)`,
-        },
-        {
-            trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:contains(Bea Successor)`,
-        },
-        {
-            content: "Assign",
-            trigger: `${WIZARD} .modal-footer button[name=action_assign]`,
-            run: "click",
-        },
-        {
-            content: "The customers have their successors",
-            trigger: `body:not(:has(${WIZARD})) ${LINES} .o_data_row:contains(Bea Successor)`,
-        },
-        {
-            trigger: `${LINES} .o_data_row:contains(Alan Successor)`,
-        },
-        clickHeaderButton("action_submit_plan", "Submit the plan"),
-        stageIs("plan_review"),
-    ],
-});
+addTour("plan", () => [
+    stageIs("draft"),
+    clickHeaderButton("action_generate_lines", "Look for customers added since"),
+    {
+        content: "The new customer is added",
+        trigger: `${LINES} .o_data_row:contains(Eta Logistics)`,
+    },
+    clickHeaderButton("action_open_assign_successors", "Assign successors"),
+    {
+        content: "Split the customers across several successors",
+        trigger: `${WIZARD} .o_field_widget[name=mode] input[data-value=split]`,
+        run: "click",
+    },
+    {
+        content: "Add the first successor",
+        trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
+        run: "fill Alan",
+    },
+    {
+        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Alan Successor)`,
+        run: "click",
+    },
+    {
+        content: "Add the second successor",
+        trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
+        run: "fill Bea",
+    },
+    {
+        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Bea Successor)`,
+        run: "click",
+    },
+    {
+        content: "Show the resulting portfolios",
+        trigger: `${WIZARD} .o_notebook .nav-link[name=preview]`,
+        run: "click",
+    },
+    {
+        content: "Each successor receives a portfolio",
+        trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:count(2)`,
+    },
+    {
+        trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:contains(Alan Successor)`,
+    },
+    {
+        trigger: `${WIZARD} .o_field_widget[name=preview_ids] .o_data_row:contains(Bea Successor)`,
+    },
+    {
+        content: "Assign",
+        trigger: `${WIZARD} .modal-footer button[name=action_assign]`,
+        run: "click",
+    },
+    {
+        content: "The customers have their successors",
+        trigger: `body:not(:has(${WIZARD})) ${LINES} .o_data_row:contains(Bea Successor)`,
+    },
+    {
+        trigger: `${LINES} .o_data_row:contains(Alan Successor)`,
+    },
+    clickHeaderButton("action_submit_plan", "Submit the plan"),
+    stageIs("plan_review"),
+]);
 
 // The supervisor's and the division manager's decisions: one button each.
 for (const [tour, button, nextState, content] of [
     ["review_plan", "action_review_plan", "plan_approval", "Supervisor: the plan is fine"],
-    ["approve_plan", "action_approve_plan", "materials", "Division manager: approve the plan"],
     ["complete_materials", "action_complete_materials", "visits", "Supervisor: materials done"],
     ["complete_visits", "action_complete_visits", "verification", "Supervisor: visits done"],
     ["review_summary", "action_review_summary", "summary_approval", "Supervisor: summary fine"],
     ["approve_summary", "action_approve_summary", "done", "Division manager: approve summary"],
 ]) {
-    tours.add(`hr_client_handover_tour_${tour}`, {
-        steps: () => [clickHeaderButton(button, content), stageIs(nextState)],
-    });
+    addTour(tour, () => [clickHeaderButton(button, content), stageIs(nextState)]);
 }
 
+// Supervisor: send the plan back to the departing employee, with the reason.
+addTour("refuse_plan", () => [
+    stageIs("plan_review"),
+    clickHeaderButton("action_open_refuse", "Refuse the plan"),
+    {
+    content: "Say what must change",
+    trigger: `${WIZARD} .o_field_widget[name=reason] textarea`,
+    run: "edit 请在计划中注明每位客户的未结商机。",
+    },
+    {
+    content: "Refuse",
+    trigger: `${WIZARD} .modal-footer button[name=action_refuse]`,
+    run: "click",
+    },
+    {
+    content: "The plan is back in draft",
+    trigger: `body:not(:has(${WIZARD})) ${FORM} .o_statusbar_status button[data-value=draft][aria-checked=true]`,
+    },
+]);
+
+// Departing employee: the refusal left an activity; open the handover from it
+// and submit the plan again.
+addTour("resubmit_plan", () => [
+    ...openFromMyActivities(),
+    stageIs("draft"),
+    clickHeaderButton("action_submit_plan", "Submit the plan again"),
+    stageIs("plan_review"),
+]);
+
+// Departing employee: one customer cannot be visited; ask the supervisor to
+// waive the visit, with the reason.
+addTour("request_waiver", () => [
+    stageIs("visits"),
+    ...openTab("visits"),
+    {
+    content: "Request a waiver of the first customer's visit",
+    trigger: `${LINES} .o_data_row:first button[name=action_request_waiver]`,
+    run: "click",
+    },
+    {
+    content: "Say why the customer cannot be visited",
+    trigger: `${WIZARD} .o_field_widget[name=reason] textarea`,
+    run: "edit 客户已迁往外地，改为视频会议交接。",
+    },
+    {
+    content: "Send the request",
+    trigger: `${WIZARD} .modal-footer button[name=action_confirm]`,
+    run: "click",
+    },
+    {
+    content: "Nobody confirms that visit any more: it awaits the supervisor",
+    trigger: `body:not(:has(${WIZARD})) ${LINES} .o_data_row:first:not(:has(button[name=action_confirm_visit])):not(:has(button[name=action_request_waiver]))`,
+    },
+]);
+
+// Supervisor: the request left an activity; open the handover from it and
+// approve the waiver.
+addTour("approve_waiver", () => [
+    ...openFromMyActivities(),
+    stageIs("visits"),
+    ...openTab("visits"),
+    {
+    content: "Approve the waiver",
+    trigger: `${LINES} .o_data_row button[name=action_approve_waiver]`,
+    run: "click",
+    },
+    {
+    content: "No waiver is left to decide",
+    trigger: `${LINES}:not(:has(button[name=action_approve_waiver]))`,
+    },
+]);
+
+// Division manager: open the handover from the approval activity and approve
+// the plan.
+addTour("approve_plan", () => [
+    ...openFromMyActivities(),
+    stageIs("plan_approval"),
+    clickHeaderButton("action_approve_plan", "Division manager: approve the plan"),
+    stageIs("materials"),
+]);
+
 // Successor: confirm receiving the materials of their customers, then sign.
-tours.add("hr_client_handover_tour_materials_successor", {
-    steps: () => [
-        stageIs("materials"),
-        ...openTab("materials"),
-        clickEach(
-            `${LINES} .o_data_row button[name=action_confirm_materials]`,
-            "Confirm receiving the materials of each of my customers"
-        ),
-        ...signSteps(),
-    ],
-});
+addTour("materials_successor", () => [
+    stageIs("materials"),
+    ...openTab("materials"),
+    clickEach(
+        `${LINES} .o_data_row button[name=action_confirm_materials]`,
+        "Confirm receiving the materials of each of my customers"
+    ),
+    ...signSteps(),
+]);
 
 // Departing employee: tick the checklist, then sign the materials handover.
-tours.add("hr_client_handover_tour_materials_departing", {
-    steps: () => [
-        stageIs("materials"),
-        ...openTab("checklist"),
-        clickEach(
-            `${FORM} .o_field_widget[name=item_ids] .o_data_row button[name=action_mark_done]`,
-            "Mark each checklist item done"
-        ),
-        ...signSteps(),
-    ],
-});
+addTour("materials_departing", () => [
+    stageIs("materials"),
+    ...openTab("checklist"),
+    clickEach(
+        `${FORM} .o_field_widget[name=item_ids] .o_data_row button[name=action_mark_done]`,
+        "Mark each checklist item done"
+    ),
+    ...signSteps(),
+]);
 
 // Witness: confirm receiving the checklist items the template asks a receiver
 // to confirm, then sign the materials handover.
-tours.add("hr_client_handover_tour_materials_witness", {
-    steps: () => [
-        stageIs("materials"),
-        ...openTab("checklist"),
-        clickEach(
-            `${FORM} .o_field_widget[name=item_ids] .o_data_row button[name=action_confirm]`,
-            "Confirm receiving each item to confirm"
-        ),
-        ...signSteps(),
-    ],
-});
+addTour("materials_witness", () => [
+    stageIs("materials"),
+    ...openTab("checklist"),
+    clickEach(
+        `${FORM} .o_field_widget[name=item_ids] .o_data_row button[name=action_confirm]`,
+        "Confirm receiving each item to confirm"
+    ),
+    ...signSteps(),
+]);
 
 // Anyone who only signs the current stage (witness, successors on the summary).
-tours.add("hr_client_handover_tour_sign", {
-    steps: () => [{ trigger: `${FORM} .o_statusbar_status` }, ...signSteps()],
-});
+addTour("sign", () => [{ trigger: `${FORM} .o_statusbar_status` }, ...signSteps()]);
 
-// Successor: note the contact met, confirm each visit.
-tours.add("hr_client_handover_tour_visits", {
-    steps: () => [
-        stageIs("visits"),
-        ...openTab("visits"),
-        {
-            content: "Open my first visit",
-            trigger: `${LINES} .o_data_row:has(button[name=action_confirm_visit]) td[name=visit_contact]`,
-            run: "click",
-        },
-        {
-            content: "Note who we met",
-            trigger: `${LINES} .o_selected_row .o_field_widget[name=visit_contact] input`,
-            run: "edit Head of purchasing",
-        },
-        clickEach(
-            `${LINES} .o_data_row button[name=action_confirm_visit]`,
-            "Confirm each visit"
-        ),
-    ],
-});
+// Successor: open the handover from the visit activity, note the contact met,
+// confirm each visit.
+addTour("visits", () => [
+    ...openFromMyActivities(),
+    stageIs("visits"),
+    ...openTab("visits"),
+    {
+        content: "Open my first visit",
+        trigger: `${LINES} .o_data_row:has(button[name=action_confirm_visit]) td[name=visit_contact]`,
+        run: "click",
+    },
+    {
+        content: "Note who we met",
+        trigger: `${LINES} .o_selected_row .o_field_widget[name=visit_contact] input`,
+        run: "edit 采购部经理",
+    },
+    clickEach(
+        `${LINES} .o_data_row button[name=action_confirm_visit]`,
+        "Confirm each visit"
+    ),
+]);
 
 // Departing employee: confirm each visit the successor recorded.
-tours.add("hr_client_handover_tour_visits_confirm", {
-    steps: () => [
-        stageIs("visits"),
-        ...openTab("visits"),
-        clickEach(
-            `${LINES} .o_data_row button[name=action_confirm_visit]`,
-            "Confirm each visit"
-        ),
-    ],
-});
+addTour("visits_confirm", () => [
+    stageIs("visits"),
+    ...openTab("visits"),
+    clickEach(
+        `${LINES} .o_data_row button[name=action_confirm_visit]`,
+        "Confirm each visit"
+    ),
+]);
 
-// Witness: confirm the visits stage once every customer is visited.
-tours.add("hr_client_handover_tour_witness_visits", {
-    steps: () => [
-        stageIs("visits"),
-        clickHeaderButton("action_witness_visits", "Witness: the visits took place"),
-        {
-            content: "The witness's confirmation is recorded",
-            trigger: `${FORM} .o_statusbar_buttons:not(:has(button[name=action_witness_visits]))`,
-        },
-    ],
-});
+// Witness: once every customer is visited, open the handover from the activity
+// that asks to confirm the visits, and confirm them.
+addTour("witness_visits", () => [
+    ...openFromMyActivities(),
+    stageIs("visits"),
+    clickHeaderButton("action_witness_visits", "Witness: the visits took place"),
+    {
+        content: "The witness's confirmation is recorded",
+        trigger: `${FORM} .o_statusbar_buttons:not(:has(button[name=action_witness_visits]))`,
+    },
+]);
 
 // Witness: add a customer to the sample, call them all, complete the
 // verification and sign the summary that opens.
-tours.add("hr_client_handover_tour_verification", {
-    steps: () => [
-        stageIs("verification"),
-        ...openTab("verification"),
-        {
-            content: "Add one more customer to the sample",
-            trigger: `${LINES} .o_data_row button[name=action_toggle_spot_check]`,
-            run: "click",
-        },
-        {
-            content: "Four customers to call",
-            trigger: `${LINES} .o_data_row ${CONFIRMED_CALL}:count(4)`,
-        },
-        {
-            content: "Open the first call",
-            trigger: `${LINES} .o_data_row:has(button[name=action_set_check_result]) td[name=check_notes]`,
-            run: "click",
-        },
-        {
-            content: "Write what the customer said",
-            trigger: `${LINES} .o_selected_row .o_field_widget[name=check_notes] textarea`,
-            run: "edit Knows their new account manager and has their phone number.",
-        },
-        clickEach(
-            `${LINES} .o_data_row ${CONFIRMED_CALL}`,
-            "Record a confirmed call for each customer of the sample"
-        ),
-        clickHeaderButton("action_complete_verification", "Complete the verification"),
-        stageIs("summary"),
-        ...signSteps(),
-    ],
-});
+addTour("verification", () => [
+    stageIs("verification"),
+    ...openTab("verification"),
+    {
+        content: "Add one more customer to the sample",
+        trigger: `${LINES} .o_data_row button[name=action_toggle_spot_check]`,
+        run: "click",
+    },
+    {
+        content: "Four customers to call",
+        trigger: `${LINES} .o_data_row ${CONFIRMED_CALL}:count(4)`,
+    },
+    {
+        content: "Open the first call",
+        trigger: `${LINES} .o_data_row:has(button[name=action_set_check_result]) td[name=check_notes]`,
+        run: "click",
+    },
+    {
+        content: "Write what the customer said",
+        trigger: `${LINES} .o_selected_row .o_field_widget[name=check_notes] textarea`,
+        run: "edit 客户认识新的客户经理，也有其电话号码。",
+    },
+    clickEach(
+        `${LINES} .o_data_row ${CONFIRMED_CALL}`,
+        "Record a confirmed call for each customer of the sample"
+    ),
+    clickHeaderButton("action_complete_verification", "Complete the verification"),
+    stageIs("summary"),
+    ...signSteps(),
+]);
 
 // Departing employee: write the summary in the editor, sign and submit it.
-tours.add("hr_client_handover_tour_summary", {
-    steps: () => [
-        stageIs("summary"),
-        ...openTab("summary"),
-        {
-            content: "Focus the summary editor",
-            trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable`,
-            run: "click",
-        },
-        {
-            content: "Write who received which customers",
-            trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable p:contains(Who received)`,
-            run: "editor Every customer met their new account manager during a joint visit.",
-        },
-        ...saveForm(),
-        ...signSteps(),
-        clickHeaderButton("action_submit_summary", "Submit the summary"),
-        stageIs("summary_review"),
-    ],
-});
+addTour("summary", () => [
+    stageIs("summary"),
+    ...openTab("summary"),
+    {
+        content: "Focus the summary editor",
+        trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable`,
+        run: "click",
+    },
+    {
+        content: "Write who received which customers",
+        trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable p:contains(各接交人接收了哪些客户)`,
+        run: "editor 每位客户都在联合拜访中见到了新的客户经理。",
+    },
+    ...saveForm(),
+    ...signSteps(),
+    clickHeaderButton("action_submit_summary", "Submit the summary"),
+    stageIs("summary_review"),
+]);
 
 // Successor: on the customer form, they are the salesperson now.
-tours.add("hr_client_handover_tour_customer", {
-    steps: () => [
-        {
-            content: "Open the sales tab of the customer",
-            trigger: `${FORM} .o_notebook .nav-link[name=sales_purchases]`,
-            run: "click",
-        },
-        {
-            content: "I am the salesperson of the customer",
-            trigger: `${FORM} .o_field_widget[name=user_id] input:value(${user.name})`,
-        },
-    ],
-});
+addTour("customer", () => [
+    {
+        content: "Open the sales tab of the customer",
+        trigger: `${FORM} .o_notebook .nav-link[name=sales_purchases]`,
+        run: "click",
+    },
+    {
+        content: "I am the salesperson of the customer",
+        trigger: `${FORM} .o_field_widget[name=user_id] input:value(${user.name})`,
+    },
+]);
