@@ -99,9 +99,7 @@ class HrClientHandoverRetention(models.Model):
         help="The successor confirmed the visit of the customer on the handover, "
         "or attended a calendar event with it after the transfer.",
     )
-    met_count = fields.Integer(
-        string="Met Customers", readonly=True, aggregator="sum"
-    )
+    met_count = fields.Integer(string="Met Customers", readonly=True, aggregator="sum")
     last_meeting_date = fields.Datetime(
         string="Last Meeting",
         readonly=True,
@@ -110,7 +108,6 @@ class HrClientHandoverRetention(models.Model):
         "since the transfer.",
     )
     at_risk = fields.Boolean(
-        string="At Risk",
         readonly=True,
         help="The retention window has passed since the transfer without a "
         "confirmed order, a won opportunity, any activity or a meeting.",
@@ -444,9 +441,7 @@ class HrClientHandoverRiskAlert(models.Model):
     )
     partner_id = fields.Many2one("res.partner", readonly=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Manager", readonly=True)
-    activity_id = fields.Many2one(
-        "mail.activity", readonly=True, ondelete="set null"
-    )
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     company_id = fields.Many2one(related="line_id.company_id", store=True)
 
     _line_unique = models.Constraint(

@@ -195,9 +195,7 @@ class TestRetention(HandoverCase):
                 "start": start,
                 "stop": start + timedelta(hours=1),
                 "user_id": successor.id,
-                "partner_ids": [
-                    Command.set([successor.partner_id.id, self.gamma.id])
-                ],
+                "partner_ids": [Command.set([successor.partner_id.id, self.gamma.id])],
             }
         )
         later = fields.Datetime.now() + timedelta(days=7)
@@ -266,7 +264,9 @@ class TestRetention(HandoverCase):
         self.env.invalidate_all()
         _rows, late = self._rows(handover)
         self.assertFalse(late[self.gamma].at_risk)
-        self.env["res.config.settings"].create({"handover_retention_days": 90}).execute()
+        self.env["res.config.settings"].create(
+            {"handover_retention_days": 90}
+        ).execute()
         self.env.invalidate_all()
 
         # The officer presses Notify Managers on the risk list: the manager of
@@ -316,9 +316,9 @@ class TestRetention(HandoverCase):
         ).successor_id
         # Without a manager on the successor's employee, the handover's direct
         # supervisor is told.
-        self.env["hr.employee"].search([("user_id", "=", successor.id)]).parent_id = (
-            False
-        )
+        self.env["hr.employee"].search(
+            [("user_id", "=", successor.id)]
+        ).parent_id = False
         cron = self.env.ref("hr_client_handover.ir_cron_handover_customer_risk")
         cron.ir_actions_server_id.sudo().run()
         cron.ir_actions_server_id.sudo().run()
