@@ -237,28 +237,33 @@ class HrClientHandoverRetention(models.Model):
                   SELECT COUNT(*) AS activity_count, MAX(done) AS last_activity_date
                     FROM (
                         SELECT msg.date AS done
-                          FROM mail_message msg
-                         WHERE msg.date >= moved.transfer_date
+                          FROM res_partner contact
+                          JOIN mail_message msg
+                            ON msg.model = 'res.partner' AND msg.res_id = contact.id
+                         WHERE contact.commercial_partner_id = line.partner_id
+                           AND msg.date >= moved.transfer_date
                            AND (msg.message_type IN ('comment', 'email')
                                 OR msg.mail_activity_type_id IS NOT NULL)
-                           AND (
-                               (msg.model = 'res.partner' AND msg.res_id IN (
-                                   SELECT contact.id FROM res_partner contact
-                                    WHERE contact.commercial_partner_id
-                                          = line.partner_id))
-                               OR (msg.model = 'crm.lead' AND msg.res_id IN (
-                                   SELECT lead.id FROM crm_lead lead
-                                     JOIN res_partner contact
-                                       ON contact.id = lead.partner_id
-                                    WHERE contact.commercial_partner_id
-                                          = line.partner_id))
-                               OR (msg.model = 'sale.order' AND msg.res_id IN (
-                                   SELECT so.id FROM sale_order so
-                                     JOIN res_partner buyer
-                                       ON buyer.id = so.partner_id
-                                    WHERE buyer.commercial_partner_id
-                                          = line.partner_id))
-                           )
+                        UNION ALL
+                        SELECT msg.date
+                          FROM res_partner contact
+                          JOIN crm_lead lead ON lead.partner_id = contact.id
+                          JOIN mail_message msg
+                            ON msg.model = 'crm.lead' AND msg.res_id = lead.id
+                         WHERE contact.commercial_partner_id = line.partner_id
+                           AND msg.date >= moved.transfer_date
+                           AND (msg.message_type IN ('comment', 'email')
+                                OR msg.mail_activity_type_id IS NOT NULL)
+                        UNION ALL
+                        SELECT msg.date
+                          FROM res_partner buyer
+                          JOIN sale_order so ON so.partner_id = buyer.id
+                          JOIN mail_message msg
+                            ON msg.model = 'sale.order' AND msg.res_id = so.id
+                         WHERE buyer.commercial_partner_id = line.partner_id
+                           AND msg.date >= moved.transfer_date
+                           AND (msg.message_type IN ('comment', 'email')
+                                OR msg.mail_activity_type_id IS NOT NULL)
                         UNION ALL
                         SELECT event.start
                           FROM calendar_event event
@@ -390,13 +395,14 @@ class HrClientHandoverRetention(models.Model):
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO hr_client_handover_risk_alert"
-                    " (line_id, partner_id, user_id, create_uid, create_date,"
-                    "  write_uid, write_date)"
-                    " VALUES (%s, %s, %s, %s, NOW() AT TIME ZONE 'UTC', %s,"
+                    " (line_id, partner_id, company_id, user_id, create_uid,"
+                    "  create_date, write_uid, write_date)"
+                    " VALUES (%s, %s, %s, %s, %s, NOW() AT TIME ZONE 'UTC', %s,"
                     "  NOW() AT TIME ZONE 'UTC')"
                     " ON CONFLICT (line_id) DO NOTHING RETURNING id",
                     row.line_id.id,
                     row.partner_id.id,
+                    row.company_id.id,
                     manager.id,
                     self.env.uid,
                     self.env.uid,

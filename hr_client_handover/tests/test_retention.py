@@ -375,3 +375,8 @@ class TestRetention(HandoverCase):
         self.assertTrue(
             self._rows(handover, self.witness)[1][self.gamma].risk_notified_on
         )
+        # Who was told is readable by the officers of the department only.
+        Alert = self.env["hr.client.handover.risk.alert"]
+        mine = [("line_id.handover_id", "=", handover.id)]
+        self.assertIn(self.gamma, Alert.with_user(self.witness).search(mine).partner_id)
+        self.assertFalse(Alert.with_user(officer).search(mine))
