@@ -270,12 +270,12 @@ class HrClientHandoverRetention(models.Model):
                          WHERE event.active
                            AND event.start >= moved.transfer_date
                            AND event.start <= NOW() AT TIME ZONE 'UTC'
-                           AND EXISTS (
-                               SELECT 1 FROM calendar_attendee guest
-                                 JOIN res_partner contact
-                                   ON contact.id = guest.partner_id
-                                WHERE guest.event_id = event.id
-                                  AND contact.commercial_partner_id = line.partner_id)
+                           AND event.id IN (
+                               SELECT guest.calendar_event_id
+                                 FROM res_partner contact
+                                 JOIN calendar_event_res_partner_rel guest
+                                   ON guest.res_partner_id = contact.id
+                                WHERE contact.commercial_partner_id = line.partner_id)
                     ) done
               ) touch ON TRUE
               LEFT JOIN res_users successor ON successor.id = line.successor_id
@@ -285,11 +285,12 @@ class HrClientHandoverRetention(models.Model):
                    WHERE event.active
                      AND event.start >= moved.transfer_date
                      AND event.start <= NOW() AT TIME ZONE 'UTC'
-                     AND EXISTS (
-                         SELECT 1 FROM calendar_attendee guest
-                           JOIN res_partner contact ON contact.id = guest.partner_id
-                          WHERE guest.event_id = event.id
-                            AND contact.commercial_partner_id = line.partner_id)
+                     AND event.id IN (
+                         SELECT guest.calendar_event_id
+                           FROM res_partner contact
+                           JOIN calendar_event_res_partner_rel guest
+                             ON guest.res_partner_id = contact.id
+                          WHERE contact.commercial_partner_id = line.partner_id)
                      AND (event.user_id = line.successor_id OR EXISTS (
                          SELECT 1 FROM calendar_attendee host
                           WHERE host.event_id = event.id
