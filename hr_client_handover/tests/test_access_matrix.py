@@ -117,9 +117,15 @@ PRIVATE_METHODS = {
     ],
     "hr.client.handover.line": ["_send_back_to_visit", "_policy_check_button"],
     "hr.employee": ["_check_can_start_client_handover"],
+    "hr.client.handover.retention": [
+        "_cron_notify_risk_managers",
+        "_schedule_risk_activities",
+        "_risk_manager",
+    ],
 }
 # The public surface of the addon's models: SPEC §9 and the form's buttons.
 PUBLIC_METHODS = {
+    "hr.client.handover.retention": {"action_notify_risk_managers"},
     "hr.client.handover": {
         "action_verify_integrity",
         "action_open_banner_link",
