@@ -98,7 +98,9 @@ class TestHandoverBanner(HandoverCase):
         first_a = lines_a[0]
         first_a.with_user(self.successor_a).visit_contact = "Purchasing manager"
         first_a.with_user(self.successor_a).action_confirm_visit()
-        self.line_reason(lines_b[0], self.successor_b, "action_request_waiver", "Closed")
+        self.line_reason(
+            lines_b[0], self.successor_b, "action_request_waiver", "Closed"
+        )
         text, links = self.banner(handover, self.supervisor)
         self.assertIn(f"Visits 0/{total}", text)
         self.assertEqual(links, ["Waivers awaiting you: 1"])
