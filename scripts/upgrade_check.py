@@ -45,8 +45,22 @@ TABLES = [
         "ir_attachment",
         "res_model LIKE 'hr.client.handover%%' AND res_field IS NULL",
     ),
-    ("activities", "mail_activity", "res_model LIKE 'hr.client.handover%%'"),
-    ("chatter messages", "mail_message", "model LIKE 'hr.client.handover%%'"),
+    # The 19.0.1.3.0 migration schedules the visit activities of the handovers
+    # in the visits stage (the departing employee's, a waiver to decide, the
+    # witness's) by design: their activities and messages are left out.
+    (
+        "activities",
+        "mail_activity",
+        "res_model LIKE 'hr.client.handover%%' AND NOT (res_model = "
+        "'hr.client.handover' AND res_id IN (SELECT id FROM hr_client_handover"
+        " WHERE state = 'visits'))",
+    ),
+    (
+        "chatter messages",
+        "mail_message",
+        "model LIKE 'hr.client.handover%%' AND NOT (model = 'hr.client.handover'"
+        " AND res_id IN (SELECT id FROM hr_client_handover WHERE state = 'visits'))",
+    ),
 ]
 SKIPPED_COLUMNS = {"write_date", "write_uid"}
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
@@ -476,10 +490,16 @@ class Walker:
             if line.visit_waiver_reason:
                 self.act(role("supervisor"), line, "action_approve_waiver")
                 continue
+            if not (line.visit_contact_id or line.visit_contact):
+                # Recorded since 19.0.1.3.0, before the (second) confirmation.
+                contact = {"visit_contact": "采购经理"}
+                self.act(line.successor_id, line, "write", contact)
             if not line.visit_confirmed_by_successor:
                 self.act(line.successor_id, line, "action_confirm_visit")
             if not line.visit_confirmed_by_departing:
                 self.act(role("departing"), line, "action_confirm_visit")
+        if not handover.visits_witnessed_on:
+            self.act(role("witness"), handover, "action_witness_visits")
         self.act(role("supervisor"), handover, "action_complete_visits")
 
     def _verification(self, handover, role):

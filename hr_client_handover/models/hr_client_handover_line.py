@@ -370,8 +370,15 @@ class HrClientHandoverLine(models.Model):
         return not self.materials_confirmed_on
 
     def _policy_visit_open(self):
-        # The first confirmation freezes what the visitors met and wrote.
-        return self.visit_state in ("pending", "waiver_requested")
+        # The first confirmation freezes what the visitors met and wrote. A
+        # visit half confirmed before the contact met was recorded (before
+        # 19.0.1.3.0) stays open until someone records it, or it could never
+        # be confirmed by the second visitor.
+        return self.visit_state in ("pending", "waiver_requested") or (
+            self.visit_state == "partial"
+            and not self.visit_contact_id
+            and not (self.visit_contact or "").strip()
+        )
 
     def _policy_call_open(self):
         return not self.checked_on or self.check_result == "unreachable"

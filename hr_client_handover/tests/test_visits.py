@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -71,6 +72,26 @@ class TestVisits(HandoverCase):
         )
         self.assertEqual(line.visit_contact_id, self.alpha_buyer)
         self.assertTrue(self.handover._integrity_message()[0])
+
+    def test_visit_half_confirmed_before_contacts_were_recorded(self):
+        """A visit one side confirmed before 19.0.1.3.0 has no contact met: the
+        other side records it and confirms; then it freezes as usual."""
+        self.start_visits()
+        line = self.line_alpha
+        line.sudo().write(
+            {
+                "visit_confirmed_by_successor": fields.Datetime.now(),
+                "visit_successor_confirmed_by": line.successor_id.id,
+            }
+        )
+        self.assertEqual(line.visit_state, "partial")
+        with self.assertRaisesRegex(UserError, "Record the contact met"):
+            line.with_user(self.departing).action_confirm_visit()
+        line.with_user(self.departing).visit_contact = "Purchasing manager"
+        line.with_user(self.departing).action_confirm_visit()
+        self.assertEqual(line.visit_state, "done")
+        with self.assertRaisesRegex(UserError, "confirmed or waived"):
+            line.with_user(self.departing).visit_contact = "Someone else"
 
     def test_contact_of_another_customer_refused(self):
         self.start_visits()
