@@ -2064,37 +2064,10 @@ class Suite:
         """(field, commands, expected, observe) that `person` sends."""
         state, roles = hc.state, hc.roles(person.uid)
         nobody = expect(NOBODY, state, roles)
-        partner = self.fresh_partner()
-        successor = hc.successors()[0] if hc.successors() else self.successor_a.uid
-        new_line = {"partner_id": partner, "successor_id": successor}
-        yield (
-            "line_ids",
-            [(0, 0, new_line)],
-            expect(LINE_EDIT, state, roles),
-            self.line_created(hc.id, partner),
-        )
-        if hc.lines:
-            line = hc.lines[0]
-            line_roles = hc.line_roles(person.uid, line)
-            text = f"location by {person.login} (command)"
-            yield (
-                "line_ids",
-                [(1, line["id"], {"materials_location": text})],
-                expect(
-                    LINE_WRITE["materials"],
-                    state,
-                    line_roles,
-                    line["materials_confirmed"],
-                ),
-                self.column_is(LINE, line["id"], "materials_location", text),
-            )
-            yield (
-                "line_ids",
-                [(1, line["id"], {"materials_confirmed_by": person.uid})],
-                nobody,
-                None,
-            )
-            yield self.delete_command(hc, person, "line_ids", LINE, hc.lines[0])
+        # The plan's tab and the stage tabs edit the same lines through two
+        # fields: both under the lines' policy.
+        for field in ("line_ids", "stage_line_ids"):
+            yield from self.line_commands(hc, person, field, nobody)
         name = f"Item by {person.login} (command)"
         yield (
             "item_ids",
@@ -2115,6 +2088,40 @@ class Suite:
             yield ("item_ids", [(1, item["id"], {"done": True})], nobody, None)
             yield self.delete_command(hc, person, "item_ids", ITEM, item)
         yield from self.record_commands(hc, person, nobody)
+
+    def line_commands(self, hc, person, field, nobody):
+        state, roles = hc.state, hc.roles(person.uid)
+        partner = self.fresh_partner()
+        successor = hc.successors()[0] if hc.successors() else self.successor_a.uid
+        new_line = {"partner_id": partner, "successor_id": successor}
+        yield (
+            field,
+            [(0, 0, new_line)],
+            expect(LINE_EDIT, state, roles),
+            self.line_created(hc.id, partner),
+        )
+        if hc.lines:
+            line = hc.lines[0]
+            line_roles = hc.line_roles(person.uid, line)
+            text = f"location by {person.login} ({field} command)"
+            yield (
+                field,
+                [(1, line["id"], {"materials_location": text})],
+                expect(
+                    LINE_WRITE["materials"],
+                    state,
+                    line_roles,
+                    line["materials_confirmed"],
+                ),
+                self.column_is(LINE, line["id"], "materials_location", text),
+            )
+            yield (
+                field,
+                [(1, line["id"], {"materials_confirmed_by": person.uid})],
+                nobody,
+                None,
+            )
+            yield self.delete_command(hc, person, field, LINE, hc.lines[0])
 
     def delete_command(self, hc, person, field, model, record):
         roles = hc.roles(person.uid)

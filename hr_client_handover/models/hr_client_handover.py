@@ -188,6 +188,16 @@ class HrClientHandover(models.Model):
     line_ids = fields.One2many(
         "hr.client.handover.line", "handover_id", string="Customers", copy=False
     )
+    # The same lines, for the tabs of the stages after the plan: each list of
+    # the form orders its x2many field one way, and these tabs show the
+    # current user's own customers first, then each successor's together,
+    # where the plan's tab keeps the departing employee's order (drag handle).
+    stage_line_ids = fields.One2many(
+        "hr.client.handover.line",
+        "handover_id",
+        string="Customers (Yours First)",
+        copy=False,
+    )
     item_ids = fields.One2many(
         "hr.client.handover.item", "handover_id", string="Checklist", copy=False
     )

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover import STATE_ACTIVITIES
@@ -152,6 +153,12 @@ class HrClientHandoverLine(models.Model):
         help="How many phone checks of this customer reported a problem.",
     )
 
+    is_mine = fields.Boolean(
+        string="Yours",
+        compute="_compute_is_mine",
+        search="_search_is_mine",
+        help="You are this customer's successor.",
+    )
     writable_groups = fields.Char(
         compute="_compute_writable_groups",
         help="Field groups of the line the current user may change now.",
@@ -230,6 +237,29 @@ class HrClientHandoverLine(models.Model):
                 if line in saved
                 else "plan,materials,visit"
             )
+
+    @api.depends_context("uid")
+    @api.depends("successor_id")
+    def _compute_is_mine(self):
+        for line in self:
+            line.is_mine = line.successor_id == self.env.user
+
+    def _search_is_mine(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        wanted = set(value) if operator == "in" else {True, False} - set(value)
+        if wanted == {True}:
+            return [("successor_id", "=", self.env.uid)]
+        if wanted == {False}:
+            return [("successor_id", "!=", self.env.uid)]
+        return Domain.TRUE if wanted else Domain.FALSE
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # Sortable, so that the stage tabs list the user's own customers first.
+        if field_expr == "is_mine":
+            successor = self._field_to_sql(alias, "successor_id", query)
+            return SQL("(%s IS NOT DISTINCT FROM %s)", successor, self.env.uid)
+        return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_moving_counts(self):
         """What moves (or moved) with each customer, one grouped read per model."""

@@ -139,7 +139,7 @@ FIELD_GROUPS = {
         ),
         "roles": ("supervisor_id", "witness_id", "approver_id"),
         "summary": ("summary",),
-        "parts": ("line_ids", "item_ids", "signature_ids"),
+        "parts": ("line_ids", "stage_line_ids", "item_ids", "signature_ids"),
     },
     "hr.client.handover.line": {
         "plan": ("partner_id", "successor_id", "sequence", "planned_date"),

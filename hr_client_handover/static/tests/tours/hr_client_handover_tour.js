@@ -19,7 +19,7 @@ const { DateTime } = luxon;
 const tours = registry.category("web_tour.tours");
 
 const FORM = ".o_form_view";
-const LINES = `${FORM} .o_field_widget[name=line_ids]`;
+const LINES = `${FORM} .o_field_widget[name$=line_ids]`; // line_ids or stage_line_ids
 const SIGNATURES = `${FORM} .o_field_widget[name=signature_ids]`;
 const WIZARD = ".modal";
 // The "Confirmed" button of a phone check (an icon, beside "Problem" and
