@@ -20,8 +20,12 @@ median:
 Prints a table and the targets (exit status 1 when one is missed), writes JSON
 under bench/results/.
 
+Above 10,000 customers the build copies the 10,000 it made with the ORM in SQL
+(customers, contacts, open deals, quotations, activities, followers, lines);
+the noise stays that of 10,000 customers.
+
 Usage: python bench/run.py [--customers N | --quick] [--repeat N] [--sample N]
-       [--db-prefix NAME] [--keep] [--reuse]
+       [--db-prefix NAME] [--keep] [--reuse] [--grow TEMPLATE]
 """
 
 # A command-line tool outside Odoo's request cycle: it prints its report and
@@ -125,6 +129,24 @@ def orchestrate(args):
         print(f"bench: reusing {template} ({args.customers} customers)", flush=True)
         _odoo("-d", template, "-u", "hr_client_handover", "--stop-after-init")
         build = json.loads(built.read_text())
+    elif args.grow:
+        # The 10,000 customers kept by an earlier run with --keep, copied up to
+        # this size in SQL (what the build does above 10,000 anyway).
+        base = json.loads(
+            (ROOT / "var" / f"bench-{args.grow}-{BUILD_BASE}.json").read_text()
+        )
+        _run(["dropdb", "--if-exists", template])
+        _run(["createdb", "-T", args.grow, template])
+        _odoo("-d", template, "-u", "hr_client_handover", "--stop-after-init")
+        print(f"bench: growing {args.grow} to {args.customers} customers", flush=True)
+        grown = _phase("grow", template, args)
+        build = dict(
+            base,
+            **grown,
+            customers=args.customers,
+            seconds=base["seconds"] + grown["seconds"],
+        )
+        built.write_text(json.dumps(build))
     else:
         built.unlink(missing_ok=True)
         _run(["dropdb", "--if-exists", template])
@@ -365,7 +387,7 @@ def phase_build(env, args):
             "parent_id": manager_emp.id,
         }
     )
-    n = args.customers
+    n = min(args.customers, BUILD_BASE)
     partners = env["res.partner"]
     for start in range(0, n, 1000):
         partners |= env["res.partner"].create(
@@ -460,14 +482,214 @@ def phase_build(env, args):
     )
     handover.write({"state": "plan_approval"})
     env.cr.commit()
-    return {
-        "seconds": time.time() - started,
-        "customers": n,
+    counts = {
         "leads": len(leads),
         "orders": len(orders),
         "activities": len(act_vals),
-        "handover_id": handover.id,
-        "noise": noise,
+    }
+    if args.customers > n:
+        counts = _multiply(env, handover, args.customers // n)
+        env.cr.commit()
+    return dict(
+        counts,
+        seconds=time.time() - started,
+        customers=args.customers,
+        handover_id=handover.id,
+        noise=noise,
+    )
+
+
+# The ORM builds 10,000 customers in about 9 minutes on this machine; larger
+# data sets copy those customers in SQL, with everything that moves with them.
+BUILD_BASE = 10000
+
+
+def _copy_rows(cr, table, mapping, overrides):
+    """Insert a copy of each row of `table` the temporary table `mapping` names
+    (old id, copy number, new id), every column as it is except `overrides`
+    (column: SQL expression over the source row `t` and the mapping `m`)."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(
+        SQL(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s",
+            table,
+        )
+    )
+    kept = [c for (c,) in cr.fetchall() if c != "id" and c not in overrides]
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s t JOIN %s m ON m.old = t.id",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in ("id", *overrides, *kept)),
+            SQL(", ").join(
+                [
+                    SQL("m.new"),
+                    *(SQL(expression) for expression in overrides.values()),
+                    *(SQL.identifier("t", c) for c in kept),
+                ]
+            ),
+            SQL.identifier(table),
+            SQL.identifier(mapping),
+        )
+    )
+    return cr.rowcount
+
+
+def _map(cr, name, sequence, select, params):
+    """Temporary table `name` (old, copy, new[, parent]) of the rows to copy."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE %s AS SELECT s.*, nextval(%s) AS new FROM (%s) s",
+            SQL.identifier(name),
+            sequence,
+            SQL(select, *params),
+        )
+    )
+    cr.execute(SQL("CREATE INDEX ON %s (old)", SQL.identifier(name)))
+
+
+def _multiply(env, handover, factor):
+    """Copy each customer of `handover` `factor - 1` times with its contacts,
+    open opportunities, quotations, activities, followers and handover line."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    env.flush_all()
+    cr = env.cr
+    departing = handover.departing_user_id.id
+    copies = factor - 1
+    _map(
+        cr,
+        "bench_customers",
+        "res_partner_id_seq",
+        "SELECT l.partner_id AS old, g.n AS copy FROM hr_client_handover_line l,"
+        " generate_series(1, %s) g(n) WHERE l.handover_id = %s",
+        [copies, handover.id],
+    )
+    named = "t.name || ' /' || m.copy"
+    _copy_rows(
+        cr,
+        "res_partner",
+        "bench_customers",
+        {
+            "name": named,
+            "complete_name": named,
+            "email": "'c' || m.new || '@example.com'",
+            "commercial_partner_id": "m.new",
+        },
+    )
+    _map(
+        cr,
+        "bench_contacts",
+        "res_partner_id_seq",
+        "SELECT c.id AS old, p.copy, p.new AS parent FROM res_partner c"
+        " JOIN bench_customers p ON p.old = c.parent_id",
+        [],
+    )
+    _copy_rows(
+        cr,
+        "res_partner",
+        "bench_contacts",
+        {
+            "name": named,
+            "complete_name": "(SELECT name FROM res_partner WHERE id = m.parent)"
+            " || ', ' || t.name || ' /' || m.copy",
+            "parent_id": "m.parent",
+            "commercial_partner_id": "m.parent",
+        },
+    )
+    _map(
+        cr,
+        "bench_leads",
+        "crm_lead_id_seq",
+        "SELECT d.id AS old, p.copy, p.new AS parent FROM crm_lead d"
+        " JOIN bench_customers p ON p.old = d.partner_id"
+        " WHERE d.user_id = %s AND d.active AND d.won_status = 'pending'"
+        " AND d.company_id = %s",
+        [departing, handover.company_id.id],
+    )
+    leads = _copy_rows(
+        cr,
+        "crm_lead",
+        "bench_leads",
+        {"name": named, "partner_id": "m.parent"},
+    )
+    _map(
+        cr,
+        "bench_orders",
+        "sale_order_id_seq",
+        "SELECT o.id AS old, p.copy, p.new AS parent FROM sale_order o"
+        " JOIN bench_customers p ON p.old = o.partner_id"
+        " WHERE o.user_id = %s AND o.state = 'draft'",
+        [departing],
+    )
+    orders = _copy_rows(
+        cr,
+        "sale_order",
+        "bench_orders",
+        {
+            "name": named,
+            "partner_id": "m.parent",
+            "partner_invoice_id": "m.parent",
+            "partner_shipping_id": "m.parent",
+        },
+    )
+    records = (
+        ("res.partner", "bench_customers"),
+        ("crm.lead", "bench_leads"),
+        ("sale.order", "bench_orders"),
+    )
+    activity_select = " UNION ALL ".join(
+        f"SELECT a.id AS old, m.copy, m.new AS parent FROM mail_activity a"  # noqa: S608
+        f" JOIN {mapping} m ON m.old = a.res_id WHERE a.res_model = '{model}'"
+        for model, mapping in records
+    )
+    _map(cr, "bench_activities", "mail_activity_id_seq", activity_select, [])
+    activities = _copy_rows(
+        cr, "mail_activity", "bench_activities", {"res_id": "m.parent"}
+    )
+    follower_select = " UNION ALL ".join(
+        f"SELECT f.id AS old, m.copy, m.new AS parent FROM mail_followers f"  # noqa: S608
+        f" JOIN {mapping} m ON m.old = f.res_id WHERE f.res_model = '{model}'"
+        for model, mapping in records
+    )
+    _map(cr, "bench_followers", "mail_followers_id_seq", follower_select, [])
+    _copy_rows(cr, "mail_followers", "bench_followers", {"res_id": "m.parent"})
+    cr.execute(
+        "INSERT INTO mail_followers_mail_message_subtype_rel"
+        " (mail_followers_id, mail_message_subtype_id)"
+        " SELECT m.new, r.mail_message_subtype_id"
+        " FROM mail_followers_mail_message_subtype_rel r"
+        " JOIN bench_followers m ON m.old = r.mail_followers_id"
+    )
+    _map(
+        cr,
+        "bench_lines",
+        "hr_client_handover_line_id_seq",
+        "SELECT l.id AS old, p.copy, p.new AS parent FROM hr_client_handover_line l"
+        " JOIN bench_customers p ON p.old = l.partner_id WHERE l.handover_id = %s",
+        [handover.id],
+    )
+    _copy_rows(cr, "hr_client_handover_line", "bench_lines", {"partner_id": "m.parent"})
+    for table in (
+        "res_partner",
+        "crm_lead",
+        "sale_order",
+        "mail_activity",
+        "mail_followers",
+        "hr_client_handover_line",
+    ):
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+    env.invalidate_all()
+    lines = len(handover.line_ids)
+    return {
+        "leads": leads * factor // copies,
+        "orders": orders * factor // copies,
+        "activities": activities * factor // copies,
+        "lines": lines,
     }
 
 
@@ -546,6 +768,13 @@ def _build_noise(env, n, departing, team, user, partners):
         "departing_noise_leads": 4 * chunk,
         "confirmed_orders": chunk,
     }
+
+
+def phase_grow(env, args):
+    started = time.time()
+    counts = _multiply(env, _handover(env), args.customers // BUILD_BASE)
+    env.cr.commit()
+    return dict(counts, seconds=time.time() - started)
 
 
 def _noise_left_alone(env, handover):
@@ -884,6 +1113,7 @@ def _pages(pdf):
 
 PHASES = {
     "build": phase_build,
+    "grow": phase_grow,
     "screens": phase_screens,
     "engine": phase_engine,
     "naive": phase_naive,
@@ -910,11 +1140,19 @@ def main():
     parser.add_argument(
         "--sample", type=int, default=100, help="records per model for the naive path"
     )
+    parser.add_argument(
+        "--grow",
+        metavar="TEMPLATE",
+        help="above 10,000 customers: start from the 10,000 customers a --keep run"
+        " left in TEMPLATE instead of building them",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--db")
     args = parser.parse_args()
     if args.quick:
-        args.customers = 10000
+        args.customers = BUILD_BASE
+    if args.customers > BUILD_BASE and args.customers % BUILD_BASE:
+        parser.error(f"above {BUILD_BASE}, --customers must be a multiple of it")
     args.template_db = f"{args.db_prefix}_tpl"
     args.run_db = f"{args.db_prefix}_run"
     if not args.phase:
