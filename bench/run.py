@@ -140,12 +140,12 @@ def orchestrate(args):
         _odoo("-d", template, "-u", "hr_client_handover", "--stop-after-init")
         print(f"bench: growing {args.grow} to {args.customers} customers", flush=True)
         grown = _phase("grow", template, args)
-        build = dict(
-            base,
+        build = {
+            **base,
             **grown,
-            customers=args.customers,
-            seconds=base["seconds"] + grown["seconds"],
-        )
+            "customers": args.customers,
+            "seconds": base["seconds"] + grown["seconds"],
+        }
         built.write_text(json.dumps(build))
     else:
         built.unlink(missing_ok=True)
