@@ -89,10 +89,13 @@ def _phase(phase, db, args):
             "--sample",
             str(args.sample),
         ],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if out.returncode:
+        sys.stderr.write(out.stderr[-5000:])
+        raise SystemExit(f"bench: the {phase} phase failed on {db}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -1041,11 +1044,33 @@ def phase_screens(env, args):
             [built.id],
         )
     other = env["res.users"].search([("login", "=", "bench.other")])
+    # Above 10,000 customers, the rest go to another salesperson with their
+    # contacts, deals, quotations and activities (the lines are generated from
+    # all of them).
     cr.execute(
-        "UPDATE res_partner SET user_id = %s WHERE id IN (SELECT id FROM res_partner"
+        "CREATE TEMP TABLE bench_away AS SELECT p.id FROM res_partner p"
+        " WHERE p.commercial_partner_id IN (SELECT id FROM res_partner"
         " WHERE user_id = %s AND is_company ORDER BY id OFFSET %s)",
-        [other.id, departing.id, SCREEN_LINES],
+        [departing.id, SCREEN_LINES],
     )
+    cr.execute("CREATE INDEX ON bench_away (id)")
+    for table, related in (
+        ("mail_activity", "res_model = 'res.partner' AND res_id"),
+        ("mail_activity", "res_model = 'crm.lead' AND res_id"),
+        ("mail_activity", "res_model = 'sale.order' AND res_id"),
+        ("res_partner", "id"),
+        ("crm_lead", "partner_id"),
+        ("sale_order", "partner_id"),
+    ):
+        away = "SELECT id FROM bench_away"
+        if table == "mail_activity" and "res.partner" not in related:
+            model_table = "crm_lead" if "crm.lead" in related else "sale_order"
+            away = f"SELECT id FROM {model_table} WHERE partner_id IN ({away})"
+        cr.execute(
+            f"UPDATE {table} SET user_id = %s"  # noqa: S608
+            f" WHERE user_id = %s AND {related} IN ({away})",
+            [other.id, departing.id],
+        )
     env.invalidate_all()
     handover = env["hr.client.handover"].create(values)
     cr.commit()
