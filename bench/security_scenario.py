@@ -103,6 +103,8 @@ ITEM = "hr.client.handover.item"
 SIGNATURE = "hr.client.handover.signature"
 LEDGER = "hr.client.handover.transfer"
 SEAL = "hr.client.handover.seal"
+DOCUMENT = "hr.client.handover.document"
+RISK_ALERT = "hr.client.handover.risk.alert"
 ATTACHMENT = "ir.attachment"
 SUMMARY_REPORT = "hr_client_handover.report_handover_summary"
 FORGED_PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nforged").decode()
@@ -871,6 +873,8 @@ SHORT = {
     SIGNATURE: "signature",
     LEDGER: "ledger",
     SEAL: "seal",
+    DOCUMENT: "filed document",
+    RISK_ALERT: "risk alert",
     ATTACHMENT: "attachment",
     "hr.client.handover.refuse": "refuse wizard",
     "hr.client.handover.cancel": "cancel wizard",
@@ -3047,6 +3051,74 @@ class Suite:
             )
         self.decoy_cells(hc, people, row["name"], forged_pdf, unchanged)
 
+    def filed_document_cells(self, label, handover_id):
+        """The documents filed with HR (plan, visits, summary) and their PDFs:
+        nobody creates, changes or removes them; nor the customers-at-risk
+        notes the daily job keeps."""
+        hc = self.snapshot(label, handover_id)
+        documents = self.probe.rows(
+            "SELECT id, attachment_id FROM hr_client_handover_document"
+            " WHERE handover_id = %s ORDER BY id",
+            (hc.id,),
+        )
+        if not documents:
+            self.cells.record(f"{hc.tag} filed documents", "none filed")
+        alerts = self.probe.rows(
+            "SELECT id FROM hr_client_handover_risk_alert ORDER BY id LIMIT 1"
+        )
+        forged_pdf = base64.b64encode(b"%PDF-1.4 forged filing").decode()
+        forged = {
+            "handover_id": hc.id,
+            "kind": "summary",
+            "attachment_id": self.decoy,
+            "filed_on": A_DATETIME,
+        }
+        changes = {
+            "kind": "plan",
+            "attachment_id": self.decoy,
+            "filed_on": A_DATETIME,
+            "handover_id": self.other_handover(hc),
+        }
+        alert = {"line_id": hc.lines[0]["id"] if hc.lines else False}
+        for person in self.people(hc):
+            roles = hc.roles(person.uid)
+            nobody = expect(NOBODY, hc.state, roles)
+            who = self.who(person, roles)
+            calls = [(DOCUMENT, "create", [forged], "")]
+            for document in documents:
+                calls += [
+                    (DOCUMENT, "write", [[document["id"]], {field: value}], field)
+                    for field, value in changes.items()
+                ]
+                calls.append((DOCUMENT, "unlink", [[document["id"]]], ""))
+                filed = [document["attachment_id"]]
+                calls += [
+                    (ATTACHMENT, "write", [filed, {"datas": forged_pdf}], "datas"),
+                    (
+                        ATTACHMENT,
+                        "write",
+                        [filed, {"res_id": changes["handover_id"]}],
+                        "res_id",
+                    ),
+                    (ATTACHMENT, "unlink", [filed], ""),
+                ]
+            calls.append((RISK_ALERT, "create", [alert], ""))
+            for row in alerts:
+                calls += [
+                    (RISK_ALERT, "write", [[row["id"]], {"user_id": person.uid}], ""),
+                    (RISK_ALERT, "unlink", [[row["id"]]], ""),
+                ]
+            for model, method, args, field in calls:
+                target = args[0][0] if method != "create" else ""
+                self.cells.run(
+                    f"{hc.tag} {SHORT[model]} {target} {method} {field} as {who}",
+                    person,
+                    model,
+                    method,
+                    args,
+                    nobody,
+                )
+
     def decoy_cells(self, hc, people, name, forged_pdf, unchanged):
         """An attachment named like the filed PDF, created on the handover or
         moved onto it, changes neither summary_attachment_id nor the print."""
@@ -3264,6 +3336,7 @@ class Suite:
         found["W"] = self.guard("the walk", self.walk)
         filed = ("H", found["H"]) if found["H"] else ("W", found["W"])
         self.guard("filed PDF", self.filed_pdf_cells, *filed)
+        self.guard("filed documents", self.filed_document_cells, *filed)
         if found["W"]:
             self.guard("signatures", self.signature_attachment_cells, "W", found["W"])
             self.guard("binary fields", self.field_attachment_cells, "W", found["W"])
