@@ -27,5 +27,6 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="hr_client_handover.retention_days",
         default=90,
         help="Customer Retention compares what each customer bought and won in "
-        "this many days before and after its transfer.",
+        "this many days before and after its transfer; a customer with no order, "
+        "activity or meeting since is at risk once this many days have passed.",
     )
