@@ -156,7 +156,7 @@ class HrClientHandoverDemo(models.AbstractModel):
         return freeze_time(fields.Datetime.now() - timedelta(days=days_ago), tick=True)
 
     @api.model
-    def _after_transfer(self, handover_id, customers):
+    def _after_transfer(self, handover_id, customers, follow_up=None):
         """Demo data: what the customers of a done handover bought, won and
         heard before and after their transfer, for *Customer Retention*.
 
@@ -175,7 +175,10 @@ class HrClientHandoverDemo(models.AbstractModel):
 
         Customers left out have nothing since the transfer: once the retention
         window is over they are at risk, and the daily job tells the
-        successor's manager."""
+        successor's manager.
+
+        `follow_up`: (days, feedback) the direct supervisor's follow-up of the
+        done handover, marked done that day."""
         handover = self.env["hr.client.handover"].browse(handover_id)
         departing = handover._users_for_role("departing")
         transferred = (
@@ -257,6 +260,14 @@ class HrClientHandoverDemo(models.AbstractModel):
                     }
                 )
             self.env.flush_all()
+        if follow_up:
+            days, feedback = follow_up
+            activity = handover.activity_ids.filtered(
+                lambda act: act.activity_type_id
+                == self.env.ref("hr_client_handover.mail_act_handover_follow_up")
+            )
+            with self._dated(handover, on(days)):
+                self._act(activity.user_id, activity, "action_feedback", feedback)
         self.env["hr.client.handover.retention"]._cron_notify_risk_managers()
         return True
 

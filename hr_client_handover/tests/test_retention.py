@@ -417,6 +417,12 @@ class TestRetention(HandoverCase):
         activity = self.lead_alpha.activity_schedule(
             "mail.mail_activity_data_call", user_id=self.lead_alpha.user_id.id
         )
+        follow_up = self.env.ref("hr_client_handover.mail_act_handover_follow_up")
+        self.assertTrue(
+            handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == follow_up
+            )
+        )
         demo._after_transfer(
             handover.id,
             {
@@ -430,6 +436,12 @@ class TestRetention(HandoverCase):
                     "meetings": [(15, "Review")],
                 },
             },
+            follow_up=(30, "Checked with the successors"),
+        )
+        self.assertFalse(
+            handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == follow_up
+            )
         )
         self.assertEqual(
             self.lead_alpha.date_closed.date(),
