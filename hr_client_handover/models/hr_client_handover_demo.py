@@ -149,7 +149,7 @@ class HrClientHandoverDemo(models.AbstractModel):
         """The clock set `days_ago` days back (and running), or left alone."""
         if not days_ago:
             return contextlib.nullcontext()
-        # Odoo's own test dependency, installed with it; only the demo needs it.
+        # One of Odoo 19's own requirements (requirements.txt); only the demo uses it.
         from freezegun import freeze_time  # noqa: PLC0415
 
         self.env.flush_all()
