@@ -42,6 +42,7 @@ RETENTION_RISK = f"/odoo/action-{ADDON}.hr_client_handover_retention_risk_action
 # {handover_wang_lei} etc. for the ids of RECORDS) or a report, and steps.
 # A step is ("click", css), ("click_text", css, {"zh": text, "en": text}),
 # ("type", css, text: into an input, as typed), ("wait", css: until it shows),
+# ("column", field: an optional list column shown, if it is not already),
 # ("scroll", css: to the top of its pane) or ("zoom", factor); "view" is the
 # selector to wait for, with no request pending, before and after each step.
 SHOTS = [
@@ -174,6 +175,8 @@ SHOTS = [
         "login": "chen.jing",
         "path": RETENTION + "?view_type=list",
         "view": ".o_list_view .o_data_row",
+        # The same list view as the customers at risk: the same columns.
+        "steps": [("column", "risk_notified_on")],
     },
     {
         # The customers at risk, with the column saying when their successor's
@@ -182,15 +185,7 @@ SHOTS = [
         "login": "chen.jing",
         "path": RETENTION_RISK + "?view_type=list",
         "view": ".o_list_view .o_data_row",
-        "steps": [
-            ("click", ".o_optional_columns_dropdown button"),
-            (
-                "click_text",
-                ".o-dropdown--menu .dropdown-item",
-                {"zh": "通知经理时间", "en": "Manager Notified On"},
-            ),
-            ("click", ".o_optional_columns_dropdown button"),
-        ],
+        "steps": [("column", "risk_notified_on")],
     },
     {
         "name": "report_visits",
@@ -211,6 +206,21 @@ SCROLL = """(() => {
     if (pane && hidden > 0) {
         pane.scrollTop -= hidden - element.getBoundingClientRect().top + 8;
     }
+})()"""
+# Show an optional list column (the choice is remembered by the browser, so
+# only when it is hidden).
+COLUMN = """(async () => {
+    const field = %s;
+    if (document.querySelector(`th[data-name="${field}"]`)) return;
+    const toggle = () =>
+        document.querySelector(".o_optional_columns_dropdown button").click();
+    const pause = () => new Promise(resolve => setTimeout(resolve, 500));
+    toggle();
+    await pause();
+    document.querySelector(`.o-dropdown--menu input[name="${%s}"]`)
+        .closest(".dropdown-item").click();
+    await pause();
+    toggle();
 })()"""
 RECORDS = [
     "handover_wang_lei",
@@ -548,6 +558,8 @@ def main():
                             )
                         elif action == "wait":
                             browser.wait_for(selector)
+                        elif action == "column":
+                            browser.evaluate(COLUMN % (sel, sel))
                         elif action == "click":
                             browser.evaluate(f"document.querySelector({sel}).click()")
                         else:
