@@ -36,10 +36,13 @@ LANGS = {"zh": "zh_CN", "en": "en_US"}
 
 HANDOVERS = f"/odoo/action-{ADDON}.hr_client_handover_action"
 RETENTION = f"/odoo/action-{ADDON}.hr_client_handover_retention_action"
+RETENTION_RISK = f"/odoo/action-{ADDON}.hr_client_handover_retention_risk_action"
 
 # Each screen: name, the login of the demo person who takes it, the path (with
 # {handover_wang_lei} etc. for the ids of RECORDS) or a report, and steps.
 # A step is ("click", css), ("click_text", css, {"zh": text, "en": text}),
+# ("type", css, text: into an input, as typed), ("wait", css: until it shows),
+# ("column", field: an optional list column shown, if it is not already),
 # ("scroll", css: to the top of its pane) or ("zoom", factor); "view" is the
 # selector to wait for, with no request pending, before and after each step.
 SHOTS = [
@@ -98,6 +101,26 @@ SHOTS = [
         "view": ".o_form_view .o_form_sheet",
     },
     {
+        # After refusing the plan, the direct supervisor shares wu.gang's
+        # customers between two successors: the portfolios before assigning.
+        "name": "assign_successors",
+        "login": "zhang.wei",
+        "path": HANDOVERS + "/{handover_wu_gang}",
+        "view": ".o_form_view .o_form_sheet",
+        "steps": [
+            ("click", 'button[name="action_open_assign_successors"]'),
+            ("wait", ".modal .o_form_view"),
+            ("click", '.modal input[data-value="split"]'),
+            ("type", '.modal div[name="successor_ids"] input', "Zhao Min"),
+            ("wait", ".o-autocomplete--dropdown-item"),
+            ("click", ".o-autocomplete--dropdown-item a"),
+            ("type", '.modal div[name="successor_ids"] input', "Sun Hao"),
+            ("wait", ".o-autocomplete--dropdown-item"),
+            ("click", ".o-autocomplete--dropdown-item a"),
+            ("wait", ".modal div[name='preview_ids'] .o_data_row"),
+        ],
+    },
+    {
         "name": "form_plan_approval",
         "login": "chen.jing",
         "path": HANDOVERS + "/{handover_zhou_ting}",
@@ -152,6 +175,17 @@ SHOTS = [
         "login": "chen.jing",
         "path": RETENTION + "?view_type=list",
         "view": ".o_list_view .o_data_row",
+        # The same list view as the customers at risk: the same columns.
+        "steps": [("column", "risk_notified_on")],
+    },
+    {
+        # The customers at risk, with the column saying when their successor's
+        # manager was given an activity (the daily job's).
+        "name": "retention_risk",
+        "login": "chen.jing",
+        "path": RETENTION_RISK + "?view_type=list",
+        "view": ".o_list_view .o_data_row",
+        "steps": [("column", "risk_notified_on")],
     },
     {
         "name": "report_visits",
@@ -172,6 +206,21 @@ SCROLL = """(() => {
     if (pane && hidden > 0) {
         pane.scrollTop -= hidden - element.getBoundingClientRect().top + 8;
     }
+})()"""
+# Show an optional list column (the choice is remembered by the browser, so
+# only when it is hidden).
+COLUMN = """(async () => {
+    const field = %s;
+    if (document.querySelector(`th[data-name="${field}"]`)) return;
+    const toggle = () =>
+        document.querySelector(".o_optional_columns_dropdown button").click();
+    const pause = () => new Promise(resolve => setTimeout(resolve, 500));
+    toggle();
+    await pause();
+    document.querySelector(`.o-dropdown--menu input[name="${%s}"]`)
+        .closest(".dropdown-item").click();
+    await pause();
+    toggle();
 })()"""
 RECORDS = [
     "handover_wang_lei",
@@ -498,6 +547,19 @@ def main():
                             )
                         elif action == "zoom":
                             browser.evaluate(f"document.body.style.zoom = {sel}")
+                        elif action == "type":
+                            value = json.dumps(text[0])
+                            browser.evaluate(
+                                "(() => { const input ="
+                                f" document.querySelector({sel});"
+                                f" input.focus(); input.value = {value};"
+                                " input.dispatchEvent(new Event('input',"
+                                " {bubbles: true})); })()"
+                            )
+                        elif action == "wait":
+                            browser.wait_for(selector)
+                        elif action == "column":
+                            browser.evaluate(COLUMN % (sel, sel))
                         elif action == "click":
                             browser.evaluate(f"document.querySelector({sel}).click()")
                         else:

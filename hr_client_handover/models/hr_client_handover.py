@@ -81,6 +81,23 @@ STATE_ACTIVITIES = {
 }
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
+# The activities each of them is given: they follow the person who replaces them.
+ROLE_ACTIVITIES = {
+    "supervisor_id": (
+        "hr_client_handover.mail_act_handover_review_plan",
+        "hr_client_handover.mail_act_handover_review_summary",
+        "hr_client_handover.mail_act_handover_waiver",
+        "hr_client_handover.mail_act_handover_follow_up",
+    ),
+    "approver_id": (
+        "hr_client_handover.mail_act_handover_approve_plan",
+        "hr_client_handover.mail_act_handover_approve_summary",
+    ),
+    "witness_id": (
+        "hr_client_handover.mail_act_handover_witness_visits",
+        "hr_client_handover.mail_act_handover_spot_check",
+    ),
+}
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
 # Visits stage: the witness confirms the visits once all are recorded; the
@@ -771,8 +788,22 @@ class HrClientHandover(models.Model):
 
     def _post_role_change(self, before):
         """After submission a role changes by an administrator only, noted in
-        the chatter with who changed it."""
+        the chatter with who changed it; the open activities of the role go to
+        the person who now holds it."""
         self.ensure_one()
+        for name, old in before.items():
+            new = self[name]
+            if not old or not new or old == new:
+                continue
+            types = [
+                self.env.ref(xmlid, raise_if_not_found=False)
+                for xmlid in ROLE_ACTIVITIES[name]
+            ]
+            activities = self.sudo().activity_ids.filtered(
+                lambda act, old=old, types=types: act.user_id == old
+                and act.activity_type_id in types
+            )
+            activities.write({"user_id": new.id})
         changes = [
             self.env._(
                 "%(role)s: %(old)s → %(new)s",

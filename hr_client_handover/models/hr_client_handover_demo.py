@@ -1,4 +1,5 @@
 import base64
+import contextlib
 import io
 import math
 import random
@@ -76,10 +77,12 @@ class HrClientHandoverDemo(models.AbstractModel):
         Odoo refuses to change the currency of a company with journal items, and
         the accounting demo has already posted its invoices (in the old currency)
         by the time this addon's demo loads. Those demo entries go first: drafted
-        and deleted, with the bank statements and their lines behind some of them."""
+        and deleted, with the bank statements and their lines behind some of them.
+        The company's default pricelist follows it."""
         company = self.env["res.company"].browse(company_id)
         currency = self.env["res.currency"].browse(currency_id)
-        if company.currency_id == currency:
+        old_currency = company.currency_id
+        if old_currency == currency:
             return
         currency.action_unarchive()
         if "account.move" in self.env:
@@ -90,6 +93,16 @@ class HrClientHandoverDemo(models.AbstractModel):
             moves.filtered(lambda move: move.state != "draft").button_draft()
             moves.with_context(force_delete=True).unlink()
         company.currency_id = currency
+        # A second active currency turns the pricelists on: the company's
+        # default pricelist was then made in the old currency, and the demo's
+        # orders would be priced in it. It follows the company.
+        self.env["product.pricelist"].sudo().with_context(active_test=False).search(
+            [
+                ("company_id", "=", company.id),
+                ("currency_id", "=", old_currency.id),
+                ("item_ids", "=", False),
+            ]
+        ).currency_id = currency
 
     @api.model
     def _walk(self, handover_id, target, **story):
@@ -116,17 +129,168 @@ class HrClientHandoverDemo(models.AbstractModel):
           hour (UTC), "location", "minutes": html}
         - ``training``: a training session, scheduled once the walk is over
           (same keys)
+        - ``days_ago``: the walk took place this many days ago (the clock is
+          set back for it), so that a done handover has a history behind it
         """
         handover = self.env["hr.client.handover"].browse(handover_id)
-        for state, work, role, button in DEMO_STAGES:
-            if work:
-                getattr(self, work)(handover, story, finish=state != target)
-            if state == target:
-                break
-            self._act(handover._users_for_role(role), handover, button)
-        if story.get("training"):
-            self._hold_event(handover, "training", story["training"])
+        with self._clock(story.get("days_ago")):
+            for state, work, role, button in DEMO_STAGES:
+                if work:
+                    getattr(self, work)(handover, story, finish=state != target)
+                if state == target:
+                    break
+                self._act(handover._users_for_role(role), handover, button)
+            if story.get("training"):
+                self._hold_event(handover, "training", story["training"])
         return True
+
+    @api.model
+    def _clock(self, days_ago):
+        """The clock set `days_ago` days back (and running), or left alone."""
+        if not days_ago:
+            return contextlib.nullcontext()
+        # One of Odoo 19's own requirements (requirements.txt); only the demo uses it.
+        from freezegun import freeze_time  # noqa: PLC0415
+
+        self.env.flush_all()
+        return freeze_time(fields.Datetime.now() - timedelta(days=days_ago), tick=True)
+
+    @api.model
+    def _after_transfer(self, handover_id, customers, follow_up=None):
+        """Demo data: what the customers of a done handover bought, won and
+        heard before and after their transfer, for *Customer Retention*.
+
+        `customers`: {customer id: story}, days counted from the transfer
+        (negative: before it), each key optional:
+
+        - ``orders``: [(days, [(product id, quantity)])] orders confirmed on
+          that day, by the departing employee before, the successor after
+        - ``confirm``: [(days, order id)] a quotation of the demo confirmed
+        - ``won``: [(days, opportunity id)] an opportunity won
+        - ``done``: [(days, activity id, feedback)] an activity done by its
+          owner (the successor, since the transfer)
+        - ``notes``: [(days, note)] a note the successor logs on the customer
+        - ``meetings``: [(days, subject)] a meeting of the successor with the
+          customer's first contact
+
+        Customers left out have nothing since the transfer: once the retention
+        window is over they are at risk, and the daily job tells the
+        successor's manager.
+
+        `follow_up`: (days, feedback) the direct supervisor's follow-up of the
+        done handover, marked done that day."""
+        handover = self.env["hr.client.handover"].browse(handover_id)
+        departing = handover._users_for_role("departing")
+        transferred = (
+            min(handover.transfer_ids.mapped("transferred_at"))
+            if handover.transfer_ids
+            else handover.plan_approved_on
+        )
+        now = fields.Datetime.now()
+
+        def on(days, hour=3):
+            moment = transferred.replace(hour=hour, minute=0, second=0) + timedelta(
+                days=days
+            )
+            return min(moment, now - timedelta(hours=1))
+
+        for line in handover.line_ids:
+            story = customers.get(line.partner_id.id)
+            if not story:
+                continue
+            customer = line.partner_id
+            successor = line.successor_id
+            for days, products in story.get("orders", []):
+                seller = successor if days >= 0 else departing
+                order = (
+                    self.env["sale.order"]
+                    .with_user(seller)
+                    .with_context(lang=seller.lang)
+                    .create(
+                        {
+                            "partner_id": customer.id,
+                            "user_id": seller.id,
+                            "order_line": [
+                                fields.Command.create(
+                                    {"product_id": product, "product_uom_qty": qty}
+                                )
+                                for product, qty in products
+                            ],
+                        }
+                    )
+                )
+                self._confirm_on(seller, order, on(days))
+            for days, order_id in story.get("confirm", []):
+                order = self.env["sale.order"].browse(order_id)
+                self._confirm_on(order.user_id, order, on(days))
+            for days, lead_id in story.get("won", []):
+                lead = self.env["crm.lead"].browse(lead_id)
+                # Won before the transfer: won already, by the departing employee
+                # (the handover moves open business only); only dated here.
+                if lead.won_status != "won":
+                    with self._dated(lead, on(days)):
+                        self._act(lead.user_id, lead, "action_set_won")
+                lead.sudo().date_closed = on(days)
+            for days, activity_id, feedback in story.get("done", []):
+                activity = self.env["mail.activity"].browse(activity_id)
+                record = self.env[activity.res_model].browse(activity.res_id)
+                with self._dated(record, on(days)):
+                    self._act(activity.user_id, activity, "action_feedback", feedback)
+            for days, note in story.get("notes", []):
+                with self._dated(customer, on(days)):
+                    customer.with_user(successor).with_context(
+                        lang=successor.lang
+                    ).message_post(
+                        body=note, message_type="comment", subtype_xmlid="mail.mt_note"
+                    )
+            for days, subject in story.get("meetings", []):
+                start = on(days, hour=2)
+                contact = customer.child_ids[:1] or customer
+                self.env["calendar.event"].with_user(successor).with_context(
+                    lang=successor.lang, no_mail_to_attendees=True
+                ).create(
+                    {
+                        "name": subject,
+                        "start": start,
+                        "stop": start + timedelta(hours=1),
+                        "user_id": successor.id,
+                        "partner_ids": [
+                            fields.Command.set([successor.partner_id.id, contact.id])
+                        ],
+                    }
+                )
+            self.env.flush_all()
+        if follow_up:
+            days, feedback = follow_up
+            activity = handover.activity_ids.filtered(
+                lambda act: act.activity_type_id
+                == self.env.ref("hr_client_handover.mail_act_handover_follow_up")
+            )
+            with self._dated(handover, on(days)):
+                self._act(activity.user_id, activity, "action_feedback", feedback)
+        self.env["hr.client.handover.retention"]._cron_notify_risk_managers()
+        return True
+
+    def _confirm_on(self, user, order, moment):
+        """`user` confirms `order` as if on `moment`."""
+        with self._dated(order, moment):
+            self._act(user, order, "action_confirm")
+        order.sudo().date_order = moment
+
+    @contextlib.contextmanager
+    def _dated(self, record, moment):
+        """The messages written on `record` in the block are dated `moment`."""
+        before = set(record.sudo().message_ids.ids)
+        yield
+        self.env.flush_all()
+        record.invalidate_recordset(["message_ids"])
+        new = set(record.sudo().message_ids.ids) - before
+        if new:
+            self.env.cr.execute(
+                "UPDATE mail_message SET date = %s WHERE id IN %s",
+                [moment, tuple(new)],
+            )
+            self.env["mail.message"].browse(new).invalidate_recordset(["date"])
 
     def _hold_event(self, handover, kind, spec):
         """The supervisor schedules the handover meeting or a training session

@@ -62,6 +62,27 @@ class TestIntegrity(HandoverCase):
         self.assertEqual(handover.witness_id, self.approver)
         self.assertIn("Hana HR replaced", handover.message_ids[:1].body)
 
+    def test_replaced_division_manager_gets_the_pending_approval(self):
+        """The administrator replaces the division manager of a plan awaiting
+        approval: the approval activity goes to the new one, who approves."""
+        handover = self.advance(self.draft_handover(), "plan_approval")
+        approve = self.env.ref("hr_client_handover.mail_act_handover_approve_plan")
+
+        def approvals():
+            return handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == approve
+            )
+
+        self.assertEqual(approvals().user_id, self.approver)
+        deputy = self.env["res.users"].create(
+            {"name": "Dana Deputy", "login": "dana.deputy", "email": False}
+        )
+        handover.with_user(self.handover_admin).approver_id = deputy
+        self.assertEqual(approvals().user_id, deputy)
+        handover.with_user(deputy).action_approve_plan()
+        self.assertEqual(handover.state, "materials")
+        self.assertFalse(approvals())
+
     def test_officer_starts_handovers_of_their_departments_only(self):
         self.witness.group_ids += self.env.ref(
             "hr_client_handover.group_handover_officer"

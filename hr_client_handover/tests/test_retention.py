@@ -394,3 +394,89 @@ class TestRetention(HandoverCase):
         mine = [("line_id.handover_id", "=", handover.id)]
         self.assertIn(self.gamma, Alert.with_user(self.witness).search(mine).partner_id)
         self.assertFalse(Alert.with_user(officer).search(mine))
+
+    # -- the demo's done handover -------------------------------------------
+
+    def test_demo_story_before_and_after_the_transfer(self):
+        """The demo walks its done handover a hundred days back and then dates
+        its customers' orders, won deals, notes and meetings around the
+        transfer (hr.client.handover.demo): Customer Retention shows figures
+        before and after, and the customers left alone are at risk, their
+        successor's manager told."""
+        demo = self.env["hr.client.handover.demo"]
+        now = fields.Datetime.now()
+        with demo._clock(100):
+            self.assertLess(fields.Datetime.now(), now - timedelta(days=99))
+        self.assertGreaterEqual(fields.Datetime.now(), now)
+
+        handover = self._done_long_ago()
+        transferred = min(handover.transfer_ids.mapped("transferred_at"))
+        product = self.env["product.product"].create(
+            {"name": "Sensor kit", "type": "consu", "list_price": 1200.0}
+        )
+        activity = self.lead_alpha.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.lead_alpha.user_id.id
+        )
+        follow_up = self.env.ref("hr_client_handover.mail_act_handover_follow_up")
+        self.assertTrue(
+            handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == follow_up
+            )
+        )
+        demo._after_transfer(
+            handover.id,
+            {
+                self.alpha.id: {
+                    "orders": [(-40, [(product.id, 2)]), (20, [(product.id, 3)])],
+                    "won": [(-20, self.lead_alpha_won.id), (30, self.lead_alpha.id)],
+                    "done": [(5, activity.id, "Called")],
+                },
+                self.beta.id: {
+                    "notes": [(10, "Asked for a quotation")],
+                    "meetings": [(15, "Review")],
+                },
+            },
+            follow_up=(30, "Checked with the successors"),
+        )
+        self.assertFalse(
+            handover.activity_ids.filtered(
+                lambda act: act.activity_type_id == follow_up
+            )
+        )
+        self.assertEqual(
+            self.lead_alpha.date_closed.date(),
+            (transferred + timedelta(days=30)).date(),
+        )
+        rows, by_partner = self._rows(handover)
+        alpha, beta, gamma = (
+            by_partner[self.alpha],
+            by_partner[self.beta],
+            by_partner[self.gamma],
+        )
+        self.assertEqual(alpha.status, "retained")
+        self.assertGreaterEqual(alpha.order_count_before, 1)
+        self.assertGreaterEqual(alpha.order_amount_before, 2400)
+        self.assertEqual((alpha.order_count, alpha.won_count), (1, 1))
+        self.assertAlmostEqual(alpha.order_amount, 3600)
+        self.assertEqual(alpha.won_count_before, 1)
+        self.assertGreaterEqual(alpha.activity_count, 1)
+        self.assertFalse(alpha.at_risk)
+        self.assertTrue(beta.met_by_successor)
+        self.assertEqual(
+            beta.last_meeting_date.date(), (transferred + timedelta(days=15)).date()
+        )
+        self.assertGreaterEqual(beta.activity_count, 2)
+        self.assertFalse(beta.at_risk)
+        # Gamma heard nothing: at risk, and the daily job told the manager.
+        self.assertTrue(gamma.at_risk)
+        self.assertTrue(gamma.risk_notified_on)
+        risk_type = self.env.ref("hr_client_handover.mail_act_handover_customer_risk")
+        self.assertTrue(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.gamma.id),
+                    ("activity_type_id", "=", risk_type.id),
+                ]
+            )
+        )
