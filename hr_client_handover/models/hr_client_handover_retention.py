@@ -28,7 +28,7 @@ RETENTION_DAYS = 90
 RETENTION_STATUS = [
     ("retained", "Retained"),
     ("lost", "Lost"),
-    ("no_activity", "No activity"),
+    ("no_activity", "No business"),
 ]
 
 
