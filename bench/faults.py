@@ -63,7 +63,7 @@ def filestore(db):
 
 
 def fresh_db(db):
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     shutil.rmtree(filestore(db), ignore_errors=True)
     subprocess.run(["createdb", "-T", BASE_DB, db], check=True)
     if filestore(BASE_DB).is_dir():
@@ -421,7 +421,7 @@ def main():
         )
     if not args.keep:
         Registry.delete(db)
-        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
         shutil.rmtree(filestore(db), ignore_errors=True)
     passed = sum(ok for _name, ok in RESULTS)
     failed = len(RESULTS) - passed
