@@ -81,22 +81,24 @@ STATE_ACTIVITIES = {
 }
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
-# The activities each of them is given: they follow the person who replaces them.
+# The activities each of them is given, those of STATE_ACTIVITIES and the
+# ones of their own steps: they follow the person who replaces them.
 ROLE_ACTIVITIES = {
-    "supervisor_id": (
-        "hr_client_handover.mail_act_handover_review_plan",
-        "hr_client_handover.mail_act_handover_review_summary",
-        "hr_client_handover.mail_act_handover_waiver",
-        "hr_client_handover.mail_act_handover_follow_up",
-    ),
-    "approver_id": (
-        "hr_client_handover.mail_act_handover_approve_plan",
-        "hr_client_handover.mail_act_handover_approve_summary",
-    ),
-    "witness_id": (
-        "hr_client_handover.mail_act_handover_witness_visits",
-        "hr_client_handover.mail_act_handover_spot_check",
-    ),
+    field: tuple(
+        xmlid for xmlid, role in STATE_ACTIVITIES.values() if f"{role}_id" == field
+    )
+    + extra
+    for field, extra in (
+        (
+            "supervisor_id",
+            (
+                "hr_client_handover.mail_act_handover_waiver",
+                "hr_client_handover.mail_act_handover_follow_up",
+            ),
+        ),
+        ("approver_id", ()),
+        ("witness_id", ("hr_client_handover.mail_act_handover_witness_visits",)),
+    )
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
