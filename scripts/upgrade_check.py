@@ -596,6 +596,18 @@ def check(conf, db, before_path, log_path):
             module.state == "installed" and module.latest_version == version,
             f"{module.state}, {module.latest_version}",
         )
+        cr.execute(
+            "SELECT indexname FROM pg_indexes"
+            " WHERE tablename = 'hr_client_handover_transfer'"
+            " AND indexname IN ('hr_client_handover_transfer__handover_id_index',"
+            " 'hr_client_handover_transfer__res_model_index')"
+        )
+        left = [row[0] for row in cr.fetchall()]
+        verdict(
+            "the ledger's redundant single-column indexes are dropped",
+            not left,
+            ", ".join(left) or "none left",
+        )
 
         # Nothing lost or changed.
         old = before["snapshot"]

@@ -9,11 +9,13 @@ class HrClientHandoverTransfer(models.Model):
     _order = "id desc"
     _rec_name = "res_name"
 
+    # No single-column indexes on handover_id and res_model: the composite
+    # indexes below lead with them, and every index is one more write per moved
+    # value (and per value given back: reverted_at is in the unique index).
     handover_id = fields.Many2one(
         "hr.client.handover",
         required=True,
         ondelete="cascade",
-        index=True,
         readonly=True,
     )
     line_id = fields.Many2one(
@@ -23,7 +25,7 @@ class HrClientHandoverTransfer(models.Model):
     rule_id = fields.Many2one(
         "hr.client.handover.rule", ondelete="set null", readonly=True
     )
-    res_model = fields.Char(string="Model", required=True, index=True, readonly=True)
+    res_model = fields.Char(string="Model", required=True, readonly=True)
     res_id = fields.Integer(string="Record ID", required=True, readonly=True)
     res_name = fields.Char(compute="_compute_res_name", string="Record")
     field_name = fields.Char(string="Field", required=True, readonly=True)
