@@ -250,6 +250,9 @@ class HrClientHandoverEngine(models.AbstractModel):
                 )
             )
             total += cr.rowcount
+        # The queue was empty a moment ago: give the planner its new size before
+        # the activities look their records up in it, and before the batches.
+        cr.execute(SQL("ANALYZE hr_client_handover_queue"))
         for rule in self._rules("moved_records"):
             total += self._enqueue_activities(handover, rule)
         return total
@@ -359,7 +362,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                     return "paused"
                 self.env.invalidate_all()
             else:
-                self.env.flush_all()
+                self._flush_quietly()
                 self.env.invalidate_all()
             if max_batches and count >= max_batches:
                 return "paused"
@@ -421,12 +424,15 @@ class HrClientHandoverEngine(models.AbstractModel):
 
     def _move_step(self, handover, cursor):
         cr = self.env.cr
+        # The batch is cut from the queue before the join: the cost of a batch
+        # never depends on what is left behind it.
         cr.execute(
             SQL(
                 "SELECT q.id, q.rule_id, q.res_id, q.line_id, l.successor_id"
-                " FROM hr_client_handover_queue q"
-                " JOIN hr_client_handover_line l ON l.id = q.line_id"
-                " WHERE q.handover_id = %s AND q.id > %s ORDER BY q.id LIMIT %s",
+                " FROM (SELECT id, rule_id, res_id, line_id"
+                "  FROM hr_client_handover_queue"
+                "  WHERE handover_id = %s AND id > %s ORDER BY id LIMIT %s) q"
+                " JOIN hr_client_handover_line l ON l.id = q.line_id ORDER BY q.id",
                 handover.id,
                 cursor,
                 self.env.context["handover_batch_size"],
@@ -548,14 +554,19 @@ class HrClientHandoverEngine(models.AbstractModel):
         for (successor_id, new_team, old_team, owner), pairs in by_write.items():
             ids = [res_id for res_id, _line in pairs]
             values = {rule.user_field: successor_id}
-            if rule.team_field:
-                # Written even when unchanged: it spares the per-record team
-                # recompute that a salesperson change triggers.
-                values[rule.team_field] = new_team or False
             records = Model.browse(ids).with_context(
                 active_test=False, **self._quiet_context()
             )
-            records.write(values)
+            if not rule.team_field:
+                records.write(values)
+            elif (new_team or None) != (old_team or None):
+                values[rule.team_field] = new_team or False
+                records.write(values)
+            else:
+                # The team stays: neither it nor what follows only from it (a
+                # lead's stage, probability…) is computed again for the batch.
+                with self.env.protecting(self._team_only_fields(Model, rule), records):
+                    records.write(values)
             from_user = Users.browse(owner) if owner else Users
             added, removed = self._log_and_follow(
                 handover, rule, records, from_user, Users.browse(successor_id)
@@ -568,9 +579,43 @@ class HrClientHandoverEngine(models.AbstractModel):
             moved += len(ids)
         # Recompute what depends on the moved values now, as the engine
         # (superuser), not later in the caller's environment at commit time.
-        self.env.flush_all()
+        self._flush_quietly()
         self._insert_ledger(handover, rule.model, rule.user_field, ledger)
         return settled, moved
+
+    def _team_only_fields(self, Model, rule):
+        """The team field of `rule` and the fields of its model that depend on
+        the owner only through the team: unchanged when the team stays."""
+        cache = self.env.context.get("handover_team_cache")
+        key = ("fields", rule.model, rule.user_field, rule.team_field)
+        if cache is not None and key in cache:
+            return cache[key]
+        registry = Model.pool
+        team = Model._fields[rule.team_field]
+        follow_owner = {rule.user_field}
+        grown = True
+        while grown:
+            grown = False
+            for field in Model._fields.values():
+                if (
+                    field.compute
+                    and field.name not in follow_owner
+                    and field is not team
+                    and any(
+                        path.split(".")[0] in follow_owner
+                        for path in registry.field_depends[field]
+                    )
+                ):
+                    follow_owner.add(field.name)
+                    grown = True
+        result = [team] + [
+            field
+            for field in registry.get_dependent_fields(team)
+            if field.model_name == Model._name and field.name not in follow_owner
+        ]
+        if cache is not None:
+            cache[key] = result
+        return result
 
     def _log_and_follow(
         self, handover, rule, records, from_user, to_user, note=None, unfollow=None
@@ -670,6 +715,12 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
         )
         self.env["mail.message"].invalidate_model()
+
+    def _flush_quietly(self):
+        """Flush and recompute what the moved values change, with tracking off:
+        a computed field that follows the owner (team, stage, probability…) is
+        not tracked record by record either, the batch's chatter line says it."""
+        self.with_context(**self._quiet_context()).env.flush_all()
 
     @api.model
     def _quiet_context(self):
@@ -827,7 +878,12 @@ class HrClientHandoverEngine(models.AbstractModel):
             if values is None or values[0] != new_user:
                 kept.append(row[0])
                 continue
-            restore_team = bool(team_field and new_team and values[1] == new_team)
+            restore_team = bool(
+                team_field
+                and new_team
+                and values[1] == new_team
+                and (old_team or None) != new_team
+            )
             key = (old_user, new_user, old_team if restore_team else -1)
             writes[key].append(row)
         cr = self.env.cr
@@ -855,7 +911,12 @@ class HrClientHandoverEngine(models.AbstractModel):
             records = Model.browse([row[4] for row in group]).with_context(
                 active_test=False, **self._quiet_context()
             )
-            records.write(values)
+            if team_field and old_team == -1:
+                # The team stays as it is now: not computed again from the owner.
+                with self.env.protecting(self._team_only_fields(Model, rule), records):
+                    records.write(values)
+            else:
+                records.write(values)
             cr.execute(
                 SQL(
                     "UPDATE hr_client_handover_transfer SET reverted_at = %s"
@@ -875,7 +936,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                     note=note,
                     unfollow=[row[4] for row in group if row[9]],
                 )
-        self.env.flush_all()
+        self._flush_quietly()
         self.env["hr.client.handover.transfer"].invalidate_model()
         return returned
 

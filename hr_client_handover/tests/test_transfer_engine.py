@@ -240,6 +240,36 @@ class TestTransferEngine(TransactionCase):
             + 6,  # customers, contacts, open deals, quotations, activities
         )
 
+    def test_forecast_of_deals_keeping_their_team_is_not_rewritten(self):
+        """A deal whose team stays keeps its stage and probability as they were
+        (the handover does not score 300,000 deals again); a deal that changes
+        team is scored again, as any team change would."""
+        data = build_portfolio(self.env, "forecast", 4)
+        leads = data["leads"]
+        self.env.flush_all()
+        # A forecast the scoring would not give today (e.g. scored before the
+        # frequencies moved).
+        self.env.cr.execute(
+            "UPDATE crm_lead SET probability = 42.42, automated_probability = 42.42"
+            " WHERE id IN %s",
+            [tuple(leads.ids)],
+        )
+        leads.invalidate_recordset()
+        stages = {lead.id: lead.stage_id for lead in leads}
+        self._approve(data, handover_sync=True)
+        leads.invalidate_recordset()
+        kept = leads.filtered(lambda lead: lead.team_id == data["team"])
+        moved = leads - kept
+        self.assertTrue(kept and moved)
+        self.assertEqual(set(kept.mapped("probability")), {42.42})
+        self.assertEqual(set(kept.mapped("automated_probability")), {42.42})
+        self.assertEqual(
+            {lead.id: lead.stage_id for lead in kept},
+            {lead.id: stages[lead.id] for lead in kept},
+        )
+        self.assertNotIn(42.42, moved.mapped("automated_probability"))
+        self.assertTrue(all(lead.user_id in data["successors"] for lead in leads))
+
     def test_background_transfer_resumes_after_interruption(self):
         data = build_portfolio(self.env, "bg", 12)
         self.env.company.handover_async_threshold = 10
