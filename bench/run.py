@@ -15,7 +15,8 @@ median:
   including the commit where Odoo writes the tracking messages, on a sample;
 * floor:  one raw SQL UPDATE per table on the same rows;
 * screens: what a user waits for on a handover of 10,000 customers: generating
-  its lines, assigning successors (balanced split), printing each PDF.
+  its lines, assigning successors (balanced split), opening the form, printing
+  each PDF.
 
 Prints a table and the targets (exit status 1 when one is missed), writes JSON
 under bench/results/.
@@ -257,6 +258,7 @@ def report(args, results, elapsed):
     print(
         f"screens at {screens['lines']} lines: generate {screens['generate']:.2f} s,"
         f" assign (balanced split {screens['balance']}) {screens['assign']:.2f} s,"
+        f" form {screens['form']:.2f} s ({screens['form_queries']} queries),"
         f" PDFs: plan {screens['pdf_plan']:.1f} s ({screens['pdf_plan_pages']} pages),"
         f" visits {screens['pdf_visits']:.1f} s ({screens['pdf_visits_pages']}),"
         f" summary {screens['pdf_summary']:.1f} s ({screens['pdf_summary_pages']})"
@@ -288,8 +290,19 @@ def report(args, results, elapsed):
         (">= 50x faster than naive", per_naive / per_engine >= TARGETS["vs_naive"]),
         ("noise left alone", engine["noise_after"] == results["build"]["noise"]),
         (
-            "form <= 1 s server time",
-            engine["form_read_seconds"] <= TARGETS["form_seconds"],
+            f"form of {screens['lines']} lines <= 1 s server time (before approval)",
+            screens["form"] <= TARGETS["form_seconds"],
+        ),
+        *(
+            (
+                (
+                    f"form of {engine['lines']} lines <= 1 s server time"
+                    " (after the transfer)",
+                    engine["form_read_seconds"] <= TARGETS["form_seconds"],
+                ),
+            )
+            if engine["lines"] <= SCREEN_LINES
+            else ()
         ),
         (
             f"generate {screens['lines']} lines <= 10 s",
@@ -818,6 +831,40 @@ def _noise_left_alone(env, handover):
     }
 
 
+# The handover form, read as the web client does: the header with its figures
+# and the first page (40 rows) of the customer lines.
+LINE_FIELDS = {
+    "partner_id": {"fields": {"display_name": {}}},
+    "successor_id": {"fields": {"display_name": {}}},
+    "opportunity_count": {},
+    "expected_revenue": {},
+    "quotation_count": {},
+    "activity_count": {},
+    "line_progress": {},
+    "visit_state": {},
+}
+FORM_LINES = {"limit": 40, "order": "sequence ASC, id ASC", "fields": LINE_FIELDS}
+FORM_HEADER = {
+    name: {}
+    for name in (
+        "name",
+        "state",
+        "transfer_state",
+        "line_count",
+        "successor_count",
+        "materials_done_count",
+        "visit_done_count",
+        "spot_check_count",
+        "progress",
+        "transfer_done",
+        "transfer_progress",
+        "transfer_total",
+        "user_roles",
+        "is_overdue",
+    )
+}
+
+
 def _handover(env):
     return env["hr.client.handover"].search([("state", "=", "plan_approval")], limit=1)
 
@@ -859,47 +906,17 @@ def phase_engine(env, args):
     )
     moved = sum(by_model.values())
     cr.commit()
-    # Server time of the form, read as the web client does: the header with its
-    # figures and the first page (40 rows) of the customer lines; then, as a worst
-    # case, every line with its counts at once.
-    line_fields = {
-        "partner_id": {"fields": {"display_name": {}}},
-        "successor_id": {"fields": {"display_name": {}}},
-        "opportunity_count": {},
-        "expected_revenue": {},
-        "quotation_count": {},
-        "activity_count": {},
-        "line_progress": {},
-        "visit_state": {},
-    }
-    header = {
-        name: {}
-        for name in (
-            "name",
-            "state",
-            "transfer_state",
-            "line_count",
-            "successor_count",
-            "materials_done_count",
-            "visit_done_count",
-            "spot_check_count",
-            "progress",
-            "transfer_done",
-            "transfer_progress",
-            "transfer_total",
-            "user_roles",
-            "is_overdue",
-        )
-    }
+    # Server time of the form on the handover just transferred; then, as a
+    # worst case, every line with its counts at once.
     timings = {}
     for key, lines_spec in (
-        ("form", {"limit": 40, "order": "sequence ASC, id ASC", "fields": line_fields}),
-        ("all_lines", {"fields": line_fields}),
+        ("form", FORM_LINES),
+        ("all_lines", {"fields": LINE_FIELDS}),
     ):
         env.invalidate_all()
         q0 = cr.sql_log_count
         t0 = time.time()
-        handover.with_user(approver).web_read(dict(header, line_ids=lines_spec))
+        handover.with_user(approver).web_read(dict(FORM_HEADER, line_ids=lines_spec))
         timings[key] = (time.time() - t0, cr.sql_log_count - q0)
     env.invalidate_all()
     q0 = cr.sql_log_count
@@ -1115,6 +1132,12 @@ def phase_screens(env, args):
         wizard.action_assign()
 
     timed("assign", assign)
+    # The form of the 10,000 lines just assigned, before approval: each line's
+    # counts are read live from the deals, quotations and activities.
+    timed(
+        "form",
+        lambda: as_departing.web_read(dict(FORM_HEADER, line_ids=FORM_LINES)),
+    )
     balance = [
         count
         for _user, count in env["hr.client.handover.line"]._read_group(
