@@ -1220,14 +1220,21 @@ class HrClientHandover(models.Model):
         if role != "successor":
             return self._users_for_role(role)
         if self.state == "materials":
-            waiting = self.line_ids.filtered(
-                lambda line: not line.materials_confirmed_on
-            )
+            waiting = [("materials_confirmed_on", "=", False)]
         else:
-            waiting = self.line_ids.filtered(
-                lambda line: line.visit_state not in ("done", "waived")
+            waiting = [("visit_state", "not in", ("done", "waived"))]
+        # Grouped in SQL: a handover of 100,000 customers is not loaded line by
+        # line to find its few successors.
+        groups = (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            ._read_group(
+                [("handover_id", "=", self.id), ("successor_id", "!=", False)]
+                + waiting,
+                ["successor_id"],
             )
-        return waiting.successor_id
+        )
+        return self.env["res.users"].browse([user.id for (user,) in groups])
 
     def _close_state_activities(self, state, feedback=None):
         xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
