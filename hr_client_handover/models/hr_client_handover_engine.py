@@ -31,7 +31,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -553,20 +553,12 @@ class HrClientHandoverEngine(models.AbstractModel):
             by_write[(successor_id, new_team, team_id, owner)].extend(pairs)
         for (successor_id, new_team, old_team, owner), pairs in by_write.items():
             ids = [res_id for res_id, _line in pairs]
-            values = {rule.user_field: successor_id}
-            records = Model.browse(ids).with_context(
-                active_test=False, **self._quiet_context()
+            records = self._write_owner(
+                Model.browse(ids),
+                rule,
+                successor_id,
+                new_team if (new_team or None) != (old_team or None) else -1,
             )
-            if not rule.team_field:
-                records.write(values)
-            elif (new_team or None) != (old_team or None):
-                values[rule.team_field] = new_team or False
-                records.write(values)
-            else:
-                # The team stays: neither it nor what follows only from it (a
-                # lead's stage, probability…) is computed again for the batch.
-                with self.env.protecting(self._team_only_fields(Model, rule), records):
-                    records.write(values)
             from_user = Users.browse(owner) if owner else Users
             added, removed = self._log_and_follow(
                 handover, rule, records, from_user, Users.browse(successor_id)
@@ -583,16 +575,34 @@ class HrClientHandoverEngine(models.AbstractModel):
         self._insert_ledger(handover, rule.model, rule.user_field, ledger)
         return settled, moved
 
-    def _team_only_fields(self, Model, rule):
-        """The team field of `rule` and the fields of its model that depend on
-        the owner only through the team: unchanged when the team stays."""
-        cache = self.env.context.get("handover_team_cache")
-        key = ("fields", rule.model, rule.user_field, rule.team_field)
-        if cache is not None and key in cache:
-            return cache[key]
+    def _write_owner(self, records, rule, user_id, team_id, field_name=None):
+        """Write the owner of `records` (and their team, unless `team_id` is -1:
+        the team stays), quietly. A team that stays is not computed again from
+        the new owner, nor is what follows from the owner only through it (a
+        lead's stage, its probability…)."""
+        records = records.with_context(active_test=False, **self._quiet_context())
+        field_name = field_name or rule.user_field
+        values = {field_name: user_id or False}
+        if rule and rule.team_field and team_id != -1:
+            values[rule.team_field] = team_id or False
+        if not rule or not rule.team_field or team_id != -1:
+            records.write(values)
+            return records
+        with self.env.protecting(
+            self._team_only_fields(records._name, field_name, rule.team_field),
+            records,
+        ):
+            records.write(values)
+        return records
+
+    @tools.ormcache("model_name", "user_field", "team_field")
+    def _team_only_fields(self, model_name, user_field, team_field):
+        """The team field and the fields of the model that depend on the owner
+        only through the team (from the registry's dependencies)."""
+        Model = self.env[model_name]
         registry = Model.pool
-        team = Model._fields[rule.team_field]
-        follow_owner = {rule.user_field}
+        team = Model._fields[team_field]
+        follow_owner = {user_field}
         grown = True
         while grown:
             grown = False
@@ -608,14 +618,11 @@ class HrClientHandoverEngine(models.AbstractModel):
                 ):
                     follow_owner.add(field.name)
                     grown = True
-        result = [team] + [
+        return (team,) + tuple(
             field
             for field in registry.get_dependent_fields(team)
-            if field.model_name == Model._name and field.name not in follow_owner
-        ]
-        if cache is not None:
-            cache[key] = result
-        return result
+            if field.model_name == model_name and field.name not in follow_owner
+        )
 
     def _log_and_follow(
         self, handover, rule, records, from_user, to_user, note=None, unfollow=None
@@ -905,18 +912,13 @@ class HrClientHandoverEngine(models.AbstractModel):
         )
         returned = 0
         for (old_user, new_user, old_team), group in writes.items():
-            values = {field_name: old_user or False}
-            if old_team != -1:
-                values[team_field] = old_team or False
-            records = Model.browse([row[4] for row in group]).with_context(
-                active_test=False, **self._quiet_context()
+            records = self._write_owner(
+                Model.browse([row[4] for row in group]),
+                rule,
+                old_user,
+                old_team,
+                field_name=field_name,
             )
-            if team_field and old_team == -1:
-                # The team stays as it is now: not computed again from the owner.
-                with self.env.protecting(self._team_only_fields(Model, rule), records):
-                    records.write(values)
-            else:
-                records.write(values)
             cr.execute(
                 SQL(
                     "UPDATE hr_client_handover_transfer SET reverted_at = %s"
