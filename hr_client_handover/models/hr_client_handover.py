@@ -542,12 +542,18 @@ class HrClientHandover(models.Model):
 
     @api.onchange("handover_type")
     def _onchange_handover_type(self):
+        """The type's default template; a template of another type never stays."""
         for handover in self:
             template = self.env["hr.client.handover.template"]._get_default_for_type(
                 handover.handover_type, handover.company_id or self.env.company
             )
             if template:
                 handover.template_id = template
+            elif handover.template_id.handover_type not in (
+                False,
+                handover.handover_type,
+            ):
+                handover.template_id = False
 
     @api.onchange("template_id", "notice_date")
     def _onchange_template_deadline(self):
@@ -615,6 +621,29 @@ class HrClientHandover(models.Model):
                         "The return date must come after the last working day "
                         "(%(deadline)s).",
                         deadline=handover.last_working_day,
+                    )
+                )
+
+    @api.constrains("template_id", "handover_type")
+    def _check_template_type(self):
+        """A template is made for one handover type (or for every type): a
+        promotion's template, without visits, does not plan a resignation."""
+        types = dict(self._fields["handover_type"]._description_selection(self.env))
+        for handover in self:
+            template = handover.template_id
+            if not template.handover_type:
+                continue
+            if template.handover_type != handover.handover_type:
+                raise ValidationError(
+                    self.env._(
+                        "The template '%(template)s' is made for handovers of the "
+                        "type '%(template_type)s', and %(ref)s is of the type "
+                        "'%(type)s'. Choose a template of the type '%(type)s', or "
+                        "one without a type (it fits every type).",
+                        template=template.name,
+                        template_type=types[template.handover_type],
+                        ref=handover.name,
+                        type=types[handover.handover_type],
                     )
                 )
 
@@ -1996,8 +2025,10 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         last_day = self.last_working_day
         after = last_day and self._add_working_days(last_day, 1)
-        self.env["hr.client.handover.item"].sudo().create(
-            [
+        values = []
+        for tmpl in self.template_id.item_template_ids:
+            responsible, countersigner = self._item_people(tmpl)
+            values.append(
                 {
                     "handover_id": self.id,
                     "sequence": tmpl.sequence,
@@ -2005,26 +2036,37 @@ class HrClientHandover(models.Model):
                     "category": tmpl.category,
                     "location": tmpl.location,
                     "countersign_department": tmpl.countersign_department,
-                    "countersigner_id": self._default_countersigner(tmpl).id,
+                    "countersigner_id": countersigner.id,
                     "due_rule": tmpl.due_rule,
                     "post_departure": tmpl.due_rule == "after_last_day",
                     "needs_receipt": tmpl.needs_receipt,
-                    "responsible_id": self._item_responsible(tmpl).id,
+                    "responsible_id": responsible.id,
                     "due_date": after
                     if tmpl.due_rule == "after_last_day"
                     else last_day,
                 }
-                for tmpl in self.template_id.item_template_ids
-            ]
-        )
+            )
+        self.env["hr.client.handover.item"].sudo().create(values)
 
-    def _item_responsible(self, item_template):
+    def _item_people(self, item_template):
+        """(responsible, countersigner) of the item made from ``item_template``.
+
+        Nobody countersigns what they answer for, nor an item of their own
+        handover: the departing employee's countersign goes to their
+        supervisor, and an item the countersigning department acts on (IT
+        revokes the accounts) is ticked by the supervisor once it is done,
+        then countersigned by that department."""
         self.ensure_one()
-        if item_template.responsible == "countersigner":
-            return self._default_countersigner(item_template) or self.supervisor_id
-        if item_template.responsible == "supervisor":
-            return self.supervisor_id
-        return self.departing_user_id
+        departing, supervisor = self.departing_user_id, self.supervisor_id
+        countersigner = self._default_countersigner(item_template)
+        if countersigner and countersigner == departing:
+            countersigner = supervisor
+        responsible = departing
+        if item_template.responsible in ("supervisor", "countersigner"):
+            responsible = supervisor
+        if countersigner and countersigner == responsible:
+            responsible = departing if responsible != departing else supervisor
+        return responsible, countersigner
 
     def _default_countersigner(self, item_template):
         """The template's countersigner, else the manager of the department the

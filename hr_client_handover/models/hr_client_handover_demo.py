@@ -364,12 +364,14 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(successor, lines, "action_confirm_materials")
         for item in handover.item_ids:
             self._act(item.responsible_id or departing, item, "action_mark_done")
-        # The receiver confirms what was handed over by the last working day.
-        self._act(
-            handover._users_for_role("witness"),
-            handover.item_ids.filtered(lambda item: not item.post_departure),
-            "action_confirm",
-        )
+        # The receiver confirms what was handed over by the last working day:
+        # the witness, or a successor where the witness ticked it.
+        witness = handover._users_for_role("witness")
+        receipts = handover.item_ids.filtered(lambda item: not item.post_departure)
+        ticked = receipts.filtered(lambda item: item.done_by == witness)
+        self._act(witness, receipts - ticked, "action_confirm")
+        if ticked:
+            self._act(handover.line_ids.successor_id[:1], ticked, "action_confirm")
         if story.get("meeting"):
             self._hold_event(handover, "meeting", story["meeting"])
         self._sign(handover, "materials")

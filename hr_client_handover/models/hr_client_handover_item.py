@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .hr_client_handover_policy import UNTIL_MATERIALS
 from .hr_client_handover_template import (
@@ -94,7 +94,25 @@ class HrClientHandoverItem(models.Model):
     def _policy_post_departure(self):
         return self.post_departure
 
+    def _policy_independent(self):
+        """Who confirms or countersigns an item neither ticked it nor is the
+        person it is about (segregation of duties)."""
+        user = self.env.user
+        return user not in (self.done_by, self.handover_id.departing_user_id)
+
     def _policy_frozen_message(self, condition):
+        if condition == "independent":
+            if self.env.user == self.handover_id.departing_user_id:
+                return self.env._(
+                    "'%(item)s' is part of your own handover: someone else confirms "
+                    "or countersigns it. Nothing was changed.",
+                    item=self.name,
+                )
+            return self.env._(
+                "You marked '%(item)s' done: another person must confirm or "
+                "countersign it. Nothing was changed.",
+                item=self.name,
+            )
         state = self.handover_id.state
         if self.post_departure and state in ("draft", "plan_review", "plan_approval"):
             return self.env._(
@@ -119,6 +137,34 @@ class HrClientHandoverItem(models.Model):
             "longer be reset. Nothing was changed.",
             item=self.name,
         )
+
+    @api.constrains("countersigner_id", "responsible_id", "handover_id")
+    def _check_countersigner(self):
+        """The countersign is a second pair of eyes: neither the person the item
+        is about nor the person who answers for it."""
+        for item in self.filtered("countersigner_id"):
+            countersigner = item.countersigner_id
+            if countersigner == item.handover_id.departing_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is the departing employee of %(ref)s and cannot "
+                        "countersign '%(item)s'. Choose the manager of the "
+                        "countersigning department, or another user.",
+                        user=countersigner.name,
+                        ref=item.handover_id.name,
+                        item=item.name,
+                    )
+                )
+            if countersigner == item.responsible_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is responsible for '%(item)s' and cannot also "
+                        "countersign it. Choose another countersigner, or another "
+                        "responsible person.",
+                        user=countersigner.name,
+                        item=item.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

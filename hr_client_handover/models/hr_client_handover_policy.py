@@ -3,8 +3,8 @@
 One table for every path: the buttons ask it, and so do create, write and
 unlink (hence x2many commands) and the attachments of the records
 (``_check_access``). An entry grants an operation to the holders of one of
-its roles while the handover is in one of its stages, and, when it names a
-condition, while that condition holds on the record. A field that belongs to
+its roles while the handover is in one of its stages, and, when it names
+conditions, while each of them holds on the record. A field that belongs to
 no group below is the workflow's own: only the buttons write it, once they
 checked this table.
 
@@ -50,7 +50,7 @@ PLANNERS = ("departing", "supervisor", "admin")
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 
-# model -> {operation: ((stages, roles[, condition]), ...)}
+# model -> {operation: ((stages, roles[, condition, ...]), ...)}
 POLICY = {
     "hr.client.handover": {
         "create": ((DRAFT, ("starter",)),),
@@ -104,6 +104,9 @@ POLICY = {
         "create": ((DRAFT, PLANNERS),),
         "unlink": ((DRAFT, PLANNERS),),
         "write:content": ((DRAFT, PLANNERS),),
+        # Who answers for an item and who countersigns it come from the template
+        # or the supervisor, never from the person the item is about.
+        "write:people": ((DRAFT, ("supervisor", "admin")),),
         # Due by the last working day: until the materials stage ends; due after
         # it (post-departure part): from the plan's approval until Done.
         "mark_done": (
@@ -114,8 +117,19 @@ POLICY = {
             (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),
             (AFTER_APPROVAL, ITEM_ACTORS, "reopen_post_departure"),
         ),
-        "confirm": ((UNTIL_MATERIALS, ("successor", "witness"), "due_by_last_day"),),
-        "countersign": ((AFTER_APPROVAL, ("countersigner",), "countersign_open"),),
+        # Nobody confirms or countersigns what they ticked, nor an item of
+        # their own handover.
+        "confirm": (
+            (
+                UNTIL_MATERIALS,
+                ("successor", "witness"),
+                "due_by_last_day",
+                "independent",
+            ),
+        ),
+        "countersign": (
+            (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
+        ),
     },
     "hr.client.handover.signature": {
         "write:sign": (
@@ -163,21 +177,20 @@ FIELD_GROUPS = {
             "sequence",
             "category",
             "location",
-            "responsible_id",
             "due_date",
             "due_rule",
             "countersign_department",
-            "countersigner_id",
             "post_departure",
             "needs_receipt",
         ),
+        "people": ("responsible_id", "countersigner_id"),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
 }
 # Field groups a new record may be given (the rest comes from the buttons).
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
-    "hr.client.handover.item": ("content",),
+    "hr.client.handover.item": ("content", "people"),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
@@ -228,8 +241,16 @@ class HrClientHandoverPolicy(models.AbstractModel):
         return any(
             state in stages
             and roles & set(allowed)
-            and (not condition or getattr(self, f"_policy_{condition[0]}")())
-            for stages, allowed, *condition in POLICY[self._name].get(operation, ())
+            and self._policy_failed_condition(conditions) is None
+            for stages, allowed, *conditions in POLICY[self._name].get(operation, ())
+        )
+
+    def _policy_failed_condition(self, conditions):
+        """The first of ``conditions`` that does not hold on this record, or
+        None when they all hold."""
+        return next(
+            (name for name in conditions if not getattr(self, f"_policy_{name}")()),
+            None,
         )
 
     def _policy_check(self, operation, label):
@@ -260,7 +281,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 holding = [
                     entry
                     for entry in in_stage
-                    if len(entry) < 3 or getattr(record, f"_policy_{entry[2]}")()
+                    if record._policy_failed_condition(entry[2:]) is None
                 ]
                 allowed = [role for entry in holding or in_stage for role in entry[1]]
                 raise AccessError(
@@ -271,11 +292,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
                         action=label,
                     )
                 )
-            for _stages, _roles, *condition in matching:
-                if not condition or getattr(record, f"_policy_{condition[0]}")():
-                    break
-            else:
-                raise UserError(record._policy_frozen_message(matching[0][2]))
+            failed = [record._policy_failed_condition(entry[2:]) for entry in matching]
+            if None not in failed:
+                raise UserError(record._policy_frozen_message(failed[0]))
 
     def _policy_check_button(self, action, label):
         """A button on records of handovers: lock the handovers (two clicks

@@ -148,8 +148,10 @@ class HrClientHandoverTemplateItem(models.Model):
         ],
         default="departing",
         required=True,
-        help="Countersigner: the person who countersigns the item (for example IT "
-        "revokes the accounts after the departure), else the supervisor.",
+        help="Countersigner: the countersigning department acts on the item (for "
+        "example IT revokes the accounts after the departure); the supervisor "
+        "ticks it done, then the department countersigns it. Nobody countersigns "
+        "an item they answer for or ticked themselves.",
     )
     needs_receipt = fields.Boolean(
         string="Receiver Confirms",

@@ -46,6 +46,10 @@ MATRIX = {
     "write_draft_header":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
     "write_draft_roles":     (A,   A,    A,    OK,   A,    OK,   A,    A),
     "write_employee":        (A,   A,    A,    A,    A,    A,    A,    A),
+    # The checklist: its content is planned by the departing employee too; who
+    # answers for an item and who countersigns it, by the supervisor.
+    "write_item_content":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "write_item_people":     (A,   A,    A,    OK,   A,    OK,   A,    A),
     "unlink_draft":          (A,   A,    A,    OK,   A,    OK,   A,    A),
     "action_generate_lines": (OK,  A,    A,    OK,   A,    OK,   A,    A),
     "action_submit_plan":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
@@ -225,6 +229,9 @@ class TestAccessMatrix(HandoverCase):
                     ]
                 ),
                 signatures=sudo.signature_ids.read(["signed_on"]),
+                items=sudo.item_ids.read(
+                    ["location", "responsible_id", "countersigner_id", "done"]
+                ),
                 messages=len(sudo.message_ids),
                 activities=sorted(
                     sudo.activity_ids.mapped(
@@ -297,6 +304,29 @@ class TestAccessMatrix(HandoverCase):
     def op_write_employee(self, handover, user):
         handover.with_user(user).write({"employee_id": self.witness_employee.id})
         self.assertEqual(handover.sudo().employee_id, self.witness_employee)
+
+    def departing_item(self, handover):
+        return handover.sudo().item_ids.filtered(
+            lambda item: item.responsible_id == self.departing
+        )[:1]
+
+    def op_write_item_content(self, handover, user):
+        item = self.departing_item(handover)
+        item.with_user(user).location = f"Drawer of {user.name}"
+        self.assertEqual(item.location, f"Drawer of {user.name}")
+
+    def op_write_item_people(self, handover, user):
+        item = self.departing_item(handover)
+        handover.with_user(user).write(
+            {
+                "item_ids": [
+                    (1, item.id, {"responsible_id": self.supervisor.id}),
+                    (1, item.id, {"countersigner_id": self.witness.id}),
+                ]
+            }
+        )
+        self.assertEqual(item.responsible_id, self.supervisor)
+        self.assertEqual(item.countersigner_id, self.witness)
 
     def op_write_dates_submitted(self, handover, user):
         deadline = handover.sudo().last_working_day + timedelta(days=7)
@@ -480,6 +510,8 @@ class TestAccessMatrix(HandoverCase):
                 "write_draft_header",
                 "write_draft_roles",
                 "write_employee",
+                "write_item_content",
+                "write_item_people",
                 "unlink_draft",
                 "action_generate_lines",
                 "action_submit_plan",

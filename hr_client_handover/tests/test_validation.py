@@ -113,7 +113,15 @@ class TestHandoverValidation(HandoverCase):
             {"return_date": self.today + timedelta(days=60)},
             "Only a leave handover has a return date",
         )
-        self.handover.with_user(self.departing).handover_type = "leave"
+        # A leave takes a leave's template (see test_trust_checklist).
+        self.handover.with_user(self.departing).write(
+            {
+                "handover_type": "leave",
+                "template_id": self.env.ref(
+                    "hr_client_handover.handover_template_leave"
+                ).id,
+            }
+        )
         self.assertHeaderRefused(
             {"return_date": self.handover.last_working_day},
             "must come after the last working day",
