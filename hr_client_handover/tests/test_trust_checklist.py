@@ -233,3 +233,10 @@ class TestTrustChecklist(HandoverCase):
             form.handover_type = "promotion"
             self.assertEqual(form.template_id, self.promotion)
         self.assertEqual(self.handover.template_id, self.promotion)
+        # A type without a template of its own: the one of another type goes.
+        self.env.ref("hr_client_handover.handover_template_transfer").active = False
+        with Form(self.handover.with_user(self.departing)) as form:
+            form.handover_type = "transfer"
+            self.assertFalse(form.template_id)
+        self.assertEqual(self.handover.handover_type, "transfer")
+        self.assertFalse(self.handover.template_id)
