@@ -327,14 +327,15 @@ ITEM_FIELDS = {
         "location",
         "name",
         "category",
-        "responsible_id",
         "due_date",
         "sequence",
         "countersign_department",
-        "countersigner_id",
         "post_departure",
         "needs_receipt",
     ),
+    # Who answers for the item and who countersigns it: never named (nor
+    # cleared) by the departing employee the item is about.
+    "people": ("responsible_id", "countersigner_id"),
     "progress": (
         "done",
         "done_by",
@@ -344,9 +345,15 @@ ITEM_FIELDS = {
         "countersigned_on",
     ),
 }
-ITEM_WRITE = {"checklist": during(["draft"], *PLANNERS), "progress": NOBODY}
+ITEM_WRITE = {
+    "checklist": during(["draft"], *PLANNERS),
+    "people": during(["draft"], "supervisor", "admin"),
+    "progress": NOBODY,
+}
 ITEM_EDIT = during(["draft"], *PLANNERS)  # create and unlink
 ITEM_WORKERS = ("responsible", "departing", "supervisor", "admin")
+# Nobody confirms or countersigns an item they ticked, nor one of their own
+# handover (a UserError where the role would otherwise allow it).
 ITEM_BUTTONS = {
     "action_mark_done": during(UP_TO_MATERIALS, *ITEM_WORKERS),
     "action_reset": during(UP_TO_MATERIALS, *ITEM_WORKERS),  # until confirmed
@@ -696,7 +703,8 @@ SELECT id, successor_id, partner_id, sequence,
 FROM hr_client_handover_line WHERE handover_id = %s ORDER BY id
 """
 ITEMS_SQL = """
-SELECT id, responsible_id, done, confirmed_by IS NOT NULL AS confirmed, category,
+SELECT id, responsible_id, done, done_by, confirmed_by IS NOT NULL AS confirmed,
+       category,
        countersigner_id, countersigned_on IS NOT NULL AS countersigned,
        post_departure, needs_receipt
 FROM hr_client_handover_item WHERE handover_id = %s ORDER BY id
@@ -1401,7 +1409,14 @@ class Suite:
                     value = self.handover_value(hc, field, person)
                     if value:
                         self.write_cell(
-                            hc, HANDOVER, hc.id, field, value, person, roles, expected
+                            hc,
+                            HANDOVER,
+                            hc.id,
+                            field,
+                            value,
+                            person,
+                            roles,
+                            self.template_fits(hc, field, value[0], expected),
                         )
                 if group == "roles":
                     self.duty_cells(hc, person, roles)
@@ -1457,13 +1472,37 @@ class Suite:
                 return None  # only a leave has a return date
             return ("promotion" if current != "promotion" else "transfer"), current
         if field == "template_id":
+            # One that fits the handover's type when there is one.
             other = self.probe.value(
                 "SELECT id FROM hr_client_handover_template WHERE id != %s "
-                "ORDER BY id LIMIT 1",
-                (current or 0,),
+                "ORDER BY handover_type IS NULL OR handover_type = %s DESC, id "
+                "LIMIT 1",
+                (current or 0, row["handover_type"]),
             )
             return (other, current or False) if other else None
         return self.date_value(row, field)
+
+    def template_type(self, template_id):
+        return self.probe.value(
+            "SELECT handover_type FROM hr_client_handover_template WHERE id = %s",
+            (template_id or 0,),
+        )
+
+    def template_fits(self, hc, field, value, expected):
+        """A handover takes a template of its type or one without a type: a
+        write that would pair them otherwise is refused (a UserError) to whom
+        the policy lets write it."""
+        if expected is not ALLOWED or field not in ("handover_type", "template_id"):
+            return expected
+        if field == "handover_type":
+            kind, template = value, hc.row["template_id"]
+        else:
+            kind, template = hc.row["handover_type"], value
+        return (
+            ALLOWED
+            if self.template_type(template) in (None, kind)
+            else REFUSED_BY_STAGE
+        )
 
     @staticmethod
     def date_value(row, field):
@@ -1839,10 +1878,12 @@ class Suite:
                     self.column_is(ITEM, item["id"], "done", False),
                 )
             roles = hc.item_roles(person.uid, to_confirm)
+            own = person.uid in (to_confirm["done_by"], hc.row["departing_user_id"])
             blocked = (
                 not to_confirm["done"]
                 or to_confirm["confirmed"]
                 or to_confirm["post_departure"]
+                or own
             )
             confirm = expect(ITEM_BUTTONS["action_confirm"], hc.state, roles, blocked)
             if confirm is not ALLOWED:
@@ -1855,7 +1896,7 @@ class Suite:
                     [[to_confirm["id"]]],
                     confirm,
                 )
-            blocked = not to_confirm["done"] or to_confirm["countersigned"]
+            blocked = not to_confirm["done"] or to_confirm["countersigned"] or own
             countersign = expect(
                 ITEM_BUTTONS["action_countersign"], hc.state, roles, blocked
             )
@@ -2499,6 +2540,194 @@ class Suite:
             **kwargs,
         )
 
+    # -- segregation of duties on the checklist; the template's type ---------
+    def checklist_trust_cells(self, hc):
+        """On the walked handover. Draft: the departing employee names nobody
+        on an item (write, x2many commands, create), the supervisor does; no
+        template of another type is taken (create, write). Materials: who
+        ticked an item does not countersign it."""
+        if hc.state == "draft":
+            self.item_people_cells(hc)
+            self.template_type_cells(hc)
+        elif hc.state == "materials":
+            self.self_countersign_cells(hc)
+
+    def trust_item(self, hc):
+        """The departing employee's first item due by the last working day
+        without a countersigner."""
+        departing = hc.row["departing_user_id"]
+        return next(
+            (
+                item
+                for item in hc.items
+                if item["responsible_id"] == departing
+                and not item["countersigner_id"]
+                and not item["post_departure"]
+            ),
+            None,
+        )
+
+    def item_people_cells(self, hc):
+        leaver = self.session(hc.row["departing_user_id"])
+        item = self.trust_item(hc)
+        if not leaver or not item:
+            self.cells.record(f"{hc.tag} checklist people cells", "no item to try")
+            return
+        item_id, leaver_uid = item["id"], leaver.uid
+        supervisor = self.supervisor
+        # The supervisor names a countersigner (themselves, tried in materials).
+        self.write_cell(
+            hc,
+            ITEM,
+            item,
+            "countersigner_id",
+            (supervisor.uid, NOT_WRITTEN),
+            supervisor,
+            hc.item_roles(supervisor.uid, item),
+            ALLOWED,
+        )
+        roles = hc.item_roles(leaver_uid, item)
+        other = next(
+            (i for i in hc.items if i["responsible_id"] not in (None, leaver_uid)),
+            None,
+        )
+        attempts = [
+            (item_id, "countersigner_id", leaver_uid),
+            (item_id, "countersigner_id", False),
+            (item_id, "responsible_id", False),
+        ]
+        if other:
+            attempts.append((other["id"], "responsible_id", leaver_uid))
+        for record_id, field, value in attempts:
+            self.cells.run(
+                f"{hc.tag} item {record_id} write {field}={value} as "
+                f"{self.who(leaver, roles)}",
+                leaver,
+                ITEM,
+                "write",
+                [[record_id], {field: value}],
+                REFUSED_BY_ROLE,
+            )
+            self.cells.run(
+                f"{hc.tag} handover write item_ids=[(1, {record_id}, "
+                f"{{{field}: {value}}})] as {self.who(leaver, roles)}",
+                leaver,
+                HANDOVER,
+                "write",
+                [[hc.id], {"item_ids": [(1, record_id, {field: value})]}],
+                REFUSED_BY_ROLE,
+            )
+        for field in ("responsible_id", "countersigner_id"):
+            values = {"name": f"Accounts revoked ({field})", field: self.witness.uid}
+            self.cells.run(
+                f"{hc.tag} item create with {field} as {self.who(leaver, roles)}",
+                leaver,
+                ITEM,
+                "create",
+                [{"handover_id": hc.id, **values}],
+                REFUSED_BY_ROLE,
+            )
+            self.cells.run(
+                f"{hc.tag} handover write item_ids=[(0, 0, {{{field}}})] as "
+                f"{self.who(leaver, roles)}",
+                leaver,
+                HANDOVER,
+                "write",
+                [[hc.id], {"item_ids": [(0, 0, values)]}],
+                REFUSED_BY_ROLE,
+            )
+        # Whoever names them never names the departing employee countersigner.
+        self.cells.run(
+            f"{hc.tag} item {item_id} write countersigner_id=departing as "
+            f"{self.who(self.hr, hc.item_roles(self.hr.uid, item))}",
+            self.hr,
+            ITEM,
+            "write",
+            [[item_id], {"countersigner_id": leaver_uid}],
+            REFUSED_BY_STAGE,
+        )
+
+    def template_type_cells(self, hc):
+        """A template of another type: refused on create and on write."""
+        other = self.probe.value(
+            "SELECT id FROM hr_client_handover_template "
+            "WHERE handover_type IS NOT NULL AND handover_type != %s "
+            "ORDER BY id LIMIT 1",
+            (hc.row["handover_type"],),
+        )
+        if not other:
+            self.cells.record(f"{hc.tag} template type cells", "one type only")
+            return
+        employee, _user = self.new_employee()
+        self.cells.run(
+            f"{self.hr.login} starts a {hc.row['handover_type']} handover with the "
+            f"template {other} of another type",
+            self.hr,
+            HANDOVER,
+            "create",
+            [
+                self.start_values(
+                    employee, handover_type=hc.row["handover_type"], template_id=other
+                )
+            ],
+            REFUSED_BY_STAGE,
+        )
+        leaver = self.session(hc.row["departing_user_id"])
+        writes = [{"template_id": other}]
+        if self.template_type(hc.row["template_id"]):
+            kind = self.template_type(other)
+            writes.append({"handover_type": kind})
+        for person in (leaver, self.hr):
+            for values in writes:
+                self.cells.run(
+                    f"{hc.tag} handover write {values} (a template of another type) "
+                    f"as {self.who(person, hc.roles(person.uid))}",
+                    person,
+                    HANDOVER,
+                    "write",
+                    [[hc.id], values],
+                    REFUSED_BY_STAGE,
+                )
+
+    def self_countersign_cells(self, hc):
+        """The supervisor, countersigner of an item since the draft, ticks it:
+        they cannot countersign it, nor can the departing employee; ticked by
+        the departing employee, the supervisor countersigns it."""
+        supervisor = self.supervisor
+        leaver = self.session(hc.row["departing_user_id"])
+        item = next(
+            (
+                i
+                for i in hc.items
+                if i["countersigner_id"] == supervisor.uid and not i["done"]
+            ),
+            None,
+        )
+        if not item or not leaver:
+            self.cells.record(f"{hc.tag} self-countersign cells", "no item to try")
+            return
+        item_id = item["id"]
+        self.act(hc, supervisor, "action_mark_done", ITEM, [item_id])
+        self.column_check(hc, ITEM, item_id, "done_by", supervisor.uid)
+        for person, expected in (
+            (supervisor, REFUSED_BY_STAGE),
+            (leaver, REFUSED_BY_ROLE),
+        ):
+            self.cells.run(
+                f"{hc.tag} item {item_id} action_countersign after "
+                f"{supervisor.login} ticked it as "
+                f"{self.who(person, hc.item_roles(person.uid, item))}",
+                person,
+                ITEM,
+                "action_countersign",
+                [[item_id]],
+                expected,
+            )
+        self.act(hc, supervisor, "action_reset", ITEM, [item_id])
+        self.act(hc, leaver, "action_mark_done", ITEM, [item_id])
+        self.act(hc, supervisor, "action_countersign", ITEM, [item_id])
+        self.column_check(hc, ITEM, item_id, "countersigned_on", True)
+
     def walk(self):
         label = "W"
         handover_id = self.cells.run(
@@ -2542,6 +2771,7 @@ class Suite:
         handover stands in that stage, lean where one does."""
         lean, reads = WALK_BLOCKS[hc.state]
         self.stage_block(hc.label, hc.id, lean=lean, reads=reads)
+        self.checklist_trust_cells(self.snapshot(hc.label, hc.id))
 
     def walk_draft(self, hc):
         leaver = self.leaver
@@ -2567,15 +2797,15 @@ class Suite:
                 hc.line_roles(leaver.uid, line),
                 ALLOWED,
             )
-        if hc.items:  # the first successor becomes responsible of an item
+        if hc.items:  # the supervisor makes the first successor responsible
             self.write_cell(
                 hc,
                 ITEM,
                 hc.items[0],
                 "responsible_id",
                 (self.successor_a.uid, NOT_WRITTEN),
-                leaver,
-                hc.roles(leaver.uid),
+                self.supervisor,
+                hc.roles(self.supervisor.uid),
                 ALLOWED,
             )
         self.walk_block(hc)
