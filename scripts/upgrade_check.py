@@ -479,7 +479,14 @@ class Walker:
         for item in due.filtered(lambda item: not item.done):
             self.act(item.responsible_id or role("departing"), item, "action_mark_done")
         for item in due.filtered(lambda i: i.needs_receipt and not i.confirmed_on):
-            self.act(role("witness"), item, "action_confirm")
+            # Who ticked an item does not confirm its receipt.
+            witness = role("witness")
+            confirmer = (
+                witness
+                if item.done_by != witness
+                else handover.line_ids.successor_id[:1]
+            )
+            self.act(confirmer, item, "action_confirm")
         self.sign(handover, "materials")
         self.act(role("supervisor"), handover, "action_complete_materials")
 
@@ -524,7 +531,12 @@ class Walker:
     def _summary_approval(self, handover, role):
         items = handover.item_ids
         for item in items.filtered(lambda item: item.post_departure and not item.done):
-            self.act(item.responsible_id or role("departing"), item, "action_mark_done")
+            ticker = item.responsible_id or role("departing")
+            if ticker == item.countersigner_id:
+                # Who ticks an item does not countersign it (items made before
+                # 19.0.1.5.0 could name one person for both).
+                ticker = role("supervisor")
+            self.act(ticker, item, "action_mark_done")
         for item in items.filtered(
             lambda i: i.countersigner_id and not i.countersigned_on
         ):
