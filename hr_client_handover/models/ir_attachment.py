@@ -191,6 +191,8 @@ class IrAttachment(models.Model):
             ):
                 raise self._handover_sealed_error()
             if FILE_FIELDS & set(vals):
+                if self.sudo()._handover_sealed():
+                    raise self._handover_sealed_error()
                 forbidden, error = self._handover_file_forbidden()
                 if forbidden:
                     raise error()
