@@ -49,7 +49,7 @@ class HrClientHandover(models.Model):
             )._handover_message_forbidden()
             if forbidden:
                 raise error()
-        super()._check_can_update_message_content(messages)
+        return super()._check_can_update_message_content(messages)
 
     def _process_attachments_for_post(
         self, attachments, attachment_ids, message_values

@@ -218,6 +218,27 @@ class TestTrustChatter(HandoverCase):
             upload.with_user(self.successor_a).write(
                 {"res_model": handover._name, "res_id": handover.id}
             )
+        # The chatter's upload route creates as superuser for the user: the
+        # file is refused and removed.
+        staged = (
+            Attachment.with_user(self.successor_a)
+            .sudo()
+            .create(
+                {
+                    "name": "x_summary.pdf",
+                    "raw": b"%PDF-1.4 forged",
+                    "res_model": handover._name,
+                    "res_id": handover.id,
+                }
+            )
+        )
+        refused = None
+        try:
+            staged.with_user(self.successor_a).sudo()._post_add_create()
+        except AccessError as error:
+            refused = error
+        self.assertTrue(refused)
+        self.assertFalse(staged.exists())
         self.assertEqual(upload.res_model, "mail.compose.message")
         self.assertEqual(
             Attachment.sudo().search(
@@ -265,6 +286,9 @@ class TestTrustChatter(HandoverCase):
                     "res_id": handover.id,
                 }
             )
+        # The chatter's routes delete and upload as superuser for the user.
+        with self.assertRaises(AccessError):
+            report.with_user(self.successor_b).sudo()._delete_and_notify()
         self.assertEqual(report.raw, b"Met the buyer")
         report.with_user(self.successor_a).unlink()
         self.assertFalse(report.exists())
