@@ -30,14 +30,24 @@ class HrClientHandover(models.Model):
         # What the system posts (approvals, refusals, confirmations, digests:
         # not a person's note, nor the "done" of an activity) is printed on
         # the filed PDFs: sealed by value, so that Verify Integrity names a
-        # change made to it behind the application.
+        # change made to it behind the application. A draft that was never
+        # submitted has no record yet (and a seal would forbid deleting it).
         if (
             message
             and message.message_type != "comment"
             and not message.mail_activity_type_id
+            and (self.state != "draft" or self._has_seals())
         ):
             self._seal("message", message, MESSAGE_SEALED)
         return message
+
+    def _has_seals(self):
+        self.ensure_one()
+        return bool(
+            self.env["hr.client.handover.seal"]
+            .sudo()
+            .search_count([("handover_id", "=", self.id)], limit=1)
+        )
 
     def _check_can_update_message_content(self, messages):
         """The chatter's edit and delete (``_message_update_content``, which its

@@ -345,3 +345,12 @@ class TestTrustChatter(HandoverCase):
         todo.with_user(self.departing).date_deadline = fields.Date.today()
         todo.with_user(self.successor_b).action_feedback(feedback="Brought")
         self.assertFalse(todo.active)
+
+    def test_a_draft_never_submitted_is_still_deleted(self):
+        """Its system messages are nobody's to change, but it has no record
+        yet: no seal keeps it from being deleted."""
+        handover = self.create_handover()
+        handover.with_user(self.supervisor).message_post(body="Left out: Alpha")
+        self.assertFalse(handover.sudo().seal_ids)
+        handover.with_user(self.supervisor).unlink()
+        self.assertFalse(handover.exists())
