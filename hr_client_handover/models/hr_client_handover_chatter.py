@@ -25,21 +25,19 @@ class HrClientHandover(models.Model):
             HrClientHandover, self.with_context(handover_thread_create=THREAD_CREATE)
         )._message_create(values_list)
 
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
+    def _message_post_after_hook(self, message, msg_values):
         # What the system posts (approvals, refusals, confirmations, digests:
         # not a person's note, nor the "done" of an activity) is printed on
         # the filed PDFs: sealed by value, so that Verify Integrity names a
         # change made to it behind the application. A draft that was never
         # submitted has no record yet (and a seal would forbid deleting it).
         if (
-            message
-            and message.message_type != "comment"
+            message.message_type != "comment"
             and not message.mail_activity_type_id
             and (self.state != "draft" or self._has_seals())
         ):
             self._seal("message", message, MESSAGE_SEALED)
-        return message
+        return super()._message_post_after_hook(message, msg_values)
 
     def _has_seals(self):
         self.ensure_one()
