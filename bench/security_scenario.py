@@ -2727,6 +2727,285 @@ class Suite:
         self.act(hc, leaver, "action_mark_done", ITEM, [item_id])
         self.act(hc, supervisor, "action_countersign", ITEM, [item_id])
         self.column_check(hc, ITEM, item_id, "countersigned_on", True)
+    # -- chatter, files and activities: nobody rewrites the record through them
+    def chatter_cells(self, found):
+        """Messages, files and activities of an open handover (V) and of a done
+        one (X, else the walked one), tried by every role of the demo, an
+        officer of another department, an unrelated internal user and a
+        portal user. What the system posted is nobody's to change; a note is
+        its author's while the handover is open; a message is posted in one's
+        own name; files come from participants of an open handover and go
+        with their author; an activity moves with its assignee (or a handover
+        administrator) only."""
+        done = ("X", found.get("X")) if found.get("X") else ("W", found.get("W"))
+        for label, handover_id in (("V", found.get("V")), done):
+            if not handover_id:
+                self.cells.record(f"{label}: a handover for the chatter cells", "none")
+                continue
+            hc = self.snapshot(label, handover_id)
+            people = self.people(hc)
+            self.message_cells(hc, people)
+            self.chatter_file_cells(hc, people)
+            self.activity_cells(hc, people)
+
+    def handover_message(self, hc, message_type):
+        return self.probe.value(
+            "SELECT id FROM mail_message WHERE model = %s AND res_id = %s "
+            "AND message_type = %s ORDER BY id DESC LIMIT 1",
+            (HANDOVER, hc.id, message_type),
+        )
+
+    def post_note(self, hc, person, text):
+        """`person` (a participant) posts a note: allowed on any handover they
+        read; returns its id."""
+        note = self.cells.run(
+            f"{hc.tag} chatter note posted as {self.who(person, hc.roles(person.uid))}",
+            person,
+            HANDOVER,
+            "message_post",
+            [[hc.id]],
+            ALLOWED,
+            body=text,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return note if isinstance(note, int) else None
+
+    def message_cells(self, hc, people):
+        frozen = hc.state in ("done", "cancel")
+        decision = self.handover_message(hc, "notification")
+        author = self.session(hc.row["supervisor_id"])
+        note = author and self.post_note(hc, author, f"Security suite note {hc.tag}")
+        for person in people:
+            roles = hc.roles(person.uid)
+            who = self.who(person, roles)
+            targets = [("system message", decision, REFUSED)]
+            if note:
+                own = person.uid == author.uid
+                mine = ALLOWED if own and not frozen else REFUSED
+                targets.append(("own note" if own else "another's note", note, mine))
+            for what, message_id, expected in targets:
+                if not message_id:
+                    continue
+                if expected is REFUSED:
+                    self.cells.run(
+                        f"{hc.tag} {what} {message_id} unlink as {who}",
+                        person,
+                        "mail.message",
+                        "unlink",
+                        [[message_id]],
+                        REFUSED,
+                    )
+                self.cells.run(
+                    f"{hc.tag} {what} {message_id} body rewritten as {who}",
+                    person,
+                    "mail.message",
+                    "write",
+                    [[message_id], {"body": "<p>Rewritten by the suite</p>"}],
+                    expected,
+                )
+                self.cells.run(
+                    f"{hc.tag} {what} {message_id} author changed as {who}",
+                    person,
+                    "mail.message",
+                    "write",
+                    [[message_id], {"author_id": self.hr_partner()}],
+                    REFUSED,
+                )
+            other = author or self.hr
+            if other.uid == person.uid:
+                other = self.hr if person.uid != self.hr.uid else self.witness
+            forged = {"author_id": self.partner_of(other.uid)}
+            for kwargs in (forged, {"email_from": f"{other.login}@forged.example"}):
+                self.cells.run(
+                    f"{hc.tag} message_post {short(kwargs, 60)} as {who}",
+                    person,
+                    HANDOVER,
+                    "message_post",
+                    [[hc.id]],
+                    REFUSED,
+                    body="Approved by the supervisor.",
+                    message_type="comment",
+                    **kwargs,
+                )
+            self.cells.run(
+                f"{hc.tag} mail.message create as {other.login} by {who}",
+                person,
+                "mail.message",
+                "create",
+                [
+                    {
+                        "model": HANDOVER,
+                        "res_id": hc.id,
+                        "body": "Approved by the supervisor.",
+                        "message_type": "notification",
+                        **forged,
+                    }
+                ],
+                REFUSED,
+            )
+
+    def hr_partner(self):
+        return self.partner_of(self.hr.uid)
+
+    def partner_of(self, uid):
+        return self.probe.value(
+            "SELECT partner_id FROM res_users WHERE id = %s", (uid,)
+        )
+
+    def chatter_file_cells(self, hc, people):
+        frozen = hc.state in ("done", "cancel")
+        pdf = base64.b64encode(b"%PDF-1.4 forged summary").decode()
+        name = f"{hc.row['name'].replace('/', '_')}_summary.pdf"
+        line = hc.lines[0] if hc.lines else None
+        owner = line and self.session(line["successor_id"])
+        upload = None
+        if not frozen and owner:
+            upload = self.cells.run(
+                f"{hc.tag} line {line['id']} file added by its successor {owner.login}",
+                owner,
+                ATTACHMENT,
+                "create",
+                [
+                    {
+                        "name": "visit-report.txt",
+                        "datas": base64.b64encode(b"Met the buyer").decode(),
+                        "res_model": LINE,
+                        "res_id": line["id"],
+                    }
+                ],
+                ALLOWED,
+            )
+            upload = upload if isinstance(upload, int) else None
+        for person in people:
+            roles = hc.roles(person.uid)
+            who = self.who(person, roles)
+            targets = [(HANDOVER, hc.id)] + ([(LINE, line["id"])] if line else [])
+            for model, res_id in targets if frozen or not roles & READERS else ():
+                self.cells.run(
+                    f"{hc.tag} {SHORT[model]} {res_id} file created as {who}",
+                    person,
+                    ATTACHMENT,
+                    "create",
+                    [dict(name=name, datas=pdf, res_model=model, res_id=res_id)],
+                    REFUSED,
+                )
+            if frozen or not roles & READERS:
+                self.cells.run(
+                    f"{hc.tag} message_post with attachments as {who}",
+                    person,
+                    HANDOVER,
+                    "message_post",
+                    [[hc.id]],
+                    REFUSED,
+                    body="The signed summary.",
+                    attachments=[[name, "%PDF-1.4 forged summary"]],
+                )
+                self.staged_upload_cell(hc, person, who, name, pdf)
+            if upload and person.uid != owner.uid:
+                self.cells.run(
+                    f"{hc.tag} {owner.login}'s file {upload} unlink as {who}",
+                    person,
+                    ATTACHMENT,
+                    "unlink",
+                    [[upload]],
+                    REFUSED,
+                )
+                self.cells.run(
+                    f"{hc.tag} {owner.login}'s file {upload} rewritten as {who}",
+                    person,
+                    ATTACHMENT,
+                    "write",
+                    [[upload], {"datas": pdf, "name": name}],
+                    REFUSED,
+                )
+        if upload:
+            self.cells.run(
+                f"{hc.tag} file {upload} unlink by whoever added it, {owner.login}",
+                owner,
+                ATTACHMENT,
+                "unlink",
+                [[upload]],
+                ALLOWED,
+                self.gone(ATTACHMENT, upload),
+            )
+
+    def staged_upload_cell(self, hc, person, who, name, pdf):
+        """`person` uploads a file as the chatter stages it (on the composer),
+        then posts it: core would move it onto the handover."""
+        self.cells.changed()
+        try:
+            staged = person.call(
+                ATTACHMENT,
+                "create",
+                {
+                    "name": name,
+                    "datas": pdf,
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                },
+            )
+        except xmlrpc.client.Fault:
+            return  # who may not upload at all cannot try this way
+        self.cells.run(
+            f"{hc.tag} message_post with attachment_ids [{staged}] as {who}",
+            person,
+            HANDOVER,
+            "message_post",
+            [[hc.id]],
+            REFUSED,
+            body="The signed summary.",
+            attachment_ids=[staged],
+        )
+
+    def activity_cells(self, hc, people):
+        rows = self.probe.rows(
+            "SELECT id, user_id, create_uid, automated FROM mail_activity "
+            "WHERE res_model = %s AND res_id = %s AND active ORDER BY id LIMIT 1",
+            (HANDOVER, hc.id),
+        )
+        if not rows:
+            return
+        activity = rows[0]
+        today = date.today().isoformat()
+        for person in people:
+            roles = hc.roles(person.uid)
+            if (
+                person.uid == activity["user_id"]
+                or "admin" in roles
+                or (person.uid == activity["create_uid"] and not activity["automated"])
+            ):
+                continue  # theirs to change
+            who = self.who(person, roles)
+            for method, args, kwargs in (
+                ("write", [{"user_id": person.uid}], {}),
+                ("write", [{"date_deadline": today}], {}),
+                ("action_feedback", [], {"feedback": "Done by the suite"}),
+                ("action_done", [], {}),
+                ("unlink", [], {}),
+            ):
+                self.cells.run(
+                    f"{hc.tag} activity {activity['id']} of user "
+                    f"{activity['user_id']} {method} {short(args, 40)} as {who}",
+                    person,
+                    "mail.activity",
+                    method,
+                    [[activity["id"]], *args],
+                    REFUSED,
+                    **kwargs,
+                )
+        assignee = self.session(activity["user_id"])
+        if assignee:
+            self.cells.run(
+                f"{hc.tag} activity {activity['id']} marked done by its assignee "
+                f"{assignee.login}",
+                assignee,
+                "mail.activity",
+                "action_feedback",
+                [[activity["id"]]],
+                ALLOWED,
+                feedback="Done",
+            )
 
     def walk(self):
         label = "W"
@@ -3570,6 +3849,7 @@ class Suite:
         if found["W"]:
             self.guard("signatures", self.signature_attachment_cells, "W", found["W"])
             self.guard("binary fields", self.field_attachment_cells, "W", found["W"])
+        self.guard("chatter, files and activities", self.chatter_cells, found)
         self.guard("integrity", self.integrity_cells, sorted(found.items()))
 
     def guard(self, title, function, *args):

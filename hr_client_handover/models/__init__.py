@@ -4,6 +4,7 @@ from . import hr_client_handover_rule
 from . import hr_client_handover
 from . import hr_client_handover_banner
 from . import hr_client_handover_digest
+from . import hr_client_handover_chatter
 from . import hr_client_handover_retention
 from . import hr_client_handover_line
 from . import calendar_event
@@ -18,6 +19,8 @@ from . import hr_department
 from . import hr_employee
 from . import ir_actions_report
 from . import ir_attachment
+from . import mail_message
+from . import mail_activity
 from . import base
 from . import res_partner
 from . import res_users

@@ -1267,11 +1267,16 @@ class HrClientHandover(models.Model):
 
     def _close_state_activities(self, state, feedback=None):
         xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
+        # As superuser: the button that leaves the stage checked its caller;
+        # the activities it closes are others' (mail.activity allows only
+        # their assignee, models/mail_activity.py). "Done" still names the
+        # user who pressed it.
+        handovers = self.sudo()
         if xmlid:
-            self.activity_feedback([xmlid], feedback=feedback)
+            handovers.activity_feedback([xmlid], feedback=feedback)
         if state == "visits":
             # Waivers left undecided where visits are optional: nothing to do.
-            self.activity_unlink([WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY])
+            handovers.activity_unlink([WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY])
 
     def _move_to(self, new_state, feedback=None, **extra):
         """Leave the current state: close its activities, write, open the next."""
@@ -1407,7 +1412,9 @@ class HrClientHandover(models.Model):
                 ),
                 partner_ids=handover.supervisor_id.partner_id.ids,
             )
-            handover.activity_feedback([WITNESS_VISITS_ACTIVITY])
+            # As superuser: the witness's activity, closed by the witness's
+            # button (the supervisor's, when the supervisor witnesses).
+            handover.sudo().activity_feedback([WITNESS_VISITS_ACTIVITY])
         return True
 
     def _reset_visits_witness(self):
@@ -1614,7 +1621,8 @@ class HrClientHandover(models.Model):
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
             handover._close_state_activities(old_state, feedback=reason)
-            handover.activity_unlink(
+            # As superuser: the activities of the others (see above).
+            handover.sudo().activity_unlink(
                 [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
                 + list(ITEM_ACTIVITIES)
                 + [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]

@@ -827,7 +827,9 @@ class HrClientHandoverLine(models.Model):
         for handover, lines in self.grouped("handover_id").items():
             xmlid = STATE_ACTIVITIES[handover.state][0]
             for user in lines.successor_id - handover._users_to_act("successor"):
-                handover.activity_feedback([xmlid], user_id=user.id)
+                # As superuser: the button checked its caller, who may close
+                # another successor's activity (mail.activity: assignee only).
+                handover.sudo().activity_feedback([xmlid], user_id=user.id)
 
     def action_record_check(self):
         label = self.env._("Record the phone check")

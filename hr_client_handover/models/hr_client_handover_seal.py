@@ -18,6 +18,7 @@ SEAL_KINDS = [
     ("reset", "Reopened for a new round"),
     ("departure", "Departure allowed before the end"),
     ("meeting", "Meeting minutes"),
+    ("message", "Message of the system"),
 ]
 
 

@@ -1,5 +1,5 @@
-from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo import SUPERUSER_ID, api, models
+from odoo.exceptions import AccessError, UserError
 
 # Models whose attachments are part of the handover record.
 HANDOVER_MODELS = (
@@ -10,6 +10,43 @@ HANDOVER_MODELS = (
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
 )
+# A handover in these stages is recorded: its files, chatter and activities
+# no longer change.
+FROZEN_STATES = ("done", "cancel")
+# What a file is: changing any of these replaces or moves it.
+FILE_FIELDS = frozenset(
+    ("name", "description", "raw", "datas", "db_datas", "store_fname", "url")
+    + ("type", "res_model", "res_id", "res_field", "checksum", "mimetype")
+)
+
+
+def handovers_of(env, pairs):
+    """{(model, res_id): handover (sudo)} of ``pairs`` of records of a
+    handover's models; records that no longer exist are left out."""
+    result = {}
+    by_model = {}
+    for model, res_id in pairs:
+        if model in HANDOVER_MODELS and res_id:
+            by_model.setdefault(model, set()).add(res_id)
+    for model, ids in by_model.items():
+        records = env[model].sudo().browse(sorted(ids)).exists()
+        for record in records:
+            handover = record if model == "hr.client.handover" else record.handover_id
+            if handover:
+                result[model, record.id] = handover
+    return result
+
+
+def handover_participant(handover, user):
+    """Whether ``user`` holds a role on ``handover`` (or on one of its parts:
+    a checklist item, a countersignature, a signature)."""
+    handover = handover.sudo()
+    return bool(
+        handover._get_user_roles(user)
+        or user in handover.item_ids.responsible_id
+        or user in handover.item_ids.countersigner_id
+        or user in handover.signature_ids.user_id
+    )
 
 
 class IrAttachment(models.Model):
@@ -17,11 +54,18 @@ class IrAttachment(models.Model):
 
     def _check_access(self, operation):
         """The files of a handover's fields and its filed documents (备案) are
-        the system's: nobody changes or deletes them, administrators included."""
+        the system's: nobody changes or deletes them, administrators included.
+        Another file of a handover or of its parts is deleted only by whoever
+        added it, while the handover is open (and rewritten likewise: see
+        ``write``, which knows what is rewritten)."""
         if not self.env.su and operation != "read" and any(self._ids):
             sealed = self.sudo()._handover_sealed()
             if sealed:
                 return self.browse(sealed.ids), self._handover_sealed_error
+            if operation == "unlink":
+                forbidden, error = self._handover_file_forbidden()
+                if forbidden:
+                    return forbidden, error
         return super()._check_access(operation)
 
     def _handover_sealed(self):
@@ -50,23 +94,149 @@ class IrAttachment(models.Model):
             )
         )
 
+    def _handover_file_forbidden(self):
+        """(attachments of ``self`` the current user may not change or delete,
+        error factory): a file of a handover is changed or deleted by whoever
+        added it, while the handover is open."""
+        files = self.sudo().filtered(
+            lambda att: att.res_model in HANDOVER_MODELS and att.res_id
+        )
+        if not files:
+            return self.browse(), None
+        handovers = handovers_of(self.env, [(a.res_model, a.res_id) for a in files])
+        forbidden = []
+        reasons = []
+        for att in files:
+            handover = handovers.get((att.res_model, att.res_id))
+            if not handover:
+                continue
+            if att.create_uid.id != self.env.uid:
+                forbidden.append(att.id)
+                reasons.append(("author", handover, att))
+            elif handover.state in FROZEN_STATES:
+                forbidden.append(att.id)
+                reasons.append(("frozen", handover, att))
+        if not forbidden:
+            return self.browse(), None
+
+        def error():
+            reason, handover, att = reasons[0]
+            if reason == "author":
+                return AccessError(
+                    self.env._(
+                        "The file %(file)s of %(ref)s was added by %(user)s: only "
+                        "they can change or delete it, while the handover is open. "
+                        "Nothing was changed.",
+                        file=att.name,
+                        ref=handover.name,
+                        user=att.create_uid.name,
+                    )
+                )
+            return UserError(
+                self.env._(
+                    "%(ref)s is %(state)s: its files are part of its record and can "
+                    "no longer change. Nothing was changed.",
+                    ref=handover.name,
+                    state=handover._state_label(),
+                )
+            )
+
+        return self.browse(forbidden), error
+
+    @api.model
+    def _handover_check_attach(self, pairs):
+        """The current user may add files to the records ``pairs`` ((model,
+        res_id)) of handovers: they hold a role on the handover, and it is
+        open. The superuser (the system) may always."""
+        if self.env.su and self.env.uid == SUPERUSER_ID:
+            return
+        user = self.env.user
+        for handover in dict.fromkeys(handovers_of(self.env, pairs).values()):
+            if not handover_participant(handover, user):
+                raise AccessError(
+                    self.env._(
+                        "Only the people taking part in %(ref)s can add files to "
+                        "it. Nothing was changed.",
+                        ref=handover.name,
+                    )
+                )
+            if handover.state in FROZEN_STATES:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s is %(state)s: its record is closed and takes no "
+                        "more files. Nothing was changed.",
+                        ref=handover.name,
+                        state=handover._state_label(),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(
-            vals.get("res_model") in HANDOVER_MODELS and vals.get("res_field")
-            for vals in vals_list
-        ):
-            raise self._handover_sealed_error()
+        if not self.env.su:
+            if any(
+                vals.get("res_model") in HANDOVER_MODELS and vals.get("res_field")
+                for vals in vals_list
+            ):
+                raise self._handover_sealed_error()
+            self._handover_check_attach(
+                [(vals.get("res_model"), vals.get("res_id")) for vals in vals_list]
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            not self.env.su
-            and vals.get("res_field")
-            and (
+        if not self.env.su:
+            if vals.get("res_field") and (
                 vals.get("res_model") in HANDOVER_MODELS
                 or any(att.res_model in HANDOVER_MODELS for att in self.sudo())
-            )
-        ):
-            raise self._handover_sealed_error()
+            ):
+                raise self._handover_sealed_error()
+            if FILE_FIELDS & set(vals):
+                if self.sudo()._handover_sealed():
+                    raise self._handover_sealed_error()
+                forbidden, error = self._handover_file_forbidden()
+                if forbidden:
+                    raise error()
+            if vals.get("res_model") in HANDOVER_MODELS or (
+                vals.get("res_id")
+                and any(att.res_model in HANDOVER_MODELS for att in self.sudo())
+            ):
+                # Moved onto a handover's record: added to it.
+                self._handover_check_attach(
+                    [
+                        (vals.get("res_model", att.res_model), vals["res_id"])
+                        if vals.get("res_id")
+                        else (vals["res_model"], att.res_id)
+                        for att in self.sudo()
+                    ]
+                )
         return super().write(vals)
+
+    def _post_add_create(self, **kwargs):
+        """A file uploaded in the chatter (created as superuser by the upload
+        route, after it checked the user may post there): a handover takes it
+        only from its participants while it is open. The refused file is
+        removed again, then the route answers that it was not allowed."""
+        files = self.sudo().filtered(lambda att: att.res_model in HANDOVER_MODELS)
+        if files:
+            try:
+                self.with_env(self.env(su=False))._handover_check_attach(
+                    [(att.res_model, att.res_id) for att in files]
+                )
+            except (AccessError, UserError) as error:
+                self.sudo().unlink()
+                raise AccessError(str(error)) from error
+        return super()._post_add_create(**kwargs)
+
+    def _delete_and_notify(self, message=None):
+        """The chatter's delete buttons call this as superuser once the route
+        found the user owns the file: a handover's file still goes only with
+        its author, while the handover is open."""
+        if self.env.uid != SUPERUSER_ID:
+            as_user = self.with_env(self.env(su=False))
+            sealed = as_user.sudo()._handover_sealed()
+            if sealed:
+                raise as_user._handover_sealed_error()
+            forbidden, error = as_user._handover_file_forbidden()
+            if forbidden:
+                raise error()
+        return super()._delete_and_notify(message=message)

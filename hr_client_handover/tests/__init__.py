@@ -15,3 +15,4 @@ from . import test_menus
 from . import test_visits
 from . import test_calendar
 from . import test_trust_checklist
+from . import test_trust_chatter
