@@ -2727,6 +2727,7 @@ class Suite:
         self.act(hc, leaver, "action_mark_done", ITEM, [item_id])
         self.act(hc, supervisor, "action_countersign", ITEM, [item_id])
         self.column_check(hc, ITEM, item_id, "countersigned_on", True)
+
     # -- chatter, files and activities: nobody rewrites the record through them
     def chatter_cells(self, found):
         """Messages, files and activities of an open handover (V) and of a done
