@@ -5,7 +5,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 from ..report.pdf_text_layer import fix_text_layer
@@ -95,10 +95,12 @@ class IrActionsReport(models.Model):
             res_ids = list(dict.fromkeys(res_ids))
         return self.with_context(report_pdf_no_attachment=False), res_ids
 
+    @api.private
     def retrieve_attachment(self, record):
         """A filed document is the one the handover links to, never a file
         found by its name (anyone may attach a file to a handover), and only
-        for whoever may read the handover."""
+        for whoever may read the handover; a print's helper, not a remote call
+        (it takes a record)."""
         kind = FILED_KINDS.get(self.report_name)
         if kind:
             record.check_access("read")
