@@ -2798,7 +2798,7 @@ class Suite:
                 person,
                 model,
                 "onchange",
-                [values, [], spec],
+                [[], values, [], spec],  # a new record: no ids
                 expected,
             )
 
