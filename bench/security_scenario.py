@@ -44,6 +44,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import xmlrpc.client
 from datetime import date, datetime, timedelta
@@ -3008,6 +3010,384 @@ class Suite:
                 feedback="Done",
             )
 
+    # -- printing is reading, filing is the system's, dialogs leak nothing -----------
+    HANDOVER_REPORTS = {
+        "plan": "hr_client_handover.report_handover_plan",
+        "visits": "hr_client_handover.report_handover_visits",
+        "summary": SUMMARY_REPORT,
+    }
+    NO_FILED_COPY = "?context=" + urllib.parse.quote(
+        json.dumps({"report_pdf_no_attachment": True})
+    )
+
+    def trust_cells(self, filed, found):
+        """Printing a handover is reading it, over every path; a print files
+        nothing, the system's scheduled action files what is due; a dialog
+        opens only on what its user may act on."""
+        if found.get("X"):
+            self.scheduled_filing_cells("X", found["X"])
+            self.report_url_cells("X", found["X"])
+        if filed[1] and filed[1] != found.get("X"):
+            self.report_url_cells(*filed)
+        self.report_rpc_cells(*(filed if filed[1] else ("X", found.get("X"))))
+        self.dialog_trust_cells(found)
+
+    def foreign_user(self):
+        """An internal user of a second company only (created once)."""
+        if getattr(self, "_foreign_user", None) is None:
+            self.cells.changed()
+            company = self.admin.call(
+                "res.company", "create", {"name": f"Far Away {self.stamp}"}
+            )
+            login = f"sec.foreign.{self.stamp}"
+            self.admin.call(
+                "res.users",
+                "create",
+                {
+                    "name": login,
+                    "login": login,
+                    "password": login,
+                    "company_id": company,
+                    "company_ids": [(6, 0, [company])],
+                    "group_ids": [(6, 0, [self.group["user"], self.group["salesman"]])],
+                },
+            )
+            self._foreign_company = company
+            self._foreign_user = self.log_in(login)
+        return self._foreign_user
+
+    def web_get(self, person, path):
+        """(HTTP status, body) of `path` as `person` opens it in the web client
+        (logged in once per person)."""
+        openers = self.__dict__.setdefault("_web_openers", {})
+        opener = openers.get(person.login)
+        if opener is None:
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            )
+            body = json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "db": self.db,
+                        "login": person.login,
+                        "password": person.password,
+                    },
+                }
+            ).encode()
+            request = urllib.request.Request(
+                f"{self.url}/web/session/authenticate",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
+            with opener.open(request, timeout=60) as response:
+                answer = json.load(response)
+            assert "error" not in answer, f"{person.login} cannot log in to the web"
+            openers[person.login] = opener
+        try:
+            with opener.open(f"{self.url}{path}", timeout=300) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def handover_secrets(self, hc):
+        """What a print tells: the reference and the customers' names."""
+        customers = [
+            row["name"]
+            for row in self.probe.rows(
+                "SELECT p.name FROM res_partner p JOIN hr_client_handover_line l "
+                "ON l.partner_id = p.id WHERE l.handover_id = %s ORDER BY l.id "
+                "LIMIT 5",
+                (hc.id,),
+            )
+        ]
+        return [hc.row["name"], *customers]
+
+    def print_refused(self, title, person, path, secrets):
+        """`person` opens the report URL `path`: no PDF, nothing of the handover,
+        the database as it was."""
+
+        def observe():
+            before = self.cells.checksum()
+            status, body = self.web_get(person, path)
+            self.cells.changed()
+            assert b"%PDF" not in body, f"returned a PDF (HTTP {status})"
+            text = body.decode("utf-8", "replace")
+            shown = [secret for secret in secrets if secret and secret in text]
+            assert not shown, f"the answer shows {short(shown)}"
+            if not path.startswith("/report/download"):  # answers errors as JSON
+                assert status != 200, "HTTP 200"
+            assert self.cells.checksum() == before, "the refused print changed data"
+
+        self.cells.check(f"{title} -> refused", observe)
+
+    def prints_copy(self, person, path, checksum):
+        def observe():
+            status, body = self.web_get(person, path)
+            assert status == 200, f"HTTP {status}"
+            got = hashlib.sha1(body).hexdigest()
+            assert got == checksum, f"another file than the filed one (sha1 {got})"
+
+        return observe
+
+    def report_url_cells(self, label, handover_id):
+        """Each report of the handover over HTTP (/report/pdf, with a context in
+        the query string, /report/html, /report/download) for every role, the
+        outsiders and a user of a second company: who reads the handover gets
+        its filed copy byte for byte, whoever does not gets nothing."""
+        hc = self.snapshot(label, handover_id)
+        secrets = self.handover_secrets(hc)
+        checksums = {
+            kind: self.probe.value(
+                "SELECT checksum FROM ir_attachment WHERE id = %s",
+                (hc.row[f"{kind}_attachment_id"],),
+            )
+            for kind in self.HANDOVER_REPORTS
+            if hc.row[f"{kind}_attachment_id"]
+        }
+        for person in [*self.people(hc, colleague=True), self.foreign_user()]:
+            roles = hc.roles(person.uid)
+            who = self.who(person, roles)
+            for kind, report in self.HANDOVER_REPORTS.items():
+                pdf = f"/report/pdf/{report}/{hc.id}"
+                if roles & READERS:
+                    if kind not in checksums:
+                        continue  # a live render, as the walk prints
+                    for path in (pdf, pdf + self.NO_FILED_COPY):
+                        self.cells.check(
+                            f"{hc.tag} GET {path} as {who} -> the filed copy",
+                            self.prints_copy(person, path, checksums[kind]),
+                        )
+                    continue
+                download = "/report/download?" + urllib.parse.urlencode(
+                    {"data": json.dumps([pdf, "qweb-pdf"]), "context": "{}"}
+                )
+                for path in (
+                    pdf,
+                    pdf + self.NO_FILED_COPY,
+                    f"/report/html/{report}/{hc.id}",
+                    download,
+                ):
+                    self.print_refused(
+                        f"{hc.tag} GET {short(path, 90)} as {who}",
+                        person,
+                        path,
+                        secrets,
+                    )
+
+    def report_rpc_cells(self, label, handover_id):
+        """The report model over XML-RPC: its rendering and attachment helpers
+        are not remote calls, for anyone (core's refusal of a private method
+        has no translation: no Chinese sample here)."""
+        if not handover_id:
+            return
+        hc = self.snapshot(label, handover_id)
+        report_id = self.admin.xmlid("hr_client_handover.action_report_handover_plan")
+        name = self.HANDOVER_REPORTS["plan"]
+        for person in (self.internal, self.portal, self.foreign_user(), self.hr):
+            who = self.who(person, hc.roles(person.uid))
+            for method, args in (
+                ("retrieve_attachment", [[report_id], hc.id]),
+                ("_render_qweb_pdf", [[report_id], name, [hc.id]]),
+                ("_render_qweb_html", [[report_id], name, [hc.id]]),
+                ("_render", [[report_id], name, [hc.id]]),
+            ):
+                self.cells.check(
+                    f"{hc.tag} ir.actions.report {method} over RPC as {who} "
+                    f"-> fault {FAULT_ACCESS_ERROR}",
+                    self.report_call_refused(person, method, args),
+                )
+
+    def report_call_refused(self, person, method, args):
+        def observe():
+            before = self.cells.checksum()
+            try:
+                result = person.call("ir.actions.report", method, *args)
+            except xmlrpc.client.Fault as fault:
+                assert fault.faultCode == FAULT_ACCESS_ERROR, _describe(fault)
+            else:
+                raise AssertionError(f"answered {short(result)}")
+            finally:
+                self.cells.changed()
+            assert self.cells.checksum() == before, "the call changed data"
+
+        return observe
+
+    def scheduled_filing_cells(self, label, handover_id):
+        """The demo's handover past its stages, installed while no web server
+        served the reports' styles: a reader's print files nothing; the
+        scheduled action, run as the system, files it."""
+        hc = self.snapshot(label, handover_id)
+        due = [k for k in self.HANDOVER_REPORTS if not hc.row[f"{k}_attachment_id"]]
+        if not due:
+            return
+        kind = due[0]
+        supervisor = self.session(hc.row["supervisor_id"])
+        documents_sql = (
+            "SELECT count(*) FROM hr_client_handover_document WHERE handover_id = %s"
+        )
+        documents = self.probe.value(documents_sql, (hc.id,))
+
+        def live_print():
+            status, body = self.web_get(
+                supervisor, f"/report/pdf/{self.HANDOVER_REPORTS[kind]}/{hc.id}"
+            )
+            assert status == 200 and body.startswith(b"%PDF"), f"HTTP {status}"
+            filed = self.probe.column(
+                "hr_client_handover", hc.id, f"{kind}_attachment_id"
+            )
+            assert not filed, f"the print filed attachment {filed}"
+            assert self.probe.value(documents_sql, (hc.id,)) == documents, "filed"
+
+        self.cells.changed()
+        self.cells.check(
+            f"{hc.tag} {kind} printed by {supervisor.login} before it is filed: "
+            "a live render, nothing filed",
+            live_print,
+        )
+        cron = self.admin.xmlid("hr_client_handover.ir_cron_handover_file_reports")
+        self.cells.changed()
+
+        def filed_by_the_system():
+            # Rendering every due document takes longer than a plain call.
+            xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object").execute_kw(
+                self.db,
+                self.admin.uid,
+                self.admin.password,
+                "ir.cron",
+                "method_direct_trigger",
+                [[cron]],
+            )
+            for name in due:
+                attachment = self.probe.column(
+                    "hr_client_handover", hc.id, f"{name}_attachment_id"
+                )
+                assert attachment, f"the {name} is not filed"
+                owner = self.probe.value(
+                    "SELECT create_uid FROM ir_attachment WHERE id = %s", (attachment,)
+                )
+                assert owner in (1, 2), f"the {name} was filed by user {owner}"
+
+        self.cells.check(
+            f"{hc.tag} the scheduled action files {', '.join(due)} as the system",
+            filed_by_the_system,
+        )
+
+    def dialog_open_cells(self, hc, model, values, expected_for, defaults=None):
+        """Everyone `expected_for(person)` refuses opens the dialog on `hc`'s
+        records: refused at its creation, its defaults (`defaults`: the context
+        of the button) and its form's values; nothing written."""
+        fields = [name for name in values if name != "reason"]
+        for person in [*self.people(hc), self.foreign_user()]:
+            expected = expected_for(person)
+            if expected is ALLOWED:
+                continue
+            title = f"{hc.tag} {SHORT.get(model, model)} on {short(values, 60)}"
+            who = self.who(person, hc.roles(person.uid))
+            self.cells.run(
+                f"{title} create as {who}", person, model, "create", [values], expected
+            )
+            if defaults:
+                self.cells.run(
+                    f"{title} default_get as {who}",
+                    person,
+                    model,
+                    "default_get",
+                    [fields],
+                    expected,
+                    context=defaults,
+                )
+            spec = {name: {} for name in fields}
+            for name in fields:
+                if name.endswith("_id"):
+                    spec[name] = {"fields": {"display_name": {}}}
+            self.cells.run(
+                f"{title} onchange as {who}",
+                person,
+                model,
+                "onchange",
+                [[], values, [], spec],  # a new record: no ids
+                expected,
+            )
+
+    def dialog_trust_cells(self, found):
+        """Every dialog of the addon, opened on records of others."""
+        refuse, cancel = "hr.client.handover.refuse", "hr.client.handover.cancel"
+        assign = "hr.client.handover.assign"
+        reason = "hr.client.handover.line.reason"
+        if found.get("A"):
+            hc = self.snapshot("A", found["A"])
+            for model, rule in ((refuse, REFUSE_WIZARD), (cancel, CANCEL_WIZARD)):
+                self.dialog_open_cells(
+                    hc,
+                    model,
+                    {"handover_id": hc.id, "reason": "Not mine"},
+                    lambda person, rule=rule: expect(
+                        rule, hc.state, hc.roles(person.uid)
+                    ),
+                    {"default_handover_id": hc.id},
+                )
+        if found.get("D"):
+            hc = self.snapshot("D", found["D"])
+            rule = HANDOVER_BUTTONS["action_open_assign_successors"]
+            self.dialog_open_cells(
+                hc,
+                assign,
+                {
+                    "handover_id": hc.id,
+                    "mode": "single",
+                    "successor_id": self.successor_a.uid,
+                },
+                lambda person: expect(rule, hc.state, hc.roles(person.uid)),
+                {"default_handover_id": hc.id},
+            )
+            # The preview of another user's dialog.
+            owner = self.session(hc.row["departing_user_id"])
+            wizard = owner.call(assign, "create", {"handover_id": hc.id})
+            self.cells.changed()
+            for person in (self.internal, self.foreign_user(), self.successor_b):
+                self.cells.run(
+                    f"{hc.tag} assign preview of {owner.login}'s dialog created by "
+                    f"{person.login}",
+                    person,
+                    "hr.client.handover.assign.preview",
+                    "create",
+                    [{"wizard_id": wizard, "customer_count": 1}],
+                    REFUSED_BY_ROLE,
+                )
+        if found.get("V"):
+            hc = self.snapshot("V", found["V"])
+            for line in hc.lines[:1]:
+                for action in ("request_waiver", "refuse_waiver", "send_back_visit"):
+                    rule = LINE_BUTTONS[f"action_{action}"]
+                    self.dialog_open_cells(
+                        hc,
+                        reason,
+                        {"line_id": line["id"], "action": action, "reason": "Not mine"},
+                        lambda person, rule=rule, line=line: expect(
+                            rule, hc.state, hc.line_roles(person.uid, line)
+                        ),
+                        {"default_line_id": line["id"], "default_action": action},
+                    )
+        # The departure of another company's employee.
+        self.foreign_user()
+        self.cells.changed()
+        employee = self.admin.call(
+            "hr.employee",
+            "create",
+            {"name": f"Far Employee {self.stamp}", "company_id": self._foreign_company},
+        )
+        for person in (self.hr, self.internal):
+            self.cells.run(
+                f"departure wizard for {employee} (another company) as {person.login}",
+                person,
+                "hr.departure.wizard",
+                "create",
+                [{"employee_ids": [(6, 0, [employee])]}],
+                REFUSED_BY_ROLE,
+            )
+
     def walk(self):
         label = "W"
         handover_id = self.cells.run(
@@ -3476,31 +3856,11 @@ class Suite:
     # -- attachments behind the handover -------------------------------------------
     def print_summary(self, person, handover_id):
         """The summary report as `person` downloads it from the web client."""
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        status, body = self.web_get(
+            person, f"/report/pdf/{SUMMARY_REPORT}/{handover_id}"
         )
-        body = json.dumps(
-            {
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "db": self.db,
-                    "login": person.login,
-                    "password": person.password,
-                },
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{self.url}/web/session/authenticate",
-            data=body,
-            headers={"Content-Type": "application/json"},
-        )
-        with opener.open(request, timeout=60) as response:
-            answer = json.load(response)
-        assert "error" not in answer, f"{person.login} cannot log in to the web"
-        url = f"{self.url}/report/pdf/{SUMMARY_REPORT}/{handover_id}"
-        with opener.open(url, timeout=300) as response:
-            return response.read()
+        assert status == 200, f"{person.login} gets HTTP {status}"
+        return body
 
     def prints_filed(self, handover_id, filed, checksum):
         def observe():
@@ -3847,6 +4207,7 @@ class Suite:
         filed = ("H", found["H"]) if found["H"] else ("W", found["W"])
         self.guard("filed PDF", self.filed_pdf_cells, *filed)
         self.guard("filed documents", self.filed_document_cells, *filed)
+        self.guard("printing is reading; dialogs", self.trust_cells, filed, found)
         if found["W"]:
             self.guard("signatures", self.signature_attachment_cells, "W", found["W"])
             self.guard("binary fields", self.field_attachment_cells, "W", found["W"])

@@ -9,6 +9,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
 from .hr_client_handover_policy import POLICY, UNTIL_SUMMARY, UNTIL_VISITS
@@ -2227,13 +2228,17 @@ class HrClientHandover(models.Model):
         xmlid, field_name = FILED_REPORTS[kind]
         if not self.env.registry.ready or self[field_name]:
             # Installing (demo data): no web server serves the report's styles yet;
-            # the first print files the PDF instead.
+            # the scheduled action files the PDF once the server runs
+            # (``_cron_file_due_reports``).
             return
         report = self.env.ref(xmlid)
-        Report = self.env["ir.actions.report"].sudo()
-        pdf, report_type = Report.with_context(
-            report_pdf_no_attachment=True
-        )._render_qweb_pdf(report, res_ids=self.ids)
+        # Not filed yet: the print is a live render (a filed handover would
+        # return its filed copy, whatever the context).
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(report, res_ids=self.ids)
+        )
         if report_type != "pdf":
             return  # tests render HTML unless they ask for the PDF
         attachment = (
@@ -2260,6 +2265,31 @@ class HrClientHandover(models.Model):
         )
         self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
         self._seal("filed", self, (field_name,))
+
+    @api.model
+    def _cron_file_due_reports(self):
+        """File, as the system, the documents of handovers past their stage
+        that have none filed (the demo handovers, installed while no web server
+        served the reports' styles). A summary waits for a running transfer,
+        which files it with its figures when it completes."""
+        order = [state for state, _label in STATES]
+        domain = Domain.OR(
+            [(field_name, "=", False), ("state", "in", order[order.index(after) + 1 :])]
+            for field_name, after in (
+                ("plan_attachment_id", "materials"),
+                ("visits_attachment_id", "verification"),
+                ("summary_attachment_id", "summary_approval"),
+            )
+        )
+        handovers = self.sudo().search(domain & Domain("state", "!=", "cancel"))
+        Cron = self.env["ir.cron"]
+        for done, handover in enumerate(handovers, start=1):
+            for kind in handover._files_due():
+                if kind == "summary" and handover.transfer_state == "running":
+                    continue
+                handover._file_report(kind)
+            Cron._commit_progress(1, remaining=len(handovers) - done)
+        return True
 
     def _files_due(self):
         """The reports this handover should have filed by now."""

@@ -389,8 +389,17 @@ class HrClientHandoverDemo(models.AbstractModel):
             customer = line.partner_id
             if customer.id in waivers:
                 reason, approved = waivers[customer.id]
-                dialog = self.env["hr.client.handover.line.reason"].create(
-                    {"line_id": line.id, "action": "request_waiver", "reason": reason}
+                # Opened by whoever asks, as from the line's button.
+                dialog = (
+                    self.env["hr.client.handover.line.reason"]
+                    .with_user(departing)
+                    .create(
+                        {
+                            "line_id": line.id,
+                            "action": "request_waiver",
+                            "reason": reason,
+                        }
+                    )
                 )
                 self._act(departing, dialog, "action_confirm")
                 if approved or finish:

@@ -5,7 +5,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import AccessError
 
 from ..report.pdf_text_layer import fix_text_layer
 from .hr_client_handover import FILED_REPORTS
@@ -49,30 +50,88 @@ def stamp_pages(stream, footer):
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    # -- printing is reading -------------------------------------------------
+    def _handover_report_records(self, report_ref, res_ids):
+        """The records a report of this addon prints for ``res_ids`` (empty for
+        any other report)."""
+        report = self._get_report(report_ref)
+        if (
+            not (
+                report.report_name.startswith("hr_client_handover.")
+                or (report.model or "").startswith("hr.client.handover")
+            )
+            or report.model not in self.env
+        ):
+            return None
+        if isinstance(res_ids, int):
+            res_ids = [res_ids]
+        return self.env[report.model].browse(res_ids or [])
+
+    def _check_handover_print(self, report_ref, res_ids):
+        """Printing a handover is reading it: who may not read every record to
+        print (record rules included) gets no page of any, filed or not."""
+        records = self._handover_report_records(report_ref, res_ids)
+        if not records or self.env.su:
+            return
+        if len(records.exists()) != len(records) or not records.has_access("read"):
+            raise AccessError(
+                self.env._(
+                    "You cannot print this document: it belongs to a client "
+                    "handover you may not read. Ask its direct supervisor or a "
+                    "handover administrator to share it. Nothing was printed."
+                )
+            )
+
+    def _handover_print_args(self, report_ref, res_ids):
+        """(self, res_ids) for printing a filed report of the addon: each
+        handover once, with the context keys that would choose another copy
+        than the system's removed (a filed handover always prints its filed
+        copy, an unfiled one a live render that files nothing)."""
+        if self._get_report(report_ref).report_name not in FILED_KINDS:
+            return self, res_ids
+        if isinstance(res_ids, int):
+            res_ids = [res_ids]
+        if res_ids:
+            res_ids = list(dict.fromkeys(res_ids))
+        return self.with_context(report_pdf_no_attachment=False), res_ids
+
+    @api.private
     def retrieve_attachment(self, record):
         """A filed document is the one the handover links to, never a file
-        found by its name (anyone may attach a file to a handover)."""
+        found by its name (anyone may attach a file to a handover), and only
+        for whoever may read the handover; a print's helper, not a remote call
+        (it takes a record)."""
         kind = FILED_KINDS.get(self.report_name)
         if kind:
+            record.check_access("read")
             field_name = FILED_REPORTS[kind][1]
             return record.sudo()[field_name] or None
         return super().retrieve_attachment(record)
 
+    def _get_rendering_context(self, report, docids, data):
+        self._check_handover_print(report, docids)
+        return super()._get_rendering_context(report, docids, data)
+
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
-        report = self._get_report(report_ref)
-        kind = FILED_KINDS.get(report.report_name)
-        if kind and res_ids and not self.env.context.get("report_pdf_no_attachment"):
-            # A handover past the stage whose document was not filed (its demo
-            # data, say) files it now.
-            for handover in self.env["hr.client.handover"].sudo().browse(res_ids):
-                if kind in handover._files_due():
-                    handover._file_report(kind)
-        return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
+        """Filing is the system's, when a stage ends (or its scheduled action
+        files what is due): a print never files."""
+        self._check_handover_print(report_ref, res_ids)
+        report, res_ids = self._handover_print_args(report_ref, res_ids)
+        return super(IrActionsReport, report)._render_qweb_pdf(
+            report_ref, res_ids=res_ids, data=data
+        )
+
+    def _prepare_pdf_report_attachment_vals_list(self, report, streams):
+        if report.report_name in FILED_KINDS:
+            return []  # filed by the system only (``_file_report``)
+        return super()._prepare_pdf_report_attachment_vals_list(report, streams)
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """Each handover's pages carry its reference and "page X of Y"; a filed
         document is returned as it was filed."""
-        streams = super()._render_qweb_pdf_prepare_streams(
+        self._check_handover_print(report_ref, res_ids)
+        report, res_ids = self._handover_print_args(report_ref, res_ids)
+        streams = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams(
             report_ref, data, res_ids=res_ids
         )
         if self._get_report(report_ref).report_name not in HANDOVER_REPORTS:

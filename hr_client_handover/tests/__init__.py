@@ -16,3 +16,4 @@ from . import test_visits
 from . import test_calendar
 from . import test_trust_checklist
 from . import test_trust_chatter
+from . import test_trust_reports

@@ -81,12 +81,12 @@ class TestReports(HandoverCase):
             {"name": CHINESE_CUSTOMER, "is_company": True, "user_id": cls.departing.id}
         )
 
-    def render(self, report, handover, user=None, fresh=False):
-        """The PDF `user` prints (the supervisor by default) and its text;
-        `fresh`: rendered now, neither filed nor taken from the filed copy."""
+    def render(self, report, handover, user=None):
+        """The PDF `user` prints (the supervisor by default) and its text: the
+        filed copy once filed, else rendered now (and filed by nobody)."""
         Report = self.env["ir.actions.report"].with_user(user or self.supervisor)
         content, report_type = Report.with_context(
-            force_report_rendering=True, report_pdf_no_attachment=fresh
+            force_report_rendering=True
         )._render_qweb_pdf(report, res_ids=handover.ids)
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"), "a real PDF is rendered")
@@ -311,7 +311,8 @@ class TestReports(HandoverCase):
         """Every report has the approval block: who reviewed and approved each
         step and when (the plan: the supervisor's review and the division
         manager's approval; the visits: the closed visits and verification).
-        Rendered afresh: the prints of a filed document are test_filing's."""
+        Rendered live: advanced without rendering PDFs, the handover has no
+        filed document (the prints of a filed one are test_filing's)."""
         handover = self.draft_handover()
         self.advance(handover, "summary_approval")
         closures = self.env[
@@ -333,18 +334,18 @@ class TestReports(HandoverCase):
         }
         for report, steps in rows.items():
             with self.subTest(report=report):
-                _content, text = self.render(report, handover, fresh=True)
+                _content, text = self.render(report, handover)
                 self.assertIn("Approval Record", text)
                 for step in steps:
                     self.assertIn(step, text)
-        _content, text = self.render(PLAN, handover, fresh=True)
+        _content, text = self.render(PLAN, handover)
         reviewed = handover.plan_reviewed_on
         self.assertIn(
             f"Plan review {self.supervisor.name} {self.supervisor.name}", text
         )
         self.assertIn(f"Plan approval {self.approver.name} {self.approver.name}", text)
         self.assertTrue(reviewed and handover.plan_approved_on)
-        _content, text = self.render(VISITS, handover, fresh=True)
+        _content, text = self.render(VISITS, handover)
         self.assertIn(
             f"Customer visits approved {self.supervisor.name} {self.supervisor.name}",
             text,
@@ -353,7 +354,7 @@ class TestReports(HandoverCase):
             f"Phone verification closed {self.witness.name} {self.witness.name}", text
         )
         self.activate_chinese(self.supervisor)
-        _content, text = self.render(VISITS, handover, fresh=True)
+        _content, text = self.render(VISITS, handover)
         for label in (
             "审批记录",
             "拜访客户审核",

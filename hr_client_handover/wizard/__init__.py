@@ -1,3 +1,4 @@
+from . import hr_client_handover_dialog
 from . import hr_client_handover_refuse
 from . import hr_client_handover_cancel
 from . import hr_client_handover_assign

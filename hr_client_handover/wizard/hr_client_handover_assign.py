@@ -6,7 +6,9 @@ from odoo.exceptions import UserError
 
 class HrClientHandoverAssign(models.TransientModel):
     _name = "hr.client.handover.assign"
+    _inherit = ["hr.client.handover.dialog"]
     _description = "Assign Successors to Handover Customers"
+    _dialog_target_fields = ("handover_id", "line_ids")
 
     handover_id = fields.Many2one("hr.client.handover", required=True, readonly=True)
     line_ids = fields.Many2many(
@@ -45,6 +47,30 @@ class HrClientHandoverAssign(models.TransientModel):
                 lines = handover.line_ids
             values["line_ids"] = [fields.Command.set(lines.ids)]
         return values
+
+    def _dialog_check_targets(self, targets, values):
+        """Assigning successors is planning the handover (its button's right);
+        the customers are the handover's own."""
+        handover = targets.get("handover_id")
+        lines = targets.get("line_ids")
+        if not handover:
+            if lines:
+                raise UserError(
+                    self.env._(
+                        "Open this dialog from the handover whose customers you "
+                        "assign. Nothing was changed."
+                    )
+                )
+            return
+        handover._check_can("generate_lines")
+        if lines and lines - handover.line_ids:
+            raise UserError(
+                self.env._(
+                    "Only customers of %(ref)s can be assigned from it. Nothing "
+                    "was changed.",
+                    ref=handover.name,
+                )
+            )
 
     def _plan(self):
         """{line: successor}: the chosen split.
@@ -124,7 +150,9 @@ class HrClientHandoverAssign(models.TransientModel):
 
 class HrClientHandoverAssignPreview(models.TransientModel):
     _name = "hr.client.handover.assign.preview"
+    _inherit = ["hr.client.handover.dialog"]
     _description = "Successor Portfolio Preview"
+    _dialog_target_fields = ("wizard_id",)
 
     wizard_id = fields.Many2one("hr.client.handover.assign", ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Successor")

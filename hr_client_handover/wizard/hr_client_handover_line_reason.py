@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 REASON_ACTIONS = [
     ("request_waiver", "Request a visit waiver"),
@@ -12,12 +13,34 @@ class HrClientHandoverLineReason(models.TransientModel):
     refusal, or a visit sent back by the direct supervisor."""
 
     _name = "hr.client.handover.line.reason"
+    _inherit = ["hr.client.handover.dialog"]
     _description = "Reason of a Visit Decision"
+    _dialog_target_fields = ("line_id",)
+    _dialog_value_fields = ("action",)
 
     line_id = fields.Many2one("hr.client.handover.line", required=True, readonly=True)
     partner_id = fields.Many2one(related="line_id.partner_id")
     action = fields.Selection(REASON_ACTIONS, required=True, readonly=True)
     reason = fields.Text(required=True)
+
+    def _dialog_check_targets(self, targets, values):
+        """The policy of the action the dialog confirms, as its button asks it."""
+        action = values.get("action")
+        labels = {
+            "request_waiver": self.env._("Request a visit waiver"),
+            "refuse_waiver": self.env._("Refuse the visit waiver"),
+            "send_back_visit": self.env._("Send the visit back"),
+        }
+        if action not in labels:
+            if not action and "action" not in values:
+                return  # defaults only: checked again with its action at creation
+            raise UserError(
+                self.env._(
+                    "Choose what the reason is for: a waiver request, its refusal "
+                    "or a visit sent back. Nothing was changed."
+                )
+            )
+        targets["line_id"]._policy_check(action, labels[action])
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class HrDepartureWizard(models.TransientModel):
@@ -10,6 +11,24 @@ class HrDepartureWizard(models.TransientModel):
         readonly=False,
         help="Create a draft client handover with the customers the employee owns.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A departure is registered for employees the user may read: the
+        dialog would otherwise tell whether others own customers."""
+        wizards = super().create(vals_list)
+        if not self.env.su:
+            employees = wizards.sudo().employee_ids.with_env(self.env)
+            if len(employees.exists()) != len(employees) or not employees.has_access(
+                "read"
+            ):
+                raise AccessError(
+                    self.env._(
+                        "You may not register the departure of an employee you "
+                        "cannot see. Nothing was changed."
+                    )
+                )
+        return wizards
 
     @api.depends("employee_ids")
     def _compute_start_client_handover(self):
