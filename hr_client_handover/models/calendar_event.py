@@ -176,26 +176,48 @@ class CalendarEvent(models.Model):
             domain = Domain(domain) & self._handover_visible_domain()
         return super()._search(domain, *args, **kwargs)
 
+    def _handover_hidden(self):
+        """The events of ``self`` that the current user may not see."""
+        ids = [event_id for event_id in self._ids if event_id]
+        if self.env.su or not ids:
+            return self.browse()
+        hidden = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                Domain("id", "in", ids)
+                & Domain("handover_id", "!=", False)
+                & ~self._handover_visible_domain(),
+                order="id",
+            )
+        )
+        return self.browse(hidden.ids)
+
     def _check_access(self, operation):
         """Reading or changing an event of a handover by id needs what finding
         it needs: to take part in it, or to read what it is about."""
         result = super()._check_access(operation)
-        if result or self.env.su or not any(self._ids):
+        if result or self.env.su:
             return result
-        ids = [event_id for event_id in self._ids if event_id]
-        domain = Domain("id", "in", ids) & Domain("handover_id", "!=", False)
-        handover_events = self.sudo().with_context(active_test=False)
-        hidden = handover_events.search(
-            domain & ~self._handover_visible_domain(), order="id"
-        )
+        hidden = self._handover_hidden()
         if not hidden:
             return None
-        return self.browse(hidden.ids), lambda: AccessError(
+        return hidden, lambda: AccessError(
             self.env._(
                 "This event belongs to a client handover in which you take no part: "
                 "only its participants and who may read the handover see it."
             )
         )
+
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        # Core reads the privacy of each event as the user: not on the hidden
+        # ones, whose messages _check_access refuses anyway.
+        hidden = self._handover_hidden()
+        result = super(
+            CalendarEvent, self - hidden
+        )._mail_get_operation_for_mail_message_operation(message_operation)
+        result.update(dict.fromkeys(hidden, "read"))
+        return result
 
     # ------------------------------------------------------------------
     # The handover's policy on its events

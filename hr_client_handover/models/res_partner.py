@@ -44,7 +44,9 @@ class ResPartner(models.Model):
         ``open_only``, of handovers still running only; else also in any
         stage, an attendee of their sealed events or a record of their ledger
         (which a cancellation reads to give the customers back)."""
-        Line = self.env["hr.client.handover.line"].sudo().with_context(active_test=False)
+        Line = (
+            self.env["hr.client.handover.line"].sudo().with_context(active_test=False)
+        )
         ids = self.ids
         domain = Domain("partner_id", "in", ids) | Domain("visit_contact_id", "in", ids)
         if open_only:
@@ -68,9 +70,13 @@ class ResPartner(models.Model):
                 references.setdefault(attendee.partner_id.id, set()).add(
                     attendee.event_id.handover_id.id
                 )
-            rows = self.env["hr.client.handover.transfer"].sudo()._read_group(
-                [("res_model", "=", "res.partner"), ("res_id", "in", ids)],
-                ["res_id", "handover_id"],
+            rows = (
+                self.env["hr.client.handover.transfer"]
+                .sudo()
+                ._read_group(
+                    [("res_model", "=", "res.partner"), ("res_id", "in", ids)],
+                    ["res_id", "handover_id"],
+                )
             )
             for res_id, handover in rows:
                 references.setdefault(res_id, set()).add(handover.id)

@@ -14,3 +14,4 @@ from . import test_i18n
 from . import test_menus
 from . import test_visits
 from . import test_calendar
+from . import test_trust_calendar
