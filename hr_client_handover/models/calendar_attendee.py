@@ -51,6 +51,9 @@ class CalendarAttendee(models.Model):
         events = events.sudo().filtered("handover_id")
         if not events:
             return
+        if not self.env.su:
+            # Who may not see the event learns nothing of it from the refusal.
+            events.with_env(self.env).check_access("read")
         for event in events.filtered("handover_sealed_on"):
             raise UserError(
                 self.env._(

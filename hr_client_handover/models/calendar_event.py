@@ -234,6 +234,8 @@ class CalendarEvent(models.Model):
         """Who may change (or delete) events of a handover, and what."""
         if self.env.su:
             return
+        # Who may not see an event learns nothing of it from the refusal.
+        self.check_access("write")
         events = self.sudo().filtered("handover_id")
         forged = names & (HANDOVER_LINK_FIELDS if events else HANDOVER_OWN_FIELDS)
         if forged:
