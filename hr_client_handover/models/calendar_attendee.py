@@ -4,6 +4,7 @@ from odoo.fields import Domain
 
 # What an attendee answers for themself: their own invitation.
 OWN_ANSWER_FIELDS = frozenset({"state"})
+CLOSED_STATES = ("done", "cancel")
 
 
 class CalendarAttendee(models.Model):
@@ -13,14 +14,15 @@ class CalendarAttendee(models.Model):
 
     - a sealed event (its stage is over) keeps its attendees and their answers,
       whoever asks, the superuser included (an invitation answered from the
-      e-mail link runs as superuser): the record is what was sealed;
+      e-mail link runs as superuser): the record is what was sealed; so does
+      every event of a done or cancelled handover (its visits included);
     - until then, who may change the event (the supervisor or the handover
       administrator for a meeting or a training session, in their stages) may
       invite, remove and record the answer of anyone; the attendees of a
       customer visit follow its customer line, never a hand;
     - any attendee may answer their own invitation (accept, decline, maybe)
       while the event is open: an auditor expects the answer to be the
-      attendee's, and it is theirs to give.
+      attendee's, and it is theirs to give; nobody answers for someone else.
     """
 
     _inherit = "calendar.attendee"
@@ -54,16 +56,20 @@ class CalendarAttendee(models.Model):
         if not self.env.su:
             # Who may not see the event learns nothing of it from the refusal.
             events.with_env(self.env).check_access("read")
-        for event in events.filtered("handover_sealed_on"):
-            raise UserError(
-                self.env._(
-                    "%(event)s of %(ref)s was sealed when its stage ended: its "
-                    "attendees and their answers can no longer change. Nothing was "
-                    "changed.",
-                    event=event.name,
-                    ref=event.handover_id.name,
+        for event in events:
+            # A done or cancelled handover is closed too (its visits are never
+            # sealed); the workflow still drops a cancelled handover's events.
+            closed = not self.env.su and event.handover_id.state in CLOSED_STATES
+            if event.handover_sealed_on or closed:
+                raise UserError(
+                    self.env._(
+                        "The stage of %(ref)s that needed %(event)s is over: its "
+                        "attendees and their answers are sealed and can no longer "
+                        "change. Nothing was changed.",
+                        event=event.name,
+                        ref=event.handover_id.name,
+                    )
                 )
-            )
         if self.env.su:
             return
         own = self.env.user.partner_id

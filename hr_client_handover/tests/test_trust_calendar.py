@@ -254,6 +254,18 @@ class TestTrustCalendar(HandoverCase):
         own.with_user(visitor).do_tentative()
         self.assertEqual(own.state, "tentative")
 
+    def test_done_handover_closes_its_events(self):
+        handover, visit, _meeting = self.handover_with_events()
+        self.advance(handover, "done")
+        visitor = visit.user_id
+        own = visit.attendee_ids.filtered(
+            lambda att: att.partner_id == visitor.partner_id
+        )
+        state = own.state
+        with self.assertRaisesRegex(UserError, "sealed"):
+            own.with_user(visitor).do_decline()
+        self.assertEqual(own.state, state)
+
     # ------------------------------------------------------------------
     # Customers
     # ------------------------------------------------------------------
