@@ -3388,6 +3388,402 @@ class Suite:
                 REFUSED_BY_ROLE,
             )
 
+    # -- the handovers' calendar events, their attendees and their customers ---
+    def calendar_trust_cells(self, found):
+        """Every role of the demo, an unrelated internal user, a portal user and
+        a user of a second company against the events of the handovers (a
+        visit of V, the sealed meeting and training of X), their attendees,
+        and Merge Contacts, deleting and archiving of the customers they name.
+        Who sees an event: its organizer, its attendees and whoever reads the
+        handover; nobody changes a sealed event or a visit's attendees by hand;
+        no customer (or contact met) of a running handover is merged, deleted
+        or archived, nor a customer in a done handover's ledger merged or
+        deleted. A refused call leaves the events, attendees and partners as
+        they were."""
+        foreign = self.second_company_user()
+        people = {}
+        for label in ("V", "X"):
+            if not found.get(label):
+                self.cells.record(f"{label}: calendar cells", "no such handover")
+                continue
+            hc = self.snapshot(label, found[label])
+            people[label] = [*self.people(hc, colleague=True), foreign]
+            events = self.handover_events(hc)
+            if not events:
+                self.cells.record(f"{hc.tag} calendar cells", "no event to try")
+            for event in events:
+                self.calendar_event_cells(hc, event, people[label])
+                self.calendar_attendee_cells(hc, event, people[label])
+        self.customer_trust_cells(found, people)
+
+    def second_company_user(self):
+        """An internal user of a company of their own (made once)."""
+        if not getattr(self, "foreign", None):
+            self.cells.changed()
+            company = self.admin.call(
+                "res.company", "create", {"name": f"Second Company {self.stamp}"}
+            )
+            login = f"sec.foreign.{self.stamp}"
+            self.admin.call(
+                "res.users",
+                "create",
+                {
+                    "name": login,
+                    "login": login,
+                    "password": login,
+                    "company_id": company,
+                    "company_ids": [(6, 0, [company])],
+                    "group_ids": [(6, 0, [self.group["user"]])],
+                },
+            )
+            self.foreign = self.log_in(login)
+        return self.foreign
+
+    def handover_events(self, hc):
+        """One event of each kind (a visit, a sealed meeting, ...) of `hc`."""
+        rows = self.probe.rows(
+            "SELECT id, name, user_id, handover_event_kind AS kind, "
+            "handover_sealed_on IS NOT NULL AS sealed FROM calendar_event "
+            "WHERE handover_id = %s AND active ORDER BY id",
+            (hc.id,),
+        )
+        picked = {}
+        for row in rows:
+            picked.setdefault((row["kind"], row["sealed"]), row)
+        return list(picked.values())
+
+    def attendee_partners(self, event_id):
+        return {
+            row["partner_id"]
+            for row in self.probe.rows(
+                "SELECT partner_id FROM calendar_attendee WHERE event_id = %s "
+                "UNION SELECT res_partner_id FROM calendar_event_res_partner_rel "
+                "WHERE calendar_event_id = %s",
+                (event_id, event_id),
+            )
+        }
+
+    def partner_of(self, uid):
+        return self.probe.value(
+            "SELECT partner_id FROM res_users WHERE id = %s", (uid,)
+        )
+
+    def sees_event(self, hc, event, person):
+        """Organizer, attendee or reader of the handover."""
+        return bool(
+            person.uid == event["user_id"]
+            or self.partner_of(person.uid) in self.attendee_partners(event["id"])
+            or hc.roles(person.uid) & READERS
+        )
+
+    def calendar_state(self, event_ids, partner_ids=()):
+        """The events, their attendees and messages, and the partners, as the
+        database holds them."""
+        return self.probe.value(
+            "SELECT md5(concat_ws('|', "
+            "(SELECT string_agg(e::text, ',' ORDER BY e.id) FROM calendar_event e "
+            " WHERE e.id = ANY(%(events)s)), "
+            "(SELECT string_agg(a::text, ',' ORDER BY a.id) FROM calendar_attendee a "
+            " WHERE a.event_id = ANY(%(events)s)), "
+            "(SELECT string_agg(r::text, ',' ORDER BY r::text) "
+            " FROM calendar_event_res_partner_rel r "
+            " WHERE r.calendar_event_id = ANY(%(events)s)), "
+            "(SELECT string_agg(m.id::text || m.body, ',' ORDER BY m.id) "
+            " FROM mail_message m WHERE m.model = 'calendar.event' "
+            " AND m.res_id = ANY(%(events)s)), "
+            "(SELECT string_agg(p::text, ',' ORDER BY p.id) FROM res_partner p "
+            " WHERE p.id = ANY(%(partners)s)), "
+            "(SELECT string_agg(concat_ws(':', l.id, l.partner_id, "
+            " l.visit_contact_id), ',' ORDER BY l.id) FROM hr_client_handover_line l "
+            " WHERE l.partner_id = ANY(%(partners)s) "
+            " OR l.visit_contact_id = ANY(%(partners)s))))",
+            {"events": list(event_ids), "partners": list(partner_ids)},
+        )
+
+    def refused_calendar_cell(
+        self, title, person, model, method, args, expected, watch, **kwargs
+    ):
+        """A refused call, then the proof that it left `watch` (event ids,
+        partner ids) as it was."""
+        before = self.calendar_state(*watch)
+        self.cells.run(title, person, model, method, args, expected, **kwargs)
+        after = self.calendar_state(*watch)
+        self.cells.check(
+            f"{title}: the events, attendees and partners are as they were",
+            lambda: self._assert(after == before, "the refused call changed them"),
+        )
+
+    @staticmethod
+    def chairs_open_event(hc, event, person):
+        """The supervisor (or the handover administrator) of an open meeting or
+        training session: they change it and its attendees."""
+        return (
+            event["kind"] != "visit"
+            and not event["sealed"]
+            and hc.state not in ("done", "cancel")
+            and bool(hc.roles(person.uid) & {"supervisor", "admin"})
+        )
+
+    def calendar_event_cells(self, hc, event, people):
+        event_id = event["id"]
+        what = f"{hc.tag} {event['kind']}{' (sealed)' if event['sealed'] else ''}"
+        what += f" event {event_id}"
+        watch = ([event_id],)
+        for person in people:
+            sees = self.sees_event(hc, event, person)
+            who = self.who(person, hc.roles(person.uid))
+            self.cells.run(
+                f"{what} search_read as {who}",
+                person,
+                "calendar.event",
+                "search_read",
+                [[("id", "=", event_id)]],
+                ALLOWED,
+                reads([event_id] if sees else []),
+                fields=["name", "description"],
+            )
+            self.cells.run(
+                f"{what} searched by its name as {who}",
+                person,
+                "calendar.event",
+                "search",
+                [[("name", "=", event["name"])]],
+                ALLOWED,
+                lambda found, sees=sees: self._assert(
+                    (event_id in found) == sees, f"found {short(found)}"
+                ),
+            )
+            self.cells.run(
+                f"{what} read as {who}",
+                person,
+                "calendar.event",
+                "read",
+                [[event_id], ["name", "notes", "description", "attendee_ids"]],
+                ALLOWED if sees else REFUSED_BY_ROLE,
+                reads([event_id]),
+            )
+            if self.chairs_open_event(hc, event, person):
+                continue  # the chair changes an open meeting: not tried here
+            field = "name" if event["kind"] == "visit" else "notes"
+            self.refused_calendar_cell(
+                f"{what} write {field} as {who}",
+                person,
+                "calendar.event",
+                "write",
+                [[event_id], {field: "<p>Forged by the security suite</p>"}],
+                REFUSED if sees else REFUSED_BY_ROLE,
+                watch,
+            )
+            self.refused_calendar_cell(
+                f"{what} unlink as {who}",
+                person,
+                "calendar.event",
+                "unlink",
+                [[event_id]],
+                REFUSED if sees else REFUSED_BY_ROLE,
+                watch,
+            )
+
+    def calendar_attendee_cells(self, hc, event, people):
+        event_id = event["id"]
+        what = f"{hc.tag} {event['kind']}{' (sealed)' if event['sealed'] else ''}"
+        what += f" event {event_id} attendee"
+        attendees = self.probe.rows(
+            "SELECT id, partner_id, state FROM calendar_attendee "
+            "WHERE event_id = %s ORDER BY id",
+            (event_id,),
+        )
+        if not attendees:
+            self.cells.record(f"{what} cells", "the event has no attendee")
+            return
+        watch = ([event_id],)
+        answered = False
+        for person in people:
+            sees = self.sees_event(hc, event, person)
+            who = self.who(person, hc.roles(person.uid))
+            internal = person is not self.portal
+            partner = self.partner_of(person.uid)
+            own = [att for att in attendees if att["partner_id"] == partner]
+            other = next(
+                (att for att in attendees if att["partner_id"] != partner), attendees[0]
+            )
+            self.cells.run(
+                f"{what}s search_read as {who}",
+                person,
+                "calendar.attendee",
+                "search_read",
+                [[("event_id", "=", event_id)]],
+                ALLOWED if internal else REFUSED_BY_ROLE,
+                reads([att["id"] for att in attendees] if sees else []),
+                fields=["state", "partner_id"],
+            )
+            self.cells.run(
+                f"{what} {other['id']} read as {who}",
+                person,
+                "calendar.attendee",
+                "read",
+                [[other["id"]], ["event_id", "partner_id", "state"]],
+                ALLOWED if internal and sees else REFUSED_BY_ROLE,
+                reads([other["id"]]),
+            )
+            refused = REFUSED if sees and internal else REFUSED_BY_ROLE
+            if self.chairs_open_event(hc, event, person):
+                continue  # the chair invites to an open meeting: not tried here
+            for title, method, args in (
+                (
+                    "create (invites themself)",
+                    "create",
+                    [{"event_id": event_id, "partner_id": partner}],
+                ),
+                (
+                    f"{other['id']} write state",
+                    "write",
+                    [[other["id"]], {"state": "declined"}],
+                ),
+                (
+                    f"{other['id']} write partner",
+                    "write",
+                    [[other["id"]], {"partner_id": partner}],
+                ),
+                (f"{other['id']} do_decline", "do_decline", [[other["id"]]]),
+                (f"{other['id']} unlink", "unlink", [[other["id"]]]),
+            ):
+                self.refused_calendar_cell(
+                    f"{what} {title} as {who}",
+                    person,
+                    "calendar.attendee",
+                    method,
+                    args,
+                    refused,
+                    watch,
+                )
+            if not own:
+                continue
+            if event["sealed"] or hc.state in ("done", "cancel"):
+                # Not even one's own answer changes any more.
+                self.refused_calendar_cell(
+                    f"{what} {own[0]['id']} (their own) do_decline as {who}",
+                    person,
+                    "calendar.attendee",
+                    "do_decline",
+                    [[own[0]["id"]]],
+                    REFUSED_BY_STAGE,
+                    watch,
+                )
+            elif not answered:  # an attendee answers their own invitation
+                answered = True
+                self.cells.run(
+                    f"{what} {own[0]['id']} (their own) do_accept as {who}",
+                    person,
+                    "calendar.attendee",
+                    "do_accept",
+                    [[own[0]["id"]]],
+                    ALLOWED,
+                    lambda _result, att=own[0]["id"]: self._assert(
+                        self.probe.column("calendar_attendee", att, "state")
+                        == "accepted",
+                        "the answer was not recorded",
+                    ),
+                )
+
+    def customer_trust_cells(self, found, people):
+        """Merge Contacts, unlink and archive of the customers of V (running)
+        and of X (done, in its ledger), and of V's contacts met."""
+        targets = []
+        if found.get("V"):
+            hc = self.snapshot("V", found["V"])
+            targets += [("V", hc, line["partner_id"], True) for line in hc.lines[:1]]
+            contact = self.probe.value(
+                "SELECT visit_contact_id FROM hr_client_handover_line "
+                "WHERE handover_id = %s AND visit_contact_id IS NOT NULL "
+                "ORDER BY id LIMIT 1",
+                (hc.id,),
+            )
+            if contact:
+                targets.append(("V", hc, contact, True))
+        if found.get("X"):
+            hc = self.snapshot("X", found["X"])
+            customer = self.probe.value(
+                "SELECT res_id FROM hr_client_handover_transfer WHERE handover_id = %s "
+                "AND res_model = 'res.partner' ORDER BY id LIMIT 1",
+                (hc.id,),
+            )
+            if customer:
+                targets.append(("X", hc, customer, False))
+        if not targets:
+            self.cells.record("customer cells", "no customer to try")
+            return
+        manager_group = self.admin.xmlid("base.group_partner_manager")
+        managers = set(
+            self.admin.search("res.users", [("all_group_ids", "in", [manager_group])])
+        )
+        spare = self.fresh_partner()
+        for label, hc, partner, running in targets:
+            watch = ([], [partner, spare])
+            customers = {line["partner_id"] for line in hc.lines}
+            kind = "customer" if partner in customers else "contact met"
+            what = f"{hc.tag} {kind} {partner}"
+            for person in people.get(label, []):
+                who = self.who(person, hc.roles(person.uid))
+                # A contact manager is refused by the handover, not by core.
+                refused = REFUSED_BY_STAGE if person.uid in managers else REFUSED
+                self.refused_calendar_cell(
+                    f"{what} unlink as {who}",
+                    person,
+                    "res.partner",
+                    "unlink",
+                    [[partner]],
+                    refused,
+                    watch,
+                )
+                if running:
+                    self.refused_calendar_cell(
+                        f"{what} archived as {who}",
+                        person,
+                        "res.partner",
+                        "write",
+                        [[partner], {"active": False}],
+                        refused,
+                        watch,
+                    )
+                wizard = self.merge_wizard(what, person, who, partner, spare, managers)
+                if wizard:
+                    self.refused_calendar_cell(
+                        f"{what} merged into another contact as {who}",
+                        person,
+                        "base.partner.merge.automatic.wizard",
+                        "action_merge",
+                        [[wizard]],
+                        REFUSED_BY_STAGE,
+                        watch,
+                    )
+
+    def merge_wizard(self, what, person, who, partner, spare, managers):
+        """`person` opens Merge Contacts on `partner` and a spare contact: a
+        contact manager may, the others are refused by core."""
+        model = "base.partner.merge.automatic.wizard"
+        values = {"partner_ids": [(6, 0, [partner, spare])], "dst_partner_id": spare}
+        if person.uid in managers:
+            wizard = self.cells.run(
+                f"{what} Merge Contacts opened as {who}",
+                person,
+                model,
+                "create",
+                [values],
+                ALLOWED,
+            )
+            return wizard if isinstance(wizard, int) else None
+        self.refused_calendar_cell(
+            f"{what} Merge Contacts opened as {who}",
+            person,
+            model,
+            "create",
+            [values],
+            REFUSED_BY_ROLE,
+            ([], [partner, spare]),
+        )
+        return None
+
     def walk(self):
         label = "W"
         handover_id = self.cells.run(
@@ -4212,6 +4608,7 @@ class Suite:
             self.guard("signatures", self.signature_attachment_cells, "W", found["W"])
             self.guard("binary fields", self.field_attachment_cells, "W", found["W"])
         self.guard("chatter, files and activities", self.chatter_cells, found)
+        self.guard("calendar and customers", self.calendar_trust_cells, found)
         self.guard("integrity", self.integrity_cells, sorted(found.items()))
 
     def guard(self, title, function, *args):

@@ -8,6 +8,7 @@ from . import hr_client_handover_chatter
 from . import hr_client_handover_retention
 from . import hr_client_handover_line
 from . import calendar_event
+from . import calendar_attendee
 from . import hr_client_handover_calendar
 from . import hr_client_handover_item
 from . import hr_client_handover_signature

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import html2plaintext, is_html_empty
 
 HANDOVER_EVENT_KINDS = [
@@ -9,7 +10,13 @@ HANDOVER_EVENT_KINDS = [
 ]
 # What makes an event a handover's: set by the handover, never by hand.
 HANDOVER_OWN_FIELDS = frozenset(
-    {"handover_id", "handover_line_id", "handover_event_kind", "handover_sealed_on"}
+    {
+        "handover_id",
+        "handover_line_id",
+        "handover_event_kind",
+        "handover_sealed_on",
+        "handover_attendee_names",
+    }
 )
 # What links a handover's event to the document it opens.
 HANDOVER_LINK_FIELDS = HANDOVER_OWN_FIELDS | {"res_model", "res_model_id", "res_id"}
@@ -29,7 +36,14 @@ class CalendarEvent(models.Model):
     visit, kept by the customer line), the handover meeting chaired by the
     direct supervisor (交接会议) and the successors' training sessions (培训),
     whose notes are their minutes. The handover's policy decides who changes
-    them and until which stage; a sealed event is frozen."""
+    them and until which stage; a sealed event is frozen.
+
+    Who sees them: their organizer and attendees, and who may read what they
+    are about (the customer line for a visit, the handover for a meeting or a
+    training session). Core's privacy ("Busy" in place of the name) would
+    still show that the event exists and let its name be searched: a
+    handover's event is rather left out of every search and read of anyone
+    else, like a record of the handover. Other events keep core's rules."""
 
     _inherit = "calendar.event"
 
@@ -59,6 +73,19 @@ class CalendarEvent(models.Model):
         help="The stage of the handover that needed this event is over: its "
         "minutes and attendees are sealed and can no longer change.",
     )
+    handover_attendee_names = fields.Text(
+        string="Attendees as Sealed",
+        readonly=True,
+        copy=False,
+        help="The attendees the record prints, as they were when the event was "
+        "sealed.",
+    )
+    handover_attendance = fields.Char(
+        compute="_compute_handover_attendance",
+        help="The attendee records of the event (attendee and answer), as the "
+        "database holds them: sealed with the event, so a change made behind "
+        "the application shows when the integrity is verified.",
+    )
     handover_held = fields.Boolean(
         compute="_compute_handover_held",
         string="Held",
@@ -72,6 +99,26 @@ class CalendarEvent(models.Model):
             event.handover_held = bool(
                 event.start and event.start <= now and event._has_minutes()
             )
+
+    def _compute_handover_attendance(self):
+        self.env["calendar.attendee"].flush_model(["event_id", "partner_id", "state"])
+        self.env.cr.execute(
+            "SELECT event_id, partner_id, state FROM calendar_attendee"
+            " WHERE event_id IN %s ORDER BY partner_id, id",
+            [tuple(self.ids) or (0,)],
+        )
+        rows = {}
+        for event_id, partner_id, state in self.env.cr.fetchall():
+            rows.setdefault(event_id, []).append(f"{partner_id}:{state}")
+        for event in self:
+            event.handover_attendance = ",".join(rows.get(event.id, ()))
+
+    def _handover_attendee_label(self):
+        """The attendees as the record prints them."""
+        self.ensure_one()
+        if self.handover_attendee_names:
+            return self.handover_attendee_names
+        return ", ".join(self.attendee_ids.partner_id.mapped("name"))
 
     def _has_minutes(self):
         self.ensure_one()
@@ -89,6 +136,90 @@ class CalendarEvent(models.Model):
         ]
 
     # ------------------------------------------------------------------
+    # Who sees the events of a handover
+    # ------------------------------------------------------------------
+    @api.model
+    def _handover_visible_domain(self):
+        """The events the current user may see: every event that is not a
+        handover's, and a handover's event they organize or attend, or whose
+        customer line (a visit) or handover (a meeting, a training session)
+        they may read."""
+        user = self.env.user
+        domain = (
+            Domain("handover_id", "=", False)
+            | Domain("user_id", "=", user.id)
+            | Domain("partner_ids", "in", user.partner_id.ids)
+        )
+        Line = self.env["hr.client.handover.line"].with_context(active_test=False)
+        if Line.has_access("read"):
+            domain |= Domain("handover_event_kind", "=", "visit") & Domain(
+                "handover_line_id", "in", Line._search([])
+            )
+        Handover = self.env["hr.client.handover"].with_context(active_test=False)
+        if Handover.has_access("read"):
+            domain |= Domain("handover_event_kind", "!=", "visit") & Domain(
+                "handover_id", "in", Handover._search([])
+            )
+        return domain
+
+    @api.model
+    def _handover_hidden_events(self):
+        """Query of the handover events the current user may not see."""
+        return self.sudo()._search(
+            Domain("handover_id", "!=", False) & ~self._handover_visible_domain(),
+            active_test=False,
+        )
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if not (self.env.su or kwargs.get("bypass_access")):
+            domain = Domain(domain) & self._handover_visible_domain()
+        return super()._search(domain, *args, **kwargs)
+
+    def _handover_hidden(self):
+        """The events of ``self`` that the current user may not see."""
+        ids = [event_id for event_id in self._ids if event_id]
+        if self.env.su or not ids:
+            return self.browse()
+        hidden = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                Domain("id", "in", ids)
+                & Domain("handover_id", "!=", False)
+                & ~self._handover_visible_domain(),
+                order="id",
+            )
+        )
+        return self.browse(hidden.ids)
+
+    def _check_access(self, operation):
+        """Reading or changing an event of a handover by id needs what finding
+        it needs: to take part in it, or to read what it is about."""
+        result = super()._check_access(operation)
+        if result or self.env.su:
+            return result
+        hidden = self._handover_hidden()
+        if not hidden:
+            return None
+        return hidden, lambda: AccessError(
+            self.env._(
+                "This event belongs to a client handover in which you take no part: "
+                "only its participants and who may read the handover see it."
+            )
+        )
+
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        # Core reads the privacy of each event as the user: not on the hidden
+        # ones, whose messages _check_access refuses anyway.
+        hidden = self._handover_hidden()
+        result = super(
+            CalendarEvent, self - hidden
+        )._mail_get_operation_for_mail_message_operation(message_operation)
+        result.update(dict.fromkeys(hidden, "read"))
+        return result
+
+    # ------------------------------------------------------------------
     # The handover's policy on its events
     # ------------------------------------------------------------------
     def _handover_action_label(self, kind=None):
@@ -103,6 +234,8 @@ class CalendarEvent(models.Model):
         """Who may change (or delete) events of a handover, and what."""
         if self.env.su:
             return
+        # Who may not see an event learns nothing of it from the refusal.
+        self.check_access("write")
         events = self.sudo().filtered("handover_id")
         forged = names & (HANDOVER_LINK_FIELDS if events else HANDOVER_OWN_FIELDS)
         if forged:

@@ -21,8 +21,18 @@ QUIET = {
 VISIT_EVENT_FIELDS = frozenset(
     {"planned_visit_date", "successor_id", "partner_id", "visit_waived"}
 )
-# What a held meeting or training session records, sealed when its stage ends.
-EVENT_SEALED = ("name", "start", "stop", "partner_ids", "user_id", "notes")
+# What a held meeting or training session records, sealed when its stage ends:
+# its attendees by value too (the names printed, the attendee records).
+EVENT_SEALED = (
+    "name",
+    "start",
+    "stop",
+    "partner_ids",
+    "user_id",
+    "notes",
+    "handover_attendee_names",
+    "handover_attendance",
+)
 # Event kind -> (stage whose end needs it, template requirement field).
 EVENT_GATES = {
     "meeting": ("materials", "require_meeting"),
@@ -187,7 +197,13 @@ class HrClientHandover(models.Model):
             )
             if not events:
                 continue
-            events.with_context(**QUIET).write({"handover_sealed_on": now})
+            for event in events.with_context(**QUIET):
+                event.write(
+                    {
+                        "handover_sealed_on": now,
+                        "handover_attendee_names": event._handover_attendee_label(),
+                    }
+                )
             handover._seal("meeting", events, (*EVENT_SEALED, "handover_sealed_on"))
 
     def action_complete_materials(self):

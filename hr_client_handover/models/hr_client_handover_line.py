@@ -36,7 +36,12 @@ VISIT_CONFIRMATIONS = (
     "visit_done_on",
 )
 # What the visitors met and wrote, frozen by the first confirmation.
-VISIT_NOTES = ("visit_contact_id", "visit_contact", "visit_notes")
+VISIT_NOTES = (
+    "visit_contact_id",
+    "visit_contact",
+    "visit_contact_name",
+    "visit_notes",
+)
 WAIVER_REQUEST = ("waiver_requested_by", "waiver_requested_on", "visit_waiver_reason")
 WAIVER_SEALED = (*WAIVER_REQUEST, "visit_waived", "waiver_approved_by")
 # The sent-back count and reason stay: they are the line's history.
@@ -100,6 +105,13 @@ class HrClientHandoverLine(models.Model):
         string="Contact Met (Name)",
         help="Name of the person met when they are not among the customer's "
         "contacts.",
+    )
+    visit_contact_name = fields.Char(
+        string="Contact Met (as Recorded)",
+        readonly=True,
+        copy=False,
+        help="The name of the contact met as it was when the visit was confirmed: "
+        "the visit sheet prints it, whatever the contact is called later.",
     )
     visit_notes = fields.Text()
     visit_confirmed_by_successor = fields.Datetime(
@@ -558,6 +570,11 @@ class HrClientHandoverLine(models.Model):
             )
             if line[other]:
                 values["visit_done_on"] = now
+            if not line.visit_contact_name:
+                # Printed by value: renaming the contact later changes no record.
+                values["visit_contact_name"] = (
+                    line.visit_contact_id.name or line.visit_contact.strip()
+                )
             line.sudo().write(values)
             # Sealed; the chatter lists it in the stage's digest.
             line.handover_id._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
@@ -807,15 +824,23 @@ class HrClientHandoverLine(models.Model):
                     reason=self.visit_waiver_reason,
                 )
             )
-        contact = self.visit_contact_id.name or self.visit_contact
+        contact = self._visit_contact_label()
         if contact:
             parts.append(self.env._("contact met: %(contact)s", contact=contact))
         return "; ".join(parts) or "-"
 
+    def _visit_contact_label(self):
+        """The contact met as the record prints it: the name recorded when the
+        visit was confirmed, else the current one."""
+        self.ensure_one()
+        return (
+            self.visit_contact_name or self.visit_contact_id.name or self.visit_contact
+        )
+
     def _clear_visit(self):
         """Open these lines' visits again: confirmations and waiver cleared
         (the seals and the chatter keep them), the witness confirms again."""
-        self.sudo().write(dict.fromkeys(VISIT_RESET, False))
+        self.sudo().write(dict.fromkeys((*VISIT_RESET, "visit_contact_name"), False))
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("reset", lines, VISIT_RESET, released=VISIT_NOTES)
             if handover.visits_witnessed_on:

@@ -17,3 +17,4 @@ from . import test_calendar
 from . import test_trust_checklist
 from . import test_trust_chatter
 from . import test_trust_reports
+from . import test_trust_calendar
