@@ -3463,11 +3463,6 @@ class Suite:
             )
         }
 
-    def partner_of(self, uid):
-        return self.probe.value(
-            "SELECT partner_id FROM res_users WHERE id = %s", (uid,)
-        )
-
     def sees_event(self, hc, event, person):
         """Organizer, attendee or reader of the handover."""
         return bool(
