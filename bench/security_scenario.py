@@ -2734,8 +2734,8 @@ class Suite:
     def chatter_cells(self, found):
         """Messages, files and activities of an open handover (V) and of a done
         one (X, else the walked one), tried by every role of the demo, an
-        officer of another department, an unrelated internal user and a
-        portal user. What the system posted is nobody's to change; a note is
+        officer of another department, an unrelated internal user, a portal
+        user and a user of a second company. What the system posted is nobody's to change; a note is
         its author's while the handover is open; a message is posted in one's
         own name; files come from participants of an open handover and go
         with their author; an activity moves with its assignee (or a handover
@@ -2746,7 +2746,7 @@ class Suite:
                 self.cells.record(f"{label}: a handover for the chatter cells", "none")
                 continue
             hc = self.snapshot(label, handover_id)
-            people = self.people(hc)
+            people = [*self.people(hc), self.foreign_user()]
             self.message_cells(hc, people)
             self.chatter_file_cells(hc, people)
             self.activity_cells(hc, people)
@@ -3400,7 +3400,7 @@ class Suite:
         or archived, nor a customer in a done handover's ledger merged or
         deleted. A refused call leaves the events, attendees and partners as
         they were."""
-        foreign = self.second_company_user()
+        foreign = self.foreign_user()
         people = {}
         for label in ("V", "X"):
             if not found.get(label):
@@ -3415,29 +3415,6 @@ class Suite:
                 self.calendar_event_cells(hc, event, people[label])
                 self.calendar_attendee_cells(hc, event, people[label])
         self.customer_trust_cells(found, people)
-
-    def second_company_user(self):
-        """An internal user of a company of their own (made once)."""
-        if not getattr(self, "foreign", None):
-            self.cells.changed()
-            company = self.admin.call(
-                "res.company", "create", {"name": f"Second Company {self.stamp}"}
-            )
-            login = f"sec.foreign.{self.stamp}"
-            self.admin.call(
-                "res.users",
-                "create",
-                {
-                    "name": login,
-                    "login": login,
-                    "password": login,
-                    "company_id": company,
-                    "company_ids": [(6, 0, [company])],
-                    "group_ids": [(6, 0, [self.group["user"]])],
-                },
-            )
-            self.foreign = self.log_in(login)
-        return self.foreign
 
     def handover_events(self, hc):
         """One event of each kind (a visit, a sealed meeting, ...) of `hc`."""
