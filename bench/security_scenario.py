@@ -2735,11 +2735,11 @@ class Suite:
         """Messages, files and activities of an open handover (V) and of a done
         one (X, else the walked one), tried by every role of the demo, an
         officer of another department, an unrelated internal user, a portal
-        user and a user of a second company. What the system posted is nobody's to change; a note is
-        its author's while the handover is open; a message is posted in one's
-        own name; files come from participants of an open handover and go
-        with their author; an activity moves with its assignee (or a handover
-        administrator) only."""
+        user and a user of a second company. What the system posted is
+        nobody's to change; a note is its author's while the handover is open;
+        a message is posted in one's own name; files come from participants of
+        an open handover and go with their author; an activity moves with its
+        assignee (or a handover administrator) only."""
         done = ("X", found.get("X")) if found.get("X") else ("W", found.get("W"))
         for label, handover_id in (("V", found.get("V")), done):
             if not handover_id:
