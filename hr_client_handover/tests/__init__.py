@@ -18,3 +18,4 @@ from . import test_trust_checklist
 from . import test_trust_chatter
 from . import test_trust_reports
 from . import test_trust_calendar
+from . import test_thumbnail
