@@ -343,6 +343,10 @@ class TestTransferEngine(TransactionCase):
         handover.write(
             {
                 "handover_type": "leave",
+                # A leave takes a leave's template (see test_trust_checklist).
+                "template_id": self.env.ref(
+                    "hr_client_handover.handover_template_leave"
+                ).id,
                 "return_date": handover.last_working_day + timedelta(days=60),
             }
         )
