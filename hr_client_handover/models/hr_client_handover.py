@@ -2234,9 +2234,18 @@ class HrClientHandover(models.Model):
         report = self.env.ref(xmlid)
         # Not filed yet: the print is a live render (a filed handover would
         # return its filed copy, whatever the context).
+        # Filed in the language and time zone of the company's people (its
+        # departing employee's), whoever or whatever ended the stage.
+        people = self.departing_user_id
         pdf, report_type = (
             self.env["ir.actions.report"]
             .sudo()
+            .with_context(
+                handover_filing_lang=people.lang
+                or self.company_id.partner_id.lang
+                or self._report_lang(),
+                tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
+            )
             ._render_qweb_pdf(report, res_ids=self.ids)
         )
         if report_type != "pdf":
@@ -2265,6 +2274,12 @@ class HrClientHandover(models.Model):
         )
         self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
         self._seal("filed", self, (field_name,))
+
+    def _report_lang(self):
+        """The language a report of the handover is printed in: a document being
+        filed in that of the company's people (see ``_file_report``), a print
+        in the reader's."""
+        return self.env.context.get("handover_filing_lang") or self.env.user.lang
 
     @api.model
     def _cron_file_due_reports(self):

@@ -136,7 +136,7 @@ class IrActionsReport(models.Model):
         )
         if self._get_report(report_ref).report_name not in HANDOVER_REPORTS:
             return streams
-        lang = self.env.user.lang or self.env.lang
+        lang = self.env["hr.client.handover"]._report_lang()
         handovers = self.env["hr.client.handover"].with_context(lang=lang)
         for res_id, entry in streams.items():
             if not res_id or entry["attachment"] or not entry["stream"]:

@@ -7,14 +7,17 @@ is due (its scheduled action); a dialog opens only on a handover or customer
 its user may act on, and reading it back names nothing its user may not read.
 """
 
+import io
 import json
 from urllib.parse import quote
+
+from pypdf import PdfReader
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import HandoverCase
+from .common import HandoverCase, load_chinese
 from .test_reports import PLAN, VISITS
 
 FORCE_PDF = {"force_report_rendering": True}  # tests render HTML unless asked
@@ -159,6 +162,27 @@ class TestTrustReports(HandoverCase, HttpCase):
         # Then every print returns it.
         response = self.print_over_http(self.departing, handover)
         self.assertEqual(response.content, filed.raw)
+
+    def test_scheduled_filing_is_in_the_language_of_the_people(self):
+        """The scheduled action runs as the system (in English): the document it
+        files is in the departing employee's language, as a stage's end files it."""
+        load_chinese(self.env)
+        self.departing.lang = "zh_CN"
+        handover = self.unfiled_handover()
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_file_reports")
+        self.assertEqual(cron.user_id.lang, "en_US")
+        cron.code = "model.with_context(force_report_rendering=True)" + (
+            "._cron_file_due_reports()"
+        )
+        with self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+        handover.invalidate_recordset()
+        text = "".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(handover.plan_attachment_id.raw)).pages
+        )
+        self.assertIn("客户及资料", text)
+        self.assertNotIn("Customers and Materials", text)
 
     # -- dialogs ---------------------------------------------------------------
     def refused_dialogs(self, users, cases):
