@@ -1,0 +1,207 @@
+"""The stages of a client handover, written once.
+
+Every part of the addon that needs to know the procedure reads this table: the
+``state`` field's selection, the policy's stage sets, the activities and their
+deadlines, the gates, the signatures, the documents filed and the events sealed
+when a stage ends, the banner, the demo walker, and the tests' and the
+repository's scripts' helpers. The people who may press a stage's completing
+button are the policy's ``(stage, action)`` row, built from ``roles`` below.
+
+Each open stage is ended by one button, ``action_<action>``; the review and
+approval stages may instead be refused (``refuse_<key>``) back to ``refused_to``.
+``done`` and ``cancel`` end the procedure. This module imports nothing but the
+translation marker, so that the repository's scripts can load it by its path.
+"""
+
+from collections import namedtuple
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate("hr_client_handover")
+
+Stage = namedtuple(
+    "Stage",
+    [
+        # the value of the handover's ``state``, and its label
+        "key",
+        "label",
+        # the policy action that ends the stage (button ``action_<action>``),
+        # the button's label, the roles that may press it (the policy row)
+        "action",
+        "button",
+        "roles",
+        # method of the handover returning what keeps the stage from ending
+        "gate",
+        # activity type (xml id) of the stage and the role of its assignees
+        "activity",
+        "activity_role",
+        # deadline of the stage's activities: "review" (working days from
+        # today) or "last_day" (the departing employee's last working day)
+        "deadline",
+        # signatures requested when the stage starts, required before it ends
+        "signatures",
+        # documents filed with HR (备案) when the stage ends
+        "files",
+        # calendar event kinds whose minutes are sealed when the stage ends
+        "seals",
+        # review and approval stages: the stage a refusal sends the handover to
+        "refused_to",
+        # (user field, datetime field) stamped by the button that ends the stage
+        "stamp",
+    ],
+    defaults=(None,) * 12,
+)
+
+PLANNERS = ("departing", "supervisor", "admin")
+
+STAGES = (
+    Stage(
+        "draft",
+        "Draft",
+        action="submit_plan",
+        button=_lt("Submit Plan"),
+        roles=PLANNERS,
+        gate="_plan_problems",
+        activity="hr_client_handover.mail_act_handover_draft_plan",
+        activity_role="departing",
+        deadline="last_day",
+    ),
+    Stage(
+        "plan_review",
+        "Plan Review",
+        action="review_plan",
+        button=_lt("Review OK"),
+        roles=("supervisor",),
+        activity="hr_client_handover.mail_act_handover_review_plan",
+        activity_role="supervisor",
+        deadline="review",
+        refused_to="draft",
+        stamp=("plan_reviewed_by", "plan_reviewed_on"),
+    ),
+    Stage(
+        "plan_approval",
+        "Plan Approval",
+        action="approve_plan",
+        button=_lt("Approve Plan"),
+        roles=("approver",),
+        gate="_plan_problems",
+        activity="hr_client_handover.mail_act_handover_approve_plan",
+        activity_role="approver",
+        deadline="review",
+        refused_to="draft",
+        stamp=("plan_approved_by", "plan_approved_on"),
+    ),
+    Stage(
+        "materials",
+        "Materials",
+        action="complete_materials",
+        button=_lt("Materials Complete"),
+        roles=("supervisor",),
+        gate="_materials_problems",
+        activity="hr_client_handover.mail_act_handover_materials",
+        activity_role="successor",
+        deadline="last_day",
+        signatures=True,
+        files=("plan",),
+        seals=("meeting",),
+    ),
+    Stage(
+        "visits",
+        "Customer Visits",
+        action="complete_visits",
+        button=_lt("Visits Complete"),
+        roles=("supervisor",),
+        gate="_visits_problems",
+        activity="hr_client_handover.mail_act_handover_visits",
+        activity_role="visitor",
+        deadline="last_day",
+    ),
+    Stage(
+        "verification",
+        "Phone Verification",
+        action="complete_verification",
+        button=_lt("Verification Complete"),
+        roles=("witness",),
+        gate="_verification_problems",
+        activity="hr_client_handover.mail_act_handover_spot_check",
+        activity_role="witness",
+        deadline="last_day",
+        files=("visits",),
+    ),
+    Stage(
+        "summary",
+        "Summary",
+        action="submit_summary",
+        button=_lt("Submit Summary"),
+        roles=("departing", "supervisor"),
+        gate="_summary_problems",
+        activity="hr_client_handover.mail_act_handover_write_summary",
+        activity_role="departing",
+        deadline="last_day",
+        signatures=True,
+        seals=("training",),
+    ),
+    Stage(
+        "summary_review",
+        "Summary Review",
+        action="review_summary",
+        button=_lt("Review OK"),
+        roles=("supervisor",),
+        activity="hr_client_handover.mail_act_handover_review_summary",
+        activity_role="supervisor",
+        deadline="review",
+        refused_to="summary",
+        stamp=("summary_reviewed_by", "summary_reviewed_on"),
+    ),
+    Stage(
+        "summary_approval",
+        "Summary Approval",
+        action="approve_summary",
+        button=_lt("Approve Summary"),
+        roles=("approver",),
+        gate="_closing_problems",
+        activity="hr_client_handover.mail_act_handover_approve_summary",
+        activity_role="approver",
+        deadline="review",
+        refused_to="summary",
+        stamp=("summary_approved_by", "summary_approved_on"),
+        files=("summary",),
+    ),
+    Stage("done", "Done"),
+    Stage("cancel", "Cancelled"),
+)
+
+STAGE = {stage.key: stage for stage in STAGES}
+ORDER = tuple(stage.key for stage in STAGES)
+# the stages the procedure ends in; the others are open
+CLOSED = ("done", "cancel")
+OPEN = tuple(key for key in ORDER if key not in CLOSED)
+DRAFT = OPEN[:1]
+AFTER_DRAFT = OPEN[1:]
+# selection of the ``state`` field
+SELECTION = [(stage.key, stage.label) for stage in STAGES]
+
+
+def until(key):
+    """The open stages up to ``key``, included."""
+    return OPEN[: OPEN.index(key) + 1]
+
+
+def after(key):
+    """The open stages after ``key``."""
+    return OPEN[OPEN.index(key) + 1 :]
+
+
+def next_stage(key):
+    """The stage the completing button of ``key`` moves to."""
+    return ORDER[ORDER.index(key) + 1]
+
+
+def by_action(action):
+    """The open stage ended by ``action``."""
+    return next(stage for stage in STAGES if stage.action == action)
+
+
+def filed_after(kind):
+    """The stage whose end files the document ``kind``."""
+    return next(stage.key for stage in STAGES if kind in (stage.files or ()))
