@@ -140,3 +140,32 @@ class TestCountersign(HandoverCase):
             {"item_ids": [Command.update(item.id, {"countersigner_id": False})]}
         )
         self.assertFalse(item.countersigner_id)
+        item.with_user(self.supervisor).countersigner_id = self.it_manager
+        # Once the plan is submitted, the countersigner is the plan's: neither
+        # the supervisor nor the departing employee changes it, on any path.
+        self.advance(handover, "plan_review")
+        for user, path in (
+            (self.supervisor, "item"),
+            (self.supervisor, "command"),
+            (self.departing, "item"),
+            (self.departing, "command"),
+        ):
+            with (
+                self.subTest(user=user.login, path=path),
+                self.assertRaisesRegex(UserError, "Nothing was changed") as catcher,
+            ):
+                if path == "item":
+                    item.with_user(user).countersigner_id = self.finance_clerk
+                else:
+                    handover.with_user(user).write(
+                        {
+                            "item_ids": [
+                                Command.update(
+                                    item.id, {"countersigner_id": self.finance_clerk.id}
+                                )
+                            ]
+                        }
+                    )
+            # A stage refusal, not a lack of rights: both may change it in draft.
+            self.assertIs(type(catcher.exception), UserError)
+        self.assertEqual(item.countersigner_id, self.it_manager)

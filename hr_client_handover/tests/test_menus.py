@@ -13,13 +13,23 @@ def default_filter_domain(env, model, context):
     """The domain the web client searches with when it opens `model` with the
     `search_default_*` keys of `context`, on the model's default search view (as
     the activity menu opens it): filters that follow each other without a
-    separator are one group and combine with OR, groups combine with AND."""
+    separator are one group and combine with OR, groups combine with AND; a
+    field given a value (``search_default_<field>``, as a stat button does)
+    searches with its ``filter_domain``, else for that value."""
     arch = env[model].get_views([(False, "search")])["views"]["search"]["arch"]
-    groups, current = [], []
+    groups, current, fields_domains = [], [], []
     for node in etree.fromstring(arch):
         if node.tag == "filter":
             current.append(node)
             continue
+        value = context.get(f"search_default_{node.get('name')}")
+        if node.tag == "field" and value:
+            filter_domain = node.get("filter_domain")
+            fields_domains.append(
+                Domain(safe_eval(filter_domain, {"self": value, "uid": env.uid}))
+                if filter_domain
+                else Domain(node.get("name"), "=", value)
+            )
         # A separator, a field or a group of group-bys closes the group.
         if current:
             groups.append(current)
@@ -36,6 +46,7 @@ def default_filter_domain(env, model, context):
         ]
         if active:
             domains.append(Domain.OR(active))
+    domains += fields_domains
     return Domain.AND(domains) if domains else Domain.TRUE
 
 
@@ -153,7 +164,20 @@ class TestMenus(HandoverCase):
             safe_eval(action.context or "{}", {"uid": self.supervisor.id}),
             search_default_handover_id=handover.id,
         )
-        self.assertFalse(
-            [key for key in context if key.startswith("search_default_my")],
-            "the stat button of a handover does not narrow to the user's lines",
+        # Opened from the stat button as its supervisor: every customer of the
+        # handover, whoever succeeds, and nothing of another handover.
+        other = self.create_handover(
+            employee_id=self.env["hr.employee"]
+            .search([("user_id", "=", self.successor_b.id)])
+            .id
         )
+        customer = self.env["res.partner"].create(
+            {"name": "Stat Button Customer", "is_company": True}
+        )
+        self.env["hr.client.handover.line"].create(
+            {"handover_id": other.id, "partner_id": customer.id}
+        )
+        self.assertGreater(len(handover.line_ids.successor_id), 1)
+        opened = self.open_as(self.supervisor, "hr.client.handover.line", context)
+        self.assertEqual(opened, handover.line_ids)
+        self.assertEqual(len(opened), handover.line_count)

@@ -1,7 +1,7 @@
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import HandoverCase
@@ -102,21 +102,22 @@ class TestStageTabs(HandoverCase):
             {"stage_line_ids": [Command.update(own.id, {"materials_paper": "Files"})]}
         )
         self.assertEqual(own.materials_paper, "Files")
-        # Another successor's customer, a new line, a removed line, a changed
-        # successor: each refused as through the plan's tab (access errors
-        # are user errors).
-        for command in (
-            Command.update(other.id, {"materials_paper": "Forged"}),
-            Command.create({"partner_id": self.other_customer.id}),
-            Command.delete(own.id),
-            Command.unlink(own.id),
-            Command.update(own.id, {"successor_id": self.successor_a.id}),
+        # Another successor's customer: not theirs (AccessError); a new line, a
+        # removed line, a changed successor: the plan is no longer open, for
+        # anyone (UserError), each as through the plan's tab.
+        for command, exception in (
+            (Command.update(other.id, {"materials_paper": "Forged"}), AccessError),
+            (Command.create({"partner_id": self.other_customer.id}), UserError),
+            (Command.delete(own.id), UserError),
+            (Command.unlink(own.id), UserError),
+            (Command.update(own.id, {"successor_id": self.successor_a.id}), UserError),
         ):
             with (
                 self.subTest(command=command),
-                self.assertRaises(UserError),
+                self.assertRaises(UserError) as catcher,
             ):
                 with self.env.cr.savepoint():
                     as_a.write({"stage_line_ids": [command]})
+            self.assertIs(type(catcher.exception), exception, catcher.exception)
         self.assertFalse(other.materials_paper)
         self.assertIn(own, handover.line_ids)

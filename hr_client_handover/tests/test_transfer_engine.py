@@ -8,7 +8,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import api, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -399,9 +399,25 @@ class TestTransferEngine(TransactionCase):
             self.assertIn(phrase, mail.body_html)
 
     def test_transfer_rule_without_code(self):
-        """An administrator adds a rule; a bad field is refused with a clear error."""
+        """An administrator adds a rule and the next transfer follows it, without
+        code; a bad field is refused with a clear error; a user adds none."""
         rule_model = self.env["hr.client.handover.rule"]
-        with self.assertRaisesRegex(Exception, "no stored field 'nope'"):
+        rule_model.create(
+            {
+                "name": "Won opportunities",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "user_field": "user_id",
+                "partner_field": "partner_id",
+                "domain": "[('won_status', '=', 'won')]",
+            }
+        )
+        data = build_portfolio(self.env, "rule", 4)
+        self._approve(data)
+        for partner in data["partners"]:
+            won = data["won"].filtered(lambda lead, p=partner: lead.partner_id == p)
+            self.assertEqual(won.user_id, partner.user_id)
+            self.assertNotEqual(won.user_id, data["departing"])
+        with self.assertRaisesRegex(ValidationError, "no stored field 'nope'"):
             rule_model.create(
                 {
                     "name": "Broken",

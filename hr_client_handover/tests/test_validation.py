@@ -104,9 +104,18 @@ class TestHandoverValidation(HandoverCase):
             "must be two different people",
             user=self.supervisor,
         )
+        # Allowed by the company: the supervisor reviews, then approves, the plan.
         self.company.handover_allow_same_reviewer = True
         self.handover.with_user(self.supervisor).approver_id = self.supervisor
-        self.assertEqual(self.handover.approver_id, self.supervisor)
+        self.assign(self.handover, self.successor_a)
+        self.advance(self.handover, "plan_review")
+        as_supervisor = self.handover.with_user(self.supervisor)
+        as_supervisor.action_review_plan()
+        self.assertEqual(self.handover.state, "plan_approval")
+        as_supervisor.action_approve_plan()
+        self.assertEqual(self.handover.state, "materials")
+        self.assertEqual(self.handover.plan_reviewed_by, self.supervisor)
+        self.assertEqual(self.handover.plan_approved_by, self.supervisor)
 
     def test_return_date(self):
         self.assertHeaderRefused(
