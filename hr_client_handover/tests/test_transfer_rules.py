@@ -1,4 +1,4 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import HandoverCase
 
@@ -114,3 +114,25 @@ class TestTransferRules(HandoverCase):
         with_rule = activity_since()
         rule.active = False
         self.assertEqual(activity_since(), with_rule - 1)
+
+    def test_new_rule_in_the_departure_dialog(self):
+        """The departure dialog offers the handover to whoever owns what a rule
+        moves, here only a draft invoice."""
+        employee = self.env["hr.employee"].create(
+            {"name": self.invoicer.name, "user_id": self.invoicer.id}
+        )
+
+        def offered():
+            return (
+                Form(
+                    self.env["hr.departure.wizard"]
+                    .with_user(self.hr_manager)
+                    .with_context(active_ids=employee.ids, employee_termination=True)
+                )
+                .save()
+                .start_client_handover
+            )
+
+        self.assertFalse(offered())
+        self.add_rule()
+        self.assertTrue(offered())
