@@ -1958,77 +1958,8 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
-    def _commercial_partners_of(self, user):
-        """Customers of `user`: owned partners and partners of open deals."""
-        Partner = self.env["res.partner"].with_context(active_test=False)
-        partners = Partner.search(
-            [("user_id", "=", user.id), ("active", "=", True)]
-        ).commercial_partner_id
-        leads = self.env["crm.lead"].search(
-            [
-                ("user_id", "=", user.id),
-                ("partner_id", "!=", False),
-                ("won_status", "=", "pending"),
-            ]
-        )
-        orders = self.env["sale.order"].search(
-            [
-                ("user_id", "=", user.id),
-                ("partner_id", "!=", False),
-                ("state", "in", ("draft", "sent")),
-            ]
-        )
-        partners |= leads.partner_id.commercial_partner_id
-        partners |= orders.partner_id.commercial_partner_id
-        # Never hand over internal users' or companies' own partners.
-        internal = self.env["res.users"].search([("share", "=", False)]).partner_id
-        internal |= self.env["res.company"].search([]).partner_id
-        return partners.filtered(lambda p: p.active) - internal
-
     def _generate_lines(self):
-        self.ensure_one()
-        if not self.departing_user_id:
-            raise UserError(
-                self.env._(
-                    "%(employee)s has no user account, so they own no customers in "
-                    "Odoo. Link the employee to their user first.",
-                    employee=self.employee_id.name,
-                )
-            )
-        partners = self._commercial_partners_of(self.departing_user_id)
-        partners -= self.line_ids.partner_id
-        busy = self.env["hr.client.handover.line"].search(
-            [
-                ("partner_id", "in", partners.ids),
-                ("handover_state", "not in", ("done", "cancel")),
-                ("handover_id", "!=", self.id),
-            ]
-        )
-        partners -= busy.partner_id
-        self.env["hr.client.handover.line"].create(
-            [
-                {
-                    "handover_id": self.id,
-                    "partner_id": partner.id,
-                    "successor_id": self.default_successor_id.id or False,
-                    "planned_date": self.last_working_day,
-                }
-                for partner in partners.sorted("display_name")
-            ]
-        )
-        if busy:
-            self.message_post(
-                body=self.env._(
-                    "%(count)s customer(s) were left out because they are already in "
-                    "another active handover: %(names)s",
-                    count=len(busy),
-                    names=", ".join(
-                        f"{line.partner_id.display_name} ({line.handover_id.name})"
-                        for line in busy[:20]
-                    ),
-                )
-            )
-        return partners
+        return self.env["hr.client.handover.line"]._create_for_handover(self)
 
     def _create_items_from_template(self):
         self.ensure_one()

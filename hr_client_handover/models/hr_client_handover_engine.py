@@ -167,9 +167,6 @@ class HrClientHandoverEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # Selection (once, at approval)
     # ------------------------------------------------------------------
-    def _rules(self, scope):
-        return self.env["hr.client.handover.rule"].search([("scope", "=", scope)])
-
     def _line_of_partner(self, handover, partner_column):
         """SQL: the customer line of the partner in `partner_column` (the customer
         itself or one of its contacts), NULL when it is not handed over."""
@@ -182,28 +179,6 @@ class HrClientHandoverEngine(models.AbstractModel):
             partner_column,
             handover.id,
         )
-
-    def _rule_domain(self, rule, handover):
-        departing = handover.departing_user_id.id
-        if rule.include_unassigned:
-            domain = [(rule.user_field, "in", [departing, False])]
-        else:
-            domain = [(rule.user_field, "=", departing)]
-        extra = rule._get_domain()
-        if (
-            rule.model == "sale.order"
-            and handover.template_id.transfer_confirmed_orders
-        ):
-            extra = [
-                d
-                for d in extra
-                if not (isinstance(d, tuple | list) and d[0] == "state")
-            ]
-        Model = self.env[rule.model]
-        if "company_id" in Model._fields and Model._fields["company_id"].store:
-            # Another company's records are not this handover's to move.
-            domain += [("company_id", "in", [handover.company_id.id, False])]
-        return domain + extra
 
     def _not_moved_yet(self, handover, rule, id_column):
         """SQL: this handover has no live ledger row for the record's value (a
@@ -229,9 +204,13 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
         )
         total = 0
-        for rule in self._rules("partner"):
+        Rule = self.env["hr.client.handover.rule"]
+        for rule in Rule._for_scope("partner"):
             Model = self.env[rule.model].with_context(active_test=False)
-            query = Model._search(self._rule_domain(rule, handover), order="id")
+            query = Model._search(
+                rule._selection_domain(handover.departing_user_id, handover),
+                order="id",
+            )
             id_column = SQL.identifier(Model._table, "id")
             line = self._line_of_partner(
                 handover, SQL.identifier(Model._table, rule.partner_field)
@@ -253,7 +232,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         # The queue was empty a moment ago: give the planner its new size before
         # the activities look their records up in it, and before the batches.
         cr.execute(SQL("ANALYZE hr_client_handover_queue"))
-        for rule in self._rules("moved_records"):
+        for rule in Rule._for_scope("moved_records"):
             total += self._enqueue_activities(handover, rule)
         return total
 
@@ -263,9 +242,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         Activity = self.env[rule.model]
         table = Activity._table
         query = Activity._search(
-            [(rule.user_field, "=", handover.departing_user_id.id)]
-            + rule._get_domain(),
-            order="id",
+            rule._selection_domain(handover.departing_user_id), order="id"
         )
         res_model = SQL.identifier(table, "res_model")
         res_id = SQL.identifier(table, "res_id")
@@ -1012,6 +989,9 @@ class HrClientHandoverEngine(models.AbstractModel):
                 stats[line_id]["expected_revenue"] += revenue
 
     def _live_stats(self, handover, lines, stats):
+        """Before the transfer: the departing user's records of each customer
+        as the transfer rules select them, and their activities on the
+        customer, its contacts and those records."""
         departing = handover.departing_user_id
         if not departing:
             return
@@ -1022,49 +1002,47 @@ class HrClientHandoverEngine(models.AbstractModel):
         ):
             line_of.setdefault(contact.id, line_of[contact.commercial_partner_id.id])
         partner_ids = list(line_of)
-        targets = {"res.partner": line_of, "crm.lead": {}, "sale.order": {}}
-        for lead in (
-            self.env["crm.lead"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("user_id", "=", departing.id),
-                    ("partner_id", "in", partner_ids),
-                    ("won_status", "=", "pending"),
-                ],
-                ["partner_id", "expected_revenue"],
-            )
-        ):
-            line_id = line_of[lead.partner_id.id]
-            targets["crm.lead"][lead.id] = line_id
-            stats[line_id]["crm.lead"] += 1
-            stats[line_id]["expected_revenue"] += lead.expected_revenue
-        for order in (
-            self.env["sale.order"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("user_id", "=", departing.id),
-                    ("partner_id", "in", partner_ids),
-                    ("state", "in", ("draft", "sent")),
-                ],
-                ["partner_id"],
-            )
-        ):
-            line_id = line_of[order.partner_id.id]
-            targets["sale.order"][order.id] = line_id
-            stats[line_id]["sale.order"] += 1
-        Activity = self.env["mail.activity"].sudo()
-        for model, by_id in targets.items():
-            if not by_id:
-                continue
-            for res_id, count in Activity._read_group(
-                [
-                    ("user_id", "=", departing.id),
-                    ("res_model", "=", model),
-                    ("res_id", "in", list(by_id)),
-                ],
-                ["res_id"],
-                ["__count"],
+        # {model: {record id: line id}}: what each rule selects, each record once
+        # even when two rules of its model select it.
+        selected = defaultdict(dict)
+        # The figures tell whoever reads the line what the engine (superuser)
+        # will move: rules and records are read as the engine reads them.
+        Rule = self.env["hr.client.handover.rule"].sudo()
+        for rule in Rule._for_scope("partner"):
+            partner_field = rule.partner_field
+            # The deals' expected revenue is summed with their count.
+            revenue = rule.model == "crm.lead"
+            for record in (
+                self.env[rule.model]
+                .sudo()
+                .search_fetch(
+                    rule._selection_domain(departing)
+                    + [(partner_field, "in", partner_ids)],
+                    [partner_field] + (["expected_revenue"] if revenue else []),
+                )
             ):
-                stats[by_id[res_id]]["mail.activity"] += count
+                if record.id in selected[rule.model]:
+                    continue
+                line_id = line_of[record[partner_field].id]
+                selected[rule.model][record.id] = line_id
+                stats[line_id][rule.model] += 1
+                if revenue:
+                    stats[line_id]["expected_revenue"] += record.expected_revenue
+        # Activities follow the customer and its contacts, and what moves.
+        targets = {**selected, "res.partner": line_of}
+        for rule in Rule._for_scope("moved_records"):
+            for model, by_id in targets.items():
+                if not by_id:
+                    continue
+                for activity in (
+                    self.env[rule.model]
+                    .sudo()
+                    .search_fetch(
+                        rule._selection_domain(departing)
+                        + [("res_model", "=", model), ("res_id", "in", list(by_id))],
+                        ["res_id"],
+                    )
+                ):
+                    if activity.id not in selected[rule.model]:
+                        selected[rule.model][activity.id] = by_id[activity.res_id]
+                        stats[by_id[activity.res_id]][rule.model] += 1

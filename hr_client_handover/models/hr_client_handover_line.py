@@ -403,6 +403,77 @@ class HrClientHandoverLine(models.Model):
         return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------------
+    @api.model
+    def _customers_of(self, user):
+        """The customers of `user`: the commercial partners of the records the
+        transfer rules give them (their customers and contacts, open deals,
+        quotations…), never an internal user's or a company's own partner."""
+        partners = self.env["res.partner"]
+        for rule in self.env["hr.client.handover.rule"]._for_scope("partner"):
+            records = (
+                self.env[rule.model]
+                .with_context(active_test=True)
+                .search(
+                    rule._selection_domain(user) + [(rule.partner_field, "!=", False)]
+                )
+            )
+            partners |= records[rule.partner_field].commercial_partner_id
+        internal = self.env["res.users"].search([("share", "=", False)]).partner_id
+        internal |= self.env["res.company"].search([]).partner_id
+        return partners.filtered(lambda p: p.active) - internal
+
+    @api.model
+    def _create_for_handover(self, handover):
+        """A line for each customer of the departing user not yet on the
+        handover nor in another active one; the latter are named in its chatter.
+        Returns the customers added."""
+        handover.ensure_one()
+        if not handover.departing_user_id:
+            raise UserError(
+                self.env._(
+                    "%(employee)s has no user account, so they own no customers in "
+                    "Odoo. Link the employee to their user first.",
+                    employee=handover.employee_id.name,
+                )
+            )
+        partners = self._customers_of(handover.departing_user_id)
+        partners -= handover.line_ids.partner_id
+        busy = self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("handover_state", "not in", ("done", "cancel")),
+                ("handover_id", "!=", handover.id),
+            ]
+        )
+        partners -= busy.partner_id
+        self.create(
+            [
+                {
+                    "handover_id": handover.id,
+                    "partner_id": partner.id,
+                    "successor_id": handover.default_successor_id.id or False,
+                    "planned_date": handover.last_working_day,
+                }
+                for partner in partners.sorted("display_name")
+            ]
+        )
+        if busy:
+            handover.message_post(
+                body=self.env._(
+                    "%(count)s customer(s) were left out because they are already in "
+                    "another active handover: %(names)s",
+                    count=len(busy),
+                    names=", ".join(
+                        f"{line.partner_id.display_name} ({line.handover_id.name})"
+                        for line in busy[:20]
+                    ),
+                )
+            )
+        return partners
+
+    # ------------------------------------------------------------------
     # Access policy (models/hr_client_handover_policy.py)
     # ------------------------------------------------------------------
     def _policy_record_roles(self):

@@ -236,36 +236,7 @@ class HrClientHandoverRetention(models.Model):
               LEFT JOIN LATERAL (
                   SELECT COUNT(*) AS activity_count, MAX(done) AS last_activity_date
                     FROM (
-                        SELECT msg.date AS done
-                          FROM res_partner contact
-                          JOIN mail_message msg
-                            ON msg.model = 'res.partner' AND msg.res_id = contact.id
-                         WHERE contact.commercial_partner_id = line.partner_id
-                           AND msg.date >= moved.transfer_date
-                           AND (msg.message_type IN ('comment', 'email')
-                                OR msg.mail_activity_type_id IS NOT NULL)
-                        UNION ALL
-                        SELECT msg.date
-                          FROM res_partner contact
-                          JOIN crm_lead lead ON lead.partner_id = contact.id
-                          JOIN mail_message msg
-                            ON msg.model = 'crm.lead' AND msg.res_id = lead.id
-                         WHERE contact.commercial_partner_id = line.partner_id
-                           AND msg.date >= moved.transfer_date
-                           AND (msg.message_type IN ('comment', 'email')
-                                OR msg.mail_activity_type_id IS NOT NULL)
-                        UNION ALL
-                        SELECT msg.date
-                          FROM res_partner buyer
-                          JOIN sale_order so ON so.partner_id = buyer.id
-                          JOIN mail_message msg
-                            ON msg.model = 'sale.order' AND msg.res_id = so.id
-                         WHERE buyer.commercial_partner_id = line.partner_id
-                           AND msg.date >= moved.transfer_date
-                           AND (msg.message_type IN ('comment', 'email')
-                                OR msg.mail_activity_type_id IS NOT NULL)
-                        UNION ALL
-                        SELECT event.start
+                        SELECT event.start AS done
                           FROM calendar_event event
                          WHERE event.active
                            AND event.start >= moved.transfer_date
@@ -276,6 +247,7 @@ class HrClientHandoverRetention(models.Model):
                                  JOIN calendar_event_res_partner_rel guest
                                    ON guest.res_partner_id = contact.id
                                 WHERE contact.commercial_partner_id = line.partner_id)
+                        %(messages)s
                     ) done
               ) touch ON TRUE
               LEFT JOIN res_users successor ON successor.id = line.successor_id
@@ -327,6 +299,35 @@ class HrClientHandoverRetention(models.Model):
               LEFT JOIN hr_client_handover_risk_alert alert ON alert.line_id = line.id
             """,
             days=days,
+            messages=self._messages_since_transfer(),
+        )
+
+    def _messages_since_transfer(self):
+        """SQL: the dates of the messages written since the transfer on what the
+        transfer rules give the line's customer (itself and its contacts, its
+        opportunities, its orders…), one branch per model and customer field."""
+        # The report's readers need not read the rules: they are configuration.
+        rules = self.env["hr.client.handover.rule"].sudo()._for_scope("partner")
+        return SQL("").join(
+            SQL(
+                """
+                UNION ALL
+                SELECT msg.date
+                  FROM %(table)s rec
+                  JOIN res_partner contact ON contact.id = %(customer)s
+                  JOIN mail_message msg
+                    ON msg.model = %(model)s AND msg.res_id = rec.id
+                 WHERE contact.commercial_partner_id = line.partner_id
+                   AND msg.date >= moved.transfer_date
+                   AND (msg.message_type IN ('comment', 'email')
+                        OR msg.mail_activity_type_id IS NOT NULL)""",
+                table=SQL.identifier(self.env[model]._table),
+                customer=SQL.identifier("rec", partner_field),
+                model=model,
+            )
+            for model, partner_field in dict.fromkeys(
+                (rule.model, rule.partner_field) for rule in rules
+            )
         )
 
     def action_notify_risk_managers(self):

@@ -111,3 +111,49 @@ class HrClientHandoverRule(models.Model):
     def _get_domain(self):
         self.ensure_one()
         return safe_eval(self.domain or "[]")
+
+    @api.model
+    def _for_scope(self, scope):
+        """The active rules of a scope: 'partner' (records found through their
+        customer field) or 'moved_records' (activities)."""
+        return self.search([("scope", "=", scope)])
+
+    @api.model
+    def _owned_by(self, users, scope=None):
+        """Whether `users` own a record an active rule (of `scope`) selects."""
+        rules = self._for_scope(scope) if scope else self.search([])
+        return any(
+            self.env[rule.model].search_count(rule._selection_domain(users), limit=1)
+            for rule in rules
+        )
+
+    def _selection_domain(self, users, handover=None):
+        """The records of this rule that belong to `users`: those they own that
+        match the extra domain. Given a handover, what its transfer moves: also
+        the records without an owner when the rule says so, only those of the
+        handover's company, and confirmed orders too when its template moves
+        them.
+
+        The one reading of a rule: line generation, the figures of the customer
+        lines and the archive check ask for a user's records, the transfer
+        engine for a handover's (of its departing user)."""
+        self.ensure_one()
+        owners = users.ids + ([False] if handover and self.include_unassigned else [])
+        domain = [(self.user_field, "in", owners)]
+        extra = self._get_domain()
+        if not handover:
+            return domain + extra
+        if (
+            self.model == "sale.order"
+            and handover.template_id.transfer_confirmed_orders
+        ):
+            extra = [
+                d
+                for d in extra
+                if not (isinstance(d, tuple | list) and d[0] == "state")
+            ]
+        Model = self.env[self.model]
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            # Another company's records are not this handover's to move.
+            domain += [("company_id", "in", [handover.company_id.id, False])]
+        return domain + extra

@@ -102,10 +102,7 @@ class ResUsers(models.Model):
             raise UserError(message)
 
     def _owns_handover_work(self, user):
-        """Whether ``user`` still owns customers or activities."""
-        Partner = self.env["res.partner"].sudo()
-        Activity = self.env["mail.activity"].sudo()
-        return bool(
-            Partner.search_count([("user_id", "=", user.id)], limit=1)
-            or Activity.search_count([("user_id", "=", user.id)], limit=1)
-        )
+        """Whether ``user`` still owns a record a transfer rule would move
+        (customers, open deals, activities…)."""
+        # Whoever archives the user need not read the rules nor the records.
+        return self.env["hr.client.handover.rule"].sudo()._owned_by(user)

@@ -32,11 +32,13 @@ class HrDepartureWizard(models.TransientModel):
 
     @api.depends("employee_ids")
     def _compute_start_client_handover(self):
-        Partner = self.env["res.partner"].sudo()
+        # Whoever registers the departure need not read the rules nor the
+        # employees' records: only whether there are any comes back.
+        Rule = self.env["hr.client.handover.rule"].sudo()
         for wizard in self:
             users = wizard.employee_ids.user_id
             wizard.start_client_handover = bool(
-                users and Partner.search_count([("user_id", "in", users.ids)], limit=1)
+                users and Rule._owned_by(users, "partner")
             )
 
     def action_register_departure(self):

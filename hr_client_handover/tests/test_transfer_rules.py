@@ -1,0 +1,138 @@
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import HandoverCase
+
+
+@tagged("post_install", "-at_install")
+class TestTransferRules(HandoverCase):
+    """A rule an administrator adds is followed everywhere, without code: the
+    customers put on a handover, the figures of its lines, the archive check,
+    the transfer and the retention analysis."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        # Owned by someone else, no deal, no quotation: only a draft invoice of
+        # the departing user, to one of its contacts, ties it to them.
+        cls.kappa = Partner.create(
+            {
+                "name": "Kappa Consult",
+                "is_company": True,
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        cls.kappa_contact = Partner.create(
+            {"name": "Karl Kappa", "parent_id": cls.kappa.id}
+        )
+        Move = cls.env["account.move"]
+        cls.invoice = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.kappa_contact.id,
+                "invoice_user_id": cls.departing.id,
+            }
+        )
+        cls.act_invoice = cls.invoice.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Chase the Kappa invoice",
+            user_id=cls.departing.id,
+        )
+        # A salesperson whose only work left is a draft invoice.
+        cls.invoicer = new_test_user(cls.env, login="ho_invoicer", name="Ivy Invoicer")
+        Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.kappa.id,
+                "invoice_user_id": cls.invoicer.id,
+            }
+        )
+
+    def add_rule(self):
+        return self.env["hr.client.handover.rule"].create(
+            {
+                "name": "Draft invoices",
+                "model_id": self.env["ir.model"]._get_id("account.move"),
+                "user_field": "invoice_user_id",
+                "partner_field": "partner_id",
+                "domain": "[('state', '=', 'draft')]",
+            }
+        )
+
+    def line_of(self, handover, partner):
+        return handover.line_ids.filtered(lambda line: line.partner_id == partner)
+
+    def test_new_rule_followed_without_code(self):
+        Users = self.env["res.users"]
+        handover = self.create_handover()
+        handover.with_user(self.departing).action_generate_lines()
+        shipped = handover.line_ids.partner_id
+        self.assertNotIn(self.kappa, shipped)
+        self.assertFalse(Users._owns_handover_work(self.invoicer))
+
+        rule = self.add_rule()
+        # Generating again adds the customer the new rule gives the departing
+        # user, through its contact, and nothing else.
+        handover.with_user(self.departing).action_generate_lines()
+        self.assertEqual(handover.line_ids.partner_id, shipped | self.kappa)
+        self.assertTrue(Users._owns_handover_work(self.invoicer))
+
+        # The figures count the invoice and its activity with the customer.
+        line = self.line_of(handover, self.kappa)
+        stats = self.env["hr.client.handover.engine"]._line_stats(line)[line.id]
+        self.assertEqual(stats["account.move"], 1)
+        self.assertEqual(line.activity_count, 1)
+        self.assertEqual((line.opportunity_count, line.quotation_count), (0, 0))
+
+        # The transfer moves it, with its activity, to the customer's successor.
+        self.assign(handover, self.successor_a, self.successor_b)
+        self.advance(handover, "materials")
+        self.assertEqual(handover.transfer_state, "done")
+        successor = line.successor_id
+        self.assertEqual(self.invoice.invoice_user_id, successor)
+        self.assertEqual(self.act_invoice.user_id, successor)
+        line.invalidate_recordset()
+        stats = self.env["hr.client.handover.engine"]._line_stats(line)[line.id]
+        self.assertEqual(stats["account.move"], 1)
+        self.assertEqual(line.activity_count, 1)
+
+        # Retention counts what is written on the invoice since the transfer,
+        # as long as the rule gives invoices to customers.
+        self.advance(handover, "done")
+        self.invoice.message_post(body="Paid next week.", message_type="comment")
+        self.env.flush_all()
+        Retention = self.env["hr.client.handover.retention"].with_user(
+            self.handover_admin
+        )
+
+        def activity_since():
+            self.env.invalidate_all()
+            return Retention.search(
+                [("handover_id", "=", handover.id), ("partner_id", "=", self.kappa.id)]
+            ).activity_count
+
+        with_rule = activity_since()
+        rule.active = False
+        self.assertEqual(activity_since(), with_rule - 1)
+
+    def test_new_rule_in_the_departure_dialog(self):
+        """The departure dialog offers the handover to whoever owns what a rule
+        moves, here only a draft invoice."""
+        employee = self.env["hr.employee"].create(
+            {"name": self.invoicer.name, "user_id": self.invoicer.id}
+        )
+
+        def offered():
+            return (
+                Form(
+                    self.env["hr.departure.wizard"]
+                    .with_user(self.hr_manager)
+                    .with_context(active_ids=employee.ids, employee_termination=True)
+                )
+                .save()
+                .start_client_handover
+            )
+
+        self.assertFalse(offered())
+        self.add_rule()
+        self.assertTrue(offered())
