@@ -795,7 +795,9 @@ def check(conf, db, before_path, log_path):
 
         broken = []
         for handover in Handover.search([], order="id"):
-            intact, message = handover._integrity_message()
+            intact, message = env["hr.client.handover.seal"]._integrity_message(
+                handover
+            )
             if not intact:
                 broken.append(f"{handover.name}: {message}")
         verdict(

@@ -1,4 +1,3 @@
-import json
 import math
 import random
 from collections import defaultdict
@@ -9,7 +8,6 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
 from .hr_client_handover_policy import POLICY, UNTIL_SUMMARY, UNTIL_VISITS
@@ -39,18 +37,6 @@ ITEM_ACTIVITIES = {
     "hr_client_handover.mail_act_handover_post_departure": (
         "responsible_id",
         lambda item: item.post_departure and not item.done,
-    ),
-}
-# Filed with HR (备案) when a stage ends: kind -> (report, link on the handover).
-FILED_REPORTS = {
-    "plan": ("hr_client_handover.action_report_handover_plan", "plan_attachment_id"),
-    "visits": (
-        "hr_client_handover.action_report_handover_visits",
-        "visits_attachment_id",
-    ),
-    "summary": (
-        "hr_client_handover.action_report_handover_summary",
-        "summary_attachment_id",
     ),
 }
 
@@ -1463,7 +1449,7 @@ class HrClientHandover(models.Model):
             handover._schedule_follow_up()
             if handover.transfer_state != "running":
                 # Else filed when the background transfer completes, with its figures.
-                handover._attach_summary_report()
+                handover._file_report("summary")
         return True
 
     def action_cancel(self):
@@ -2218,62 +2204,8 @@ class HrClientHandover(models.Model):
                 fields.Date.context_today(self) + timedelta(days=FOLLOW_UP_DAYS),
             )
 
-    def _attach_summary_report(self):
-        self._file_report("summary")
-
     def _file_report(self, kind):
-        """File a report (备案): rendered and stored by the system when its
-        stage ends, sealed, listed for HR, and returned by every later print."""
-        self.ensure_one()
-        xmlid, field_name = FILED_REPORTS[kind]
-        if not self.env.registry.ready or self[field_name]:
-            # Installing (demo data): no web server serves the report's styles yet;
-            # the scheduled action files the PDF once the server runs
-            # (``_cron_file_due_reports``).
-            return
-        report = self.env.ref(xmlid)
-        # Not filed yet: the print is a live render (a filed handover would
-        # return its filed copy, whatever the context).
-        # Filed in the language and time zone of the company's people (its
-        # departing employee's), whoever or whatever ended the stage.
-        people = self.departing_user_id
-        pdf, report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            .with_context(
-                handover_filing_lang=people.lang
-                or self.company_id.partner_id.lang
-                or self._report_lang(),
-                tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
-            )
-            ._render_qweb_pdf(report, res_ids=self.ids)
-        )
-        if report_type != "pdf":
-            return  # tests render HTML unless they ask for the PDF
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": "{}_{}.pdf".format(self.name.replace("/", "_"), kind),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
-        self.sudo()[field_name] = attachment
-        self.env["hr.client.handover.document"].sudo().create(
-            {
-                "handover_id": self.id,
-                "kind": kind,
-                "attachment_id": attachment.id,
-                "filed_on": fields.Datetime.now(),
-            }
-        )
-        self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
-        self._seal("filed", self, (field_name,))
+        return self.env["hr.client.handover.document"]._file_report(self, kind)
 
     def _report_lang(self):
         """The language a report of the handover is printed in: a document being
@@ -2281,132 +2213,19 @@ class HrClientHandover(models.Model):
         in the reader's."""
         return self.env.context.get("handover_filing_lang") or self.env.user.lang
 
-    @api.model
-    def _cron_file_due_reports(self):
-        """File, as the system, the documents of handovers past their stage
-        that have none filed (the demo handovers, installed while no web server
-        served the reports' styles). A summary waits for a running transfer,
-        which files it with its figures when it completes."""
-        order = [state for state, _label in STATES]
-        domain = Domain.OR(
-            [(field_name, "=", False), ("state", "in", order[order.index(after) + 1 :])]
-            for field_name, after in (
-                ("plan_attachment_id", "materials"),
-                ("visits_attachment_id", "verification"),
-                ("summary_attachment_id", "summary_approval"),
-            )
-        )
-        handovers = self.sudo().search(domain & Domain("state", "!=", "cancel"))
-        Cron = self.env["ir.cron"]
-        for done, handover in enumerate(handovers, start=1):
-            for kind in handover._files_due():
-                if kind == "summary" and handover.transfer_state == "running":
-                    continue
-                handover._file_report(kind)
-            Cron._commit_progress(1, remaining=len(handovers) - done)
-        return True
-
-    def _files_due(self):
-        """The reports this handover should have filed by now."""
-        self.ensure_one()
-        if self.state == "cancel":
-            return []
-        order = [state for state, _label in STATES]
-        reached = order.index(self.state)
-        return [
-            kind
-            for kind, after in (
-                ("plan", "materials"),
-                ("visits", "verification"),
-                ("summary", "summary_approval"),
-            )
-            if reached > order.index(after)
-        ]
-
     # ------------------------------------------------------------------
     # Integrity (tamper evidence)
     # ------------------------------------------------------------------
     def _seal(self, kind, records, names, released=()):
-        """Seal what ``records`` of this handover recorded (see the seal model)."""
-        self.ensure_one()
         return self.env["hr.client.handover.seal"]._seal(
-            kind, self, records, tuple(names), released
-        )
-
-    def _verify_integrity(self):
-        """The first broken seal of the handover, and why; an empty seal when
-        the chain is intact and every sealed value is still the record's."""
-        self.ensure_one()
-        # Read what the database holds, not what this transaction cached.
-        Seal = self.env["hr.client.handover.seal"].sudo()
-        Seal.invalidate_model()
-        seals = Seal.search([("handover_id", "=", self.id)], order="sequence")
-        previous = False
-        latest = {}
-        for index, seal in enumerate(seals, start=1):
-            if (
-                seal.sequence != index
-                or (seal.previous_hash or False) != previous
-                or Seal._chain_hash(seal._stored_hash_input()) != seal.hash
-            ):
-                return seal, self.env._("the seal itself was altered or removed")
-            previous = seal.hash
-            for name, value in json.loads(seal.sealed_values).items():
-                latest[seal.res_model, seal.res_id, name] = (seal, value)
-        sealed_fields = {}
-        for model, _res_id, name in latest:
-            sealed_fields.setdefault(model, set()).add(name)
-        for model, names in sealed_fields.items():
-            self.env[model].invalidate_model(sorted(names))
-        broken = Seal.browse()
-        for (model, res_id, name), (seal, value) in latest.items():
-            if value is None:
-                continue
-            record = (
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False, bin_size=False)
-                .browse(res_id)
-            )
-            if not record.exists() or Seal._serialize(record, name) != value:
-                broken |= seal
-        if broken:
-            first = broken.sorted("sequence")[:1]
-            return first, self.env._("the sealed record was changed since")
-        return Seal, ""
-
-    def _integrity_message(self):
-        self.ensure_one()
-        seal, why = self._verify_integrity()
-        if not seal:
-            count = (
-                self.env["hr.client.handover.seal"]
-                .sudo()
-                .search_count([("handover_id", "=", self.id)])
-            )
-            return True, self.env._(
-                "Integrity verified: the %(count)s seals of %(ref)s are intact.",
-                count=count,
-                ref=self.name,
-            )
-        record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
-        return False, self.env._(
-            "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "
-            "%(record)s, by %(user)s on %(date)s): %(why)s.",
-            sequence=seal.sequence,
-            ref=self.name,
-            kind=dict(seal._fields["kind"]._description_selection(self.env))[seal.kind],
-            record=record.display_name or f"{seal.res_model},{seal.res_id}",
-            user=seal.user_id.name,
-            date=seal.sealed_on,
-            why=why,
+            kind, self, records, names, released
         )
 
     def action_verify_integrity(self):
         """Check the seals of the handover: anyone who can read it may."""
         self.ensure_one()
         self.check_access("read")
-        intact, message = self._integrity_message()
+        intact, message = self.env["hr.client.handover.seal"]._integrity_message(self)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

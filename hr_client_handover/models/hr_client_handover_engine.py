@@ -822,7 +822,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
         handover.write({"transfer_state": "done"})
         if handover.state == "done" and not handover.summary_attachment_id:
-            handover._attach_summary_report()
+            handover._file_report("summary")
         if handover.template_id.notify_customers:
             template = self.env.ref(
                 "hr_client_handover.mail_template_new_account_manager",
