@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
 
+from .hr_client_handover_item import ITEM_ACTIVITIES
 from .hr_client_handover_policy import POLICY, UNTIL_SUMMARY, UNTIL_VISITS
 from .hr_client_handover_template import HANDOVER_TYPES
 
@@ -27,18 +28,6 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
-# Checklist work after the plan's approval, one activity per person and
-# handover: activity type -> (who, items waiting for them).
-ITEM_ACTIVITIES = {
-    "hr_client_handover.mail_act_handover_countersign": (
-        "countersigner_id",
-        lambda item: item.countersigner_id and not item.countersigned_on,
-    ),
-    "hr_client_handover.mail_act_handover_post_departure": (
-        "responsible_id",
-        lambda item: item.post_departure and not item.done,
-    ),
-}
 
 TRANSFER_STATES = [
     ("pending", "Pending"),
@@ -2017,96 +2006,13 @@ class HrClientHandover(models.Model):
         return partners
 
     def _create_items_from_template(self):
-        self.ensure_one()
-        last_day = self.last_working_day
-        after = last_day and self._add_working_days(last_day, 1)
-        values = []
-        for tmpl in self.template_id.item_template_ids:
-            responsible, countersigner = self._item_people(tmpl)
-            values.append(
-                {
-                    "handover_id": self.id,
-                    "sequence": tmpl.sequence,
-                    "name": tmpl.name,
-                    "category": tmpl.category,
-                    "location": tmpl.location,
-                    "countersign_department": tmpl.countersign_department,
-                    "countersigner_id": countersigner.id,
-                    "due_rule": tmpl.due_rule,
-                    "post_departure": tmpl.due_rule == "after_last_day",
-                    "needs_receipt": tmpl.needs_receipt,
-                    "responsible_id": responsible.id,
-                    "due_date": after
-                    if tmpl.due_rule == "after_last_day"
-                    else last_day,
-                }
-            )
-        self.env["hr.client.handover.item"].sudo().create(values)
-
-    def _item_people(self, item_template):
-        """(responsible, countersigner) of the item made from ``item_template``.
-
-        Nobody countersigns what they answer for, nor an item of their own
-        handover: the departing employee's countersign goes to their
-        supervisor, and an item the countersigning department acts on (IT
-        revokes the accounts) is ticked by the supervisor once it is done,
-        then countersigned by that department."""
-        self.ensure_one()
-        departing, supervisor = self.departing_user_id, self.supervisor_id
-        countersigner = self._default_countersigner(item_template)
-        if countersigner and countersigner == departing:
-            countersigner = supervisor
-        responsible = departing
-        if item_template.responsible in ("supervisor", "countersigner"):
-            responsible = supervisor
-        if countersigner and countersigner == responsible:
-            responsible = departing if responsible != departing else supervisor
-        return responsible, countersigner
-
-    def _default_countersigner(self, item_template):
-        """The template's countersigner, else the manager of the department the
-        company set for the item's countersigning department."""
-        self.ensure_one()
-        if not item_template.countersign_department:
-            return self.env["res.users"]
-        if item_template.countersigner_id:
-            return item_template.countersigner_id
-        company = self.company_id.sudo()
-        department = company[
-            f"handover_{item_template.countersign_department}_department_id"
-        ]
-        return department.manager_id.user_id
+        return self.env["hr.client.handover.item"]._create_from_template(self)
 
     def _schedule_item_activities(self):
-        """Each person with checklist items waiting for them (ITEM_ACTIVITIES)
-        gets one activity per handover, due with their earliest item."""
-        for handover in self:
-            today = fields.Date.context_today(handover)
-            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
-                activity_type = self.env.ref(xmlid)
-                items = handover.item_ids.filtered(waiting)
-                for user, mine in items.grouped(user_field).items():
-                    if not user or handover.activity_ids.filtered(
-                        lambda act, user=user, kind=activity_type: act.user_id == user
-                        and act.activity_type_id == kind
-                    ):
-                        continue
-                    dates = [d for d in mine.mapped("due_date") if d] or [
-                        handover._activity_deadline(handover.state)
-                    ]
-                    handover._schedule_activity(xmlid, user, max(min(dates), today))
+        return self.env["hr.client.handover.item"]._schedule_activities(self)
 
     def _close_item_activities(self):
-        """Mark done the item activities of the people nothing waits for."""
-        for handover in self:
-            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
-                kind = self.env.ref(xmlid)
-                busy = handover.item_ids.filtered(waiting)[user_field]
-                handover.sudo().activity_ids.filtered(
-                    lambda act, kind=kind, busy=busy: (
-                        act.activity_type_id == kind and act.user_id not in busy
-                    )
-                ).action_feedback()
+        return self.env["hr.client.handover.item"]._close_activities(self)
 
     def _add_working_days(self, day, count):
         """The ``count``-th working day after ``day``, by the company's calendar."""
@@ -2125,32 +2031,7 @@ class HrClientHandover(models.Model):
         return result
 
     def _create_signature_requests(self, stage):
-        self.ensure_one()
-        Signature = self.env["hr.client.handover.signature"].sudo()
-        existing = {
-            (sig.role, sig.user_id.id)
-            for sig in self.signature_ids
-            if sig.stage == stage
-        }
-        wanted = []
-        if self.departing_user_id:
-            wanted.append(("departing", self.departing_user_id))
-        wanted += [("successor", user) for user in self.line_ids.successor_id]
-        witness = self._users_for_role("witness")
-        if witness:
-            wanted.append(("witness", witness))
-        Signature.create(
-            [
-                {
-                    "handover_id": self.id,
-                    "stage": stage,
-                    "role": role,
-                    "user_id": user.id,
-                }
-                for role, user in wanted
-                if (role, user.id) not in existing
-            ]
-        )
+        return self.env["hr.client.handover.signature"]._create_requests(self, stage)
 
     def _render_summary_template(self):
         """The template's summary in the departing employee's language, with its
