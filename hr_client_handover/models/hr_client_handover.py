@@ -89,7 +89,14 @@ FOLLOW_UP_DAYS = 30
 class HrClientHandover(models.Model):
     _name = "hr.client.handover"
     _description = "Client Handover"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hr.client.handover.policy"]
+    _inherit = [
+        # mail.thread, with the handover's rules on its messages and files
+        "hr.client.handover.chatter.mixin",
+        "mail.activity.mixin",
+        "hr.client.handover.policy",
+        "hr.client.handover.banner.mixin",
+        "hr.client.handover.digest.mixin",
+    ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
     _mail_post_access = "read"
