@@ -96,6 +96,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.policy",
         "hr.client.handover.banner.mixin",
         "hr.client.handover.digest.mixin",
+        "hr.client.handover.transfer.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
