@@ -415,7 +415,7 @@ class Walker:
     the user holding the role, doing what its stage still lacks."""
 
     def __init__(self, env):
-        from odoo.addons.hr_client_handover.models.hr_client_handover_demo import (
+        from odoo.addons.hr_client_handover.demo.hr_client_handover_demo import (
             signature_image,
         )
 

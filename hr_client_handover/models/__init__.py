@@ -28,4 +28,3 @@ from . import res_partner
 from . import res_users
 from . import res_company
 from . import res_config_settings
-from . import hr_client_handover_demo
