@@ -415,7 +415,7 @@ class Walker:
     the user holding the role, doing what its stage still lacks."""
 
     def __init__(self, env):
-        from odoo.addons.hr_client_handover.models.hr_client_handover_demo import (
+        from odoo.addons.hr_client_handover.demo.hr_client_handover_demo import (
             signature_image,
         )
 
@@ -795,7 +795,9 @@ def check(conf, db, before_path, log_path):
 
         broken = []
         for handover in Handover.search([], order="id"):
-            intact, message = handover._integrity_message()
+            intact, message = env["hr.client.handover.seal"]._integrity_message(
+                handover
+            )
             if not intact:
                 broken.append(f"{handover.name}: {message}")
         verdict(

@@ -1,19 +1,22 @@
-import json
 import math
 import random
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
-from odoo.tools import SQL, format_date, html2plaintext, is_html_empty
+from odoo.tools import SQL, format_date, is_html_empty
 
-from .hr_client_handover_policy import POLICY, UNTIL_SUMMARY, UNTIL_VISITS
+from .hr_client_handover_item import ITEM_ACTIVITIES
+from .hr_client_handover_policy import POLICY
 from .hr_client_handover_template import HANDOVER_TYPES
+from .hr_client_handover_visits import (
+    REVIEW_WORKING_DAYS,
+    WAIVER_ACTIVITY,
+    WITNESS_VISITS_ACTIVITY,
+)
 
 STATES = [
     ("draft", "Draft"),
@@ -29,30 +32,6 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
-# Checklist work after the plan's approval, one activity per person and
-# handover: activity type -> (who, items waiting for them).
-ITEM_ACTIVITIES = {
-    "hr_client_handover.mail_act_handover_countersign": (
-        "countersigner_id",
-        lambda item: item.countersigner_id and not item.countersigned_on,
-    ),
-    "hr_client_handover.mail_act_handover_post_departure": (
-        "responsible_id",
-        lambda item: item.post_departure and not item.done,
-    ),
-}
-# Filed with HR (备案) when a stage ends: kind -> (report, link on the handover).
-FILED_REPORTS = {
-    "plan": ("hr_client_handover.action_report_handover_plan", "plan_attachment_id"),
-    "visits": (
-        "hr_client_handover.action_report_handover_visits",
-        "visits_attachment_id",
-    ),
-    "summary": (
-        "hr_client_handover.action_report_handover_summary",
-        "summary_attachment_id",
-    ),
-}
 
 TRANSFER_STATES = [
     ("pending", "Pending"),
@@ -103,18 +82,24 @@ ROLE_ACTIVITIES = {
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
-# Visits stage: the witness confirms the visits once all are recorded; the
-# supervisor decides on the waivers requested.
-WITNESS_VISITS_ACTIVITY = "hr_client_handover.mail_act_handover_witness_visits"
-WAIVER_ACTIVITY = "hr_client_handover.mail_act_handover_waiver"
-REVIEW_WORKING_DAYS = 3
 FOLLOW_UP_DAYS = 30
 
 
 class HrClientHandover(models.Model):
     _name = "hr.client.handover"
     _description = "Client Handover"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hr.client.handover.policy"]
+    _inherit = [
+        # mail.thread, with the handover's rules on its messages and files
+        "hr.client.handover.chatter.mixin",
+        "mail.activity.mixin",
+        "hr.client.handover.policy",
+        "hr.client.handover.banner.mixin",
+        "hr.client.handover.digest.mixin",
+        "hr.client.handover.gate.mixin",
+        "hr.client.handover.departure.mixin",
+        "hr.client.handover.visit.mixin",
+        "hr.client.handover.transfer.mixin",
+    ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
     _mail_post_access = "read"
@@ -1114,133 +1099,6 @@ class HrClientHandover(models.Model):
             xmlid, date_deadline=deadline, user_id=user.id, **values
         )
 
-    def _visit_lines_waiting_for(self, user):
-        """Lines whose visit waits for ``user``'s confirmation, as successor or
-        for the departing employee (a requested waiver waits for the supervisor)."""
-        self.ensure_one()
-        open_lines = self.line_ids.filtered(
-            lambda line: line.visit_state in ("pending", "partial")
-        )
-        lines = open_lines.filtered(
-            lambda line: line.successor_id == user
-            and not line.visit_confirmed_by_successor
-        )
-        if user == self._users_for_role("departing"):
-            lines |= open_lines.filtered(
-                lambda line: not line.visit_confirmed_by_departing
-            )
-        return lines
-
-    def _visitors_to_act(self):
-        """The successors and the departing employee (or the supervisor on their
-        behalf) with a visit to confirm."""
-        self.ensure_one()
-        open_lines = self.line_ids.filtered(
-            lambda line: line.visit_state in ("pending", "partial")
-        )
-        users = open_lines.filtered(
-            lambda line: not line.visit_confirmed_by_successor
-        ).successor_id
-        if open_lines.filtered(lambda line: not line.visit_confirmed_by_departing):
-            users |= self._users_for_role("departing")
-        return users
-
-    def _visit_activity_note(self, user):
-        """The visits ``user`` must confirm, one customer a line, with the
-        reason of a visit sent back."""
-        self.ensure_one()
-        items = Markup("").join(
-            Markup("<li>%s</li>")
-            % (
-                self.env._(
-                    "%(customer)s (sent back: %(reason)s)",
-                    customer=line.partner_id.display_name,
-                    reason=line.visit_return_reason,
-                )
-                if line.visit_return_reason
-                else line.partner_id.display_name
-            )
-            for line in self._visit_lines_waiting_for(user)
-        )
-        return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("Visit these customers and confirm each visit:"),
-            items,
-        )
-
-    def _waiver_activity_note(self, user):
-        self.ensure_one()
-        items = Markup("").join(
-            Markup("<li>%s</li>")
-            % self.env._(
-                "%(customer)s, requested by %(user)s: %(reason)s",
-                customer=line.partner_id.display_name,
-                user=line.waiver_requested_by.name,
-                reason=line.visit_waiver_reason,
-            )
-            for line in self._waiting_waivers()
-        )
-        return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("Approve or refuse these visit waivers:"),
-            items,
-        )
-
-    def _waiting_waivers(self):
-        return self.line_ids.filtered(
-            lambda line: line.visit_state == "waiver_requested"
-        )
-
-    def _visits_recorded(self):
-        """Every customer visited or its visit waived."""
-        self.ensure_one()
-        return all(line.visit_state in ("done", "waived") for line in self.line_ids)
-
-    def _update_visit_activities(self):
-        """After a change of the visits: each person with something left to do
-        in the stage has one activity saying what (visits to confirm, waivers to
-        decide, the witness's confirmation); the others' are marked done."""
-        for handover in self.filtered(lambda handover: handover.state == "visits"):
-            visits_type = STATE_ACTIVITIES["visits"][0]
-            deadline = handover._activity_deadline("visits")
-            decision_day = handover._add_working_days(
-                fields.Date.context_today(handover), REVIEW_WORKING_DAYS
-            )
-            witness_due = (
-                handover._visits_recorded() and not handover.visits_witnessed_on
-            )
-            wanted = [
-                (visits_type, handover._visitors_to_act(), "_visit_activity_note"),
-                (
-                    WAIVER_ACTIVITY,
-                    handover.supervisor_id if handover._waiting_waivers() else None,
-                    "_waiver_activity_note",
-                ),
-                (
-                    WITNESS_VISITS_ACTIVITY,
-                    handover._users_for_role("witness") if witness_due else None,
-                    None,
-                ),
-            ]
-            for xmlid, users, note in wanted:
-                kind = self.env.ref(xmlid)
-                users = users or self.env["res.users"]
-                current = handover.sudo().activity_ids.filtered(
-                    lambda act, kind=kind: act.activity_type_id == kind
-                )
-                current.filtered(
-                    lambda act, users=users: act.user_id not in users
-                ).action_feedback()
-                for user in users:
-                    mine = current.filtered(lambda act, user=user: act.user_id == user)
-                    if not mine:
-                        day = deadline if xmlid == visits_type else decision_day
-                        handover._schedule_activity(xmlid, user, day, note=note)
-                    elif note:
-                        # The list of what is left follows the visits.
-                        in_lang = handover.sudo().with_context(
-                            lang=user.lang or self.env.lang
-                        )
-                        mine.note = getattr(in_lang, note)(user)
-
     def _users_to_act(self, role):
         """Users who must act in the current state: successors only when one of
         their lines still waits for them (a re-visit concerns one customer)."""
@@ -1463,7 +1321,7 @@ class HrClientHandover(models.Model):
             handover._schedule_follow_up()
             if handover.transfer_state != "running":
                 # Else filed when the background transfer completes, with its figures.
-                handover._attach_summary_report()
+                handover._file_report("summary")
         return True
 
     def action_cancel(self):
@@ -1477,114 +1335,6 @@ class HrClientHandover(models.Model):
             "target": "new",
             "context": {"default_handover_id": self.id},
         }
-
-    def action_allow_departure(self):
-        """Let HR archive the departing user while the handover still needs them:
-        from then on the direct supervisor confirms and signs in their place."""
-        label = self._action_label("allow_departure")
-        self._policy_check_button("allow_departure", label)
-        for handover in self:
-            if handover.departure_allowed_on:
-                raise UserError(
-                    self.env._(
-                        "The departure of %(user)s was already allowed on %(ref)s. "
-                        "Nothing was changed.",
-                        user=handover.departing_user_id.name,
-                        ref=handover.name,
-                    )
-                )
-            if not handover.supervisor_id:
-                raise UserError(
-                    self.env._(
-                        "%(ref)s has no direct supervisor to act in place of "
-                        "%(user)s: set one first.",
-                        ref=handover.name,
-                        user=handover.departing_user_id.name,
-                    )
-                )
-            handover.sudo().write(
-                {
-                    "departure_allowed_by": self.env.uid,
-                    "departure_allowed_on": fields.Datetime.now(),
-                }
-            )
-            handover._seal(
-                "departure",
-                handover,
-                ("departure_allowed_by", "departure_allowed_on", "supervisor_id"),
-            )
-            handover.message_post(
-                body=self.env._(
-                    "%(admin)s allowed %(user)s to leave before the handover ends. "
-                    "Once %(user)s is archived, %(supervisor)s confirms and signs "
-                    "in their place (on behalf). Still to do by %(user)s: "
-                    "%(left)s.",
-                    admin=self.env.user.name,
-                    user=handover.departing_user_id.name,
-                    supervisor=handover.supervisor_id.name,
-                    left=handover._departing_duties_left() or self.env._("nothing"),
-                )
-            )
-        return True
-
-    def _on_departing_user_archived(self):
-        """The departing user has left: their supervisor takes over what is
-        left, with an activity that says so."""
-        for handover in self:
-            left = handover._departing_duties_left()
-            supervisor = handover.supervisor_id
-            handover.message_post(
-                body=self.env._(
-                    "%(user)s has left. %(supervisor)s now confirms and signs in "
-                    "their place (on behalf): %(left)s.",
-                    user=handover.departing_user_id.name,
-                    supervisor=supervisor.name,
-                    left=left or self.env._("nothing"),
-                )
-            )
-            if left and supervisor:
-                # In the supervisor's language, as the workflow's activities are.
-                in_lang = handover.sudo().with_context(
-                    lang=supervisor.lang or self.env.lang
-                )
-                in_lang.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=supervisor.id,
-                    summary=in_lang.env._(
-                        "Act on behalf of %(user)s",
-                        user=handover.departing_user_id.name,
-                    ),
-                    note=in_lang._departing_duties_left(),
-                )
-
-    def _departing_duties_left(self):
-        """What the departing user still has to do on this handover, in words
-        (empty when nothing)."""
-        self.ensure_one()
-        if self.state in ("done", "cancel"):
-            return ""
-        duties = []
-        unsigned = self.signature_ids.filtered(
-            lambda sig: sig.user_id == self.departing_user_id and not sig.signed_on
-        )
-        if unsigned:
-            duties.append(
-                self.env._("%(count)s signatures", count=len(unsigned))
-                if len(unsigned) > 1
-                else self.env._("a signature")
-            )
-        if self.state in UNTIL_VISITS:
-            visits = self.line_ids.filtered(
-                lambda line: not line.visit_waived
-                and not line.visit_confirmed_by_departing
-            )
-            if visits:
-                duties.append(
-                    self.env._("%(count)s customer visits", count=len(visits))
-                )
-        if self.state in UNTIL_SUMMARY:
-            duties.append(self.env._("the summary and its signature"))
-        return ", ".join(duties)
 
     def action_open_refuse(self):
         self.ensure_one()
@@ -1710,251 +1460,6 @@ class HrClientHandover(models.Model):
             if problems:
                 raise UserError("\n".join(problems))
 
-    def _gate_lines(self, domain):
-        """This handover's lines matching ``domain``, searched as the system:
-        the gate states facts about the whole handover."""
-        self.ensure_one()
-        return (
-            self.env["hr.client.handover.line"]
-            .sudo()
-            .search([("handover_id", "=", self.id), *domain])
-        )
-
-    @staticmethod
-    def _some_names(lines):
-        return ", ".join(lines[:5].partner_id.mapped("display_name"))
-
-    def _plan_problems(self):
-        self.ensure_one()
-        problems = self._plan_todo()
-        if not problems:
-            return []
-        return [
-            self.env._(
-                "%(ref)s cannot go further yet. Please %(todo)s.",
-                ref=self.name,
-                todo="; ".join(problems),
-            )
-        ]
-
-    def _plan_todo(self):
-        """What the plan still lacks, each as a short instruction."""
-        self.ensure_one()
-        problems = []
-        Line = self.env["hr.client.handover.line"].sudo()
-        successors = [
-            successor
-            for [successor] in Line._read_group(
-                [("handover_id", "=", self.id)], ["successor_id"]
-            )
-        ]
-        if not successors:
-            problems.append(
-                self.env._("add at least one customer (use Generate Lines)")
-            )
-        missing = self._gate_lines([("successor_id", "=", False)])
-        if missing:
-            problems.append(
-                self.env._(
-                    "give a successor to %(count)s customer(s) (%(names)s)",
-                    count=len(missing),
-                    names=self._some_names(missing),
-                )
-            )
-        if not self.supervisor_id:
-            problems.append(self.env._("set the direct supervisor"))
-        if not self.approver_id:
-            problems.append(self.env._("set the division manager"))
-        archived = (
-            self.env["res.users"]
-            .sudo()
-            .browse([successor.id for successor in successors if successor])
-            .filtered(lambda user: not user.active)
-        )
-        if archived:
-            problems.append(
-                self.env._(
-                    "replace the successor(s) whose user was archived (%(names)s)",
-                    names=", ".join(archived.mapped("name")),
-                )
-            )
-        if self.key_position and not self.witness_id:
-            problems.append(self.env._("set the supervising witness (key position)"))
-        if not self.last_working_day:
-            problems.append(self.env._("set the last working day"))
-        if self.handover_type == "leave" and not self.return_date:
-            problems.append(self.env._("set the return date of the leave"))
-        if not self.departing_user_id:
-            problems.append(self.env._("link the departing employee to a user account"))
-        return problems
-
-    def _materials_problems(self):
-        self.ensure_one()
-        problems = []
-        missing = self._gate_lines([("materials_confirmed_on", "=", False)])
-        if missing:
-            problems.append(
-                self.env._(
-                    "The materials of %(count)s customer(s) are not confirmed by "
-                    "their successor yet (%(names)s). Each successor must confirm "
-                    "the materials of their lines first.",
-                    count=len(missing),
-                    names=self._some_names(missing),
-                )
-            )
-        due_now = self.item_ids.filtered(lambda item: not item.post_departure)
-        open_items = due_now.filtered(lambda item: not item.done)
-        if open_items:
-            problems.append(
-                self.env._(
-                    "%(count)s checklist item(s) are not done yet (%(names)s). "
-                    "Tick them in the Checklist tab first.",
-                    count=len(open_items),
-                    names=", ".join(open_items[:5].mapped("name")),
-                )
-            )
-        unconfirmed = due_now.filtered(
-            lambda item: item.done and item.needs_receipt and not item.confirmed_on
-        )
-        if unconfirmed:
-            problems.append(
-                self.env._(
-                    "%(count)s checklist item(s) wait for the receiver's "
-                    "confirmation (%(names)s): a successor or the supervising "
-                    "witness presses Confirm in the Checklist tab.",
-                    count=len(unconfirmed),
-                    names=", ".join(unconfirmed[:5].mapped("name")),
-                )
-            )
-        return problems + self._signature_problems("materials")
-
-    def _visits_problems(self):
-        self.ensure_one()
-        if self.template_id and not self.template_id.require_visits:
-            return []
-        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
-        if pending:
-            return [
-                self.env._(
-                    "%(count)s customer(s) are not visited yet (%(names)s). "
-                    "Record the visit by both the successor and the departing "
-                    "employee, or approve a waiver with its reason.",
-                    count=len(pending),
-                    names=self._some_names(pending),
-                )
-            ]
-        if not self.visits_witnessed_on:
-            return [
-                self.env._(
-                    "The supervising witness (%(witness)s) has not confirmed "
-                    "the customer visits of %(ref)s yet: they press Witness "
-                    "Visits first.",
-                    witness=self._users_for_role("witness").name,
-                    ref=self.name,
-                )
-            ]
-        return []
-
-    def _verification_problems(self):
-        self.ensure_one()
-        # A result chosen but not recorded is not a call yet.
-        unconfirmed = self._gate_lines(
-            [
-                ("spot_check_selected", "=", True),
-                "|",
-                ("check_result", "!=", "confirmed"),
-                ("checked_on", "=", False),
-            ]
-        )
-        if not unconfirmed and self._gate_lines([("spot_check_selected", "=", True)]):
-            return []
-        return [
-            self.env._(
-                "%(count)s sampled customer(s) have not confirmed the "
-                "handover on the phone yet (%(names)s). Record a confirmed "
-                "call for each of them first.",
-                count=len(unconfirmed),
-                names=self._some_names(unconfirmed),
-            )
-        ]
-
-    def _summary_problems(self):
-        self.ensure_one()
-        problems = []
-        if self._summary_is_empty():
-            problems.append(
-                self.env._(
-                    "The summary of %(ref)s is empty. Write it in the Summary tab "
-                    "before submitting.",
-                    ref=self.name,
-                )
-            )
-        return problems + self._signature_problems("summary")
-
-    def _summary_is_empty(self):
-        self.ensure_one()
-        return (
-            is_html_empty(self.summary)
-            or not html2plaintext(self.summary or "").strip()
-        )
-
-    def _closing_problems(self):
-        """The checklist part due after the last working day is done and every
-        item to countersign is countersigned (before Done)."""
-        self.ensure_one()
-        problems = []
-        open_items = self.item_ids.filtered(
-            lambda item: item.post_departure and not item.done
-        )
-        if open_items:
-            problems.append(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
-                    "the last working day are not done yet: %(items)s. Their "
-                    "responsible person ticks them in the Checklist tab.",
-                    ref=self.name,
-                    count=len(open_items),
-                    items=", ".join(
-                        f"{item.name} ({item.responsible_id.name or '-'})"
-                        for item in open_items
-                    ),
-                )
-            )
-        missing = self.item_ids.filtered(
-            lambda item: item.countersigner_id and not item.countersigned_on
-        )
-        if missing:
-            problems.append(
-                self.env._(
-                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
-                    "wait for their countersign: %(items)s. Each countersigner "
-                    "presses Countersign in the Checklist tab.",
-                    ref=self.name,
-                    count=len(missing),
-                    items=", ".join(
-                        f"{item.name} ({item.countersigner_id.name})"
-                        for item in missing
-                    ),
-                )
-            )
-        return problems
-
-    def _signature_problems(self, stage):
-        self.ensure_one()
-        unsigned = self.signature_ids.filtered(
-            lambda sig: sig.stage == stage and not sig.signed_on
-        )
-        if not unsigned:
-            return []
-        return [
-            self.env._(
-                "Waiting for %(count)s signature(s) (%(names)s). Each of them "
-                "signs in the Sign-off tab first.",
-                count=len(unsigned),
-                names=", ".join(unsigned.mapped("user_id.name")),
-            )
-        ]
-
     # ------------------------------------------------------------------
     # Business helpers
     # ------------------------------------------------------------------
@@ -1962,96 +1467,13 @@ class HrClientHandover(models.Model):
         return self.env["hr.client.handover.line"]._create_for_handover(self)
 
     def _create_items_from_template(self):
-        self.ensure_one()
-        last_day = self.last_working_day
-        after = last_day and self._add_working_days(last_day, 1)
-        values = []
-        for tmpl in self.template_id.item_template_ids:
-            responsible, countersigner = self._item_people(tmpl)
-            values.append(
-                {
-                    "handover_id": self.id,
-                    "sequence": tmpl.sequence,
-                    "name": tmpl.name,
-                    "category": tmpl.category,
-                    "location": tmpl.location,
-                    "countersign_department": tmpl.countersign_department,
-                    "countersigner_id": countersigner.id,
-                    "due_rule": tmpl.due_rule,
-                    "post_departure": tmpl.due_rule == "after_last_day",
-                    "needs_receipt": tmpl.needs_receipt,
-                    "responsible_id": responsible.id,
-                    "due_date": after
-                    if tmpl.due_rule == "after_last_day"
-                    else last_day,
-                }
-            )
-        self.env["hr.client.handover.item"].sudo().create(values)
-
-    def _item_people(self, item_template):
-        """(responsible, countersigner) of the item made from ``item_template``.
-
-        Nobody countersigns what they answer for, nor an item of their own
-        handover: the departing employee's countersign goes to their
-        supervisor, and an item the countersigning department acts on (IT
-        revokes the accounts) is ticked by the supervisor once it is done,
-        then countersigned by that department."""
-        self.ensure_one()
-        departing, supervisor = self.departing_user_id, self.supervisor_id
-        countersigner = self._default_countersigner(item_template)
-        if countersigner and countersigner == departing:
-            countersigner = supervisor
-        responsible = departing
-        if item_template.responsible in ("supervisor", "countersigner"):
-            responsible = supervisor
-        if countersigner and countersigner == responsible:
-            responsible = departing if responsible != departing else supervisor
-        return responsible, countersigner
-
-    def _default_countersigner(self, item_template):
-        """The template's countersigner, else the manager of the department the
-        company set for the item's countersigning department."""
-        self.ensure_one()
-        if not item_template.countersign_department:
-            return self.env["res.users"]
-        if item_template.countersigner_id:
-            return item_template.countersigner_id
-        company = self.company_id.sudo()
-        department = company[
-            f"handover_{item_template.countersign_department}_department_id"
-        ]
-        return department.manager_id.user_id
+        return self.env["hr.client.handover.item"]._create_from_template(self)
 
     def _schedule_item_activities(self):
-        """Each person with checklist items waiting for them (ITEM_ACTIVITIES)
-        gets one activity per handover, due with their earliest item."""
-        for handover in self:
-            today = fields.Date.context_today(handover)
-            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
-                activity_type = self.env.ref(xmlid)
-                items = handover.item_ids.filtered(waiting)
-                for user, mine in items.grouped(user_field).items():
-                    if not user or handover.activity_ids.filtered(
-                        lambda act, user=user, kind=activity_type: act.user_id == user
-                        and act.activity_type_id == kind
-                    ):
-                        continue
-                    dates = [d for d in mine.mapped("due_date") if d] or [
-                        handover._activity_deadline(handover.state)
-                    ]
-                    handover._schedule_activity(xmlid, user, max(min(dates), today))
+        return self.env["hr.client.handover.item"]._schedule_activities(self)
 
     def _close_item_activities(self):
-        """Mark done the item activities of the people nothing waits for."""
-        for handover in self:
-            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
-                kind = self.env.ref(xmlid)
-                busy = handover.item_ids.filtered(waiting)[user_field]
-                handover.sudo().activity_ids.filtered(
-                    lambda act, kind=kind, busy=busy: (
-                        act.activity_type_id == kind and act.user_id not in busy
-                    )
-                ).action_feedback()
+        return self.env["hr.client.handover.item"]._close_activities(self)
 
     def _add_working_days(self, day, count):
         """The ``count``-th working day after ``day``, by the company's calendar."""
@@ -2070,32 +1492,7 @@ class HrClientHandover(models.Model):
         return result
 
     def _create_signature_requests(self, stage):
-        self.ensure_one()
-        Signature = self.env["hr.client.handover.signature"].sudo()
-        existing = {
-            (sig.role, sig.user_id.id)
-            for sig in self.signature_ids
-            if sig.stage == stage
-        }
-        wanted = []
-        if self.departing_user_id:
-            wanted.append(("departing", self.departing_user_id))
-        wanted += [("successor", user) for user in self.line_ids.successor_id]
-        witness = self._users_for_role("witness")
-        if witness:
-            wanted.append(("witness", witness))
-        Signature.create(
-            [
-                {
-                    "handover_id": self.id,
-                    "stage": stage,
-                    "role": role,
-                    "user_id": user.id,
-                }
-                for role, user in wanted
-                if (role, user.id) not in existing
-            ]
-        )
+        return self.env["hr.client.handover.signature"]._create_requests(self, stage)
 
     def _render_summary_template(self):
         """The template's summary in the departing employee's language, with its
@@ -2149,62 +1546,8 @@ class HrClientHandover(models.Model):
                 fields.Date.context_today(self) + timedelta(days=FOLLOW_UP_DAYS),
             )
 
-    def _attach_summary_report(self):
-        self._file_report("summary")
-
     def _file_report(self, kind):
-        """File a report (备案): rendered and stored by the system when its
-        stage ends, sealed, listed for HR, and returned by every later print."""
-        self.ensure_one()
-        xmlid, field_name = FILED_REPORTS[kind]
-        if not self.env.registry.ready or self[field_name]:
-            # Installing (demo data): no web server serves the report's styles yet;
-            # the scheduled action files the PDF once the server runs
-            # (``_cron_file_due_reports``).
-            return
-        report = self.env.ref(xmlid)
-        # Not filed yet: the print is a live render (a filed handover would
-        # return its filed copy, whatever the context).
-        # Filed in the language and time zone of the company's people (its
-        # departing employee's), whoever or whatever ended the stage.
-        people = self.departing_user_id
-        pdf, report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            .with_context(
-                handover_filing_lang=people.lang
-                or self.company_id.partner_id.lang
-                or self._report_lang(),
-                tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
-            )
-            ._render_qweb_pdf(report, res_ids=self.ids)
-        )
-        if report_type != "pdf":
-            return  # tests render HTML unless they ask for the PDF
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": "{}_{}.pdf".format(self.name.replace("/", "_"), kind),
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
-        self.sudo()[field_name] = attachment
-        self.env["hr.client.handover.document"].sudo().create(
-            {
-                "handover_id": self.id,
-                "kind": kind,
-                "attachment_id": attachment.id,
-                "filed_on": fields.Datetime.now(),
-            }
-        )
-        self._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
-        self._seal("filed", self, (field_name,))
+        return self.env["hr.client.handover.document"]._file_report(self, kind)
 
     def _report_lang(self):
         """The language a report of the handover is printed in: a document being
@@ -2212,132 +1555,19 @@ class HrClientHandover(models.Model):
         in the reader's."""
         return self.env.context.get("handover_filing_lang") or self.env.user.lang
 
-    @api.model
-    def _cron_file_due_reports(self):
-        """File, as the system, the documents of handovers past their stage
-        that have none filed (the demo handovers, installed while no web server
-        served the reports' styles). A summary waits for a running transfer,
-        which files it with its figures when it completes."""
-        order = [state for state, _label in STATES]
-        domain = Domain.OR(
-            [(field_name, "=", False), ("state", "in", order[order.index(after) + 1 :])]
-            for field_name, after in (
-                ("plan_attachment_id", "materials"),
-                ("visits_attachment_id", "verification"),
-                ("summary_attachment_id", "summary_approval"),
-            )
-        )
-        handovers = self.sudo().search(domain & Domain("state", "!=", "cancel"))
-        Cron = self.env["ir.cron"]
-        for done, handover in enumerate(handovers, start=1):
-            for kind in handover._files_due():
-                if kind == "summary" and handover.transfer_state == "running":
-                    continue
-                handover._file_report(kind)
-            Cron._commit_progress(1, remaining=len(handovers) - done)
-        return True
-
-    def _files_due(self):
-        """The reports this handover should have filed by now."""
-        self.ensure_one()
-        if self.state == "cancel":
-            return []
-        order = [state for state, _label in STATES]
-        reached = order.index(self.state)
-        return [
-            kind
-            for kind, after in (
-                ("plan", "materials"),
-                ("visits", "verification"),
-                ("summary", "summary_approval"),
-            )
-            if reached > order.index(after)
-        ]
-
     # ------------------------------------------------------------------
     # Integrity (tamper evidence)
     # ------------------------------------------------------------------
     def _seal(self, kind, records, names, released=()):
-        """Seal what ``records`` of this handover recorded (see the seal model)."""
-        self.ensure_one()
         return self.env["hr.client.handover.seal"]._seal(
-            kind, self, records, tuple(names), released
-        )
-
-    def _verify_integrity(self):
-        """The first broken seal of the handover, and why; an empty seal when
-        the chain is intact and every sealed value is still the record's."""
-        self.ensure_one()
-        # Read what the database holds, not what this transaction cached.
-        Seal = self.env["hr.client.handover.seal"].sudo()
-        Seal.invalidate_model()
-        seals = Seal.search([("handover_id", "=", self.id)], order="sequence")
-        previous = False
-        latest = {}
-        for index, seal in enumerate(seals, start=1):
-            if (
-                seal.sequence != index
-                or (seal.previous_hash or False) != previous
-                or Seal._chain_hash(seal._stored_hash_input()) != seal.hash
-            ):
-                return seal, self.env._("the seal itself was altered or removed")
-            previous = seal.hash
-            for name, value in json.loads(seal.sealed_values).items():
-                latest[seal.res_model, seal.res_id, name] = (seal, value)
-        sealed_fields = {}
-        for model, _res_id, name in latest:
-            sealed_fields.setdefault(model, set()).add(name)
-        for model, names in sealed_fields.items():
-            self.env[model].invalidate_model(sorted(names))
-        broken = Seal.browse()
-        for (model, res_id, name), (seal, value) in latest.items():
-            if value is None:
-                continue
-            record = (
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False, bin_size=False)
-                .browse(res_id)
-            )
-            if not record.exists() or Seal._serialize(record, name) != value:
-                broken |= seal
-        if broken:
-            first = broken.sorted("sequence")[:1]
-            return first, self.env._("the sealed record was changed since")
-        return Seal, ""
-
-    def _integrity_message(self):
-        self.ensure_one()
-        seal, why = self._verify_integrity()
-        if not seal:
-            count = (
-                self.env["hr.client.handover.seal"]
-                .sudo()
-                .search_count([("handover_id", "=", self.id)])
-            )
-            return True, self.env._(
-                "Integrity verified: the %(count)s seals of %(ref)s are intact.",
-                count=count,
-                ref=self.name,
-            )
-        record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
-        return False, self.env._(
-            "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "
-            "%(record)s, by %(user)s on %(date)s): %(why)s.",
-            sequence=seal.sequence,
-            ref=self.name,
-            kind=dict(seal._fields["kind"]._description_selection(self.env))[seal.kind],
-            record=record.display_name or f"{seal.res_model},{seal.res_id}",
-            user=seal.user_id.name,
-            date=seal.sealed_on,
-            why=why,
+            kind, self, records, names, released
         )
 
     def action_verify_integrity(self):
         """Check the seals of the handover: anyone who can read it may."""
         self.ensure_one()
         self.check_access("read")
-        intact, message = self._integrity_message()
+        intact, message = self.env["hr.client.handover.seal"]._integrity_message(self)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -51,9 +51,11 @@ BANNER_LINKS = 3
 VISIT_OPEN = ("pending", "partial")
 
 
-class HrClientHandover(models.Model):
-    # Kept apart from the workflow (hr_client_handover.py), as the engine is.
-    _inherit = "hr.client.handover"  # pylint: disable=consider-merging-classes-inherited
+class HrClientHandoverBannerMixin(models.AbstractModel):
+    """The banner of the handover form (inherited by hr.client.handover)."""
+
+    _name = "hr.client.handover.banner.mixin"
+    _description = "Client Handover Banner"
 
     banner_text = fields.Char(
         compute="_compute_banner",

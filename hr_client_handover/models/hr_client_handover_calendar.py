@@ -55,8 +55,12 @@ class HrClientHandoverTemplate(models.Model):
     )
 
 
-class HrClientHandover(models.Model):
-    _inherit = "hr.client.handover"
+class HrClientHandoverCalendarMixin(models.AbstractModel):
+    """The meetings and training sessions of a handover (inherited by
+    hr.client.handover)."""
+
+    _name = "hr.client.handover.calendar.mixin"
+    _description = "Client Handover Calendar"
 
     # Copied from the template when it is chosen: a later change of the
     # template does not change running handovers.
@@ -179,6 +183,13 @@ class HrClientHandover(models.Model):
                 ref=self.name,
             )
         ]
+
+
+class HrClientHandover(models.Model):
+    # What the calendar adds when a stage ends or the handover is cancelled:
+    # these override the workflow's own methods, which its mixin cannot.
+    _name = "hr.client.handover"
+    _inherit = ["hr.client.handover", "hr.client.handover.calendar.mixin"]
 
     def _stage_problems(self):
         problems = super()._stage_problems()

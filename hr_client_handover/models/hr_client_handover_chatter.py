@@ -14,15 +14,20 @@ from .mail_message import THREAD_CREATE
 MESSAGE_SEALED = ("body", "author_id", "date", "model", "res_id")
 
 
-class HrClientHandover(models.Model):
-    # Kept apart from the workflow (hr_client_handover.py), as the digest is.
-    _inherit = "hr.client.handover"  # pylint: disable=consider-merging-classes-inherited
+class HrClientHandoverChatterMixin(models.AbstractModel):
+    """The thread of a handover: mail.thread with the rules above (inherited
+    by hr.client.handover in place of mail.thread)."""
+
+    _name = "hr.client.handover.chatter.mixin"
+    _description = "Client Handover Chatter"
+    _inherit = ["mail.thread"]
 
     def _message_create(self, values_list):
         # The messages the thread writes (posts, logs, tracking) are told
         # apart from a mail.message created over RPC (models/mail_message.py).
         return super(
-            HrClientHandover, self.with_context(handover_thread_create=THREAD_CREATE)
+            HrClientHandoverChatterMixin,
+            self.with_context(handover_thread_create=THREAD_CREATE),
         )._message_create(values_list)
 
     def _message_post_after_hook(self, message, msg_values):

@@ -24,9 +24,11 @@ DIGEST_KINDS = ("materials", "visit", "check", "signature", "item")
 DIGEST_NAMES = 10
 
 
-class HrClientHandover(models.Model):
-    # Kept apart from the workflow (hr_client_handover.py), as the engine is.
-    _inherit = "hr.client.handover"  # pylint: disable=consider-merging-classes-inherited
+class HrClientHandoverDigestMixin(models.AbstractModel):
+    """The stage digests of a handover (inherited by hr.client.handover)."""
+
+    _name = "hr.client.handover.digest.mixin"
+    _description = "Client Handover Stage Digest"
 
     def _stage_events(self):
         """The seals of line events since the current stage began."""

@@ -21,12 +21,15 @@ user to the successor of the customer line it belongs to.
 Revert and leave return walk the ledger the same way, in the background when
 large, and give back only what is still as the handover set it; they remove only
 the follower subscriptions the handover added.
+
+The engine is a service of the handover (hr_client_handover_transfer_mixin.py):
+it never changes the handover's state; when a transfer or a revert has ended it
+calls the handover back once (``_on_transfer_end``) with what it did.
 """
 
 import logging
 import time
 from collections import defaultdict
-from datetime import timedelta
 
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
@@ -60,104 +63,6 @@ LEDGER_COLUMNS = (
     "follower_removed",
     "note",
 )
-
-
-# The engine and the calendar (hr_client_handover_calendar.py) extend the
-# handover in files of their own, by design.
-class HrClientHandover(models.Model):
-    _inherit = "hr.client.handover"  # pylint: disable=consider-merging-classes-inherited
-
-    def _in_background(self, total):
-        threshold = self.company_id.handover_async_threshold or 0
-        return bool(
-            threshold
-            and total > threshold
-            and not self.env.context.get("handover_sync")
-        )
-
-    def _trigger_transfer_job(self, at=None):
-        self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger(at)
-
-    def _start_transfer(self):
-        """Select what moves, then move it now, or in the background when large."""
-        self.ensure_one()
-        handover = self.sudo()
-        total = self.env["hr.client.handover.engine"].sudo()._enqueue(handover)
-        handover.write({"transfer_state": "running", "transfer_total": total})
-        handover._dispatch(
-            total,
-            self.env._(
-                "%(count)s records to move: the transfer runs in the background. "
-                "Progress shows on the form.",
-                count=total,
-            ),
-        )
-
-    def _start_revert(self, reason):
-        """Give back what the handover moved (reason: 'revert' or 'return'), now
-        or in the background when large."""
-        self.ensure_one()
-        handover = self.sudo()
-        total = (
-            self.env["hr.client.handover.engine"].sudo()._count_to_give_back(handover)
-        )
-        handover.write({"transfer_state": "reverting", "revert_reason": reason})
-        handover._dispatch(
-            total,
-            self.env._(
-                "%(count)s values to give back: the revert runs in the "
-                "background. Progress shows on the form.",
-                count=total,
-            ),
-        )
-
-    def _dispatch(self, total, background_message):
-        """Run the queued transfer or revert now, or announce it and leave it to
-        the background job when it is larger than the company's threshold."""
-        if self._in_background(total):
-            self.message_post(body=background_message)
-            self._trigger_transfer_job()
-            return
-        self._run_transfer_now()
-
-    def _run_transfer_now(self):
-        """Run the transfer or the revert in the current transaction; rows someone
-        else is editing are left to the background job, never overwritten."""
-        if self.env["hr.client.handover.engine"].sudo()._run(self) == "later":
-            self._trigger_transfer_job()
-
-    def _revert_transfer(self):
-        self._start_revert("revert")
-
-    def _return_from_leave(self):
-        self._start_revert("return")
-
-    @api.model
-    def _cron_run_transfers(self):
-        """Background transfers and reverts: committed batches, resumable after a
-        crash (the queue and the ledger tell what is left), time-boxed by the
-        cron framework."""
-        engine = self.env["hr.client.handover.engine"]
-        Cron = self.env["ir.cron"]
-        handovers = self.search(
-            [("transfer_state", "in", ("running", "reverting"))], order="id"
-        )
-        Cron._commit_progress(remaining=engine._remaining(handovers))
-        later = False
-        for handover in handovers:
-            status = engine._run(handover, commit=True)
-            if status == "paused":
-                # Time is up: let other jobs run, then come back at once (a
-                # trigger due now wakes the cron workers at commit).
-                self._trigger_transfer_job()
-                Cron._commit_progress()
-                return
-            later = later or status == "later"
-        if later:
-            # Only rows other transactions hold are left: try again in a minute
-            # instead of spinning on them.
-            Cron._commit_progress(remaining=0)
-            self._trigger_transfer_job(fields.Datetime.now() + timedelta(minutes=1))
 
 
 class HrClientHandoverEngine(models.AbstractModel):
@@ -346,9 +251,9 @@ class HrClientHandoverEngine(models.AbstractModel):
         if self._left(handover):
             return "later"
         if handover.transfer_state == "running":
-            self._finish(handover)
+            handover._on_transfer_end(self._moved(handover))
         else:
-            self._finish_revert(handover)
+            handover._on_transfer_end(self._given_back(handover))
         if commit:
             Cron._commit_progress()
         return "done"
@@ -760,8 +665,9 @@ class HrClientHandoverEngine(models.AbstractModel):
         )
         self.env["hr.client.handover.transfer"].invalidate_model()
 
-    def _finish(self, handover):
-        """Transfer complete: one summary message per successor, customer mails."""
+    def _moved(self, handover):
+        """What the transfer of ``handover`` moved: {"moved": {successor:
+        [(model's name, count)]}}, models in the order of their technical names."""
         Transfer = self.env["hr.client.handover.transfer"]
         counts = Transfer._read_group(
             [
@@ -775,39 +681,15 @@ class HrClientHandoverEngine(models.AbstractModel):
         per_user = defaultdict(dict)
         for user, model, count in counts:
             per_user[user][model] = count
-        model_names = {
-            model: self.env["ir.model"]._get(model).name
-            for user in per_user
-            for model in per_user[user]
+        return {
+            "moved": {
+                user: [
+                    (self.env["ir.model"]._get(model).name, count)
+                    for model, count in sorted(by_model.items())
+                ]
+                for user, by_model in per_user.items()
+            }
         }
-        for user, by_model in per_user.items():
-            figures = ", ".join(
-                f"{model_names[model]}: {count}"
-                for model, count in sorted(by_model.items())
-            )
-            handover.message_post(
-                body=self.env._(
-                    "%(user)s, you now own what %(departing)s handed over in %(ref)s: "
-                    "%(figures)s.",
-                    user=user.name,
-                    departing=handover.departing_user_id.name,
-                    ref=handover.name,
-                    figures=figures,
-                ),
-                partner_ids=user.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-        handover.write({"transfer_state": "done"})
-        if handover.state == "done" and not handover.summary_attachment_id:
-            handover._attach_summary_report()
-        if handover.template_id.notify_customers:
-            template = self.env.ref(
-                "hr_client_handover.mail_template_new_account_manager",
-                raise_if_not_found=False,
-            )
-            lines = handover.line_ids.filtered(lambda line: line.partner_id.email)
-            if template and lines:
-                template.send_mail_batch(lines.ids)
 
     # ------------------------------------------------------------------
     # Giving back
@@ -919,39 +801,15 @@ class HrClientHandoverEngine(models.AbstractModel):
         self.env["hr.client.handover.transfer"].invalidate_model()
         return returned
 
-    def _finish_revert(self, handover):
+    def _given_back(self, handover):
+        """What the revert of ``handover`` did: {"returned": values given back,
+        "kept": values left with the successors because they changed since}."""
         Transfer = self.env["hr.client.handover.transfer"]
         base = [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
-        returned = Transfer.search_count(base + [("reverted_at", "!=", False)])
-        kept = Transfer.search_count(base + [("reverted_at", "=", False)])
-        user = handover.departing_user_id
-        if handover.revert_reason == "return":
-            handover.write(
-                {"transfer_state": "reverted", "returned_on": fields.Date.today()}
-            )
-            handover.message_post(
-                body=self.env._(
-                    "Welcome back, %(user)s: %(returned)s record(s) came back to you; "
-                    "%(kept)s stayed with your successors because they changed "
-                    "meanwhile (see the Transfers tab).",
-                    user=user.name,
-                    returned=returned,
-                    kept=kept,
-                ),
-                partner_ids=user.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-            return
-        handover.write({"transfer_state": "reverted"})
-        handover.message_post(
-            body=self.env._(
-                "Transfer reverted: %(returned)s value(s) given back to %(user)s; "
-                "%(kept)s kept because they changed since the handover.",
-                returned=returned,
-                kept=kept,
-                user=user.name,
-            )
-        )
+        return {
+            "returned": Transfer.search_count(base + [("reverted_at", "!=", False)]),
+            "kept": Transfer.search_count(base + [("reverted_at", "=", False)]),
+        }
 
     # ------------------------------------------------------------------
     # Figures shown on the customer lines

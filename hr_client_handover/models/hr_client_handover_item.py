@@ -8,6 +8,19 @@ from .hr_client_handover_template import (
     ITEM_CATEGORIES,
 )
 
+# Checklist work after the plan's approval, one activity per person and
+# handover: activity type -> (who, items waiting for them).
+ITEM_ACTIVITIES = {
+    "hr_client_handover.mail_act_handover_countersign": (
+        "countersigner_id",
+        lambda item: item.countersigner_id and not item.countersigned_on,
+    ),
+    "hr_client_handover.mail_act_handover_post_departure": (
+        "responsible_id",
+        lambda item: item.post_departure and not item.done,
+    ),
+}
+
 
 class HrClientHandoverItem(models.Model):
     _name = "hr.client.handover.item"
@@ -202,7 +215,7 @@ class HrClientHandoverItem(models.Model):
             {"done": True, "done_by": self.env.uid, "done_on": fields.Datetime.now()}
         )
         self._seal_items(("done", "done_by", "done_on"))
-        self.handover_id._close_item_activities()
+        self._close_activities(self.handover_id)
         return True
 
     def action_confirm(self):
@@ -246,7 +259,7 @@ class HrClientHandoverItem(models.Model):
         self.sudo().write({"countersigned_on": fields.Datetime.now()})
         # Sealed; the chatter lists it in the stage's digest.
         self._seal_items(("countersigner_id", "countersigned_on"))
-        self.handover_id._close_item_activities()
+        self._close_activities(self.handover_id)
         return True
 
     def action_reset(self):
@@ -262,3 +275,106 @@ class HrClientHandoverItem(models.Model):
         )
         self._seal_items(("done", "done_by", "done_on"))
         return True
+
+    # ------------------------------------------------------------------
+    # The checklist of a handover
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_from_template(self, handover):
+        """The checklist of ``handover``, from its template's items."""
+        handover.ensure_one()
+        last_day = handover.last_working_day
+        after = last_day and handover._add_working_days(last_day, 1)
+        values = []
+        for tmpl in handover.template_id.item_template_ids:
+            responsible, countersigner = self._item_people(handover, tmpl)
+            values.append(
+                {
+                    "handover_id": handover.id,
+                    "sequence": tmpl.sequence,
+                    "name": tmpl.name,
+                    "category": tmpl.category,
+                    "location": tmpl.location,
+                    "countersign_department": tmpl.countersign_department,
+                    "countersigner_id": countersigner.id,
+                    "due_rule": tmpl.due_rule,
+                    "post_departure": tmpl.due_rule == "after_last_day",
+                    "needs_receipt": tmpl.needs_receipt,
+                    "responsible_id": responsible.id,
+                    "due_date": after
+                    if tmpl.due_rule == "after_last_day"
+                    else last_day,
+                }
+            )
+        self.sudo().create(values)
+
+    @api.model
+    def _item_people(self, handover, item_template):
+        """(responsible, countersigner) of the item of ``handover`` made from
+        ``item_template``.
+
+        Nobody countersigns what they answer for, nor an item of their own
+        handover: the departing employee's countersign goes to their
+        supervisor, and an item the countersigning department acts on (IT
+        revokes the accounts) is ticked by the supervisor once it is done,
+        then countersigned by that department."""
+        handover.ensure_one()
+        departing, supervisor = handover.departing_user_id, handover.supervisor_id
+        countersigner = self._default_countersigner(handover, item_template)
+        if countersigner and countersigner == departing:
+            countersigner = supervisor
+        responsible = departing
+        if item_template.responsible in ("supervisor", "countersigner"):
+            responsible = supervisor
+        if countersigner and countersigner == responsible:
+            responsible = departing if responsible != departing else supervisor
+        return responsible, countersigner
+
+    @api.model
+    def _default_countersigner(self, handover, item_template):
+        """The template's countersigner, else the manager of the department the
+        company of ``handover`` set for the item's countersigning department."""
+        handover.ensure_one()
+        if not item_template.countersign_department:
+            return self.env["res.users"]
+        if item_template.countersigner_id:
+            return item_template.countersigner_id
+        company = handover.company_id.sudo()
+        department = company[
+            f"handover_{item_template.countersign_department}_department_id"
+        ]
+        return department.manager_id.user_id
+
+    @api.model
+    def _schedule_activities(self, handovers):
+        """Each person with checklist items of ``handovers`` waiting for them
+        (ITEM_ACTIVITIES) gets one activity per handover, due with their
+        earliest item."""
+        for handover in handovers:
+            today = fields.Date.context_today(handover)
+            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
+                activity_type = self.env.ref(xmlid)
+                items = handover.item_ids.filtered(waiting)
+                for user, mine in items.grouped(user_field).items():
+                    if not user or handover.activity_ids.filtered(
+                        lambda act, user=user, kind=activity_type: act.user_id == user
+                        and act.activity_type_id == kind
+                    ):
+                        continue
+                    dates = [d for d in mine.mapped("due_date") if d] or [
+                        handover._activity_deadline(handover.state)
+                    ]
+                    handover._schedule_activity(xmlid, user, max(min(dates), today))
+
+    @api.model
+    def _close_activities(self, handovers):
+        """Mark done the item activities of the people nothing waits for."""
+        for handover in handovers:
+            for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
+                kind = self.env.ref(xmlid)
+                busy = handover.item_ids.filtered(waiting)[user_field]
+                handover.sudo().activity_ids.filtered(
+                    lambda act, kind=kind, busy=busy: (
+                        act.activity_type_id == kind and act.user_id not in busy
+                    )
+                ).action_feedback()

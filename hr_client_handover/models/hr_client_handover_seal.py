@@ -112,6 +112,8 @@ class HrClientHandoverSeal(models.Model):
     def _seal(self, kind, handover, records, names, released=()):
         """Seal ``names`` of ``records`` on ``handover``, one row per record;
         ``released`` fields are opened again by the workflow."""
+        handover.ensure_one()
+        names = tuple(names)
         if not records:
             return self.browse()
         # One chain per handover: its row lock orders concurrent seals.
@@ -142,6 +144,76 @@ class HrClientHandoverSeal(models.Model):
             vals["hash"] = previous = self._chain_hash(vals)
             vals_list.append(vals)
         return self.sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Verifying a handover's chain
+    # ------------------------------------------------------------------
+    @api.model
+    def _verify_integrity(self, handover):
+        """The first broken seal of ``handover``, and why; an empty seal when
+        the chain is intact and every sealed value is still the record's."""
+        handover.ensure_one()
+        # Read what the database holds, not what this transaction cached.
+        Seal = self.sudo()
+        Seal.invalidate_model()
+        seals = Seal.search([("handover_id", "=", handover.id)], order="sequence")
+        previous = False
+        latest = {}
+        for index, seal in enumerate(seals, start=1):
+            if (
+                seal.sequence != index
+                or (seal.previous_hash or False) != previous
+                or Seal._chain_hash(seal._stored_hash_input()) != seal.hash
+            ):
+                return seal, self.env._("the seal itself was altered or removed")
+            previous = seal.hash
+            for name, value in json.loads(seal.sealed_values).items():
+                latest[seal.res_model, seal.res_id, name] = (seal, value)
+        sealed_fields = {}
+        for model, _res_id, name in latest:
+            sealed_fields.setdefault(model, set()).add(name)
+        for model, names in sealed_fields.items():
+            self.env[model].invalidate_model(sorted(names))
+        broken = Seal.browse()
+        for (model, res_id, name), (seal, value) in latest.items():
+            if value is None:
+                continue
+            record = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False, bin_size=False)
+                .browse(res_id)
+            )
+            if not record.exists() or Seal._serialize(record, name) != value:
+                broken |= seal
+        if broken:
+            first = broken.sorted("sequence")[:1]
+            return first, self.env._("the sealed record was changed since")
+        return Seal, ""
+
+    @api.model
+    def _integrity_message(self, handover):
+        """(intact, message) of the check of ``handover``'s chain."""
+        seal, why = self._verify_integrity(handover)
+        if not seal:
+            count = self.sudo().search_count([("handover_id", "=", handover.id)])
+            return True, self.env._(
+                "Integrity verified: the %(count)s seals of %(ref)s are intact.",
+                count=count,
+                ref=handover.name,
+            )
+        record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
+        return False, self.env._(
+            "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "
+            "%(record)s, by %(user)s on %(date)s): %(why)s.",
+            sequence=seal.sequence,
+            ref=handover.name,
+            kind=dict(seal._fields["kind"]._description_selection(self.env))[seal.kind],
+            record=record.display_name or f"{seal.res_model},{seal.res_id}",
+            user=seal.user_id.name,
+            date=seal.sealed_on,
+            why=why,
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

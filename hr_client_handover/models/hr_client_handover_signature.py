@@ -165,3 +165,33 @@ class HrClientHandoverSignature(models.Model):
                     "deleted."
                 )
             )
+
+    @api.model
+    def _create_requests(self, handover, stage):
+        """The signatures ``handover`` asks for when ``stage`` starts: the
+        departing employee's, each successor's and the witness's, once each."""
+        handover.ensure_one()
+        existing = {
+            (sig.role, sig.user_id.id)
+            for sig in handover.signature_ids
+            if sig.stage == stage
+        }
+        wanted = []
+        if handover.departing_user_id:
+            wanted.append(("departing", handover.departing_user_id))
+        wanted += [("successor", user) for user in handover.line_ids.successor_id]
+        witness = handover._users_for_role("witness")
+        if witness:
+            wanted.append(("witness", witness))
+        self.sudo().create(
+            [
+                {
+                    "handover_id": handover.id,
+                    "stage": stage,
+                    "role": role,
+                    "user_id": user.id,
+                }
+                for role, user in wanted
+                if (role, user.id) not in existing
+            ]
+        )

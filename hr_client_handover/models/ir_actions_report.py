@@ -9,15 +9,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 
 from ..report.pdf_text_layer import fix_text_layer
-from .hr_client_handover import FILED_REPORTS
+from .hr_client_handover_document import FILED_BY_REPORT
 
-# Each report and the kind it is filed as (备案) once its stage ended.
-FILED_KINDS = {
-    "hr_client_handover.report_handover_plan": "plan",
-    "hr_client_handover.report_handover_visits": "visits",
-    "hr_client_handover.report_handover_summary": "summary",
-}
-HANDOVER_REPORTS = tuple(FILED_KINDS)
 # A font every PDF reader has for Latin and Chinese text (no file to embed).
 FOOTER_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FOOTER_FONT))
@@ -87,7 +80,7 @@ class IrActionsReport(models.Model):
         handover once, with the context keys that would choose another copy
         than the system's removed (a filed handover always prints its filed
         copy, an unfiled one a live render that files nothing)."""
-        if self._get_report(report_ref).report_name not in FILED_KINDS:
+        if self._get_report(report_ref).report_name not in FILED_BY_REPORT:
             return self, res_ids
         if isinstance(res_ids, int):
             res_ids = [res_ids]
@@ -101,11 +94,10 @@ class IrActionsReport(models.Model):
         found by its name (anyone may attach a file to a handover), and only
         for whoever may read the handover; a print's helper, not a remote call
         (it takes a record)."""
-        kind = FILED_KINDS.get(self.report_name)
-        if kind:
+        filed = FILED_BY_REPORT.get(self.report_name)
+        if filed:
             record.check_access("read")
-            field_name = FILED_REPORTS[kind][1]
-            return record.sudo()[field_name] or None
+            return record.sudo()[filed.field] or None
         return super().retrieve_attachment(record)
 
     def _get_rendering_context(self, report, docids, data):
@@ -122,7 +114,7 @@ class IrActionsReport(models.Model):
         )
 
     def _prepare_pdf_report_attachment_vals_list(self, report, streams):
-        if report.report_name in FILED_KINDS:
+        if report.report_name in FILED_BY_REPORT:
             return []  # filed by the system only (``_file_report``)
         return super()._prepare_pdf_report_attachment_vals_list(report, streams)
 
@@ -134,7 +126,7 @@ class IrActionsReport(models.Model):
         streams = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams(
             report_ref, data, res_ids=res_ids
         )
-        if self._get_report(report_ref).report_name not in HANDOVER_REPORTS:
+        if self._get_report(report_ref).report_name not in FILED_BY_REPORT:
             return streams
         lang = self.env["hr.client.handover"]._report_lang()
         handovers = self.env["hr.client.handover"].with_context(lang=lang)

@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
-from ..models.hr_client_handover_demo import signature_image
+from ..demo.hr_client_handover_demo import signature_image
 
 # A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
 PNG_SIGNATURE = signature_image("test").decode()

@@ -115,11 +115,11 @@ PRIVATE_METHODS = {
         "_prepare_action",
         "_create_signature_requests",
         "_draw_spot_check_sample",
-        "_attach_summary_report",
+        "_file_report",
         "_cron_remind_and_escalate",
         "_cron_return_from_leave",
-        "_cron_file_due_reports",
     ],
+    "hr.client.handover.document": ["_file_report", "_cron_file_due_reports"],
     "hr.client.handover.line": ["_send_back_to_visit", "_policy_check_button"],
     "hr.employee": ["_check_can_start_client_handover"],
     "hr.client.handover.retention": [

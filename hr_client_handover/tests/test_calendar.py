@@ -291,13 +291,16 @@ class TestHandoverCalendar(HandoverCase):
             with self.assertRaises(UserError):
                 event.with_user(user).unlink()
         self.assertIn("王磊介绍了全部客户", event.notes)
-        self.assertFalse(handover._verify_integrity()[0], "the chain is intact")
+        self.assertFalse(
+            self.env["hr.client.handover.seal"]._verify_integrity(handover)[0],
+            "the chain is intact",
+        )
         # Rewritten behind the application: the seal shows it.
         self.env.cr.execute(
             "UPDATE calendar_event SET notes = '<p>Forged</p>' WHERE id = %s",
             [event.id],
         )
-        seal, why = handover._verify_integrity()
+        seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
         self.assertEqual(seal.res_id, event.id)
         self.assertTrue(why)
 

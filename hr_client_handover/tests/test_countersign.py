@@ -119,7 +119,9 @@ class TestCountersign(HandoverCase):
         self.assertActivityDone(handover, "countersign")
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
         # The printed checklist names the countersigners.
         content, _type = (
             self.env["ir.actions.report"]

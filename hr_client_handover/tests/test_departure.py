@@ -202,7 +202,9 @@ class TestHandoverDeparture(HandoverCase):
         handover.with_user(self.supervisor).action_submit_summary()
         self.advance(handover, "done")
         self.assertEqual(handover.state, "done")
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
         # The prints say who signed and confirmed on behalf.
         Report = self.env["ir.actions.report"].with_user(self.supervisor)
         for report, text in (

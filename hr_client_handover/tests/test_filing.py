@@ -52,7 +52,9 @@ class TestFiling(HandoverCase):
             plan | visits | handover.summary_attachment_id,
         )
         self.assertTrue(all(documents.mapped("key_position")))
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
 
         # HR finds them; a participant sees those of their handover; others none.
         for user, found in (

@@ -360,13 +360,17 @@ class TestIntegrity(HandoverCase):
         handover = self.draft_handover()
         self.advance(handover, "materials")
         seal = handover.seal_ids.filtered(lambda seal: seal.kind == "stage")[:1]
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE hr_client_handover_seal SET user_id = %s WHERE id = %s",
             [self.handover_admin.id, seal.id],
         )
-        intact, message = handover._integrity_message()
+        intact, message = self.env["hr.client.handover.seal"]._integrity_message(
+            handover
+        )
         self.assertFalse(intact)
         self.assertIn(f"seal #{seal.sequence} ", message)
         self.assertIn("altered", message)

@@ -33,7 +33,7 @@ class TestThumbnail(HandoverCase, HttpCase):
         return result
 
     def assertSealsIntact(self, handover):
-        seal, why = handover._verify_integrity()
+        seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
         self.assertFalse(seal, f"the seals stay intact ({why})")
 
     def test_filed_document_gets_its_preview_and_nothing_else(self):

@@ -175,7 +175,10 @@ class TestTrustCalendar(HandoverCase):
         self.assertEqual(
             [(att.partner_id, att.state) for att in meeting.attendee_ids], before
         )
-        self.assertFalse(handover._verify_integrity()[0], "the chain is intact")
+        self.assertFalse(
+            self.env["hr.client.handover.seal"]._verify_integrity(handover)[0],
+            "the chain is intact",
+        )
 
         # The report prints the attendees as sealed, whatever their names now.
         witness_name = self.witness.name
@@ -196,7 +199,7 @@ class TestTrustCalendar(HandoverCase):
             "UPDATE calendar_attendee SET state = 'declined' WHERE id = %s", chair.ids
         )
         self.env.invalidate_all()
-        seal, why = handover._verify_integrity()
+        seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
         self.assertEqual((seal.res_model, seal.res_id), ("calendar.event", meeting.id))
         self.assertTrue(why)
 
@@ -302,7 +305,9 @@ class TestTrustCalendar(HandoverCase):
             self.merge(self.alpha | self.other_customer, self.other_customer)
         with self.assertRaisesRegex(UserError, handover.name):
             self.alpha.unlink()
-        self.assertFalse(handover._verify_integrity()[0])
+        self.assertFalse(
+            self.env["hr.client.handover.seal"]._verify_integrity(handover)[0]
+        )
         # Archiving changes nothing in the record of a done handover.
         self.alpha.with_user(self.contact_manager).action_archive()
         self.assertFalse(self.alpha.active)
@@ -325,11 +330,16 @@ class TestTrustCalendar(HandoverCase):
         self.assertNotIn("Mallory Renamed", after)
         self.assertIn("Alice Buyer", after)
         self.assertEqual(line.visit_contact_name, "Alice Buyer")
-        self.assertFalse(handover._verify_integrity()[0])
+        self.assertFalse(
+            self.env["hr.client.handover.seal"]._verify_integrity(handover)[0]
+        )
         # The stored name itself is sealed.
         self.env.cr.execute(
             "UPDATE hr_client_handover_line SET visit_contact_name = 'Forged' "
             "WHERE id = %s",
             line.ids,
         )
-        self.assertEqual(handover._verify_integrity()[0].res_id, line.id)
+        self.assertEqual(
+            self.env["hr.client.handover.seal"]._verify_integrity(handover)[0].res_id,
+            line.id,
+        )

@@ -162,14 +162,18 @@ class TestTrustChatter(HandoverCase):
         handover, line = self.visits_with_waiver()
         line.with_user(self.supervisor).action_approve_waiver()
         decision = self.message(handover, "approved the waiver")
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE mail_message SET body = %s WHERE id = %s",
             ["<p>The supervisor refused every waiver.</p>", decision.id],
         )
         self.env["mail.message"].invalidate_model()
-        intact, message = handover._integrity_message()
+        intact, message = self.env["hr.client.handover.seal"]._integrity_message(
+            handover
+        )
         self.assertFalse(intact)
         self.assertIn("Message of the system", message)
         self.assertIn("changed since", message)
@@ -178,7 +182,9 @@ class TestTrustChatter(HandoverCase):
             "UPDATE mail_message SET body = %s, author_id = %s WHERE id = %s",
             [decision.body, self.successor_a.partner_id.id, decision.id],
         )
-        self.assertFalse(handover._integrity_message()[0])
+        self.assertFalse(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
 
     # ------------------------------------------------------------------
     # Files

@@ -158,7 +158,9 @@ class TestTrustReports(HandoverCase, HttpCase):
         self.assertTrue(filed, "the scheduled action filed the plan")
         self.assertTrue(filed.raw.startswith(b"%PDF"))
         self.assertEqual(self.documents(handover).mapped("kind"), ["plan"])
-        self.assertTrue(handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )
         # Then every print returns it.
         response = self.print_over_http(self.departing, handover)
         self.assertEqual(response.content, filed.raw)

@@ -71,7 +71,9 @@ class TestVisits(HandoverCase):
             f'"visit_departing_confirmed_by": {self.departing.id}', seal.sealed_values
         )
         self.assertEqual(line.visit_contact_id, self.alpha_buyer)
-        self.assertTrue(self.handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(self.handover)[0]
+        )
 
     def test_visit_half_confirmed_before_contacts_were_recorded(self):
         """A visit one side confirmed before 19.0.1.3.0 has no contact met: the
@@ -170,7 +172,9 @@ class TestVisits(HandoverCase):
             self.handover.with_user(self.witness).action_witness_visits()
         self.handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(self.handover.state, "verification")
-        self.assertTrue(self.handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(self.handover)[0]
+        )
 
     def test_send_back_clears_and_reschedules(self):
         self.start_visits()
@@ -208,7 +212,9 @@ class TestVisits(HandoverCase):
             self.handover.with_user(self.supervisor).action_complete_visits()
         self.handover.with_user(self.witness).action_witness_visits()
         self.handover.with_user(self.supervisor).action_complete_visits()
-        self.assertTrue(self.handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(self.handover)[0]
+        )
 
     def test_waiver_request_refusal_and_approval(self):
         self.start_visits()
@@ -247,7 +253,9 @@ class TestVisits(HandoverCase):
         self.assertNotIn(
             "Beta Foods", str(self.activities("visits", self.departing).note)
         )
-        self.assertTrue(self.handover._integrity_message()[0])
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(self.handover)[0]
+        )
 
     def test_waiver_reason_not_typed_in(self):
         self.start_visits()

@@ -1,0 +1,1 @@
+from . import hr_client_handover_demo

@@ -1,0 +1,260 @@
+"""The gates of a handover's stages: what keeps the current stage from being
+completed, each a sentence for the user. The stage table names each stage's
+gate (``gate`` in hr_client_handover_stages.py); the buttons raise what it
+returns, the banner and the form show it. Lines are counted in the database,
+never loaded one by one."""
+
+from odoo import models
+from odoo.tools import html2plaintext, is_html_empty
+
+
+class HrClientHandoverGateMixin(models.AbstractModel):
+    """The stage gates of a handover (inherited by hr.client.handover)."""
+
+    _name = "hr.client.handover.gate.mixin"
+    _description = "Client Handover Stage Gates"
+
+    def _gate_lines(self, domain):
+        """This handover's lines matching ``domain``, searched as the system:
+        the gate states facts about the whole handover."""
+        self.ensure_one()
+        return (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search([("handover_id", "=", self.id), *domain])
+        )
+
+    @staticmethod
+    def _some_names(lines):
+        return ", ".join(lines[:5].partner_id.mapped("display_name"))
+
+    def _plan_problems(self):
+        self.ensure_one()
+        problems = self._plan_todo()
+        if not problems:
+            return []
+        return [
+            self.env._(
+                "%(ref)s cannot go further yet. Please %(todo)s.",
+                ref=self.name,
+                todo="; ".join(problems),
+            )
+        ]
+
+    def _plan_todo(self):
+        """What the plan still lacks, each as a short instruction."""
+        self.ensure_one()
+        problems = []
+        Line = self.env["hr.client.handover.line"].sudo()
+        successors = [
+            successor
+            for [successor] in Line._read_group(
+                [("handover_id", "=", self.id)], ["successor_id"]
+            )
+        ]
+        if not successors:
+            problems.append(
+                self.env._("add at least one customer (use Generate Lines)")
+            )
+        missing = self._gate_lines([("successor_id", "=", False)])
+        if missing:
+            problems.append(
+                self.env._(
+                    "give a successor to %(count)s customer(s) (%(names)s)",
+                    count=len(missing),
+                    names=self._some_names(missing),
+                )
+            )
+        if not self.supervisor_id:
+            problems.append(self.env._("set the direct supervisor"))
+        if not self.approver_id:
+            problems.append(self.env._("set the division manager"))
+        archived = (
+            self.env["res.users"]
+            .sudo()
+            .browse([successor.id for successor in successors if successor])
+            .filtered(lambda user: not user.active)
+        )
+        if archived:
+            problems.append(
+                self.env._(
+                    "replace the successor(s) whose user was archived (%(names)s)",
+                    names=", ".join(archived.mapped("name")),
+                )
+            )
+        if self.key_position and not self.witness_id:
+            problems.append(self.env._("set the supervising witness (key position)"))
+        if not self.last_working_day:
+            problems.append(self.env._("set the last working day"))
+        if self.handover_type == "leave" and not self.return_date:
+            problems.append(self.env._("set the return date of the leave"))
+        if not self.departing_user_id:
+            problems.append(self.env._("link the departing employee to a user account"))
+        return problems
+
+    def _materials_problems(self):
+        self.ensure_one()
+        problems = []
+        missing = self._gate_lines([("materials_confirmed_on", "=", False)])
+        if missing:
+            problems.append(
+                self.env._(
+                    "The materials of %(count)s customer(s) are not confirmed by "
+                    "their successor yet (%(names)s). Each successor must confirm "
+                    "the materials of their lines first.",
+                    count=len(missing),
+                    names=self._some_names(missing),
+                )
+            )
+        due_now = self.item_ids.filtered(lambda item: not item.post_departure)
+        open_items = due_now.filtered(lambda item: not item.done)
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) are not done yet (%(names)s). "
+                    "Tick them in the Checklist tab first.",
+                    count=len(open_items),
+                    names=", ".join(open_items[:5].mapped("name")),
+                )
+            )
+        unconfirmed = due_now.filtered(
+            lambda item: item.done and item.needs_receipt and not item.confirmed_on
+        )
+        if unconfirmed:
+            problems.append(
+                self.env._(
+                    "%(count)s checklist item(s) wait for the receiver's "
+                    "confirmation (%(names)s): a successor or the supervising "
+                    "witness presses Confirm in the Checklist tab.",
+                    count=len(unconfirmed),
+                    names=", ".join(unconfirmed[:5].mapped("name")),
+                )
+            )
+        return problems + self._signature_problems("materials")
+
+    def _visits_problems(self):
+        self.ensure_one()
+        if self.template_id and not self.template_id.require_visits:
+            return []
+        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        if pending:
+            return [
+                self.env._(
+                    "%(count)s customer(s) are not visited yet (%(names)s). "
+                    "Record the visit by both the successor and the departing "
+                    "employee, or approve a waiver with its reason.",
+                    count=len(pending),
+                    names=self._some_names(pending),
+                )
+            ]
+        if not self.visits_witnessed_on:
+            return [
+                self.env._(
+                    "The supervising witness (%(witness)s) has not confirmed "
+                    "the customer visits of %(ref)s yet: they press Witness "
+                    "Visits first.",
+                    witness=self._users_for_role("witness").name,
+                    ref=self.name,
+                )
+            ]
+        return []
+
+    def _verification_problems(self):
+        self.ensure_one()
+        # A result chosen but not recorded is not a call yet.
+        unconfirmed = self._gate_lines(
+            [
+                ("spot_check_selected", "=", True),
+                "|",
+                ("check_result", "!=", "confirmed"),
+                ("checked_on", "=", False),
+            ]
+        )
+        if not unconfirmed and self._gate_lines([("spot_check_selected", "=", True)]):
+            return []
+        return [
+            self.env._(
+                "%(count)s sampled customer(s) have not confirmed the "
+                "handover on the phone yet (%(names)s). Record a confirmed "
+                "call for each of them first.",
+                count=len(unconfirmed),
+                names=self._some_names(unconfirmed),
+            )
+        ]
+
+    def _summary_problems(self):
+        self.ensure_one()
+        problems = []
+        if self._summary_is_empty():
+            problems.append(
+                self.env._(
+                    "The summary of %(ref)s is empty. Write it in the Summary tab "
+                    "before submitting.",
+                    ref=self.name,
+                )
+            )
+        return problems + self._signature_problems("summary")
+
+    def _summary_is_empty(self):
+        self.ensure_one()
+        return (
+            is_html_empty(self.summary)
+            or not html2plaintext(self.summary or "").strip()
+        )
+
+    def _closing_problems(self):
+        """The checklist part due after the last working day is done and every
+        item to countersign is countersigned (before Done)."""
+        self.ensure_one()
+        problems = []
+        open_items = self.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if open_items:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) due after "
+                    "the last working day are not done yet: %(items)s. Their "
+                    "responsible person ticks them in the Checklist tab.",
+                    ref=self.name,
+                    count=len(open_items),
+                    items=", ".join(
+                        f"{item.name} ({item.responsible_id.name or '-'})"
+                        for item in open_items
+                    ),
+                )
+            )
+        missing = self.item_ids.filtered(
+            lambda item: item.countersigner_id and not item.countersigned_on
+        )
+        if missing:
+            problems.append(
+                self.env._(
+                    "%(ref)s cannot be closed: %(count)s checklist item(s) still "
+                    "wait for their countersign: %(items)s. Each countersigner "
+                    "presses Countersign in the Checklist tab.",
+                    ref=self.name,
+                    count=len(missing),
+                    items=", ".join(
+                        f"{item.name} ({item.countersigner_id.name})"
+                        for item in missing
+                    ),
+                )
+            )
+        return problems
+
+    def _signature_problems(self, stage):
+        self.ensure_one()
+        unsigned = self.signature_ids.filtered(
+            lambda sig: sig.stage == stage and not sig.signed_on
+        )
+        if not unsigned:
+            return []
+        return [
+            self.env._(
+                "Waiting for %(count)s signature(s) (%(names)s). Each of them "
+                "signs in the Sign-off tab first.",
+                count=len(unsigned),
+                names=", ".join(unsigned.mapped("user_id.name")),
+            )
+        ]
