@@ -16,7 +16,7 @@ Prints PASS or FAIL per step and closes with ``rpc: N passed, M failed``; exits 
 when a step failed (the steps after a failure are not run). The server is always
 stopped; its log is var/rpc-server.log.
 
-Usage: python bench/rpc_scenario.py [--database NAME] [--reuse] [--port N]
+Usage: python suites/rpc_scenario.py [--database NAME] [--reuse] [--port N]
 """
 
 import argparse

@@ -27,7 +27,7 @@ Prints PASS or FAIL per cell (a failed cell does not stop the run) and closes wi
 ``security: N passed, M failed``; exits 1 when a cell failed. The server log is
 var/security/rpc-server.log.
 
-Usage: python bench/security_scenario.py [--database NAME] [--source NAME]
+Usage: python suites/security_scenario.py [--database NAME] [--source NAME]
        [--reuse] [--port N]
 """
 

@@ -17,7 +17,7 @@ handover is approved above the Background Transfer threshold; then:
 
 Prints ``faults: N passed, M failed`` and exits non-zero on a failure.
 
-Usage: python bench/faults.py [--db NAME] [--customers N] [--keep]
+Usage: python suites/faults.py [--db NAME] [--customers N] [--keep]
 """
 
 # A command-line tool outside Odoo's request cycle: it prints its report and
