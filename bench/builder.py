@@ -213,7 +213,7 @@ def _copy_rows(cr, table, mapping, overrides):
     return cr.rowcount
 
 
-def _map(cr, name, sequence, select, params):
+def _map(cr, name, sequence, select, params=()):
     """Temporary table `name` (old, copy, new[, parent]) of the rows to copy."""
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -228,14 +228,50 @@ def _map(cr, name, sequence, select, params):
     cr.execute(SQL("CREATE INDEX ON %s (old)", SQL.identifier(name)))
 
 
+# What the build calls the copies of a rule's model in its counts.
+COUNTED_AS = {
+    "crm.lead": "leads",
+    "sale.order": "orders",
+    "mail.activity": "activities",
+}
+
+
+def _rule_query(env, rule, handover):
+    """The records `rule` moves for `handover`'s departing user, as the transfer
+    selects them: owned by them (or by nobody, when the rule includes the
+    unassigned), of the handover's company or none, matching the rule's domain."""
+    from odoo.tools.safe_eval import safe_eval  # noqa: PLC0415
+
+    departing = handover.departing_user_id.id
+    if rule.include_unassigned:
+        domain = [(rule.user_field, "in", [departing, False])]
+    else:
+        domain = [(rule.user_field, "=", departing)]
+    Model = env[rule.model].with_context(active_test=False)
+    company = Model._fields.get("company_id")
+    if company and company.store and rule.scope == "partner":
+        domain += [("company_id", "in", [handover.company_id.id, False])]
+    return Model._search(domain + safe_eval(rule.domain or "[]"))
+
+
+def _partner_overrides(Model):
+    """The copy's columns that point to the customer: to the customer's copy."""
+    return {
+        name: f'CASE WHEN t."{name}" = m.customer THEN m.parent ELSE t."{name}" END'
+        for name, field in Model._fields.items()
+        if field.type == "many2one" and field.comodel_name == "res.partner"
+        if field.store and field.column_type
+    }
+
+
 def _multiply(env, handover, factor):
-    """Copy each customer of `handover` `factor - 1` times with its contacts,
-    open opportunities, quotations, activities, followers and handover line."""
+    """Copy each customer of `handover` `factor - 1` times with the records the
+    transfer rules give it (contacts, open opportunities, quotations...), the
+    activities on them, their followers and the customer's handover line."""
     from odoo.tools import SQL  # noqa: PLC0415
 
     env.flush_all()
     cr = env.cr
-    departing = handover.departing_user_id.id
     copies = factor - 1
     _map(
         cr,
@@ -257,82 +293,72 @@ def _multiply(env, handover, factor):
             "commercial_partner_id": "m.new",
         },
     )
-    _map(
-        cr,
-        "bench_contacts",
-        "res_partner_id_seq",
-        "SELECT c.id AS old, p.copy, p.new AS parent FROM res_partner c"
-        " JOIN bench_customers p ON p.old = c.parent_id",
-        [],
-    )
-    _copy_rows(
-        cr,
-        "res_partner",
-        "bench_contacts",
-        {
-            "name": named,
-            "complete_name": "(SELECT name FROM res_partner WHERE id = m.parent)"
-            " || ', ' || t.name || ' /' || m.copy",
-            "parent_id": "m.parent",
-            "commercial_partner_id": "m.parent",
-        },
-    )
-    _map(
-        cr,
-        "bench_leads",
-        "crm_lead_id_seq",
-        "SELECT d.id AS old, p.copy, p.new AS parent FROM crm_lead d"
-        " JOIN bench_customers p ON p.old = d.partner_id"
-        " WHERE d.user_id = %s AND d.active AND d.won_status = 'pending'"
-        " AND d.company_id = %s",
-        [departing, handover.company_id.id],
-    )
-    leads = _copy_rows(
-        cr,
-        "crm_lead",
-        "bench_leads",
-        {"name": named, "partner_id": "m.parent"},
-    )
-    _map(
-        cr,
-        "bench_orders",
-        "sale_order_id_seq",
-        "SELECT o.id AS old, p.copy, p.new AS parent FROM sale_order o"
-        " JOIN bench_customers p ON p.old = o.partner_id"
-        " WHERE o.user_id = %s AND o.state = 'draft'",
-        [departing],
-    )
-    orders = _copy_rows(
-        cr,
-        "sale_order",
-        "bench_orders",
-        {
-            "name": named,
-            "partner_id": "m.parent",
-            "partner_invoice_id": "m.parent",
-            "partner_shipping_id": "m.parent",
-        },
-    )
-    records = (
-        ("res.partner", "bench_customers"),
-        ("crm.lead", "bench_leads"),
-        ("sale.order", "bench_orders"),
-    )
-    activity_select = " UNION ALL ".join(
-        f"SELECT a.id AS old, m.copy, m.new AS parent FROM mail_activity a"  # noqa: S608
-        f" JOIN {mapping} m ON m.old = a.res_id WHERE a.res_model = '{model}'"
-        for model, mapping in records
-    )
-    _map(cr, "bench_activities", "mail_activity_id_seq", activity_select, [])
-    activities = _copy_rows(
-        cr, "mail_activity", "bench_activities", {"res_id": "m.parent"}
-    )
-    follower_select = " UNION ALL ".join(
-        f"SELECT f.id AS old, m.copy, m.new AS parent FROM mail_followers f"  # noqa: S608
-        f" JOIN {mapping} m ON m.old = f.res_id WHERE f.res_model = '{model}'"
-        for model, mapping in records
-    )
-    _map(cr, "bench_followers", "mail_followers_id_seq", follower_select, [])
+    # (model, mapping of its copied rows): what the activities and followers
+    # of the originals follow.
+    copied = [("res.partner", "bench_customers")]
+    counts = {}
+    Rule = env["hr.client.handover.rule"]
+    for index, rule in enumerate(Rule.search([("scope", "=", "partner")])):
+        Model = env[rule.model]
+        table = Model._table
+        query = _rule_query(env, rule, handover)
+        if rule.model == "res.partner":  # the customers are copied above
+            query.add_where(
+                SQL(
+                    "%s NOT IN (SELECT old FROM bench_customers)",
+                    SQL.identifier(table, "id"),
+                )
+            )
+        mapping = f"bench_rule_{index}"
+        _map(
+            cr,
+            mapping,
+            f"{table}_id_seq",
+            SQL(
+                "SELECT r.id AS old, p.copy, p.new AS parent, p.old AS customer"
+                " FROM %s r JOIN bench_customers p ON p.old = r.%s WHERE r.id IN %s",
+                SQL.identifier(table),
+                SQL.identifier(rule.partner_field),
+                query.subselect(),
+            ),
+        )
+        overrides = _partner_overrides(Model)
+        if "name" in Model._fields and Model._fields["name"].store:
+            overrides["name"] = named
+        if rule.model == "res.partner":  # a contact's name says its company's
+            overrides["complete_name"] = (
+                "(SELECT name FROM res_partner WHERE id = m.parent)"
+                " || ', ' || t.name || ' /' || m.copy"
+            )
+        rows = _copy_rows(cr, table, mapping, overrides)
+        counts[rule.model] = counts.get(rule.model, 0) + rows
+        copied.append((rule.model, mapping))
+
+    def following(table):
+        """SELECT of the rows of `table` (res_model, res_id) on copied records."""
+        return " UNION ALL ".join(
+            f"SELECT x.id AS old, m.copy, m.new AS parent FROM {table} x"  # noqa: S608
+            f" JOIN {mapping} m ON m.old = x.res_id WHERE x.res_model = '{model}'"
+            for model, mapping in copied
+        )
+
+    for index, rule in enumerate(Rule.search([("scope", "=", "moved_records")])):
+        # The activities on the customers and on the records copied with them.
+        mapping = f"bench_follow_{index}"
+        table = env[rule.model]._table
+        _map(
+            cr,
+            mapping,
+            f"{table}_id_seq",
+            SQL(
+                "SELECT s.* FROM (%s) s WHERE s.old IN %s",
+                SQL(following(table)),
+                _rule_query(env, rule, handover).subselect(),
+            ),
+        )
+        rows = _copy_rows(cr, table, mapping, {"res_id": "m.parent"})
+        counts[rule.model] = counts.get(rule.model, 0) + rows
+    _map(cr, "bench_followers", "mail_followers_id_seq", following("mail_followers"))
     _copy_rows(cr, "mail_followers", "bench_followers", {"res_id": "m.parent"})
     cr.execute(
         "INSERT INTO mail_followers_mail_message_subtype_rel"
@@ -350,21 +376,18 @@ def _multiply(env, handover, factor):
         [handover.id],
     )
     _copy_rows(cr, "hr_client_handover_line", "bench_lines", {"partner_id": "m.parent"})
-    for table in (
-        "res_partner",
-        "crm_lead",
-        "sale_order",
-        "mail_activity",
-        "mail_followers",
-        "hr_client_handover_line",
-    ):
+    tables = {env[model]._table for model, _mapping in copied}
+    tables |= {env[model]._table for model in counts}
+    for table in sorted(tables | {"mail_followers", "hr_client_handover_line"}):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
     lines = len(handover.line_ids)
     return {
-        "leads": leads * factor // copies,
-        "orders": orders * factor // copies,
-        "activities": activities * factor // copies,
+        **{
+            COUNTED_AS.get(model, model): rows * factor // copies
+            for model, rows in counts.items()
+            if model != "res.partner"
+        },
         "lines": lines,
     }
 
