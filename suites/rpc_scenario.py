@@ -163,7 +163,7 @@ class Scenario:
     # -- the story -----------------------------------------------------
     def run(self):
         """Each stage of the stage table in turn: its work (``work_<stage>``, when
-        it has any), then its button."""
+        it has any), its signatures (when it requires some), then its button."""
         self.log_in_demo_users()
         self.create_departing_salesperson()
         self.open_handover()
@@ -171,6 +171,8 @@ class Scenario:
             work = getattr(self, f"work_{key}", None)
             if work:
                 work()
+            if STAGES.STAGE[key].signatures:
+                self.sign(key)
             self.complete(key)
         self.final_checks()
 
@@ -457,8 +459,6 @@ class Scenario:
             )
             assert not still_open, f"{len(still_open)} item(s) open"
 
-        self.sign("materials")
-
     def work_visits(self):
         for index, successor in enumerate(self.successors):
             with self.step(f"{successor.login}: action_confirm_visit, own lines"):
@@ -533,7 +533,6 @@ class Scenario:
                     "and confirmed on the phone. No open issue.</p>"
                 },
             )
-        self.sign("summary")
 
     def final_checks(self):
         admin = self.admin
