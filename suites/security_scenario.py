@@ -15,7 +15,10 @@ lines, checklist, signatures, ledger and seals, the refuse / cancel / assign
 wizards and the attachments behind them (signature images, filed summary PDF).
 
 The expected outcome of each cell comes from the policy table below, written from
-the access policy's prose and not from the addon's code. A refused call must come
+the access policy's prose and not from the addon's code, except the stages (their
+order) and the button that ends each stage with the roles that may press it: those
+are the addon's stage table (models/hr_client_handover_stages.py), which the walk
+follows too. A refused call must come
 back as XML-RPC fault 2 (UserError: wrong stage, already done, missing data) or 4
 (AccessError: not the caller's role) as the table says, never 1 (a traceback) nor a
 success, with a readable message (Simplified Chinese when asked, for a sample), and
