@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 VENV := .venv
-LINT_PATHS := hr_client_handover $(wildcard bench scripts/*.py conftest.py)
+LINT_PATHS := hr_client_handover $(wildcard bench suites scripts/*.py conftest.py)
 ADDON := hr_client_handover
 PRETTIER := node_modules/.bin/prettier
 XML_GLOB := "$(ADDON)/**/*.xml"
@@ -33,7 +33,8 @@ test: setup
 	@bash scripts/test.sh
 
 test-rpc: setup
-	@$(VENV)/bin/python bench/rpc_scenario.py $(RPC_ARGS)
+	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(VENV)/bin/python suites/rpc_scenario.py $(RPC_ARGS)
 
 api-keys: setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
@@ -52,7 +53,8 @@ test-upgrade: setup
 	@bash scripts/test_upgrade.sh
 
 test-security: setup
-	@$(VENV)/bin/python bench/security_scenario.py $(SECURITY_ARGS)
+	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(VENV)/bin/python suites/security_scenario.py $(SECURITY_ARGS)
 
 # README screenshots from the running demo (DEMO_DB, DEMO_PORT as for make demo).
 screenshots: setup
@@ -60,7 +62,7 @@ screenshots: setup
 
 test-faults: setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
-	  $(VENV)/bin/python bench/faults.py $(FAULTS_ARGS)
+	  $(VENV)/bin/python suites/faults.py $(FAULTS_ARGS)
 
 lint: setup
 	@rc=0; \

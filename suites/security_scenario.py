@@ -15,7 +15,10 @@ lines, checklist, signatures, ledger and seals, the refuse / cancel / assign
 wizards and the attachments behind them (signature images, filed summary PDF).
 
 The expected outcome of each cell comes from the policy table below, written from
-the access policy's prose and not from the addon's code. A refused call must come
+the access policy's prose and not from the addon's code, except the stages (their
+order) and the button that ends each stage with the roles that may press it: those
+are the addon's stage table (models/hr_client_handover_stages.py), which the walk
+follows too. A refused call must come
 back as XML-RPC fault 2 (UserError: wrong stage, already done, missing data) or 4
 (AccessError: not the caller's role) as the table says, never 1 (a traceback) nor a
 success, with a readable message (Simplified Chinese when asked, for a sample), and
@@ -27,21 +30,17 @@ Prints PASS or FAIL per cell (a failed cell does not stop the run) and closes wi
 ``security: N passed, M failed``; exits 1 when a cell failed. The server log is
 var/security/rpc-server.log.
 
-Usage: python bench/security_scenario.py [--database NAME] [--source NAME]
+Usage: python suites/security_scenario.py [--database NAME] [--source NAME]
        [--reuse] [--port N]
 """
 
-import argparse
 import base64
 import hashlib
 import http.cookiejar
 import itertools
 import json
-import os
 import re
-import shutil
 import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -50,34 +49,36 @@ import urllib.request
 import xmlrpc.client
 from datetime import date, datetime, timedelta
 
+import harness
 import psycopg2
 import psycopg2.extras
-import rpc_scenario
-from psycopg2 import sql
-from rpc_scenario import (
+from harness import (
     ADDON,
     FAULT_ACCESS_ERROR,
     FAULT_USER_ERROR,
-    ODOO,
     SIGNATURE_PNG,
     Session,
-    _data_dir,
-    _describe,
-    _psql,
+    Tally,
     build_database,
+    copy_database,
     database_lock,
+    describe,
+    drop_database,
     free_port,
     m2o,
     odoo_server,
+    psql,
     read_logins,
     say,
     wait_until_ready,
 )
+from psycopg2 import sql
 
 DEFAULT_DATABASE = "handover_security"
 DEFAULT_SOURCE = "handover_rpc"
-# The server and install logs of rpc_scenario's helpers land in var/security/.
-VAR = rpc_scenario.VAR / "security"
+# The server, install and upgrade logs land in var/security/.
+VAR = harness.ROOT / "var" / "security"
+STAGES = harness.load_stages()
 
 # The walked handover's stage blocks: (lean, with the read cells). In full
 # where no demo handover stands in that stage.
@@ -116,29 +117,13 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 # ======================================================================
 # The policy, as a table (written from the policy's prose)
 # ======================================================================
-OPEN = (
-    "draft",
-    "plan_review",
-    "plan_approval",
-    "materials",
-    "visits",
-    "verification",
-    "summary",
-    "summary_review",
-    "summary_approval",
-)
-AFTER_DRAFT = OPEN[1:]
-AFTER_APPROVAL = (
-    "materials",
-    "visits",
-    "verification",
-    "summary",
-    "summary_review",
-    "summary_approval",
-)
-UP_TO_MATERIALS = OPEN[:4]
-UP_TO_VISITS = OPEN[:5]
-STATES = (*OPEN, "done", "cancel")
+# The stages, in their order, are the addon's stage table.
+OPEN = STAGES.OPEN
+AFTER_DRAFT = STAGES.AFTER_DRAFT
+AFTER_APPROVAL = STAGES.after("plan_approval")
+UP_TO_MATERIALS = STAGES.until("materials")
+UP_TO_VISITS = STAGES.until("visits")
+STATES = STAGES.ORDER
 
 # Who reads a handover and everything under it.
 READERS = frozenset(
@@ -163,6 +148,15 @@ LINE_ACTORS = ("departing", "supervisor", "line_successor")
 def during(states, *roles):
     """A rule: {stage: the roles allowed in it}; a stage left out refuses everyone."""
     return {state: frozenset(roles) for state in states}
+
+
+def completing(*keys):
+    """The buttons that end the stages `keys` (``action_<action>`` of the stage
+    table), each a rule: pressed in its stage by the roles the table names."""
+    return {
+        f"action_{STAGES.STAGE[key].action}": during([key], *STAGES.STAGE[key].roles)
+        for key in keys
+    }
 
 
 NOBODY = {}
@@ -227,17 +221,11 @@ HANDOVER_UNLINK = during(["draft"], "supervisor", "admin")
 HANDOVER_CREATORS = frozenset({"self", "manager", "officer", "admin"})
 HANDOVER_BUTTONS = {
     "action_generate_lines": during(["draft"], *PLANNERS),
-    "action_submit_plan": during(["draft"], *PLANNERS),
+    **completing("draft"),
     "action_open_assign_successors": during(["draft"], *PLANNERS),
-    "action_review_plan": during(["plan_review"], "supervisor"),
-    "action_approve_plan": during(["plan_approval"], "approver"),
-    "action_complete_materials": during(["materials"], "supervisor"),
+    **completing(*STAGES.until("materials")[1:]),
     "action_witness_visits": during(["visits"], "witness"),
-    "action_complete_visits": during(["visits"], "supervisor"),
-    "action_complete_verification": during(["verification"], "witness"),
-    "action_submit_summary": during(["summary"], "departing", "supervisor"),
-    "action_review_summary": during(["summary_review"], "supervisor"),
-    "action_approve_summary": during(["summary_approval"], "approver"),
+    **completing(*STAGES.after("materials")),
     "action_open_refuse": {
         **during(["plan_review", "summary_review"], "supervisor"),
         **during(["plan_approval", "summary_approval"], "approver"),
@@ -478,16 +466,10 @@ class Probe:
         self.connection.close()
 
 
-def _run(command, **kwargs):
-    return subprocess.run(
-        command, capture_output=True, text=True, check=False, **kwargs
-    )
-
-
 def _usable(db):
     """The addon is installed in `db` with its demo data."""
     return (
-        _psql(
+        psql(
             db,
             "SELECT count(*) FROM ir_module_module m, res_users u "
             f"WHERE m.name = '{ADDON}' AND m.state = 'installed' "
@@ -505,22 +487,15 @@ def prepare_database(db, source, reuse):
         say(f"security: reusing database {db}")
         upgrade(db)
         return
-    filestore = _data_dir() / "filestore"
-    env = {**os.environ, "PGOPTIONS": "--client-min-messages=warning"}
-    dropped = _run(["dropdb", "--if-exists", db], env=env)
-    if dropped.returncode:
-        raise SystemExit(f"security: could not drop {db}: {dropped.stderr.strip()}")
-    shutil.rmtree(filestore / db, ignore_errors=True)
+    drop_database(db)
     with database_lock(source):  # not while a test-rpc run rebuilds it
         if _usable(source):
-            copied = _run(["createdb", "-T", source, db])
-            if copied.returncode == 0:
-                if (filestore / source).is_dir():
-                    shutil.copytree(filestore / source, filestore / db)
+            problem = copy_database(source, db)
+            if not problem:
                 say(f"security: copied {source} into {db}")
                 upgrade(db)
                 return
-            say(f"security: could not copy {source}: {copied.stderr.strip()}")
+            say(f"security: could not copy {source}: {problem}")
     say(f"security: no usable {source} (addon with demo data); building {db}")
     build_database(db, reuse=False)
 
@@ -528,14 +503,7 @@ def prepare_database(db, source, reuse):
 def upgrade(db):
     """Update the addon in `db`: the copy may predate the code under test."""
     log = VAR / "upgrade.log"
-    with open(log, "w", encoding="utf-8") as out:
-        rc = subprocess.run(
-            [str(ODOO), "-d", db, "-u", ADDON, "--stop-after-init"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        ).returncode
-    if rc:
+    if harness.odoo("-d", db, "-u", ADDON, "--stop-after-init", log=log):
         raise SystemExit(f"security: updating {ADDON} in {db} failed; see {log}")
 
 
@@ -571,24 +539,15 @@ def same_value(stored, wanted):
     return stored == wanted
 
 
-class Cells:
+class Cells(Tally):
     """Runs the cells, one line each, and never stops at a failed one."""
 
     def __init__(self, probe):
+        super().__init__("security")
         self.probe = probe
-        self.passed = 0
-        self.failures = []
         self._checksum = None  # the database's, when known to be current
         self.zh_ready = False
         self._zh_sampled = set()
-
-    def record(self, title, problem=None):
-        if problem:
-            self.failures.append((title, problem))
-            say(f"FAIL  {title}: {problem}")
-        else:
-            self.passed += 1
-            say(f"PASS  {title}")
 
     def changed(self):
         """Something may have written: the next refusal checksums afresh."""
@@ -606,7 +565,7 @@ class Cells:
         except AssertionError as exc:
             self.record(title, str(exc) or "assertion failed")
         except Exception as exc:  # whatever broke, the next cells still run
-            self.record(title, _describe(exc))
+            self.record(title, describe(exc))
         else:
             self.record(title)
 
@@ -623,10 +582,10 @@ class Cells:
         try:
             result = who.call(model, method, *args, **kwargs)
         except xmlrpc.client.Fault as fault:
-            self.record(title, f"refused, must be allowed: {_describe(fault)}")
+            self.record(title, f"refused, must be allowed: {describe(fault)}")
             return fault
         except Exception as exc:  # a transport error: the next cells still run
-            self.record(title, _describe(exc))
+            self.record(title, describe(exc))
             return exc
         if observe is None:
             self.record(title)
@@ -646,7 +605,7 @@ class Cells:
             return fault
         except Exception as exc:  # a transport error: the next cells still run
             self.changed()
-            self.record(title, _describe(exc))
+            self.record(title, describe(exc))
             return exc
         self.changed()
         self.record(title, f"accepted, must be refused (returned {short(result)})")
@@ -655,7 +614,7 @@ class Cells:
     def refusal_problems(self, fault, expected, before):
         problems = []
         if fault.faultCode not in expected:
-            problems.append(f"got {_describe(fault)}")
+            problems.append(f"got {describe(fault)}")
         unreadable = message_problem(str(fault.faultString))
         if unreadable and fault.faultCode in expected:
             problems.append(unreadable)
@@ -682,10 +641,6 @@ class Cells:
             return
         self.changed()
         self.record(f"{title} [zh_CN message]", "accepted in Chinese")
-
-    def close(self):
-        say(f"security: {self.passed} passed, {len(self.failures)} failed")
-        return 1 if self.failures else 0
 
 
 # ======================================================================
@@ -1097,7 +1052,7 @@ class Suite:
             self.leaver_employee = self.create_employee(logins["leaver"], self.team)
         except xmlrpc.client.Fault as fault:
             raise SetupFailed(
-                f"admin could not create the users: {_describe(fault)}"
+                f"admin could not create the users: {describe(fault)}"
             ) from fault
         self.internal = self.log_in(logins["internal"])
         self.portal = self.log_in(logins["portal"])
@@ -1360,7 +1315,7 @@ class Suite:
             except xmlrpc.client.Fault as fault:
                 raise AssertionError(
                     f"written, but {restorer.login} could not put back "
-                    f"{field}={short(original, 40)}: {_describe(fault)}"
+                    f"{field}={short(original, 40)}: {describe(fault)}"
                 ) from fault
 
         result = self.cells.run(
@@ -1700,7 +1655,7 @@ class Suite:
         except xmlrpc.client.Fault as fault:
             self.cells.record(
                 f"{hc.tag} {SHORT[model]} create by {self.hr.login} for an unlink",
-                f"refused: {_describe(fault)}",
+                f"refused: {describe(fault)}",
             )
             return None
 
@@ -2281,7 +2236,7 @@ class Suite:
             handover_id = self.hr.call(HANDOVER, "create", self.start_values(employee))
         except xmlrpc.client.Fault as fault:
             self.cells.record(
-                f"{self.hr.login} starts a draft to delete", _describe(fault)
+                f"{self.hr.login} starts a draft to delete", describe(fault)
             )
             return None
         return self.snapshot("spare", handover_id)
@@ -2520,6 +2475,16 @@ class Suite:
             self.cells.run(title, person, model, method, [[wizard]], expected)
 
     # -- the walk: one handover through every stage --------------------------------
+    def complete(self, hc, person, key=None):
+        """`person` presses the button that ends the stage `key` (by default the
+        one `hc` stands in), as the stage table names it; the handover moves on
+        to the next stage."""
+        key = key or hc.state
+        method = f"action_{STAGES.STAGE[key].action}"
+        return self.act(
+            hc, person, method, HANDOVER, expected_state=STAGES.next_stage(key)
+        )
+
     def act(self, hc, person, method, target, ids=None, expected_state=None, **kwargs):
         """`person` presses `method` (allowed by the policy) and it works."""
         model = HANDOVER if ids is None else target
@@ -3205,7 +3170,7 @@ class Suite:
             try:
                 result = person.call("ir.actions.report", method, *args)
             except xmlrpc.client.Fault as fault:
-                assert fault.faultCode == FAULT_ACCESS_ERROR, _describe(fault)
+                assert fault.faultCode == FAULT_ACCESS_ERROR, describe(fault)
             else:
                 raise AssertionError(f"answered {short(result)}")
             finally:
@@ -3775,22 +3740,13 @@ class Suite:
         )
         if not isinstance(handover_id, int):
             raise SetupFailed("the walked handover could not be started")
-        steps = (
-            ("draft", self.walk_draft),
-            ("plan_review", self.walk_plan_review),
-            ("plan_approval", self.walk_plan_approval),
-            ("materials", self.walk_materials),
-            ("visits", self.walk_visits),
-            ("verification", self.walk_verification),
-            ("summary", self.walk_summary),
-            ("summary_review", self.walk_summary_review),
-            ("summary_approval", self.walk_summary_approval),
-        )
-        for state, step in steps:
+        # Every open stage of the stage table, in its order: walk_<stage> does
+        # the stage's work, then presses the button that ends it.
+        for state in OPEN:
             hc = self.snapshot(label, handover_id)
             if hc.state != state:
                 self.cells.record(f"walk W reaches {state}", f"it is in {hc.state}")
-            step(hc)
+            getattr(self, f"walk_{state}")(hc)
         self.walk_block(self.snapshot(label, handover_id))  # done
         return handover_id
 
@@ -3837,9 +3793,7 @@ class Suite:
                 ALLOWED,
             )
         self.walk_block(hc)
-        self.act(
-            hc, leaver, "action_submit_plan", HANDOVER, expected_state="plan_review"
-        )
+        self.complete(hc, leaver)
 
     def walk_plan_review(self, hc):
         self.walk_block(hc)
@@ -3849,32 +3803,15 @@ class Suite:
             hc, self.supervisor, refuse, values, "reason", "Hijacked reason"
         )
         self.wizard_misuse_cells(hc, refuse, values, "action_refuse", REFUSE_WIZARD)
+        back = STAGES.STAGE[hc.state].refused_to
         if wizard:
-            self.act(hc, self.supervisor, "action_refuse", refuse, [wizard], "draft")
-        self.act(
-            hc,
-            self.leaver,
-            "action_submit_plan",
-            HANDOVER,
-            expected_state="plan_review",
-        )
-        self.act(
-            hc,
-            self.supervisor,
-            "action_review_plan",
-            HANDOVER,
-            expected_state="plan_approval",
-        )
+            self.act(hc, self.supervisor, "action_refuse", refuse, [wizard], back)
+        self.complete(hc, self.leaver, back)
+        self.complete(hc, self.supervisor)
 
     def walk_plan_approval(self, hc):
         self.walk_block(hc)
-        self.act(
-            hc,
-            self.approver,
-            "action_approve_plan",
-            HANDOVER,
-            expected_state="materials",
-        )
+        self.complete(hc, self.approver)
         hc = self.snapshot(hc.label, hc.id)
         self.cells.check(
             f"walk {hc.tag} the approval moved the customers (ledger rows)",
@@ -3928,13 +3865,7 @@ class Suite:
         self.checklist_specials(hc)
         self.sign(hc, "materials")
         self.finish_materials(hc)
-        self.act(
-            hc,
-            self.supervisor,
-            "action_complete_materials",
-            HANDOVER,
-            expected_state="visits",
-        )
+        self.complete(hc, self.supervisor)
 
     def column_check(self, hc, model, record_id, field, wanted):
         self.cells.check(
@@ -4102,13 +4033,7 @@ class Suite:
             hc, witness, "action_witness_visits", HANDOVER, expected_state="visits"
         )
         self.again(hc, witness, HANDOVER, "action_witness_visits", hc.id)
-        self.act(
-            hc,
-            self.supervisor,
-            "action_complete_visits",
-            HANDOVER,
-            expected_state="verification",
-        )
+        self.complete(hc, self.supervisor)
 
     def contact_met(self, hc, person, line_ids):
         """`person` notes the contact met before confirming the visits."""
@@ -4174,13 +4099,7 @@ class Suite:
                     ALLOWED,
                 )
                 self.act(hc, witness, "action_record_check", LINE, [line["id"]])
-        self.act(
-            hc,
-            witness,
-            "action_complete_verification",
-            HANDOVER,
-            expected_state="summary",
-        )
+        self.complete(hc, witness)
 
     def walk_summary(self, hc):
         self.walk_block(hc)
@@ -4196,29 +4115,15 @@ class Suite:
             ALLOWED,
         )
         self.sign(hc, "summary")
-        self.act(
-            hc,
-            self.leaver,
-            "action_submit_summary",
-            HANDOVER,
-            expected_state="summary_review",
-        )
+        self.complete(hc, self.leaver)
 
     def walk_summary_review(self, hc):
         self.walk_block(hc)
-        self.act(
-            hc,
-            self.supervisor,
-            "action_review_summary",
-            HANDOVER,
-            expected_state="summary_approval",
-        )
+        self.complete(hc, self.supervisor)
 
     def walk_summary_approval(self, hc):
         self.walk_block(hc)
-        self.act(
-            hc, self.approver, "action_approve_summary", HANDOVER, expected_state="done"
-        )
+        self.complete(hc, self.approver)
         self.column_check(hc, HANDOVER, hc.id, "summary_attachment_id", True)
 
     # -- attachments behind the handover -------------------------------------------
@@ -4589,7 +4494,7 @@ class Suite:
             return function(*args)
         except (SetupFailed, LookupError, AssertionError, xmlrpc.client.Fault) as exc:
             self.cells.changed()
-            self.cells.record(f"{title}: the phase ran to its end", _describe(exc))
+            self.cells.record(f"{title}: the phase ran to its end", describe(exc))
             return None
 
     def demo_wizard_cells(self, found):
@@ -4666,26 +4571,22 @@ def run_suite(args, probe, cells):
         try:
             Suite(url, args.database, probe, cells).run()
         except Exception as exc:  # a broken set-up: the total still prints
-            cells.record("set-up", _describe(exc))
+            cells.record("set-up", describe(exc))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser = harness.parser(
+        __doc__,
+        DEFAULT_DATABASE,
+        "run again on the database a previous run left (when usable)",
+    )
     parser.add_argument(
         "--source",
         default=DEFAULT_SOURCE,
         help="database to copy (the one make test-rpc leaves)",
     )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="run again on the database a previous run left (when usable)",
-    )
-    parser.add_argument("--port", type=int, help="HTTP port (default: a free one)")
     args = parser.parse_args()
-    VAR.mkdir(parents=True, exist_ok=True)
-    rpc_scenario.VAR = VAR  # the shared helpers' logs go to var/security/
+    harness.configure("security", VAR)
     # Killed (CI timeout): unwind, so that the server is stopped too.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
 

@@ -17,76 +17,47 @@ handover is approved above the Background Transfer threshold; then:
 
 Prints ``faults: N passed, M failed`` and exits non-zero on a failure.
 
-Usage: python bench/faults.py [--db NAME] [--customers N] [--keep]
+Usage: python suites/faults.py [--db NAME] [--base NAME] [--customers N] [--keep]
 """
 
 # A command-line tool outside Odoo's request cycle: it prints its report and
 # commits what it builds.
-# pylint: disable=print-used,invalid-commit
+# pylint: disable=invalid-commit
 
 import argparse
 import logging
 import os
 import random
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
+import harness
+from harness import ROOT, Tally, copy_database, drop_database, free_port, say
 from psycopg2.extensions import TransactionRollbackError
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 BASE_DB = "handover_base"
 BATCH = 50
 
-RESULTS = []
+TALLY = Tally("faults")
 
 
 def check(name, ok, detail=""):
-    RESULTS.append((name, bool(ok)))
-    print(f"  {'PASS' if ok else 'FAIL'}  {name}{f' ({detail})' if detail else ''}")
+    """A check passed when `ok`; `detail`: what was seen, said either way."""
+    TALLY.record(name, None if ok else detail or "failed", note=detail if ok else "")
 
 
-def filestore(db):
-    conf = (ROOT / ".odoo.conf").read_text()
-    data_dir = next(
-        line.split("=", 1)[1].strip()
-        for line in conf.splitlines()
-        if line.startswith("data_dir")
-    )
-    return Path(data_dir) / "filestore" / db
-
-
-def fresh_db(db):
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
-    shutil.rmtree(filestore(db), ignore_errors=True)
-    subprocess.run(["createdb", "-T", BASE_DB, db], check=True)
-    if filestore(BASE_DB).is_dir():
-        shutil.copytree(filestore(BASE_DB), filestore(db))
-    subprocess.run(
-        [
-            str(ROOT / "scripts" / "odoo"),
-            "-d",
-            db,
-            "-i",
-            "hr_client_handover",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def fresh_db(db, base):
+    """`db`: a copy of `base` with the addon installed (no demo data)."""
+    drop_database(db, force=True)
+    problem = copy_database(base, db)
+    if problem:
+        raise SystemExit(f"faults: could not copy {base}: {problem}")
+    log = harness.VAR / "faults-install.log"
+    args = ("-d", db, "-i", "hr_client_handover", "--stop-after-init")
+    if harness.odoo(*args, "--log-level=warn", log=log):
+        raise SystemExit(f"faults: installing the addon in {db} failed; see {log}")
 
 
 class Server:
@@ -94,31 +65,18 @@ class Server:
 
     def __init__(self, db, name):
         self.db = db
-        self.log = ROOT / "var" / f"faults-{name}.log"
-        self.log.parent.mkdir(exist_ok=True)
-        port = free_port()
-        with self.log.open("w") as out:
-            self.proc = subprocess.Popen(
-                [
-                    str(ROOT / "scripts" / "odoo"),
-                    "-d",
-                    db,
-                    "--db-filter",
-                    f"^{db}$",
-                    "--http-interface",
-                    "127.0.0.1",
-                    "--http-port",
-                    str(port),
-                    "--gevent-port",
-                    str(free_port()),
-                    "--max-cron-threads",
-                    "1",
-                    "--workers",
-                    "0",
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        self.log = harness.VAR / f"faults-{name}.log"
+        self.proc = harness.start_server(
+            db,
+            free_port(),
+            self.log,
+            "--gevent-port",
+            str(free_port()),
+            "--max-cron-threads",
+            "1",
+            "--workers",
+            "0",
+        )
         deadline = time.monotonic() + 60
         while "running on" not in self.log.read_text():
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -131,12 +89,7 @@ class Server:
         self.proc.wait()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill9()
+        harness.stop_server(self.proc)
 
     def text(self):
         return self.log.read_text()
@@ -264,10 +217,14 @@ def main():
     parser.add_argument("--db", default="handover_t11_faults")
     parser.add_argument("--customers", type=int, default=400)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--base", default=BASE_DB, help="database to start from (the addon's base)"
+    )
     args = parser.parse_args()
+    harness.configure("faults")
     db = args.db
-    print(f"faults: building {db}")
-    fresh_db(db)
+    say(f"faults: building {db}")
+    fresh_db(db, args.base)
 
     from odoo import SUPERUSER_ID, api, sql_db  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415
@@ -341,7 +298,7 @@ def main():
                 churn_failed[0] += 1  # as Odoo retries a request, try again
             time.sleep(0.01)
 
-    print("faults: server 1 runs the transfer; kill -9 mid-way")
+    say("faults: server 1 runs the transfer; kill -9 mid-way")
     server = Server(db, "server1")
     killed_at = None
     churner = threading.Thread(target=churn, daemon=True)
@@ -377,7 +334,7 @@ def main():
 
     others = [approve(f"fb{i}", args.customers // 2) for i in range(3)]
     handovers = [first, *others]
-    print("faults: two servers on the same database finish all transfers")
+    say("faults: two servers on the same database finish all transfers")
     servers = [Server(db, "server2"), Server(db, "server3")]
     try:
         deadline = time.monotonic() + 600
@@ -421,12 +378,8 @@ def main():
         )
     if not args.keep:
         Registry.delete(db)
-        subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
-        shutil.rmtree(filestore(db), ignore_errors=True)
-    passed = sum(ok for _name, ok in RESULTS)
-    failed = len(RESULTS) - passed
-    print(f"faults: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+        drop_database(db, force=True)
+    return TALLY.close()
 
 
 if __name__ == "__main__":

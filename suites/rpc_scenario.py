@@ -7,7 +7,7 @@ what an integrator's program would do with a plain HTTP client (urllib):
 ``POST /json/2/<model>/<method>`` with ``Authorization: bearer <key>``. The
 administrator creates a new salesperson with customers, an opportunity pipeline
 and a quotation; the demo users then take the handover from draft to done
-through the public contract of SPEC section 9 (and plain
+through the RPC contract of README.md (and plain
 create/read/write/search), each in their role, with their own key. Wrong-role
 and private calls must be refused (HTTP 403, AccessError; 422, UserError). One
 step still logs in over XML-RPC, deprecated in Odoo 19 and gone in Odoo 20.
@@ -16,424 +16,59 @@ Prints PASS or FAIL per step and closes with ``rpc: N passed, M failed``; exits 
 when a step failed (the steps after a failure are not run). The server is always
 stopped; its log is var/rpc-server.log.
 
-Usage: python bench/rpc_scenario.py [--database NAME] [--reuse] [--port N]
+Usage: python suites/rpc_scenario.py [--database NAME] [--reuse] [--port N]
 """
 
-import argparse
-import base64
-import configparser
 import contextlib
-import fcntl
-import io
-import json
-import math
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-import xmlrpc.client
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from PIL import Image, ImageDraw
+import harness
+from harness import (
+    FAULT_ACCESS_ERROR,
+    HTTP_ACCESS_ERROR,
+    HTTP_USER_ERROR,
+    SIGNATURE_PNG,
+    Json2Session,
+    Session,
+    Tally,
+    build_database,
+    database_lock,
+    describe,
+    expect_fault,
+    expect_refusal,
+    free_port,
+    generate_api_keys,
+    m2o,
+    odoo_server,
+    read_logins,
+    say,
+    wait_until_ready,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-ODOO = ROOT / "scripts" / "odoo"
-VAR = ROOT / "var"
-ADDON = "hr_client_handover"
-LOGINS = ROOT / ADDON / "demo" / "LOGINS.txt"
 DEFAULT_DATABASE = "handover_rpc"
-
-SERVER_START_TIMEOUT = 180  # seconds until /web/login answers
-RPC_TIMEOUT = 120  # seconds per call (an approval runs the transfer)
-
-# faultCode of the /xmlrpc/2 endpoints (odoo/addons/rpc/controllers/xmlrpc.py).
-FAULT_SERVER_ERROR = 1
-FAULT_USER_ERROR = 2
-FAULT_ACCESS_ERROR = 4
-
-# HTTP status of a refused /json/2 call (the exception's http_status in
-# odoo/exceptions.py): UserError and its subclasses 422, AccessError 403.
-HTTP_USER_ERROR = 422
-HTTP_ACCESS_ERROR = 403
-
-
-def _drawn_signature():
-    """A hand-drawn looking stroke as the signature widget sends it (base64 PNG):
-    the server refuses a blank image."""
-    image = Image.new("RGBA", (360, 120), (255, 255, 255, 0))
-    points = [
-        (24 + 312 * t / 240, 60 + 28 * math.sin(math.tau * 3 * t / 240))
-        for t in range(241)
-    ]
-    ImageDraw.Draw(image).line(points, fill=(25, 35, 110, 255), width=3)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-SIGNATURE_PNG = _drawn_signature()
-
-
-# ----------------------------------------------------------------------
-# Report
-# ----------------------------------------------------------------------
-def say(line):
-    sys.stdout.write(f"{line}\n")
-    sys.stdout.flush()
+STAGES = harness.load_stages()
 
 
 class StepFailed(Exception):
     """A step failed: the scenario cannot go on."""
 
 
-class Report:
+class Report(Tally):
+    """The steps of the scenario: the first failed one ends it."""
+
     def __init__(self):
-        self.passed = 0
-        self.failed = 0
+        super().__init__("rpc")
 
     @contextlib.contextmanager
     def step(self, title):
         try:
             yield
         except Exception as exc:  # a failed step is reported, whatever failed
-            self.failed += 1
-            say(f"FAIL  {title}: {_describe(exc)}")
+            self.record(title, describe(exc))
             raise StepFailed(title) from exc
-        self.passed += 1
-        say(f"PASS  {title}")
-
-    def close(self):
-        say(f"rpc: {self.passed} passed, {self.failed} failed")
-        return 1 if self.failed else 0
-
-
-def _describe(exc):
-    if isinstance(exc, Json2Error):
-        return f"HTTP {exc.status} {exc.name}: {exc.message}"
-    if isinstance(exc, xmlrpc.client.Fault):
-        lines = [line for line in str(exc.faultString).splitlines() if line.strip()]
-        if exc.faultCode == FAULT_SERVER_ERROR:
-            lines = lines[-1:]  # a traceback: its last line names the error
-        return f"server fault {exc.faultCode}: {' '.join(lines)}"
-    if isinstance(exc, AssertionError):
-        return str(exc) or "assertion failed"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def expect_fault(code, call):
-    """Run `call`, which the server must refuse with faultCode `code` (XML-RPC)."""
-    try:
-        call()
-    except xmlrpc.client.Fault as fault:
-        assert (
-            fault.faultCode == code
-        ), f"expected fault {code}, got {fault.faultCode}: {_describe(fault)}"
-        return fault
-    raise AssertionError("the server accepted a call it must refuse")
-
-
-def expect_refusal(status, call):
-    """Run `call`, which the server must refuse with HTTP `status` (JSON-2)."""
-    try:
-        call()
-    except Json2Error as error:
-        assert error.status == status, f"expected HTTP {status}, got {_describe(error)}"
-        return error
-    raise AssertionError("the server accepted a call it must refuse")
-
-
-# ----------------------------------------------------------------------
-# Database and server
-# ----------------------------------------------------------------------
-def _psql(db, query):
-    out = subprocess.run(
-        ["psql", "-d", db, "-Atqc", query], capture_output=True, text=True, check=False
-    )
-    return out.stdout.strip() if out.returncode == 0 else ""
-
-
-def _data_dir():
-    config = configparser.ConfigParser()
-    config.read(ROOT / ".odoo.conf")
-    return Path(config["options"]["data_dir"])
-
-
-@contextlib.contextmanager
-def database_lock(db):
-    """Wait until no other run (another checkout, another engineer) uses `db`:
-    it would drop and recreate the same database (as scripts/lib.sh does)."""
-    path = _data_dir() / f"{db}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"rpc: waiting for another run that uses {db} to finish")
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def build_database(db, reuse):
-    """The addon with its demo data in a fresh `db` (or the existing one: --reuse)."""
-    installed = _psql(
-        db,
-        f"SELECT 1 FROM ir_module_module WHERE name = '{ADDON}' "
-        "AND state = 'installed'",
-    )
-    if reuse and installed == "1":
-        say(f"rpc: reusing database {db}")
-        return
-    dropped = subprocess.run(
-        ["dropdb", "--if-exists", db],
-        env={**os.environ, "PGOPTIONS": "--client-min-messages=warning"},
-        check=False,
-    )
-    if dropped.returncode:
-        raise SystemExit(f"rpc: could not drop {db}: close what is connected to it.")
-    shutil.rmtree(_data_dir() / "filestore" / db, ignore_errors=True)
-    log = VAR / "rpc-install.log"
-    say(f"rpc: installing {ADDON} with demo data into {db} (log: var/{log.name})")
-    started = time.monotonic()
-    with open(log, "w", encoding="utf-8") as out:
-        rc = subprocess.run(
-            [str(ODOO), "-d", db, "-i", ADDON, "--with-demo", "--stop-after-init"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=False,
-        ).returncode
-    if rc:
-        sys.stderr.write(
-            "".join(log.read_text(encoding="utf-8").splitlines(True)[-40:])
-        )
-        raise SystemExit(
-            f"rpc: installing {ADDON} failed (exit {rc}); see var/{log.name}"
-        )
-    say(f"rpc: installed in {time.monotonic() - started:.0f} s")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def odoo_server(db, port):
-    """Serve `db` alone on 127.0.0.1:`port`; stop the server on exit."""
-    log = VAR / "rpc-server.log"
-    with open(log, "w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [
-                str(ODOO),
-                "-d",
-                db,
-                f"--db-filter=^{db}$",
-                "--http-interface=127.0.0.1",
-                f"--http-port={port}",
-                # No cron thread: the scenario alone changes the database.
-                "--max-cron-threads=0",
-                # Odoo 19 warns on every XML-RPC call that the endpoint is
-                # deprecated (kept until Odoo 20): one line per call is noise here.
-                "--log-handler=odoo.addons.rpc.controllers.xmlrpc:ERROR",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield server
-    finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        say(f"rpc: server stopped (log: var/{log.name})")
-
-
-def wait_until_ready(server, url):
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/web/login", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(1)  # not listening yet
-    raise AssertionError(f"/web/login did not answer within {SERVER_START_TIMEOUT} s")
-
-
-# ----------------------------------------------------------------------
-# XML-RPC client
-# ----------------------------------------------------------------------
-class _Transport(xmlrpc.client.Transport):
-    def __init__(self, timeout):
-        super().__init__()
-        self._timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
-
-
-def _proxy(url):
-    return xmlrpc.client.ServerProxy(url, transport=_Transport(RPC_TIMEOUT))
-
-
-class Session:
-    """One user logged in over XML-RPC, as an integration would be."""
-
-    def __init__(self, url, db, login, password):
-        self.db, self.login, self.password = db, login, password
-        self.uid = _proxy(f"{url}/xmlrpc/2/common").authenticate(
-            db, login, password, {}
-        )
-        assert self.uid, f"{login} could not log in with the password of LOGINS.txt"
-        self._object = _proxy(f"{url}/xmlrpc/2/object")
-
-    def call(self, model, method, *args, **kwargs):
-        return self._object.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
-
-    def search(self, model, domain):
-        return self.call(model, "search", domain)
-
-    def search_read(self, model, domain, fields):
-        return self.call(model, "search_read", domain, fields=fields)
-
-    def xmlid(self, name):
-        module, _dot, xml_name = name.partition(".")
-        rows = self.search_read(
-            "ir.model.data",
-            [("module", "=", module), ("name", "=", xml_name)],
-            ["res_id"],
-        )
-        assert rows, f"no record {name}"
-        return rows[0]["res_id"]
-
-
-class Json2Error(Exception):
-    """A /json/2 call answered with an error: HTTP status and Odoo's exception."""
-
-    def __init__(self, status, name, message):
-        super().__init__(f"{status} {name}: {message}")
-        self.status, self.name, self.message = status, name, message
-
-
-class Json2Session:
-    """One user of Odoo 19's JSON-2 API, with their API key, as an integration
-    would be: every call is ``POST /json/2/<model>/<method>`` whose JSON body
-    holds the record ids and the method's arguments by name."""
-
-    def __init__(self, url, db, login, key):
-        self.url, self.db, self.login, self._key = url, db, login, key
-        rows = self.search_read("res.users", [("login", "=", login)], ["id"])
-        assert rows, f"{login} cannot read their own user with their API key"
-        self.uid = rows[0]["id"]
-
-    def call(self, model, method, ids=None, **params):
-        body = {"ids": ids, **params} if ids is not None else params
-        request = urllib.request.Request(
-            f"{self.url}/json/2/{model}/{method}",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={
-                "Authorization": f"bearer {self._key}",
-                "Content-Type": "application/json; charset=utf-8",
-                "X-Odoo-Database": self.db,
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=RPC_TIMEOUT) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as error:
-            try:
-                detail = json.load(error)
-            except ValueError:
-                detail = {}
-            raise Json2Error(
-                error.code,
-                detail.get("name", "?"),
-                detail.get("message", error.reason),
-            ) from None
-
-    def search(self, model, domain):
-        return self.call(model, "search", domain=domain)
-
-    def search_read(self, model, domain, fields):
-        return self.call(model, "search_read", domain=domain, fields=fields)
-
-    def read_ids(self, model, ids, fields):
-        return self.call(model, "read", ids, fields=fields)
-
-    def create_one(self, model, values):
-        return self.call(model, "create", vals_list=[values])[0]
-
-    def write_ids(self, model, ids, values):
-        return self.call(model, "write", ids, vals=values)
-
-    def xmlid(self, name):
-        module, _dot, xml_name = name.partition(".")
-        rows = self.search_read(
-            "ir.model.data",
-            [("module", "=", module), ("name", "=", xml_name)],
-            ["res_id"],
-        )
-        assert rows, f"no record {name}"
-        return rows[0]["res_id"]
-
-
-def generate_api_keys(db, logins):
-    """{login: key}: a new API key for each of `logins` (scripts/api_keys.py)."""
-    env = dict(os.environ)
-    for line in (ROOT / ".odoo.env").read_text(encoding="utf-8").splitlines():
-        name, _eq, value = line.partition("=")
-        if name == "ODOO_ROOT":
-            env["PYTHONPATH"] = os.pathsep.join(
-                filter(None, [value, env.get("PYTHONPATH")])
-            )
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "api_keys.py"), "--days", "1", db]
-        + list(logins),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert out.returncode == 0, f"api_keys.py failed: {out.stderr.strip()[-500:]}"
-    keys = {}
-    for line in out.stdout.splitlines():
-        login, _uid, key = line.split()
-        keys[login] = key
-    return keys
-
-
-def m2o(value):
-    """The id of a many2one value as read over RPC ([id, name] or False)."""
-    return value[0] if value else False
-
-
-def read_logins():
-    """(role, login, password) per line of LOGINS.txt."""
-    users = []
-    for line in LOGINS.read_text(encoding="utf-8").splitlines():
-        role, _colon, credentials = line.rpartition(":")
-        login, _slash, password = credentials.partition(" / ")
-        if role and login.strip() and password.strip():
-            users.append((role.strip(), login.strip(), password.strip()))
-    return users
+        self.record(title)
 
 
 # ----------------------------------------------------------------------
@@ -485,6 +120,13 @@ class Scenario:
             state = self.handover(session, ["state"])["state"]
             assert state == expected_state, f"the stage is {state}"
 
+    def complete(self, key):
+        """The stage `key` ends: its button (the stage table's), pressed by the
+        first role the table lets press it, moves the handover to the next stage."""
+        stage = STAGES.STAGE[key]
+        session = self.by_role[stage.roles[0]]
+        self.act(session, f"action_{stage.action}", STAGES.next_stage(key))
+
     def sign(self, stage):
         with self.step(f"every signer of the {stage} stage signs as themselves"):
             signatures = self.hr.search_read(
@@ -520,15 +162,18 @@ class Scenario:
 
     # -- the story -----------------------------------------------------
     def run(self):
+        """Each stage of the stage table in turn: its work (``work_<stage>``, when
+        it has any), its signatures (when it requires some), then its button."""
         self.log_in_demo_users()
         self.create_departing_salesperson()
-        self.plan()
-        self.refusals()
-        self.approve_plan()
-        self.materials()
-        self.visits()
-        self.verification()
-        self.summary()
+        self.open_handover()
+        for key in STAGES.OPEN:
+            work = getattr(self, f"work_{key}", None)
+            if work:
+                work()
+            if STAGES.STAGE[key].signatures:
+                self.sign(key)
+            self.complete(key)
         self.final_checks()
 
     def log_in_demo_users(self):
@@ -652,7 +297,7 @@ class Scenario:
             ]
             self.customers = {alpha, beta, gamma}
 
-    def plan(self):
+    def open_handover(self):
         with self.step("HR opens the handover; the roles come from the org chart"):
             self.handover_id = self.hr.create_one(
                 "hr.client.handover",
@@ -675,7 +320,15 @@ class Scenario:
                 got = handover[field]
                 assert m2o(got) == session.uid, f"{field} {got}, not {session.login}"
             assert handover["item_ids"], "no checklist from the template"
+        # Who presses a stage's button: the session of the role the table names.
+        self.by_role = {
+            "departing": self.departing,
+            "supervisor": self.supervisor,
+            "witness": self.witness,
+            "approver": self.approver,
+        }
 
+    def work_draft(self):
         departing = self.departing
         with self.step(f"{departing.login}: action_generate_lines, 3 customers"):
             departing.call(
@@ -698,9 +351,7 @@ class Scenario:
                 )
                 self.successor_of[m2o(line["partner_id"])] = successor.uid
 
-        self.act(departing, "action_submit_plan", "plan_review")
-
-    def refusals(self):
+    def work_plan_review(self):
         handover_ids = [self.handover_id]
         successor = self.successors[0]
         with self.step(f"{successor.login}, a successor, cannot review: AccessError"):
@@ -754,16 +405,12 @@ class Scenario:
                 ),
             )
 
-    def approve_plan(self):
-        self.act(self.supervisor, "action_review_plan", "plan_approval")
-        self.act(self.approver, "action_approve_plan", "materials")
+    def work_materials(self):
         with self.step("the plan approval moved the portfolio (transfer done)"):
             handover = self.handover(self.admin, ["transfer_moment", "transfer_state"])
             assert handover["transfer_moment"] == "plan", handover["transfer_moment"]
             assert handover["transfer_state"] == "done", handover["transfer_state"]
             self.check_ownership()
-
-    def materials(self):
         for successor in self.successors:
             with self.step(f"{successor.login}: action_confirm_materials, own lines"):
                 mine = self.line_ids_of(successor)
@@ -812,10 +459,7 @@ class Scenario:
             )
             assert not still_open, f"{len(still_open)} item(s) open"
 
-        self.sign("materials")
-        self.act(self.supervisor, "action_complete_materials", "visits")
-
-    def visits(self):
+    def work_visits(self):
         for index, successor in enumerate(self.successors):
             with self.step(f"{successor.login}: action_confirm_visit, own lines"):
                 mine = self.line_ids_of(successor)
@@ -859,9 +503,8 @@ class Scenario:
             }
             assert states == {"done", "waived"}, f"visit states {states}"
         self.act(self.witness, "action_witness_visits", "visits")
-        self.act(self.supervisor, "action_complete_visits", "verification")
 
-    def verification(self):
+    def work_verification(self):
         witness = self.witness
         with self.step(f"{witness.login}: action_record_check, sampled lines"):
             sample = [
@@ -878,9 +521,8 @@ class Scenario:
             checked = self.lines(witness, [("id", "in", sample)], ["checked_by"])
             by = {m2o(line["checked_by"]) for line in checked}
             assert by == {witness.uid}, f"checked by {by}"
-        self.act(witness, "action_complete_verification", "summary")
 
-    def summary(self):
+    def work_summary(self):
         departing = self.departing
         with self.step(f"{departing.login}: writes the summary"):
             departing.write_ids(
@@ -891,10 +533,6 @@ class Scenario:
                     "and confirmed on the phone. No open issue.</p>"
                 },
             )
-        self.sign("summary")
-        self.act(departing, "action_submit_summary", "summary_review")
-        self.act(self.supervisor, "action_review_summary", "summary_approval")
-        self.act(self.approver, "action_approve_summary", "done")
 
     def final_checks(self):
         admin = self.admin
@@ -936,16 +574,12 @@ class Scenario:
 
 # ----------------------------------------------------------------------
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="keep the database when the addon is already installed in it",
-    )
-    parser.add_argument("--port", type=int, help="HTTP port (default: a free one)")
-    args = parser.parse_args()
-    VAR.mkdir(exist_ok=True)
+    args = harness.parser(
+        __doc__,
+        DEFAULT_DATABASE,
+        "keep the database when the addon is already installed in it",
+    ).parse_args()
+    harness.configure("rpc")
 
     started = time.monotonic()
     report = Report()

@@ -1,0 +1,420 @@
+"""What the benchmark measures, each phase in a process of its own on a fresh
+copy of the built data set (see builder.py):
+
+* engine: as a user gets it, the background path from approval until the last
+  batch is committed (wall seconds, every SQL statement, peak RSS); then the
+  handover form's server time; then the revert, likewise in the background;
+* naive:  per-record ORM ``write({'user_id': ...})`` with default tracking,
+  including the commit where Odoo writes the tracking messages, on a sample;
+* floor:  one raw SQL UPDATE per table on the same rows;
+* screens: what a user waits for on a handover of 10,000 customers: generating
+  its lines, assigning successors (balanced split), opening the form, printing
+  each PDF.
+
+Each returns a dict of numbers, printed as JSON by the entry point.
+"""
+
+# Runs inside Odoo, outside its request cycle: it commits what it measures.
+# pylint: disable=invalid-commit
+
+import resource
+import subprocess
+import time
+from pathlib import Path
+
+from builder import built_handover, phase_build, phase_grow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def odoo_env(db):
+    """A superuser environment on `db` and its cursor."""
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(
+        ["-c", str(ROOT / ".odoo.conf"), "-d", db, "--log-level=warn"]
+    )
+    registry = Registry(db)
+    cr = registry.cursor()
+    return api.Environment(cr, api.SUPERUSER_ID, {}), cr
+
+
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _noise_left_alone(env, handover):
+    """The noise still belongs to whom it did."""
+    departing = handover.departing_user_id
+    leads = (
+        env["crm.lead"]
+        .with_context(active_test=False)
+        .search_count(
+            [
+                ("user_id", "=", departing.id),
+                "|",
+                "|",
+                ("active", "=", False),
+                ("won_status", "!=", "pending"),
+                ("company_id", "!=", handover.company_id.id),
+            ]
+        )
+    )
+    orders = env["sale.order"].search_count(
+        [("user_id", "=", departing.id), ("state", "=", "sale")]
+    )
+    others = env["res.partner"].search_count([("user_id.login", "=", "bench.other")])
+    return {
+        "departing_noise_leads": leads,
+        "confirmed_orders": orders,
+        "other_owner_customers": others,
+    }
+
+
+# The handover form, read as the web client does: the header with its figures
+# and the first page (40 rows) of the customer lines.
+LINE_FIELDS = {
+    "partner_id": {"fields": {"display_name": {}}},
+    "successor_id": {"fields": {"display_name": {}}},
+    "opportunity_count": {},
+    "expected_revenue": {},
+    "quotation_count": {},
+    "activity_count": {},
+    "line_progress": {},
+    "visit_state": {},
+}
+FORM_LINES = {"limit": 40, "order": "sequence ASC, id ASC", "fields": LINE_FIELDS}
+FORM_HEADER = {
+    name: {}
+    for name in (
+        "name",
+        "state",
+        "transfer_state",
+        "line_count",
+        "successor_count",
+        "materials_done_count",
+        "visit_done_count",
+        "spot_check_count",
+        "progress",
+        "transfer_done",
+        "transfer_progress",
+        "transfer_total",
+        "user_roles",
+        "is_overdue",
+    )
+}
+
+
+def _run_background(env, handover):
+    """What the scheduled action does, until the handover leaves `state`."""
+    Handover = env["hr.client.handover"]
+    state = handover.transfer_state
+    while state in ("running", "reverting"):
+        Handover._cron_run_transfers()
+        env.cr.commit()
+        handover.invalidate_recordset()
+        state = handover.transfer_state
+
+
+def phase_engine(env, args):
+    """The engine as a user gets it: approval, then the background job, until the
+    last batch is committed; then the form; then the revert, likewise."""
+    handover = built_handover(env)
+    approver = handover.approver_id
+    cr = env.cr
+    env.invalidate_all()
+    queries = cr.sql_log_count
+    started = time.time()
+    handover.with_user(approver).action_approve_plan()
+    cr.commit()
+    _run_background(env, handover)
+    seconds = time.time() - started
+    queries = cr.sql_log_count - queries
+    # The transfer's own peak, before the form reads below load every line.
+    transfer_rss = _peak_rss_mb()
+    noise = _noise_left_alone(env, handover)
+    by_model = dict(
+        env["hr.client.handover.transfer"]._read_group(
+            [("handover_id", "=", handover.id), ("outcome", "=", "moved")],
+            ["res_model"],
+            ["__count"],
+        )
+    )
+    moved = sum(by_model.values())
+    cr.commit()
+    # Server time of the form on the handover just transferred; then, as a
+    # worst case, every line with its counts at once.
+    timings = {}
+    for key, lines_spec in (
+        ("form", FORM_LINES),
+        ("all_lines", {"fields": LINE_FIELDS}),
+    ):
+        env.invalidate_all()
+        q0 = cr.sql_log_count
+        t0 = time.time()
+        handover.with_user(approver).web_read(dict(FORM_HEADER, line_ids=lines_spec))
+        timings[key] = (time.time() - t0, cr.sql_log_count - q0)
+    env.invalidate_all()
+    q0 = cr.sql_log_count
+    t0 = time.time()
+    handover.with_user(handover.supervisor_id)._do_cancel("bench", revert=True)
+    cr.commit()
+    _run_background(env, handover)
+    revert_seconds = time.time() - t0
+    revert_queries = cr.sql_log_count - q0
+    reverted = env["hr.client.handover.transfer"].search_count(
+        [("handover_id", "=", handover.id), ("reverted_at", "!=", False)]
+    )
+    return {
+        "seconds": seconds,
+        "queries": queries,
+        "moved": moved,
+        "noise_after": noise,
+        "revert_seconds": revert_seconds,
+        "revert_queries": revert_queries,
+        "reverted": reverted,
+        "by_model": by_model,
+        "peak_rss_mb": _peak_rss_mb(),
+        "transfer_rss_mb": transfer_rss,
+        "transfer_state": handover.transfer_state,
+        "lines": len(handover.line_ids),
+        "form_read_seconds": timings["form"][0],
+        "form_read_queries": timings["form"][1],
+        "all_lines_read_seconds": timings["all_lines"][0],
+        "all_lines_read_queries": timings["all_lines"][1],
+    }
+
+
+def phase_naive(env, args):
+    """Per-record ORM writes with default tracking, as a user editing one by one."""
+    handover = built_handover(env)
+    departing = handover.departing_user_id
+    successor = handover.line_ids[0].successor_id
+    sample = args.sample
+    targets = [
+        env["res.partner"].search([("user_id", "=", departing.id)], limit=sample),
+        env["crm.lead"].search([("user_id", "=", departing.id)], limit=sample),
+        env["sale.order"].search([("user_id", "=", departing.id)], limit=sample // 2),
+        env["mail.activity"].search([("user_id", "=", departing.id)], limit=sample),
+    ]
+    env.invalidate_all()
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.time()
+    count = 0
+    for records in targets:
+        for record in records:
+            record.write({"user_id": successor.id})
+            count += 1
+    # Tracking messages are written at commit: part of the naive path's cost.
+    env.cr.commit()
+    seconds = time.time() - started
+    return {
+        "seconds": seconds,
+        "queries": cr.sql_log_count - queries,
+        "records": count,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def phase_floor(env, args):
+    """One raw UPDATE per table: the database's own lower bound."""
+    handover = built_handover(env)
+    departing = handover.departing_user_id.id
+    successor = handover.line_ids[0].successor_id.id
+    cr = env.cr
+    queries = cr.sql_log_count
+    started = time.time()
+    count = 0
+    for table, extra in (
+        ("res_partner", ""),
+        ("crm_lead", " AND active AND won_status = 'pending'"),
+        ("sale_order", " AND state IN ('draft', 'sent')"),
+        ("mail_activity", ""),
+    ):
+        cr.execute(
+            f"UPDATE {table} SET user_id = %s WHERE user_id = %s{extra}",  # noqa: S608
+            [successor, departing],
+        )
+        count += cr.rowcount
+    seconds = time.time() - started
+    return {
+        "seconds": seconds,
+        "queries": cr.sql_log_count - queries,
+        "records": count,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+SCREEN_LINES = 10000
+REPORTS = {
+    "plan": "hr_client_handover.action_report_handover_plan",
+    "visits": "hr_client_handover.action_report_handover_visits",
+    "summary": "hr_client_handover.action_report_handover_summary",
+}
+
+
+def _serve(db, port):
+    """An Odoo server on `db` for wkhtmltopdf to fetch the report styles from,
+    as it does in production; returned once it answers."""
+    import urllib.request  # noqa: PLC0415
+
+    server = subprocess.Popen(
+        [
+            str(ROOT / "scripts" / "odoo"),
+            "-d",
+            db,
+            "--db-filter",
+            f"^{db}$",
+            f"--http-port={port}",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _attempt in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/web/login", timeout=5)
+            return server
+        except OSError:
+            time.sleep(1)
+    server.terminate()
+    raise RuntimeError(f"the Odoo server for {db} did not answer on port {port}")
+
+
+def phase_screens(env, args):
+    """What a user waits for on a handover of 10,000 customers: generating the
+    lines, assigning successors with a balanced split, opening the form, and
+    printing each PDF (wkhtmltopdf through a running server, as in production).
+    The built handover is replaced by a draft one of the same departing
+    employee; above 10,000 customers the rest go to another salesperson first."""
+    from odoo import Command  # noqa: PLC0415
+
+    built = built_handover(env)
+    employee = built.employee_id
+    departing = built.departing_user_id
+    successors = built.line_ids.successor_id
+    values = {
+        "employee_id": employee.id,
+        "supervisor_id": built.supervisor_id.id,
+        "approver_id": built.approver_id.id,
+        "witness_id": built.witness_id.id,
+        "last_working_day": built.last_working_day,
+    }
+    cr = env.cr
+    for table in ("hr_client_handover_seal", "hr_client_handover"):
+        column = "handover_id" if table != "hr_client_handover" else "id"
+        cr.execute(
+            f"DELETE FROM {table} WHERE {column} = %s",  # noqa: S608
+            [built.id],
+        )
+    other = env["res.users"].search([("login", "=", "bench.other")])
+    # Above 10,000 customers, the rest go to another salesperson with their
+    # contacts, deals, quotations and activities (the lines are generated from
+    # all of them).
+    cr.execute(
+        "CREATE TEMP TABLE bench_away AS SELECT p.id FROM res_partner p"
+        " WHERE p.commercial_partner_id IN (SELECT id FROM res_partner"
+        " WHERE user_id = %s AND is_company ORDER BY id OFFSET %s)",
+        [departing.id, SCREEN_LINES],
+    )
+    cr.execute("CREATE INDEX ON bench_away (id)")
+    for table, related in (
+        ("mail_activity", "res_model = 'res.partner' AND res_id"),
+        ("mail_activity", "res_model = 'crm.lead' AND res_id"),
+        ("mail_activity", "res_model = 'sale.order' AND res_id"),
+        ("res_partner", "id"),
+        ("crm_lead", "partner_id"),
+        ("sale_order", "partner_id"),
+    ):
+        away = "SELECT id FROM bench_away"
+        if table == "mail_activity" and "res.partner" not in related:
+            model_table = "crm_lead" if "crm.lead" in related else "sale_order"
+            away = f"SELECT id FROM {model_table} WHERE partner_id IN ({away})"
+        cr.execute(
+            f"UPDATE {table} SET user_id = %s"  # noqa: S608
+            f" WHERE user_id = %s AND {related} IN ({away})",
+            [other.id, departing.id],
+        )
+    env.invalidate_all()
+    handover = env["hr.client.handover"].create(values)
+    cr.commit()
+    timings = {}
+
+    def timed(key, func):
+        env.invalidate_all()
+        q0, t0 = cr.sql_log_count, time.time()
+        result = func()
+        env.flush_all()
+        timings[key] = time.time() - t0
+        timings[f"{key}_queries"] = cr.sql_log_count - q0
+        cr.commit()
+        return result
+
+    as_departing = handover.with_user(departing)
+    timed("generate", as_departing.action_generate_lines)
+    lines = len(handover.line_ids)
+
+    def assign():
+        action = as_departing.action_open_assign_successors()
+        wizard = (
+            env["hr.client.handover.assign"]
+            .with_user(departing)
+            .with_context(**action["context"])
+            .create({"mode": "split", "successor_ids": [Command.set(successors.ids)]})
+        )
+        wizard.preview_ids.mapped("customer_count")  # the dialog's preview
+        wizard.action_assign()
+
+    timed("assign", assign)
+    # The form of the 10,000 lines just assigned, before approval: each line's
+    # counts are read live from the deals, quotations and activities.
+    timed(
+        "form",
+        lambda: as_departing.web_read(dict(FORM_HEADER, line_ids=FORM_LINES)),
+    )
+    balance = [
+        count
+        for _user, count in env["hr.client.handover.line"]._read_group(
+            [("handover_id", "=", handover.id)], ["successor_id"], ["__count"]
+        )
+    ]
+    port = args.port
+    env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
+    cr.commit()
+    server = _serve(cr.dbname, port)
+    try:
+        supervisor_env = env(user=handover.supervisor_id)
+        for kind, xmlid in REPORTS.items():
+            pdf, _format = timed(
+                f"pdf_{kind}",
+                lambda xmlid=xmlid: supervisor_env[
+                    "ir.actions.report"
+                ]._render_qweb_pdf(xmlid, handover.ids),
+            )
+            timings[f"pdf_{kind}_pages"] = _pages(pdf)
+    finally:
+        server.terminate()
+        server.wait()
+    return dict(timings, lines=lines, balance=sorted(balance))
+
+
+def _pages(pdf):
+    import io  # noqa: PLC0415
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+PHASES = {
+    "build": phase_build,
+    "grow": phase_grow,
+    "screens": phase_screens,
+    "engine": phase_engine,
+    "naive": phase_naive,
+    "floor": phase_floor,
+}

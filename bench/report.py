@@ -1,0 +1,216 @@
+"""The benchmark's report: the medians of the runs, the table, the targets.
+
+Prints one table and the targets (a missed one makes the exit status 1) and
+writes the whole result as JSON under bench/results/.
+"""
+
+# The report is printed.
+# pylint: disable=print-used
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGETS = {
+    "engine_seconds_100k": 600,
+    "per_record_growth": 1.25,
+    "peak_rss_mb": 1024,
+    "queries_per_record": 0.03,
+    "vs_floor": 10,
+    "vs_naive": 50,
+    "revert_seconds_100k": 600,
+    "generate_seconds": 10,
+    "assign_seconds": 5,
+    "form_seconds": 1,
+    "pdf_seconds": 120,
+}
+
+
+def _median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def median_result(runs):
+    """Median of every number over the runs; the rest from the first run."""
+    result = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            result[key] = _median([run[key] for run in runs])
+    result["runs"] = runs
+    return result
+
+
+def _growth_check(args, per_engine):
+    """Cost per moved record at this size against the latest 10,000 run."""
+    if args.customers <= 10000:
+        return []
+    quick = sorted(RESULTS.glob("bench-10000-*.json"))
+    if not quick:
+        return []
+    engine = json.loads(quick[-1].read_text())["results"]["engine"]
+    growth = per_engine / (engine["seconds"] / engine["moved"])
+    return [
+        (
+            f"cost per record within 1.25x of 10,000 customers' ({growth:.2f}x)",
+            growth <= TARGETS["per_record_growth"],
+        )
+    ]
+
+
+def report(args, results, elapsed, screen_lines, reports):
+    """Print the table and the targets of `results` (`screen_lines`: the lines
+    of the screens' handover; `reports`: the PDFs printed); write the JSON.
+    The exit status: 1 when a target is missed."""
+    engine, naive, floor = results["engine"], results["naive"], results["floor"]
+    moved = engine["moved"]
+    per_engine = engine["seconds"] / moved
+    per_naive = naive["seconds"] / naive["records"]
+    per_floor = floor["seconds"] / floor["records"]
+    rows = [
+        (
+            "engine",
+            moved,
+            engine["seconds"],
+            engine["queries"],
+            engine["transfer_rss_mb"],
+        ),
+        (
+            "naive (sample)",
+            naive["records"],
+            naive["seconds"],
+            naive["queries"],
+            naive["peak_rss_mb"],
+        ),
+        (
+            "floor (raw SQL)",
+            floor["records"],
+            floor["seconds"],
+            floor["queries"],
+            floor["peak_rss_mb"],
+        ),
+    ]
+    print()
+    print(
+        f"{'path':<18}{'records':>10}{'seconds':>10}{'ms/record':>11}"
+        f"{'queries':>10}{'q/record':>10}{'peak RSS MB':>13}"
+    )
+    for name, count, seconds, queries, rss in rows:
+        print(
+            f"{name:<18}{count:>10}{seconds:>10.2f}{1000 * seconds / count:>11.4f}"
+            f"{queries:>10}{queries / count:>10.3f}{rss:>13.0f}"
+        )
+    print()
+    print(f"moved: {json.dumps(engine['by_model'])}")
+    print(f"engine vs naive: {per_naive / per_engine:.1f}x faster per moved record")
+    print(
+        f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record"
+    )
+    print(
+        f"handover form opened ({engine['lines']} lines, first page of 40): "
+        f"{engine['form_read_seconds']:.2f} s server time, "
+        f"{engine['form_read_queries']} queries; all lines at once: "
+        f"{engine['all_lines_read_seconds']:.2f} s, "
+        f"{engine['all_lines_read_queries']} queries"
+    )
+    print(
+        f"revert ({engine['reverted']} values given back, background path): "
+        f"{engine['revert_seconds']:.2f} s, {engine['revert_queries']} queries"
+    )
+    screens = results["screens"]
+    print(
+        f"screens at {screens['lines']} lines: generate {screens['generate']:.2f} s,"
+        f" assign (balanced split {screens['balance']}) {screens['assign']:.2f} s,"
+        f" form {screens['form']:.2f} s ({screens['form_queries']} queries),"
+        f" PDFs: plan {screens['pdf_plan']:.1f} s ({screens['pdf_plan_pages']} pages),"
+        f" visits {screens['pdf_visits']:.1f} s ({screens['pdf_visits_pages']}),"
+        f" summary {screens['pdf_summary']:.1f} s ({screens['pdf_summary_pages']})"
+    )
+    print(f"(build {results['build']['seconds']:.0f} s, whole run {elapsed:.0f} s)")
+    scale = args.customers / 100000
+    checks = [
+        (
+            "whole background transfer <= "
+            f"{TARGETS['engine_seconds_100k'] * scale:.0f} s"
+            " (10 min at 100,000 customers, pro rata)",
+            engine["seconds"] <= TARGETS["engine_seconds_100k"] * scale,
+        ),
+        *_growth_check(args, per_engine),
+        (
+            f"revert <= {TARGETS['revert_seconds_100k'] * scale:.0f} s",
+            engine["revert_seconds"] <= TARGETS["revert_seconds_100k"] * scale,
+        ),
+        (
+            f"peak RSS of the transfer <= 1 GB ({engine['transfer_rss_mb']:.0f} MB;"
+            f" {engine['peak_rss_mb']:.0f} MB after reading every line of the form)",
+            engine["transfer_rss_mb"] <= TARGETS["peak_rss_mb"],
+        ),
+        (
+            "<= 0.03 queries per moved record",
+            engine["queries"] / moved <= TARGETS["queries_per_record"],
+        ),
+        ("<= 10x the raw-SQL floor", per_engine / per_floor <= TARGETS["vs_floor"]),
+        (">= 50x faster than naive", per_naive / per_engine >= TARGETS["vs_naive"]),
+        ("noise left alone", engine["noise_after"] == results["build"]["noise"]),
+        (
+            f"form of {screens['lines']} lines <= 1 s server time (before approval)",
+            screens["form"] <= TARGETS["form_seconds"],
+        ),
+        *(
+            (
+                (
+                    f"form of {engine['lines']} lines <= 1 s server time"
+                    " (after the transfer)",
+                    engine["form_read_seconds"] <= TARGETS["form_seconds"],
+                ),
+            )
+            if engine["lines"] <= screen_lines
+            else ()
+        ),
+        (
+            f"generate {screens['lines']} lines <= 10 s",
+            screens["generate"] <= TARGETS["generate_seconds"],
+        ),
+        ("assign successors <= 5 s", screens["assign"] <= TARGETS["assign_seconds"]),
+        *(
+            (
+                f"{kind} PDF <= 120 s",
+                screens[f"pdf_{kind}"] <= TARGETS["pdf_seconds"],
+            )
+            for kind in reports
+        ),
+    ]
+    missed = 0
+    for label, ok in checks:
+        missed += not ok
+        print(f"  {'met   ' if ok else 'MISSED'}  {label}")
+    summary = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "customers": args.customers,
+        "repeat": args.repeat,
+        "targets_met": {label: ok for label, ok in checks},
+        "results": results,
+        "ratios": {
+            "engine_vs_naive_speedup": per_naive / per_engine,
+            "engine_vs_floor": per_engine / per_floor,
+            "engine_queries_per_record": engine["queries"] / moved,
+        },
+    }
+    out_dir = RESULTS
+    out_dir.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = out_dir / f"bench-{args.customers}-{stamp}.json"
+    path.write_text(json.dumps(summary, indent=2))
+    print(f"results written to bench/results/{path.name}")
+    return 1 if missed else 0
