@@ -175,6 +175,15 @@ class HrClientHandoverLine(models.Model):
         compute="_compute_writable_groups",
         help="Field groups of the line the current user may change now.",
     )
+    # What the current user may do on the line now: the policy's answer, for
+    # the buttons of its row (each button asks the policy again when pressed).
+    can_confirm_materials = fields.Boolean(compute="_compute_can_actions")
+    can_confirm_visit = fields.Boolean(compute="_compute_can_actions")
+    can_request_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_approve_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_refuse_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_send_back_visit = fields.Boolean(compute="_compute_can_actions")
+    can_record_check = fields.Boolean(compute="_compute_can_actions")
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
     expected_revenue = fields.Monetary(
@@ -249,6 +258,18 @@ class HrClientHandoverLine(models.Model):
                 if line in saved
                 else "plan,materials,visit"
             )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "handover_state",
+        "successor_id",
+        "handover_id.supervisor_id",
+        "handover_id.witness_id",
+        "handover_id.departing_user_id",
+        "handover_id.signs_on_behalf",
+    )
+    def _compute_can_actions(self):
+        self._policy_can_actions()
 
     @api.depends_context("uid")
     @api.depends("successor_id")
