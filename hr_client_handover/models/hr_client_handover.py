@@ -323,6 +323,18 @@ class HrClientHandover(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
+    # Everyone who holds a role on the handover or on one of its customers:
+    # who reads it and its parts (security/hr_client_handover_rules.xml).
+    participant_ids = fields.Many2many(
+        "res.users",
+        "hr_client_handover_participant_rel",
+        "handover_id",
+        "user_id",
+        string="Participants",
+        compute="_compute_participant_ids",
+        store=True,
+        context={"active_test": False},
+    )
     user_roles = fields.Char(compute="_compute_user_roles")
     can_act = fields.Boolean(compute="_compute_user_roles")
     writable_groups = fields.Char(
@@ -507,6 +519,23 @@ class HrClientHandover(models.Model):
         if (operator == "=") == value:
             return domain
         return ["!", *domain] if len(domain) == 1 else ["!", "&", *domain]
+
+    @api.depends(
+        "departing_user_id",
+        "supervisor_id",
+        "approver_id",
+        "witness_id",
+        "line_ids.successor_id",
+    )
+    def _compute_participant_ids(self):
+        for handover in self:
+            handover.participant_ids = (
+                handover.departing_user_id
+                | handover.supervisor_id
+                | handover.approver_id
+                | handover.witness_id
+                | handover.line_ids.successor_id
+            )
 
     @api.depends_context("uid")
     @api.depends(
