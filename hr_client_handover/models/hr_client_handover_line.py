@@ -538,8 +538,10 @@ class HrClientHandoverLine(models.Model):
         now = fields.Datetime.now()
         for line in self:
             customer = line.partner_id.display_name
-            # The policy let in the line's successor and the departing employee.
-            as_successor = self.env.user == line.successor_id
+            # The policy let in the line's successor, the departing employee
+            # and the direct supervisor on their behalf: which of them is this?
+            roles = line._policy_roles()
+            as_successor = "line_successor" in roles
             field_name = (
                 "visit_confirmed_by_successor"
                 if as_successor
@@ -581,7 +583,7 @@ class HrClientHandoverLine(models.Model):
                 values = {field_name: now, "visit_successor_confirmed_by": self.env.uid}
             else:
                 values = {field_name: now, "visit_departing_confirmed_by": self.env.uid}
-                if self.env.user != line.handover_id.departing_user_id:
+                if "departing" not in roles:
                     # The policy let the supervisor in, on behalf of who has left.
                     values["visit_confirmed_on_behalf_by"] = self.env.uid
             other = (

@@ -19,8 +19,8 @@ they confirm and sign in the departing employee's place, 代签). Who may
 start a handover (``create``): the departing employee, a ``manager`` (above
 them in the organisation chart), an ``officer`` of their department, or an
 administrator; on a handover not saved yet its author is the ``starter``.
-Roles that come from the user's groups (``admin``, ``officer``) are read here
-only (``GROUP_ROLES``): nothing else in the addon asks a handover group.
+Roles that come from the user's groups (``admin``, ``officer``, ``hr``) are
+read here only (``GROUP_ROLES``): nothing else in the addon asks a group.
 """
 
 from odoo import api, models
@@ -57,6 +57,9 @@ ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 POLICY = {
     "hr.client.handover": {
         "create": ((DRAFT, ("departing", "manager", "officer", "admin")),),
+        # HR registering a departure (hr.departure.wizard) starts the handover
+        # of any employee who leaves, a report of theirs or not.
+        "start_on_departure": ((DRAFT, ("hr",)),),
         "unlink": ((DRAFT, ("supervisor", "admin")),),
         "write:plan": ((DRAFT, (*PLANNERS, "starter")),),
         "write:details": (
@@ -205,11 +208,45 @@ CREATE_ONLY_FIELDS = {
     "hr.client.handover.item": ("handover_id",),
 }
 
+# The records of a handover, whose files and activities the policy guards
+# (models/ir_attachment.py, models/mail_activity.py).
+HANDOVER_MODELS = (
+    "hr.client.handover",
+    "hr.client.handover.line",
+    "hr.client.handover.item",
+    "hr.client.handover.signature",
+    "hr.client.handover.transfer",
+    "hr.client.handover.seal",
+)
+# The fields of a handover's calendar events (models/calendar_event.py): what
+# makes an event a handover's (set by the handover, never by hand), what links
+# it to the document it opens, what a participant may change on a customer
+# visit by hand while it is open (the date and the attendees follow the
+# customer line), and the calendar's own bookkeeping, written for whoever acts.
+EVENT_FIELDS = {
+    "own": frozenset(
+        {
+            "handover_id",
+            "handover_line_id",
+            "handover_event_kind",
+            "handover_sealed_on",
+            "handover_attendee_names",
+        }
+    ),
+    "link": frozenset({"res_model", "res_model_id", "res_id"}),
+    "visit_free": frozenset(
+        {"description", "location", "alarm_ids", "videocall_location", "show_as"}
+    ),
+    "internal": frozenset(
+        {"attendee_ids", "follow_recurrence", "need_sync", "message_main_attachment_id"}
+    ),
+}
 # Roles a user holds by a group of the addon, on every handover of their
 # companies.
 GROUP_ROLES = {
     "admin": "hr_client_handover.group_handover_manager",
     "officer": "hr_client_handover.group_handover_officer",
+    "hr": "hr.group_hr_user",
 }
 # The models of a handover's parts, whose commands its x2many fields carry.
 PART_MODELS = (
