@@ -69,6 +69,7 @@ class HrEmployee(models.Model):
 
     def _active_client_handovers(self):
         """{employee id: reference of their handover in progress}."""
+        # A handover in progress blocks a second one, seen by the user or not.
         handovers = (
             self.env["hr.client.handover"]
             .sudo()
