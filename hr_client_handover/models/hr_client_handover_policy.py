@@ -316,7 +316,11 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 [("id", "child_of", own.ids), ("id", "in", employees.ids)]
             ).ids
         )
-        departments = user.client_handover_department_ids
+        departments = (
+            user.client_handover_department_ids
+            if "officer" in group_roles
+            else self.env["hr.department"]
+        )
         in_departments = (
             set(
                 Public.search(
@@ -326,7 +330,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     ]
                 ).ids
             )
-            if "officer" in group_roles and departments
+            if departments
             else set()
         )
         result = {}
