@@ -40,16 +40,19 @@ class CalendarAttendee(models.Model):
         if result or self.env.su or not any(self._ids):
             return result
         attendees = self.browse(record_id for record_id in self._ids if record_id)
+        # The events of the attendees, then asked as the user whether seen.
         events = attendees.sudo().event_id.filtered("handover_id")
         hidden = events.with_env(self.env)._check_access("read")
         if not hidden:
             return None
+        # (sudo: which event each attendee is of, as above.)
         forbidden = attendees.sudo().filtered(lambda att: att.event_id in hidden[0])
         return self.browse(forbidden.ids), hidden[1]
 
     def _check_handover_attendees(self, events, names=None):
         """Refuse changing the attendees of ``events`` (``names``: the fields
         written; none when attendees are added or removed), see the class."""
+        # Which handover each event is of, whatever the user reads of it.
         events = events.sudo().filtered("handover_id")
         if not events:
             return
@@ -77,6 +80,7 @@ class CalendarAttendee(models.Model):
             names is not None
             and names <= OWN_ANSWER_FIELDS
             and self
+            # (sudo: whose invitation it is, before deciding the user may.)
             and self.sudo().partner_id == own
         ):
             return
@@ -103,6 +107,8 @@ class CalendarAttendee(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # (sudo here and below: the events of the attendees, whatever the user
+        # reads of them; the check itself asks the policy as the user.)
         events = self.sudo().event_id
         if "event_id" in vals:
             events |= events.browse(vals["event_id"])

@@ -3,32 +3,18 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import html2plaintext, is_html_empty
 
+from .hr_client_handover_policy import EVENT_FIELDS
+
 HANDOVER_EVENT_KINDS = [
     ("visit", "Customer visit"),
     ("meeting", "Handover meeting"),
     ("training", "Training session"),
 ]
-# What makes an event a handover's: set by the handover, never by hand.
-HANDOVER_OWN_FIELDS = frozenset(
-    {
-        "handover_id",
-        "handover_line_id",
-        "handover_event_kind",
-        "handover_sealed_on",
-        "handover_attendee_names",
-    }
-)
-# What links a handover's event to the document it opens.
-HANDOVER_LINK_FIELDS = HANDOVER_OWN_FIELDS | {"res_model", "res_model_id", "res_id"}
-# What a participant may change on a customer visit by hand (while the visit
-# is open): the date and the attendees follow the customer line.
-VISIT_FREE_FIELDS = frozenset(
-    {"description", "location", "alarm_ids", "videocall_location", "show_as"}
-)
-# The event's own bookkeeping, written by the calendar for whoever acts.
-CALENDAR_INTERNAL_FIELDS = frozenset(
-    {"attendee_ids", "follow_recurrence", "need_sync", "message_main_attachment_id"}
-)
+# The field tables of the policy: see EVENT_FIELDS.
+HANDOVER_OWN_FIELDS = EVENT_FIELDS["own"]
+HANDOVER_LINK_FIELDS = HANDOVER_OWN_FIELDS | EVENT_FIELDS["link"]
+VISIT_FREE_FIELDS = EVENT_FIELDS["visit_free"]
+CALENDAR_INTERNAL_FIELDS = EVENT_FIELDS["internal"]
 
 
 class CalendarEvent(models.Model):
@@ -165,6 +151,7 @@ class CalendarEvent(models.Model):
     @api.model
     def _handover_hidden_events(self):
         """Query of the handover events the current user may not see."""
+        # Every event, to find those the user's own search leaves out.
         return self.sudo()._search(
             Domain("handover_id", "!=", False) & ~self._handover_visible_domain(),
             active_test=False,
@@ -181,6 +168,7 @@ class CalendarEvent(models.Model):
         ids = [event_id for event_id in self._ids if event_id]
         if self.env.su or not ids:
             return self.browse()
+        # The events asked for, whether the user sees them or not.
         hidden = (
             self.sudo()
             .with_context(active_test=False)
@@ -236,6 +224,7 @@ class CalendarEvent(models.Model):
             return
         # Who may not see an event learns nothing of it from the refusal.
         self.check_access("write")
+        # Which handover each event is of, whatever the user reads of it.
         events = self.sudo().filtered("handover_id")
         forged = names & (HANDOVER_LINK_FIELDS if events else HANDOVER_OWN_FIELDS)
         if forged:
@@ -252,6 +241,8 @@ class CalendarEvent(models.Model):
                 line = event.handover_line_id.with_env(self.env)
                 blocked = names - VISIT_FREE_FIELDS - CALENDAR_INTERNAL_FIELDS
                 if blocked:
+                    # Named in the refusal: the user sees the event, and may
+                    # not read its customer or handover.
                     raise UserError(
                         self.env._(
                             "The visit of %(customer)s follows its customer line: "
@@ -267,6 +258,7 @@ class CalendarEvent(models.Model):
                 event.handover_event_kind, event._handover_action_label()
             )
             if event.handover_sealed_on:
+                # (handover.sudo(): named, as above.)
                 raise UserError(
                     self.env._(
                         "%(event)s of %(ref)s was sealed when its stage ended: its "

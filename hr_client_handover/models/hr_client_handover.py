@@ -308,12 +308,46 @@ class HrClientHandover(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
+    # Everyone who holds a role on the handover or on one of its customers:
+    # who reads it and its parts (security/hr_client_handover_rules.xml).
+    participant_ids = fields.Many2many(
+        "res.users",
+        "hr_client_handover_participant_rel",
+        "handover_id",
+        "user_id",
+        string="Participants",
+        compute="_compute_participant_ids",
+        store=True,
+        context={"active_test": False},
+    )
     user_roles = fields.Char(compute="_compute_user_roles")
     can_act = fields.Boolean(compute="_compute_user_roles")
     writable_groups = fields.Char(
         compute="_compute_writable_groups",
         help="Header field groups the current user may change now (the policy's "
         "answer, for the form).",
+    )
+    # What the current user may do now: the policy's answer, for the buttons
+    # of the form (each button asks the policy again when pressed).
+    can_generate_lines = fields.Boolean(compute="_compute_can_actions")
+    can_submit_plan = fields.Boolean(compute="_compute_can_actions")
+    can_review_plan = fields.Boolean(compute="_compute_can_actions")
+    can_approve_plan = fields.Boolean(compute="_compute_can_actions")
+    can_complete_materials = fields.Boolean(compute="_compute_can_actions")
+    can_witness_visits = fields.Boolean(compute="_compute_can_actions")
+    can_complete_visits = fields.Boolean(compute="_compute_can_actions")
+    can_complete_verification = fields.Boolean(compute="_compute_can_actions")
+    can_submit_summary = fields.Boolean(compute="_compute_can_actions")
+    can_review_summary = fields.Boolean(compute="_compute_can_actions")
+    can_approve_summary = fields.Boolean(compute="_compute_can_actions")
+    can_cancel = fields.Boolean(compute="_compute_can_actions")
+    can_revert_transfer = fields.Boolean(compute="_compute_can_actions")
+    can_allow_departure = fields.Boolean(compute="_compute_can_actions")
+    can_meeting = fields.Boolean(
+        compute="_compute_can_actions", string="Can Schedule the Meeting"
+    )
+    can_training = fields.Boolean(
+        compute="_compute_can_actions", string="Can Schedule the Training"
     )
 
     _name_company_unique = models.UniqueIndex(
@@ -471,6 +505,23 @@ class HrClientHandover(models.Model):
             return domain
         return ["!", *domain] if len(domain) == 1 else ["!", "&", *domain]
 
+    @api.depends(
+        "departing_user_id",
+        "supervisor_id",
+        "approver_id",
+        "witness_id",
+        "line_ids.successor_id",
+    )
+    def _compute_participant_ids(self):
+        for handover in self:
+            handover.participant_ids = (
+                handover.departing_user_id
+                | handover.supervisor_id
+                | handover.approver_id
+                | handover.witness_id
+                | handover.line_ids.successor_id
+            )
+
     @api.depends_context("uid")
     @api.depends(
         "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
@@ -481,21 +532,40 @@ class HrClientHandover(models.Model):
             handover.user_roles = ",".join(sorted(roles))
             handover.can_act = bool(roles - {"admin"}) or "admin" in roles
 
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "state",
+        "company_id",
+        "employee_id",
+        "supervisor_id",
+        "approver_id",
+        "witness_id",
+        "line_ids.successor_id",
+        "departure_allowed_on",
+        "departing_user_id.active",
+    )
+    def _compute_can_actions(self):
+        self._policy_can_actions()
+
     @api.depends_context("uid")
     @api.depends(
         "state", "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
     )
     def _compute_writable_groups(self):
-        admin = self.env.user.has_group("hr_client_handover.group_handover_manager")
         saved = self.filtered(lambda record: record._origin.id)
         writable = saved._origin._policy_writable_groups()
+        # A new handover is its starter's (and an administrator's): the roles
+        # its form proposes from the organisation chart give nobody more.
+        unsaved = ",".join(
+            self._policy_granted_groups(
+                {"starter"} | self._policy_group_roles(), "draft"
+            )
+        )
         for handover in self:
             if handover in saved:
                 handover.writable_groups = ",".join(writable[handover._origin])
             else:
-                handover.writable_groups = (
-                    "plan,details,roles" if admin else "plan,details"
-                )
+                handover.writable_groups = unsaved
 
     @api.model
     def _read_group_orderby(self, order, groupby_terms, query):
@@ -768,14 +838,18 @@ class HrClientHandover(models.Model):
                 if value and not vals.get(name):
                     vals[name] = value
         handovers = super().create(vals_list)
+        starter_groups = self._policy_granted_groups({"starter"}, "draft")
         for handover, names, roles in zip(handovers, given, chosen, strict=True):
             if not self.env.su:
-                # The plan and its details are the starter's; the workflow's
-                # own fields are refused like on any write.
+                # What the policy lets the starter give (the plan and its
+                # details), the roles (checked below) and the parts (each
+                # command checked by its model); the workflow's own fields are
+                # refused like on any write.
                 groups = handover._policy_field_groups(
                     names - {"employee_id", "company_id"}
                 )
-                if set(groups) - {"plan", "details", "roles", "parts"}:
+                given_freely = {*starter_groups, "roles", "parts"}
+                if set(groups) - given_freely:
                     handover._policy_check_write(names)
             handover._policy_check_write(roles)
             if not handover.template_id:
@@ -894,55 +968,16 @@ class HrClientHandover(models.Model):
             roles.add("witness")
         if user in self.line_ids.successor_id:
             roles.add("successor")
-        if user.has_group("hr_client_handover.group_handover_manager"):
+        if "admin" in self._policy_group_roles(user):
             roles.add("admin")
         return roles
 
     def _policy_handover(self):
         return self
 
-    def _policy_any_grant(self, any_stage=False, unlink=False, model=None):
-        """Whether the policy lets the current user change anything on this
-        handover or its parts in its current stage, or, with ``any_stage``, may
-        write (only delete: ``unlink``) records of ``model`` in some stage."""
-        self.ensure_one()
-        roles = self._get_user_roles()
-        user = self.env.user
-        if "successor" in roles:
-            roles.add("line_successor")
-        if user in self.item_ids.responsible_id:
-            roles.add("responsible")
-        if user in self.item_ids.countersigner_id:
-            roles.add("countersigner")
-        if user in self.signature_ids.user_id:
-            roles.add("signer")
-        if any_stage:
-            models_ = [model or self._name]
-            if models_[0] == self._name and not unlink:
-                # Its x2many fields carry the commands of its parts.
-                models_ += [
-                    "hr.client.handover.line",
-                    "hr.client.handover.item",
-                    "hr.client.handover.signature",
-                ]
-            operations = [
-                (operation, entries)
-                for name in models_
-                for operation, entries in POLICY[name].items()
-                if (operation == "unlink" if unlink else operation.startswith("write:"))
-            ]
-        else:
-            operations = [
-                (operation, entries)
-                for model_policy in POLICY.values()
-                for operation, entries in model_policy.items()
-                if operation != "create"
-            ]
-        return any(
-            (any_stage or self.state in stages) and roles & set(allowed)
-            for _operation, entries in operations
-            for stages, allowed, *_condition in entries
-        )
+    def _policy_record_roles(self):
+        # Whoever fills in a new handover is the one starting it.
+        return set() if self._origin.id else {"starter"}
 
     def _state_label(self):
         self.ensure_one()
@@ -956,34 +991,6 @@ class HrClientHandover(models.Model):
         second identical call fail cleanly instead of applying twice).
         """
         self._policy_check(action, self._action_label(action))
-
-    def _check_company_and_stage(self, states, label):
-        """The checks every action on a handover or on one of its lines starts
-        with: the handover's company is among the user's current companies, and
-        the handover is in one of ``states`` (``label`` names the action)."""
-        self.ensure_one()
-        if self.company_id not in self.env.companies:
-            raise AccessError(
-                self.env._(
-                    "%(ref)s belongs to %(company)s: switch to that company to "
-                    "work on it.",
-                    ref=self.name,
-                    company=self.company_id.name,
-                )
-            )
-        if self.state not in states:
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible: %(ref)s is in the stage "
-                    "'%(state)s'. Nothing was changed; reload the page to see "
-                    "its current stage.",
-                    action=label,
-                    ref=self.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ],
-                )
-            )
 
     def _role_labels(self, roles):
         labels = {

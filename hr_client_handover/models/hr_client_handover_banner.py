@@ -352,7 +352,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return texts
 
     def _is_handover_admin(self, user):
-        return user.has_group("hr_client_handover.group_handover_manager")
+        return "admin" in self._policy_group_roles(user)
 
     def _banner_items_due_now(self, texts, user):
         """The checklist part due by the last working day (materials stage)."""

@@ -69,6 +69,10 @@ class HrClientHandoverItem(models.Model):
     confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
+    # What the current user may do on the item now: the policy's answer, for
+    # the buttons of its row (each button asks the policy again when pressed).
+    can_confirm = fields.Boolean(compute="_compute_can_actions")
+    can_countersign = fields.Boolean(compute="_compute_can_actions")
 
     @api.depends("due_date", "done")
     def _compute_is_overdue(self):
@@ -77,6 +81,20 @@ class HrClientHandoverItem(models.Model):
             item.is_overdue = bool(
                 not item.done and item.due_date and item.due_date < today
             )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "handover_id.state",
+        "handover_id.line_ids.successor_id",
+        "handover_id.witness_id",
+        "handover_id.supervisor_id",
+        "done_by",
+        "post_departure",
+        "countersigner_id",
+        "countersigned_on",
+    )
+    def _compute_can_actions(self):
+        self._policy_can_actions()
 
     # ------------------------------------------------------------------
     # Access policy (models/hr_client_handover_policy.py)

@@ -175,6 +175,15 @@ class HrClientHandoverLine(models.Model):
         compute="_compute_writable_groups",
         help="Field groups of the line the current user may change now.",
     )
+    # What the current user may do on the line now: the policy's answer, for
+    # the buttons of its row (each button asks the policy again when pressed).
+    can_confirm_materials = fields.Boolean(compute="_compute_can_actions")
+    can_confirm_visit = fields.Boolean(compute="_compute_can_actions")
+    can_request_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_approve_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_refuse_waiver = fields.Boolean(compute="_compute_can_actions")
+    can_send_back_visit = fields.Boolean(compute="_compute_can_actions")
+    can_record_check = fields.Boolean(compute="_compute_can_actions")
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
     expected_revenue = fields.Monetary(
@@ -249,6 +258,18 @@ class HrClientHandoverLine(models.Model):
                 if line in saved
                 else "plan,materials,visit"
             )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "handover_state",
+        "successor_id",
+        "handover_id.supervisor_id",
+        "handover_id.witness_id",
+        "handover_id.departing_user_id",
+        "handover_id.signs_on_behalf",
+    )
+    def _compute_can_actions(self):
+        self._policy_can_actions()
 
     @api.depends_context("uid")
     @api.depends("successor_id")
@@ -588,8 +609,10 @@ class HrClientHandoverLine(models.Model):
         now = fields.Datetime.now()
         for line in self:
             customer = line.partner_id.display_name
-            # The policy let in the line's successor and the departing employee.
-            as_successor = self.env.user == line.successor_id
+            # The policy let in the line's successor, the departing employee
+            # and the direct supervisor on their behalf: which of them is this?
+            roles = line._policy_roles()
+            as_successor = "line_successor" in roles
             field_name = (
                 "visit_confirmed_by_successor"
                 if as_successor
@@ -631,7 +654,7 @@ class HrClientHandoverLine(models.Model):
                 values = {field_name: now, "visit_successor_confirmed_by": self.env.uid}
             else:
                 values = {field_name: now, "visit_departing_confirmed_by": self.env.uid}
-                if self.env.user != line.handover_id.departing_user_id:
+                if "departing" not in roles:
                     # The policy let the supervisor in, on behalf of who has left.
                     values["visit_confirmed_on_behalf_by"] = self.env.uid
             other = (

@@ -16,11 +16,14 @@ administration, 会签), ``signer`` (of this signature), ``admin`` (handover
 administrator), ``proxy`` (the direct supervisor, once the administrator
 allowed the departing user to leave before the end and that user is archived:
 they confirm and sign in the departing employee's place, 代签). Who may
-start a handover (``create``) is decided by the organisation chart: see
-``hr.employee._client_handover_starter_ids``.
+start a handover (``create``): the departing employee, a ``manager`` (above
+them in the organisation chart), an ``officer`` of their department, or an
+administrator; on a handover not saved yet its author is the ``starter``.
+Roles that come from the user's groups (``admin``, ``officer``, ``hr``) are
+read here only (``GROUP_ROLES``): nothing else in the addon asks a group.
 """
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 DRAFT = ("draft",)
@@ -53,10 +56,16 @@ ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 # model -> {operation: ((stages, roles[, condition, ...]), ...)}
 POLICY = {
     "hr.client.handover": {
-        "create": ((DRAFT, ("starter",)),),
+        "create": ((DRAFT, ("departing", "manager", "officer", "admin")),),
+        # HR registering a departure (hr.departure.wizard) starts the handover
+        # of any employee who leaves, a report of theirs or not.
+        "start_on_departure": ((DRAFT, ("hr",)),),
         "unlink": ((DRAFT, ("supervisor", "admin")),),
-        "write:plan": ((DRAFT, PLANNERS),),
-        "write:details": ((DRAFT, PLANNERS), (AFTER_DRAFT, ("supervisor", "admin"))),
+        "write:plan": ((DRAFT, (*PLANNERS, "starter")),),
+        "write:details": (
+            (DRAFT, (*PLANNERS, "starter")),
+            (AFTER_DRAFT, ("supervisor", "admin")),
+        ),
         "write:roles": ((DRAFT, ("supervisor", "admin")), (AFTER_DRAFT, ("admin",))),
         "write:summary": ((("summary",), ("departing", "supervisor")),),
         "generate_lines": ((DRAFT, PLANNERS),),
@@ -199,6 +208,53 @@ CREATE_ONLY_FIELDS = {
     "hr.client.handover.item": ("handover_id",),
 }
 
+# The records of a handover, whose files and activities the policy guards
+# (models/ir_attachment.py, models/mail_activity.py).
+HANDOVER_MODELS = (
+    "hr.client.handover",
+    "hr.client.handover.line",
+    "hr.client.handover.item",
+    "hr.client.handover.signature",
+    "hr.client.handover.transfer",
+    "hr.client.handover.seal",
+)
+# The fields of a handover's calendar events (models/calendar_event.py): what
+# makes an event a handover's (set by the handover, never by hand), what links
+# it to the document it opens, what a participant may change on a customer
+# visit by hand while it is open (the date and the attendees follow the
+# customer line), and the calendar's own bookkeeping, written for whoever acts.
+EVENT_FIELDS = {
+    "own": frozenset(
+        {
+            "handover_id",
+            "handover_line_id",
+            "handover_event_kind",
+            "handover_sealed_on",
+            "handover_attendee_names",
+        }
+    ),
+    "link": frozenset({"res_model", "res_model_id", "res_id"}),
+    "visit_free": frozenset(
+        {"description", "location", "alarm_ids", "videocall_location", "show_as"}
+    ),
+    "internal": frozenset(
+        {"attendee_ids", "follow_recurrence", "need_sync", "message_main_attachment_id"}
+    ),
+}
+# Roles a user holds by a group of the addon, on every handover of their
+# companies.
+GROUP_ROLES = {
+    "admin": "hr_client_handover.group_handover_manager",
+    "officer": "hr_client_handover.group_handover_officer",
+    "hr": "hr.group_hr_user",
+}
+# The models of a handover's parts, whose commands its x2many fields carry.
+PART_MODELS = (
+    "hr.client.handover.line",
+    "hr.client.handover.item",
+    "hr.client.handover.signature",
+)
+
 
 class HrClientHandoverPolicy(models.AbstractModel):
     """The policy asked by the handover and its parts on every path."""
@@ -227,22 +283,154 @@ class HrClientHandoverPolicy(models.AbstractModel):
         self.ensure_one()
         return self._policy_handover()._get_user_roles() | self._policy_record_roles()
 
+    # -- the roles of a handover ------------------------------------------
+    def _policy_part_roles(self, user=None):
+        """Roles ``user`` (the current user) holds on one of this handover's
+        parts: successor of a line, responsible or countersigner of an item,
+        signer."""
+        self.ensure_one()
+        user = user or self.env.user
+        roles = set()
+        if user in self.line_ids.successor_id:
+            roles.add("line_successor")
+        if user in self.item_ids.responsible_id:
+            roles.add("responsible")
+        if user in self.item_ids.countersigner_id:
+            roles.add("countersigner")
+        if user in self.signature_ids.user_id:
+            roles.add("signer")
+        return roles
+
+    @api.model
+    def _policy_start_roles(self, employees):
+        """{employee id: the roles the current user holds to start the handover
+        of ``employees``}: ``departing`` (their own), ``manager`` (above them in
+        the organisation chart), ``officer`` (of their department or one above
+        it) and the roles of the user's groups."""
+        user = self.env.user
+        group_roles = self._policy_group_roles(user)
+        Public = self.env["hr.employee.public"]
+        own = user.employee_ids
+        managed = set(
+            Public.search(
+                [("id", "child_of", own.ids), ("id", "in", employees.ids)]
+            ).ids
+        )
+        departments = (
+            user.client_handover_department_ids
+            if "officer" in group_roles
+            else self.env["hr.department"]
+        )
+        in_departments = (
+            set(
+                Public.search(
+                    [
+                        ("department_id", "in", departments.ids),
+                        ("id", "in", employees.ids),
+                    ]
+                ).ids
+            )
+            if departments
+            else set()
+        )
+        result = {}
+        for employee in employees:
+            roles = set(group_roles) - {"officer"}
+            if employee in own:
+                roles.add("departing")
+            if employee.id in managed:
+                roles.add("manager")
+            if employee.id in in_departments:
+                roles.add("officer")
+            result[employee.id] = roles
+        return result
+
+    def _policy_check_company_and_stage(self, states, label):
+        """The checks every action on a handover or on one of its parts starts
+        with: the handover's company is among the user's current companies, and
+        the handover is in one of ``states`` (``label`` names the action)."""
+        self.ensure_one()
+        if self.company_id not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "%(ref)s belongs to %(company)s: switch to that company to "
+                    "work on it.",
+                    ref=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        if self.state not in states:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible: %(ref)s is in the stage "
+                    "'%(state)s'. Nothing was changed; reload the page to see "
+                    "its current stage.",
+                    action=label,
+                    ref=self.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
+                )
+            )
+
+    @api.model
+    def _policy_group_roles(self, user=None):
+        """The roles ``user`` (the current user) holds by their groups."""
+        user = user or self.env.user
+        return {role for role, group in GROUP_ROLES.items() if user.has_group(group)}
+
+    def _policy_entries(self, operation, roles, state=None):
+        """The entries of ``operation`` on this model that give one of
+        ``roles`` in ``state`` (in some stage, when None): the one reading of
+        the table every answer below starts from."""
+        return [
+            entry
+            for entry in POLICY[self._name].get(operation, ())
+            if (state is None or state in entry[0]) and roles & set(entry[1])
+        ]
+
+    def _policy_grants(self, operation, roles, state=None):
+        """Whether the table grants ``operation`` to ``roles`` in ``state`` (in
+        some stage, when None), the conditions of the entry holding on this
+        record; on an empty recordset, whatever the conditions."""
+        return any(
+            not self or self._policy_failed_condition(entry[2:]) is None
+            for entry in self._policy_entries(operation, roles, state)
+        )
+
     def _policy_allows(self, operation, handover_roles=None):
         """Whether the current user may do ``operation`` on this record now
-        (``handover_roles``: the user's roles on its handover, when known)."""
+        (``handover_roles``: the user's roles on its handover, when known): the
+        answer of ``_policy_check``, without raising, for the screens."""
         self.ensure_one()
         if self.env.su:
             return True
         handover = self._policy_handover()
-        state = handover.state
+        if handover.company_id not in self.env.companies:
+            return False
         if handover_roles is None:
             handover_roles = handover._get_user_roles()
         roles = handover_roles | self._policy_record_roles()
+        return self._policy_grants(operation, roles, handover.state)
+
+    def _policy_any_grant(self, state=None, operations=None):
+        """Whether the current user, with any role they hold on this record's
+        handover or on one of its parts, is granted one of ``operations``
+        (``(model, operation)`` pairs; every operation but create, when None) in
+        ``state`` (in some stage, when None), whatever the conditions."""
+        self.ensure_one()
+        handover = self._policy_handover()
+        roles = handover._get_user_roles() | handover._policy_part_roles()
+        if operations is None:
+            operations = [
+                (model, operation)
+                for model, model_policy in POLICY.items()
+                for operation in model_policy
+                if operation != "create"
+            ]
         return any(
-            state in stages
-            and roles & set(allowed)
-            and self._policy_failed_condition(conditions) is None
-            for stages, allowed, *conditions in POLICY[self._name].get(operation, ())
+            self.env[model]._policy_grants(operation, roles, state)
+            for model, operation in operations
         )
 
     def _policy_failed_condition(self, conditions):
@@ -266,14 +454,10 @@ class HrClientHandoverPolicy(models.AbstractModel):
         for record in self:
             handover = record._policy_handover()
             if handover not in handover_roles:
-                handover._check_company_and_stage(stages, label)
+                handover._policy_check_company_and_stage(stages, label)
                 handover_roles[handover] = handover._get_user_roles()
             roles = handover_roles[handover] | record._policy_record_roles()
-            matching = [
-                entry
-                for entry in entries
-                if handover.state in entry[0] and roles & set(entry[1])
-            ]
+            matching = record._policy_entries(operation, roles, handover.state)
             if not matching:
                 in_stage = [entry for entry in entries if handover.state in entry[0]]
                 # Name the roles whose condition holds on this very record (a
@@ -283,7 +467,13 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     for entry in in_stage
                     if record._policy_failed_condition(entry[2:]) is None
                 ]
-                allowed = [role for entry in holding or in_stage for role in entry[1]]
+                # (The starter fills in a handover not saved yet, never this one.)
+                allowed = [
+                    role
+                    for entry in holding or in_stage
+                    for role in entry[1]
+                    if role != "starter"
+                ]
                 raise AccessError(
                     self.env._(
                         "Only the %(roles)s of %(ref)s can do this: %(action)s.",
@@ -318,6 +508,40 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 if record._policy_allows(f"write:{group}", handover_roles[handover])
             ]
         return result
+
+    def _policy_can_actions(self):
+        """Set the ``can_<action>`` fields of the records (computed by
+        ``_compute_can_actions``): whether the current user may do each
+        action on each record now; on a new part, no action."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("can_") and field.compute == "_compute_can_actions"
+        ]
+        handover_roles = {}
+        for record in self:
+            origin = record if record._name == "hr.client.handover" else record._origin
+            if not origin:
+                record.update(dict.fromkeys(names, False))
+                continue
+            handover = origin._policy_handover()
+            if handover not in handover_roles:
+                handover_roles[handover] = handover._get_user_roles()
+            for name in names:
+                record[name] = origin._policy_allows(
+                    name[len("can_") :], handover_roles[handover]
+                )
+
+    @api.model
+    def _policy_granted_groups(self, roles, state):
+        """The field groups of this model that ``roles`` may write in
+        ``state``, whatever the conditions of the records."""
+        return [
+            group
+            for group in FIELD_GROUPS[self._name]
+            if group != "parts"
+            and self.browse()._policy_grants(f"write:{group}", roles, state)
+        ]
 
     def _policy_field_groups(self, names):
         """{field group: field names} of ``names``; refuses the workflow's own
@@ -403,7 +627,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
             return result
         records = self.browse(record_id for record_id in self._ids if record_id).sudo()
         denied = records._policy_handover().filtered(
-            lambda handover: not handover._policy_any_grant()
+            lambda handover: not handover._policy_any_grant(handover.state)
         )
         if not denied:
             return None
@@ -414,7 +638,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         def error():
             handover = forbidden[:1].sudo()._policy_handover()
             if not handover._policy_any_grant(
-                any_stage=True, unlink=operation == "unlink", model=self._name
+                operations=self._policy_changing_operations(operation)
             ):
                 return AccessError(
                     self.env._(
@@ -433,3 +657,21 @@ class HrClientHandoverPolicy(models.AbstractModel):
             )
 
         return forbidden, error
+
+    @api.model
+    def _policy_changing_operations(self, operation):
+        """The ``(model, operation)`` pairs of the table that change records of
+        this model through ``operation`` (write, unlink): its deletion, or the
+        writes of its fields (and, on a handover, of its parts, whose commands
+        its x2many fields carry)."""
+        models_ = [self._name]
+        if self._name == "hr.client.handover" and operation != "unlink":
+            models_ += PART_MODELS
+        if operation == "unlink":
+            return [(model, "unlink") for model in models_ if "unlink" in POLICY[model]]
+        return [
+            (model, name)
+            for model in models_
+            for name in POLICY[model]
+            if name.startswith("write:")
+        ]

@@ -124,6 +124,7 @@ class HrClientHandoverRetention(models.Model):
 
     @api.model
     def _retention_window(self):
+        # A system parameter, read for every reader of the report.
         setting = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -358,6 +359,7 @@ class HrClientHandoverRetention(models.Model):
     @api.model
     def _cron_notify_risk_managers(self):
         """Daily: every customer at risk not yet reported to a manager."""
+        # The scheduled action's run covers every company and department.
         rows = self.sudo().search(
             [("at_risk", "=", True), ("risk_notified_on", "=", False)]
         )
@@ -367,6 +369,8 @@ class HrClientHandoverRetention(models.Model):
         """The successor's manager (their employee's parent), else the
         handover's direct supervisor."""
         self.ensure_one()
+        # The successor's manager from the organisation chart, whose private
+        # fields the officer need not read.
         employee = (
             self.env["hr.employee"]
             .sudo()
@@ -380,6 +384,7 @@ class HrClientHandoverRetention(models.Model):
         )
         manager = employee.parent_id.user_id
         if not manager or not manager.active:
+            # (sudo: the handover's supervisor, as above.)
             manager = self.handover_id.sudo().supervisor_id
         return manager if manager.active else self.env["res.users"]
 
@@ -387,6 +392,9 @@ class HrClientHandoverRetention(models.Model):
         """One activity per customer at risk and handover line, ever: the
         alert row (unique per line) is taken first, so concurrent runs and
         repeated presses schedule nothing twice. Returns the rows scheduled."""
+        # The rows were read (check_access) by whoever pressed the button or
+        # run as the scheduled action; the alerts and the customer's activity
+        # are the system's record, written by no user's right.
         rows = self.sudo().filtered(lambda row: row.at_risk)
         scheduled = self.browse()
         Alert = self.env["hr.client.handover.risk.alert"].sudo()
@@ -424,6 +432,7 @@ class HrClientHandoverRetention(models.Model):
                 date=format_date(lang_env, row.transfer_date),
                 handover=row.handover_id.display_name,
             )
+            # (sudo: on the customer, for their manager, as above.)
             activity = row.partner_id.sudo().activity_schedule(
                 "hr_client_handover.mail_act_handover_customer_risk",
                 user_id=manager.id,

@@ -43,37 +43,33 @@ class HrEmployee(models.Model):
     @api.depends_context("uid")
     @api.depends("user_id", "parent_id", "client_handover_ids.state")
     def _compute_can_start_client_handover(self):
-        starters = self._client_handover_starter_ids()
+        starters = self._origin._client_handover_starters()
         busy = self._active_client_handovers()
         for employee in self:
             employee.can_start_client_handover = bool(
                 employee.user_id
                 and employee._origin.id not in busy
-                and (starters is None or employee._origin.id in starters)
+                and employee._origin in starters
             )
 
-    def _client_handover_starter_ids(self):
-        """Ids of the employees whose handover the current user may start, or
-        None for all of them (handover administrators): their own (the departing
-        employee draws up the plan), the people they manage, directly or further
-        down the organisation chart, and for an officer every employee of the
-        departments they manage and of their sub-departments."""
-        user = self.env.user
-        if user.has_group("hr_client_handover.group_handover_manager"):
-            return None
-        Public = self.env["hr.employee.public"]
-        own = user.employee_ids
-        starters = set(Public.search([("id", "child_of", own.ids)]).ids)
-        if user.has_group("hr_client_handover.group_handover_officer"):
-            departments = user.client_handover_department_ids
-            if departments:
-                starters |= set(
-                    Public.search([("department_id", "in", departments.ids)]).ids
-                )
-        return starters
+    def _client_handover_starters(self):
+        """The employees of ``self`` whose handover the current user may start:
+        the policy's ``create`` row, for the roles the user holds on each of
+        them (their own handover: the departing employee draws up the plan; the
+        people they manage, directly or further down the organisation chart;
+        for an officer every employee of the departments they manage and of
+        their sub-departments; every employee for an administrator)."""
+        Handover = self.env["hr.client.handover"]
+        roles = Handover._policy_start_roles(self)
+        return self.filtered(
+            lambda employee: Handover._policy_grants(
+                "create", roles[employee.id], "draft"
+            )
+        )
 
     def _active_client_handovers(self):
         """{employee id: reference of their handover in progress}."""
+        # A handover in progress blocks a second one, seen by the user or not.
         handovers = (
             self.env["hr.client.handover"]
             .sudo()
@@ -89,10 +85,10 @@ class HrEmployee(models.Model):
     def _check_can_start_client_handover(self):
         """Refuse to start a handover for someone the user does not manage, or
         a second one while the employee's handover is in progress."""
-        starters = self._client_handover_starter_ids()
+        starters = self._client_handover_starters()
         busy = self._active_client_handovers()
         for employee in self:
-            if starters is not None and employee.id not in starters:
+            if employee not in starters:
                 raise AccessError(
                     self.env._(
                         "Only %(employee)s, one of their managers, an officer of "

@@ -1,15 +1,8 @@
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
 
-# Models whose attachments are part of the handover record.
-HANDOVER_MODELS = (
-    "hr.client.handover",
-    "hr.client.handover.line",
-    "hr.client.handover.item",
-    "hr.client.handover.signature",
-    "hr.client.handover.transfer",
-    "hr.client.handover.seal",
-)
+from .hr_client_handover_policy import HANDOVER_MODELS
+
 # A handover in these stages is recorded: its files, chatter and activities
 # no longer change.
 FROZEN_STATES = ("done", "cancel")
@@ -29,6 +22,7 @@ def handovers_of(env, pairs):
         if model in HANDOVER_MODELS and res_id:
             by_model.setdefault(model, set()).add(res_id)
     for model, ids in by_model.items():
+        # The handover a file or activity is on decides, read or not.
         records = env[model].sudo().browse(sorted(ids)).exists()
         for record in records:
             handover = record if model == "hr.client.handover" else record.handover_id
@@ -38,15 +32,11 @@ def handovers_of(env, pairs):
 
 
 def handover_participant(handover, user):
-    """Whether ``user`` holds a role on ``handover`` (or on one of its parts:
-    a checklist item, a countersignature, a signature)."""
+    """Whether ``user`` holds a role of the policy on ``handover`` (or on one
+    of its parts: a checklist item, a countersignature, a signature)."""
+    # The roles are asked of every part, which ``user`` need not all read.
     handover = handover.sudo()
-    return bool(
-        handover._get_user_roles(user)
-        or user in handover.item_ids.responsible_id
-        or user in handover.item_ids.countersigner_id
-        or user in handover.signature_ids.user_id
-    )
+    return bool(handover._get_user_roles(user) | handover._policy_part_roles(user))
 
 
 class IrAttachment(models.Model):
@@ -59,6 +49,7 @@ class IrAttachment(models.Model):
         added it, while the handover is open (and rewritten likewise: see
         ``write``, which knows what is rewritten)."""
         if not self.env.su and operation != "read" and any(self._ids):
+            # What a file is attached to, before asking whether the user may.
             sealed = self.sudo()._handover_sealed()
             if sealed:
                 return self.browse(sealed.ids), self._handover_sealed_error
@@ -70,6 +61,8 @@ class IrAttachment(models.Model):
 
     def _handover_sealed(self):
         """The attachments of ``self`` that belong to a handover's record."""
+        # Filed documents and summaries, of any handover: the user's reading
+        # of them does not decide whether a file is sealed.
         filed = (
             self.env["hr.client.handover.document"]
             .sudo()
@@ -98,6 +91,7 @@ class IrAttachment(models.Model):
         """(attachments of ``self`` the current user may not change or delete,
         error factory): a file of a handover is changed or deleted by whoever
         added it, while the handover is open."""
+        # What the files are attached to and who added them, read or not.
         files = self.sudo().filtered(
             lambda att: att.res_model in HANDOVER_MODELS and att.res_id
         )
@@ -185,6 +179,8 @@ class IrAttachment(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            # (self.sudo() below: where the files are now, whatever the user
+            # reads of them, decides what they may become.)
             if vals.get("res_field") and (
                 vals.get("res_model") in HANDOVER_MODELS
                 or any(att.res_model in HANDOVER_MODELS for att in self.sudo())
@@ -216,6 +212,7 @@ class IrAttachment(models.Model):
         route, after it checked the user may post there): a handover takes it
         only from its participants while it is open. The refused file is
         removed again, then the route answers that it was not allowed."""
+        # The route created the files as superuser: removed likewise.
         files = self.sudo().filtered(lambda att: att.res_model in HANDOVER_MODELS)
         if files:
             try:
@@ -233,6 +230,7 @@ class IrAttachment(models.Model):
         its author, while the handover is open."""
         if self.env.uid != SUPERUSER_ID:
             as_user = self.with_env(self.env(su=False))
+            # Whether sealed, whatever the user reads of the handover.
             sealed = as_user.sudo()._handover_sealed()
             if sealed:
                 raise as_user._handover_sealed_error()

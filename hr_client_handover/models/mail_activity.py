@@ -35,6 +35,7 @@ class MailActivity(models.Model):
     def _handover_activity_forbidden(self):
         """(activities of ``self`` on handovers the current user may not change,
         error factory)."""
+        # Which record each activity is on, whatever the user reads of it.
         activities = self.sudo().filtered(
             lambda act: act.res_model in HANDOVER_MODELS and act.res_id
         )
@@ -60,6 +61,7 @@ class MailActivity(models.Model):
                 forbidden |= self.browse(activity.id)
         if not forbidden:
             return forbidden, None
+        # Named in the refusal: the user tried to change it, by its id.
         first = forbidden[:1].sudo()
         handover = handovers[first.res_model, first.res_id]
 

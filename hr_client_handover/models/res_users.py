@@ -17,6 +17,8 @@ class ResUsers(models.Model):
     )
 
     def _compute_client_handover_department_ids(self):
+        # The organisation chart, archived departments included, whatever
+        # the user may read of it: it decides what the record rules show.
         Department = self.env["hr.department"].sudo().with_context(active_test=False)
         for user in self:
             managed = Department.search([("manager_id.user_id", "=", user.id)])
@@ -38,6 +40,9 @@ class ResUsers(models.Model):
             leaving = self.filtered("active")
         result = super().write(vals)
         if leaving:
+            # The workflow reacts to the archive (the supervisor signs on
+            # behalf): on every handover concerned, which the archiver need
+            # not read.
             self.env["hr.client.handover"].sudo().search(
                 [
                     ("departing_user_id", "in", leaving.ids),
@@ -55,6 +60,8 @@ class ResUsers(models.Model):
         departing user still confirms visits, signs and writes the summary: the
         archive waits until a handover administrator allows the departure on the
         handover, after which the direct supervisor acts in their place."""
+        # Whoever archives a user (an administrator of users) need not read
+        # the handovers that still need them: they are told which ones.
         Handover = self.env["hr.client.handover"].sudo()
         pending = Handover.search(
             [
@@ -87,7 +94,11 @@ class ResUsers(models.Model):
                 ref=handover.name,
                 left=left,
             )
-            if self.env.user.has_group("hr_client_handover.group_handover_manager"):
+            # Who may allow the departure (the policy's row) is taken to it.
+            as_user = handover.with_env(self.env)
+            if as_user._policy_grants(
+                "allow_departure", as_user._get_user_roles(), handover.state
+            ):
                 raise RedirectWarning(
                     message,
                     {

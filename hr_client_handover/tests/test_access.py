@@ -264,3 +264,31 @@ class TestHandoverAccess(HandoverCase):
         self.assertEqual(self.snapshot(handover), before)
         handover.with_user(self.supervisor).action_review_plan()
         self.assertEqual(handover.state, "plan_approval")
+
+    def test_buttons_ask_the_policy(self):
+        """The completing button of each stage shows (its can_<action> field)
+        exactly for the roles the button lets through (to the participants:
+        nobody else opens the form)."""
+        handover = self.draft_handover()
+        for state, button, allowed in TRANSITIONS:
+            self.advance(handover, state)
+            action = button.removeprefix("action_")
+            for name in EVERYONE:
+                if name == "other_salesman":
+                    continue
+                shown = handover.with_user(getattr(self, name))[f"can_{action}"]
+                self.assertEqual(shown, name in allowed, f"{button} as {name}")
+
+    def test_participants_follow_the_successors(self):
+        """Who reads a handover and its parts follows its customers' successors."""
+        handover = self.create_handover()
+        handover.with_user(self.departing).action_generate_lines()
+        self.assign(handover, self.successor_a)
+        self.assertIn(self.successor_a, handover.participant_ids)
+        self.assertNotIn(self.successor_b, handover.participant_ids)
+        self.assign(handover, self.successor_b)
+        self.assertIn(self.successor_b, handover.participant_ids)
+        self.assertNotIn(self.successor_a, handover.participant_ids)
+        Line = self.env["hr.client.handover.line"]
+        self.assertFalse(Line.with_user(self.successor_a).search([]))
+        self.assertEqual(Line.with_user(self.successor_b).search([]), handover.line_ids)

@@ -18,6 +18,7 @@ class HrDepartureWizard(models.TransientModel):
         dialog would otherwise tell whether others own customers."""
         wizards = super().create(vals_list)
         if not self.env.su:
+            # The ids as given, then checked as the user.
             employees = wizards.sudo().employee_ids.with_env(self.env)
             if len(employees.exists()) != len(employees) or not employees.has_access(
                 "read"
@@ -47,9 +48,20 @@ class HrDepartureWizard(models.TransientModel):
         return super().action_register_departure()
 
     def _create_client_handovers(self):
-        # Registering departures is the HR officers' right (this wizard's access):
-        # it starts the handover of any employee, who need not be a report.
-        Handover = self.env["hr.client.handover"].sudo()
+        Handover = self.env["hr.client.handover"]
+        if not Handover._policy_grants(
+            "start_on_departure", Handover._policy_group_roles(), "draft"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only HR can start the client handover of an employee who "
+                    "leaves. Nothing was changed."
+                )
+            )
+        # The policy lets HR start the handover of any employee who leaves, who
+        # need not be a report of theirs: create (the starter's path) would
+        # refuse them.
+        Handover = Handover.sudo()
         for employee in self.employee_ids.filtered("user_id"):
             if Handover.search_count(
                 [
