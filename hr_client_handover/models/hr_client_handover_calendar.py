@@ -33,10 +33,11 @@ EVENT_SEALED = (
     "handover_attendee_names",
     "handover_attendance",
 )
-# Event kind -> (stage whose end needs it, template requirement field).
+# Event kind -> template requirement field. The stage whose end needs the
+# event, and seals it, names its kind in ``seals`` (hr_client_handover_stages.py).
 EVENT_GATES = {
-    "meeting": ("materials", "require_meeting"),
-    "training": ("summary", "require_training"),
+    "meeting": "require_meeting",
+    "training": "require_training",
 }
 
 
@@ -153,8 +154,7 @@ class HrClientHandover(models.Model):
         """The template asks for a held meeting (or training) with minutes:
         what is missing, as sentences for the stage's gate."""
         self.ensure_one()
-        _stage, requirement = EVENT_GATES[kind]
-        if not self[requirement]:
+        if not self[EVENT_GATES[kind]]:
             return []
         events = self.sudo().calendar_event_ids.filtered(
             lambda event: event.handover_event_kind == kind
@@ -180,13 +180,6 @@ class HrClientHandover(models.Model):
             )
         ]
 
-    def _stage_problems(self):
-        problems = super()._stage_problems()
-        for kind, (stage, _requirement) in EVENT_GATES.items():
-            if self.state == stage:
-                problems += self._events_problems(kind)
-        return problems
-
     def _seal_events(self, kind):
         """The stage that needed these events is over: their minutes freeze."""
         now = fields.Datetime.now()
@@ -205,22 +198,6 @@ class HrClientHandover(models.Model):
                     }
                 )
             handover._seal("meeting", events, (*EVENT_SEALED, "handover_sealed_on"))
-
-    def action_complete_materials(self):
-        result = super().action_complete_materials()
-        self._seal_events("meeting")
-        return result
-
-    def action_submit_summary(self):
-        result = super().action_submit_summary()
-        self._seal_events("training")
-        return result
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("state") == "cancel":
-            self._drop_pending_events()
-        return result
 
     def _drop_pending_events(self):
         """A cancelled handover leaves no visit, meeting or training ahead in
