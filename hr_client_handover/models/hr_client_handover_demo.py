@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 
-from odoo.addons.hr_client_handover.models.hr_client_handover_stages import STAGES
+from .hr_client_handover_stages import STAGES
 
 # The stages a demo handover goes through: the work done inside each one (its
 # ``_work_<stage>`` method, when it has one), and the role and button that close

@@ -5,13 +5,8 @@ from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
-from odoo.addons.hr_client_handover.models.hr_client_handover_stages import (
-    CANCEL,
-    ORDER,
-    STAGE,
-)
-
 from ..models.hr_client_handover_demo import signature_image
+from ..models.hr_client_handover_stages import CANCEL, ORDER, STAGE
 
 # A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
 PNG_SIGNATURE = signature_image("test").decode()
