@@ -326,7 +326,7 @@ class HrClientHandover(models.Model):
         lambda env, diag: env._("A handover with this reference already exists."),
     )
     _employee_active_unique = models.UniqueIndex(
-        "(employee_id) WHERE state NOT IN ('done', 'cancel')",
+        f"(employee_id) WHERE state NOT IN {CLOSED!r}",
         lambda env, diag: env._(
             "This employee already has a client handover in progress. Finish or "
             "cancel it before starting another one."
@@ -1365,33 +1365,10 @@ class HrClientHandover(models.Model):
 
     def action_witness_visits(self):
         """The supervising witness confirms the visits stage (监交, D11): every
-        customer visited by both, or its waiver approved."""
+        customer visited by both, or its waiver approved (the conditions of
+        the policy's row)."""
         self._prepare_action("witness_visits")
         for handover in self:
-            if handover.visits_witnessed_on:
-                raise UserError(
-                    self.env._(
-                        "%(user)s already confirmed the visits of %(ref)s on "
-                        "%(date)s. Nothing was changed.",
-                        user=handover.visits_witnessed_by.name,
-                        ref=handover.name,
-                        date=handover.visits_witnessed_on,
-                    )
-                )
-            # Counted in the database, as the visits gate does (10,000 lines).
-            pending = handover._gate_lines(
-                [("visit_state", "not in", ("done", "waived"))]
-            )
-            if pending:
-                raise UserError(
-                    self.env._(
-                        "%(count)s customer(s) are not visited yet (%(names)s): the "
-                        "witness confirms the visits once each is confirmed by both "
-                        "visitors or its waiver approved.",
-                        count=len(pending),
-                        names=handover._some_names(pending),
-                    )
-                )
             handover.sudo().write(
                 {
                     "visits_witnessed_by": self.env.uid,
@@ -1418,6 +1395,70 @@ class HrClientHandover(models.Model):
             # button (the supervisor's, when the supervisor witnesses).
             handover.sudo().activity_feedback([WITNESS_VISITS_ACTIVITY])
         return True
+
+    def _visits_pending(self):
+        """The lines whose visit is neither done nor waived, counted in the
+        database, as the visits gate does (10,000 lines)."""
+        return self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+
+    def _policy_visits_unwitnessed(self):
+        return not self.visits_witnessed_on
+
+    def _policy_visits_recorded(self):
+        return not self._visits_pending()
+
+    def _policy_departure_not_allowed(self):
+        return not self.departure_allowed_on
+
+    def _policy_has_supervisor(self):
+        return bool(self.supervisor_id)
+
+    def _policy_transfer_done(self):
+        return self.transfer_state == "done"
+
+    def _policy_frozen_message(self, condition):
+        """Why a button's condition in the policy's row does not hold."""
+        if condition == "departure_not_allowed":
+            return self.env._(
+                "The departure of %(user)s was already allowed on %(ref)s. "
+                "Nothing was changed.",
+                user=self.departing_user_id.name,
+                ref=self.name,
+            )
+        if condition == "has_supervisor":
+            return self.env._(
+                "%(ref)s has no direct supervisor to act in place of "
+                "%(user)s: set one first.",
+                ref=self.name,
+                user=self.departing_user_id.name,
+            )
+        if condition == "transfer_done":
+            return self.env._(
+                "%(ref)s has no completed transfer to revert (transfer: "
+                "%(state)s). Nothing was changed.",
+                ref=self.name,
+                state=dict(
+                    self._fields["transfer_state"]._description_selection(self.env)
+                )[self.transfer_state],
+            )
+        if condition == "visits_unwitnessed":
+            return self.env._(
+                "%(user)s already confirmed the visits of %(ref)s on "
+                "%(date)s. Nothing was changed.",
+                user=self.visits_witnessed_by.name,
+                ref=self.name,
+                date=self.visits_witnessed_on,
+            )
+        if condition == "visits_recorded":
+            pending = self._visits_pending()
+            return self.env._(
+                "%(count)s customer(s) are not visited yet (%(names)s): the "
+                "witness confirms the visits once each is confirmed by both "
+                "visitors or its waiver approved.",
+                count=len(pending),
+                names=self._some_names(pending),
+            )
+        return super()._policy_frozen_message(condition)
 
     def _reset_visits_witness(self):
         """A visit was sent back: the witness confirms the visits again."""
@@ -1479,24 +1520,6 @@ class HrClientHandover(models.Model):
         label = self._action_label("allow_departure")
         self._policy_check_button("allow_departure", label)
         for handover in self:
-            if handover.departure_allowed_on:
-                raise UserError(
-                    self.env._(
-                        "The departure of %(user)s was already allowed on %(ref)s. "
-                        "Nothing was changed.",
-                        user=handover.departing_user_id.name,
-                        ref=handover.name,
-                    )
-                )
-            if not handover.supervisor_id:
-                raise UserError(
-                    self.env._(
-                        "%(ref)s has no direct supervisor to act in place of "
-                        "%(user)s: set one first.",
-                        ref=handover.name,
-                        user=handover.departing_user_id.name,
-                    )
-                )
             handover.sudo().write(
                 {
                     "departure_allowed_by": self.env.uid,
@@ -1556,7 +1579,7 @@ class HrClientHandover(models.Model):
         """What the departing user still has to do on this handover, in words
         (empty when nothing)."""
         self.ensure_one()
-        if self.state in ("done", "cancel"):
+        if self.state in CLOSED:
             return ""
         duties = []
         unsigned = self.signature_ids.filtered(
@@ -1653,19 +1676,6 @@ class HrClientHandover(models.Model):
     def action_revert_transfer(self):
         self._prepare_action("revert_transfer")
         for handover in self:
-            if handover.transfer_state != "done":
-                raise UserError(
-                    self.env._(
-                        "%(ref)s has no completed transfer to revert (transfer: "
-                        "%(state)s). Nothing was changed.",
-                        ref=handover.name,
-                        state=dict(
-                            self._fields["transfer_state"]._description_selection(
-                                self.env
-                            )
-                        )[handover.transfer_state],
-                    )
-                )
             handover.sudo()._revert_transfer()
         return True
 
@@ -1815,7 +1825,7 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if self.template_id and not self.template_id.require_visits:
             return []
-        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        pending = self._visits_pending()
         if pending:
             return [
                 self.env._(
@@ -1983,7 +1993,7 @@ class HrClientHandover(models.Model):
         busy = self.env["hr.client.handover.line"].search(
             [
                 ("partner_id", "in", partners.ids),
-                ("handover_state", "not in", ("done", "cancel")),
+                ("handover_state", "not in", CLOSED),
                 ("handover_id", "!=", self.id),
             ]
         )
@@ -2446,7 +2456,7 @@ class HrClientHandover(models.Model):
                 ("transfer_state", "=", "done"),
                 ("return_date", "<=", today),
                 ("returned_on", "=", False),
-                ("state", "!=", "cancel"),
+                ("state", "!=", CANCEL),
             ]
         )
         for handover in handovers:

@@ -63,10 +63,15 @@ POLICY = {
             for stage in STAGES
             if stage.refused_to
         },
-        "witness_visits": ((("visits",), ("witness",)),),
+        # Once, when every customer is visited or its visit waived.
+        "witness_visits": (
+            (("visits",), ("witness",), "visits_unwitnessed", "visits_recorded"),
+        ),
         "cancel": ((OPEN, ("supervisor", "admin")),),
-        "revert_transfer": ((("cancel",), ("supervisor", "admin")),),
-        "allow_departure": ((OPEN, ("admin",)),),
+        "revert_transfer": ((("cancel",), ("supervisor", "admin"), "transfer_done"),),
+        "allow_departure": (
+            (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
+        ),
         # Calendar events of the handover (models/calendar_event.py): the
         # supervisor chairs the handover meeting (交接会议) and arranges the
         # successors' training (培训); each is scheduled, changed and its minutes
