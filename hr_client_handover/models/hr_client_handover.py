@@ -89,7 +89,7 @@ ROLE_ACTIVITIES = {
     )
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
-WORKFLOW_DEFAULTS = {"state": OPEN[0], "transfer_state": "pending"}
+WORKFLOW_DEFAULTS = {"state": DRAFT[0], "transfer_state": "pending"}
 # Visits stage: the witness confirms the visits once all are recorded; the
 # supervisor decides on the waivers requested.
 WITNESS_VISITS_ACTIVITY = "hr_client_handover.mail_act_handover_witness_visits"
