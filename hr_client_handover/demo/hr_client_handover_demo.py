@@ -9,23 +9,15 @@ from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 
-# The stages a demo handover goes through: the work done inside each one, and
-# the role and button that close it.
+from ..models.hr_client_handover_stages import STAGES
+
+# The stages a demo handover goes through: the work done inside each one (its
+# ``_work_<stage>`` method, when it has one), and the role and button that close
+# it (the first role of the stage's row, ``action_<action>``).
 DEMO_STAGES = [
-    ("draft", "_work_draft", "departing", "action_submit_plan"),
-    ("plan_review", None, "supervisor", "action_review_plan"),
-    ("plan_approval", None, "approver", "action_approve_plan"),
-    ("materials", "_work_materials", "supervisor", "action_complete_materials"),
-    ("visits", "_work_visits", "supervisor", "action_complete_visits"),
-    (
-        "verification",
-        "_work_verification",
-        "witness",
-        "action_complete_verification",
-    ),
-    ("summary", "_work_summary", "departing", "action_submit_summary"),
-    ("summary_review", None, "supervisor", "action_review_summary"),
-    ("summary_approval", None, "approver", "action_approve_summary"),
+    (stage.key, f"_work_{stage.key}", stage.roles[0], f"action_{stage.action}")
+    for stage in STAGES
+    if stage.action
 ]
 
 
@@ -135,7 +127,7 @@ class HrClientHandoverDemo(models.AbstractModel):
         handover = self.env["hr.client.handover"].browse(handover_id)
         with self._clock(story.get("days_ago")):
             for state, work, role, button in DEMO_STAGES:
-                if work:
+                if hasattr(self, work):
                     getattr(self, work)(handover, story, finish=state != target)
                 if state == target:
                     break

@@ -8,12 +8,12 @@ from . import hr_client_handover_gates
 from . import hr_client_handover_departure
 from . import hr_client_handover_visits
 from . import hr_client_handover_transfer_mixin
+from . import hr_client_handover_calendar
 from . import hr_client_handover
 from . import hr_client_handover_retention
 from . import hr_client_handover_line
 from . import calendar_event
 from . import calendar_attendee
-from . import hr_client_handover_calendar
 from . import hr_client_handover_item
 from . import hr_client_handover_signature
 from . import hr_client_handover_transfer

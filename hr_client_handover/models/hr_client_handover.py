@@ -10,7 +10,17 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, is_html_empty
 
 from .hr_client_handover_item import ITEM_ACTIVITIES
-from .hr_client_handover_policy import POLICY
+from .hr_client_handover_stages import (
+    CANCEL,
+    CLOSED,
+    DONE,
+    DRAFT,
+    OPEN,
+    SELECTION,
+    STAGE,
+    STAGES,
+    next_stage,
+)
 from .hr_client_handover_template import HANDOVER_TYPES
 from .hr_client_handover_visits import (
     REVIEW_WORKING_DAYS,
@@ -18,20 +28,8 @@ from .hr_client_handover_visits import (
     WITNESS_VISITS_ACTIVITY,
 )
 
-STATES = [
-    ("draft", "Draft"),
-    ("plan_review", "Plan Review"),
-    ("plan_approval", "Plan Approval"),
-    ("materials", "Materials"),
-    ("visits", "Customer Visits"),
-    ("verification", "Phone Verification"),
-    ("summary", "Summary"),
-    ("summary_review", "Summary Review"),
-    ("summary_approval", "Summary Approval"),
-    ("done", "Done"),
-    ("cancel", "Cancelled"),
-]
-ACTIVE_STATES = [s for s, _label in STATES if s not in ("done", "cancel")]
+STATES = SELECTION
+ACTIVE_STATES = list(OPEN)
 
 TRANSFER_STATES = [
     ("pending", "Pending"),
@@ -43,21 +41,9 @@ TRANSFER_STATES = [
 
 # state -> (activity type xml id, role of the users who must act)
 STATE_ACTIVITIES = {
-    "draft": ("hr_client_handover.mail_act_handover_draft_plan", "departing"),
-    "plan_review": ("hr_client_handover.mail_act_handover_review_plan", "supervisor"),
-    "plan_approval": ("hr_client_handover.mail_act_handover_approve_plan", "approver"),
-    "materials": ("hr_client_handover.mail_act_handover_materials", "successor"),
-    "visits": ("hr_client_handover.mail_act_handover_visits", "visitor"),
-    "verification": ("hr_client_handover.mail_act_handover_spot_check", "witness"),
-    "summary": ("hr_client_handover.mail_act_handover_write_summary", "departing"),
-    "summary_review": (
-        "hr_client_handover.mail_act_handover_review_summary",
-        "supervisor",
-    ),
-    "summary_approval": (
-        "hr_client_handover.mail_act_handover_approve_summary",
-        "approver",
-    ),
+    stage.key: (stage.activity, stage.activity_role)
+    for stage in STAGES
+    if stage.activity
 }
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
@@ -81,7 +67,10 @@ ROLE_ACTIVITIES = {
     )
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
-WORKFLOW_DEFAULTS = {"state": "draft", "transfer_state": "pending"}
+WORKFLOW_DEFAULTS = {"state": DRAFT[0], "transfer_state": "pending"}
+# Activities of a stage besides its own, removed when it is left: waivers left
+# undecided where visits are optional are nothing to do.
+STAGE_SIDE_ACTIVITIES = [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
 FOLLOW_UP_DAYS = 30
 
 
@@ -96,6 +85,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.banner.mixin",
         "hr.client.handover.digest.mixin",
         "hr.client.handover.gate.mixin",
+        "hr.client.handover.calendar.mixin",
         "hr.client.handover.departure.mixin",
         "hr.client.handover.visit.mixin",
         "hr.client.handover.transfer.mixin",
@@ -215,7 +205,7 @@ class HrClientHandover(models.Model):
     summary = fields.Html()
     state = fields.Selection(
         STATES,
-        default="draft",
+        default=DRAFT[0],
         required=True,
         tracking=True,
         copy=False,
@@ -355,7 +345,7 @@ class HrClientHandover(models.Model):
         lambda env, diag: env._("A handover with this reference already exists."),
     )
     _employee_active_unique = models.UniqueIndex(
-        "(employee_id) WHERE state NOT IN ('done', 'cancel')",
+        f"(employee_id) WHERE state NOT IN {CLOSED!r}",
         lambda env, diag: env._(
             "This employee already has a client handover in progress. Finish or "
             "cancel it before starting another one."
@@ -372,7 +362,7 @@ class HrClientHandover(models.Model):
         cache while it is being edited."""
         saved = self.filtered("id")
         counts = saved._line_counts() if saved else {}
-        steps = [s for s, _label in STATES if s != "cancel"]
+        steps = [state for state, _label in STATES if state != CANCEL]
         for handover in self:
             if handover in saved:
                 values = counts.get(handover.id, {})
@@ -399,7 +389,7 @@ class HrClientHandover(models.Model):
                 "spot_check_count",
             ):
                 handover[name] = values.get(name, 0)
-            if handover.state == "cancel":
+            if handover.state == CANCEL:
                 handover.progress = 0.0
             else:
                 handover.progress = (
@@ -717,10 +707,10 @@ class HrClientHandover(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT employee_id, name FROM hr_client_handover"
-                " WHERE employee_id IN %s AND id NOT IN %s"
-                " AND state NOT IN ('done', 'cancel')",
+                " WHERE employee_id IN %s AND id NOT IN %s AND state NOT IN %s",
                 tuple(active.employee_id.ids),
                 tuple(active.ids),
+                CLOSED,
             )
         )
         busy = dict(self.env.cr.fetchall())
@@ -868,7 +858,7 @@ class HrClientHandover(models.Model):
             changed_roles = {
                 handover: {name: handover[name] for name in ROLE_FIELDS if name in vals}
                 for handover in self
-                if handover.state != "draft"
+                if handover.state not in DRAFT
             }
         result = super().write(vals)
         if "last_working_day" in vals:
@@ -1071,21 +1061,18 @@ class HrClientHandover(models.Model):
         }[role]
 
     def _activity_deadline(self, state):
+        """The deadline of the activities of ``state`` (its ``deadline``)."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        if state in (
-            "plan_review",
-            "plan_approval",
-            "summary_review",
-            "summary_approval",
-        ):
+        if STAGE[state].deadline == "review":
             return self._add_working_days(today, REVIEW_WORKING_DAYS)
         deadline = self.last_working_day or today
         return max(deadline, today)
 
     def _schedule_state_activities(self):
         for handover in self:
-            xmlid, role = STATE_ACTIVITIES.get(handover.state, (None, None))
+            stage = STAGE[handover.state]
+            xmlid, role = stage.activity, stage.activity_role
             if not xmlid:
                 continue
             deadline = handover._activity_deadline(handover.state)
@@ -1132,20 +1119,21 @@ class HrClientHandover(models.Model):
         return self.env["res.users"].browse([user.id for (user,) in groups])
 
     def _close_state_activities(self, state, feedback=None):
-        xmlid = STATE_ACTIVITIES.get(state, (None, None))[0]
         # As superuser: the button that leaves the stage checked its caller;
         # the activities it closes are others' (mail.activity allows only
         # their assignee, models/mail_activity.py). "Done" still names the
         # user who pressed it.
         handovers = self.sudo()
+        xmlid = STAGE[state].activity
         if xmlid:
             handovers.activity_feedback([xmlid], feedback=feedback)
-        if state == "visits":
-            # Waivers left undecided where visits are optional: nothing to do.
-            handovers.activity_unlink([WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY])
+        handovers.activity_unlink(STAGE_SIDE_ACTIVITIES)
 
     def _move_to(self, new_state, feedback=None, **extra):
-        """Leave the current state: close its activities, write, open the next."""
+        """The one way from a stage to another: the button that completes the
+        stage, a refusal, a visit sent back, the cancellation. Writes the new
+        stage (with ``extra`` values), seals it, then leaves the old stage and
+        enters the new one."""
         for handover in self:
             old_state = handover.state
             # The line events of the stage left, in one message.
@@ -1153,28 +1141,68 @@ class HrClientHandover(models.Model):
             values = dict(extra, state=new_state)
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
-            handover._close_state_activities(old_state, feedback=feedback)
-            handover._on_enter_state(new_state)
-            handover._schedule_state_activities()
+            handover._on_leave_stage(old_state, feedback=feedback)
+            handover._on_enter_stage()
 
-    def _on_enter_state(self, state):
+    def _on_leave_stage(self, state, feedback=None):
+        """``state`` was left for the current stage: its activities close and,
+        when its button completed it (the next stage in order), the transfer
+        starts at its moment, the documents it files are filed and the events
+        it needed are sealed."""
         self.ensure_one()
-        if state == "materials":
-            self._create_signature_requests("materials")
-            self._schedule_item_activities()
-        elif state == "verification":
-            self._draw_spot_check_sample()
-        elif state == "summary":
-            # A refused summary is rewritten: its signers sign the new text.
+        stage = STAGE[state]
+        self._close_state_activities(state, feedback=feedback)
+        if self.state != next_stage(state):
+            return
+        moment = self.template_id.transfer_moment or "plan"
+        if (
+            stage.transfer
+            and self.transfer_state == "pending"
+            and (stage.transfer == moment or self.state == DONE)
+        ):
+            self._start_transfer()
+        for kind in stage.files or ():
+            if self.state == DONE and self.transfer_state == "running":
+                # Filed when the background transfer completes, with its figures.
+                continue
+            self._file_report(kind)
+        for kind in stage.seals or ():
+            self._seal_events(kind)
+
+    def _on_enter_stage(self):
+        """The current stage starts: its signatures are requested, its own
+        preparation runs (``enter``), its activities are scheduled."""
+        self.ensure_one()
+        stage = STAGE[self.state]
+        if stage.signatures:
+            # A refused stage is done again: its signers sign the new text.
             signed = self.signature_ids.filtered(
-                lambda sig: sig.stage == "summary" and sig.signed_on
+                lambda sig: sig.stage == stage.key and sig.signed_on
             )
             signed.sudo().write({"signature": False, "signed_on": False})
             self._seal("reset", signed, ("signature", "signed_on"))
-            self._create_signature_requests("summary")
-            if is_html_empty(self.summary) and self.template_id.summary_template:
-                # Whoever closes the previous stage hands the template over.
-                self.sudo().summary = self._render_summary_template()
+            self._create_signature_requests(stage.key)
+        if stage.enter:
+            getattr(self, stage.enter)()
+        self._schedule_state_activities()
+
+    def _prepare_summary(self):
+        """Whoever closes the stage before the summary hands the template over."""
+        self.ensure_one()
+        if is_html_empty(self.summary) and self.template_id.summary_template:
+            self.sudo().summary = self._render_summary_template()
+
+    def _drop_stage_work(self):
+        """A cancelled handover leaves nothing to do and nothing ahead in
+        anyone's calendar."""
+        self.ensure_one()
+        # As superuser: the activities of the others (see above).
+        self.sudo().activity_unlink(
+            [stage.activity for stage in STAGES if stage.activity]
+            + list(ITEM_ACTIVITIES)
+            + STAGE_SIDE_ACTIVITIES
+        )
+        self._drop_pending_events()
 
     # ------------------------------------------------------------------
     # Workflow buttons (SPEC §9)
@@ -1186,76 +1214,26 @@ class HrClientHandover(models.Model):
         return True
 
     def action_submit_plan(self):
-        self._prepare_action("submit_plan")
-        self._check_stage_gate()
-        self._move_to("plan_review", refuse_reason=False)
-        return True
+        return self._complete_stage("submit_plan")
 
     def action_review_plan(self):
-        self._prepare_action("review_plan")
-        self._move_to(
-            "plan_approval",
-            plan_reviewed_by=self.env.uid,
-            plan_reviewed_on=fields.Datetime.now(),
-        )
-        return True
+        return self._complete_stage("review_plan")
 
     def action_approve_plan(self):
-        self._prepare_action("approve_plan")
-        self._check_stage_gate()
-        self._move_to(
-            "materials",
-            plan_approved_by=self.env.uid,
-            plan_approved_on=fields.Datetime.now(),
-        )
-        for handover in self:
-            if (handover.template_id.transfer_moment or "plan") == "plan":
-                handover._start_transfer()
-        return True
+        return self._complete_stage("approve_plan")
 
     def action_complete_materials(self):
-        self._prepare_action("complete_materials")
-        self._check_stage_gate()
-        self._move_to("visits")
-        for handover in self:
-            handover._file_report("plan")
-        return True
+        return self._complete_stage("complete_materials")
 
     def action_complete_visits(self):
-        self._prepare_action("complete_visits")
-        self._check_stage_gate()
-        self._move_to("verification")
-        return True
+        return self._complete_stage("complete_visits")
 
     def action_witness_visits(self):
         """The supervising witness confirms the visits stage (监交, D11): every
-        customer visited by both, or its waiver approved."""
+        customer visited by both, or its waiver approved (the conditions of
+        the policy's row)."""
         self._prepare_action("witness_visits")
         for handover in self:
-            if handover.visits_witnessed_on:
-                raise UserError(
-                    self.env._(
-                        "%(user)s already confirmed the visits of %(ref)s on "
-                        "%(date)s. Nothing was changed.",
-                        user=handover.visits_witnessed_by.name,
-                        ref=handover.name,
-                        date=handover.visits_witnessed_on,
-                    )
-                )
-            # Counted in the database, as the visits gate does (10,000 lines).
-            pending = handover._gate_lines(
-                [("visit_state", "not in", ("done", "waived"))]
-            )
-            if pending:
-                raise UserError(
-                    self.env._(
-                        "%(count)s customer(s) are not visited yet (%(names)s): the "
-                        "witness confirms the visits once each is confirmed by both "
-                        "visitors or its waiver approved.",
-                        count=len(pending),
-                        names=handover._some_names(pending),
-                    )
-                )
             handover.sudo().write(
                 {
                     "visits_witnessed_by": self.env.uid,
@@ -1283,6 +1261,70 @@ class HrClientHandover(models.Model):
             handover.sudo().activity_feedback([WITNESS_VISITS_ACTIVITY])
         return True
 
+    def _visits_pending(self):
+        """The lines whose visit is neither done nor waived, counted in the
+        database, as the visits gate does (10,000 lines)."""
+        return self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+
+    def _policy_visits_unwitnessed(self):
+        return not self.visits_witnessed_on
+
+    def _policy_visits_recorded(self):
+        return not self._visits_pending()
+
+    def _policy_departure_not_allowed(self):
+        return not self.departure_allowed_on
+
+    def _policy_has_supervisor(self):
+        return bool(self.supervisor_id)
+
+    def _policy_transfer_done(self):
+        return self.transfer_state == "done"
+
+    def _policy_frozen_message(self, condition):
+        """Why a button's condition in the policy's row does not hold."""
+        if condition == "departure_not_allowed":
+            return self.env._(
+                "The departure of %(user)s was already allowed on %(ref)s. "
+                "Nothing was changed.",
+                user=self.departing_user_id.name,
+                ref=self.name,
+            )
+        if condition == "has_supervisor":
+            return self.env._(
+                "%(ref)s has no direct supervisor to act in place of "
+                "%(user)s: set one first.",
+                ref=self.name,
+                user=self.departing_user_id.name,
+            )
+        if condition == "transfer_done":
+            return self.env._(
+                "%(ref)s has no completed transfer to revert (transfer: "
+                "%(state)s). Nothing was changed.",
+                ref=self.name,
+                state=dict(
+                    self._fields["transfer_state"]._description_selection(self.env)
+                )[self.transfer_state],
+            )
+        if condition == "visits_unwitnessed":
+            return self.env._(
+                "%(user)s already confirmed the visits of %(ref)s on "
+                "%(date)s. Nothing was changed.",
+                user=self.visits_witnessed_by.name,
+                ref=self.name,
+                date=self.visits_witnessed_on,
+            )
+        if condition == "visits_recorded":
+            pending = self._visits_pending()
+            return self.env._(
+                "%(count)s customer(s) are not visited yet (%(names)s): the "
+                "witness confirms the visits once each is confirmed by both "
+                "visitors or its waiver approved.",
+                count=len(pending),
+                names=self._some_names(pending),
+            )
+        return super()._policy_frozen_message(condition)
+
     def _reset_visits_witness(self):
         """A visit was sent back: the witness confirms the visits again."""
         self.ensure_one()
@@ -1290,45 +1332,39 @@ class HrClientHandover(models.Model):
         self._seal("reset", self, ("visits_witnessed_by", "visits_witnessed_on"))
 
     def action_complete_verification(self):
-        self._prepare_action("complete_verification")
-        self._check_stage_gate()
-        self._move_to("summary")
-        for handover in self:
-            handover._file_report("visits")
-        return True
+        return self._complete_stage("complete_verification")
 
     def action_submit_summary(self):
-        self._prepare_action("submit_summary")
         # Signatures freeze when the stage is left: collected before (the gate).
-        self._check_stage_gate()
-        self._move_to("summary_review", refuse_reason=False)
-        return True
+        return self._complete_stage("submit_summary")
 
     def action_review_summary(self):
-        self._prepare_action("review_summary")
-        self._move_to(
-            "summary_approval",
-            summary_reviewed_by=self.env.uid,
-            summary_reviewed_on=fields.Datetime.now(),
-        )
-        return True
+        return self._complete_stage("review_summary")
 
     def action_approve_summary(self):
-        self._prepare_action("approve_summary")
+        return self._complete_stage("approve_summary")
+
+    def _complete_stage(self, action):
+        """The button ``action_<action>``: complete the current stage of each
+        handover (the policy's row of ``action`` says in which stage and by
+        whom), once its gate passes, stamped with who did it, and move to the
+        next stage."""
+        self._prepare_action(action)
         self._check_stage_gate()
-        self._move_to(
-            "done",
-            summary_approved_by=self.env.uid,
-            summary_approved_on=fields.Datetime.now(),
-            done_date=fields.Date.context_today(self),
-        )
         for handover in self:
-            if handover.transfer_state == "pending":
-                handover._start_transfer()
-            handover._schedule_follow_up()
-            if handover.transfer_state != "running":
-                # Else filed when the background transfer completes, with its figures.
-                handover._file_report("summary")
+            stage = STAGE[handover.state]
+            new_state = next_stage(stage.key)
+            values = {}
+            if stage.stamp:
+                user_field, date_field = stage.stamp
+                values[user_field] = self.env.uid
+                values[date_field] = fields.Datetime.now()
+            if new_state == DONE:
+                values["done_date"] = fields.Date.context_today(handover)
+            if any(other.refused_to == stage.key for other in STAGES):
+                # Submitted again: the reason of the last refusal is answered.
+                values["refuse_reason"] = False
+            handover._move_to(new_state, **values)
         return True
 
     def action_cancel(self):
@@ -1373,18 +1409,7 @@ class HrClientHandover(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for cancelling the handover."))
         for handover in self:
-            old_state = handover.state
-            handover._post_stage_digest()
-            values = {"state": "cancel", "cancel_reason": reason}
-            handover.sudo().write(values)
-            handover._seal("stage", handover, values)
-            handover._close_state_activities(old_state, feedback=reason)
-            # As superuser: the activities of the others (see above).
-            handover.sudo().activity_unlink(
-                [xmlid for xmlid, _role in STATE_ACTIVITIES.values()]
-                + list(ITEM_ACTIVITIES)
-                + [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
-            )
+            handover._move_to(CANCEL, feedback=reason, cancel_reason=reason)
             handover.message_post(
                 body=self.env._("Handover cancelled: %(reason)s", reason=reason)
             )
@@ -1403,7 +1428,7 @@ class HrClientHandover(models.Model):
                     "Give the reason of the refusal: the departing employee needs it."
                 )
             )
-        back_to = "summary" if action.startswith("refuse_summary") else "draft"
+        back_to = STAGE[self.state].refused_to
         self._move_to(back_to, feedback=reason, refuse_reason=reason)
         self.message_post(
             body=self.env._(
@@ -1415,27 +1440,17 @@ class HrClientHandover(models.Model):
         )
 
     def _refuse_action(self):
-        """Each review or approval stage is refused by its own actor only."""
+        """Each review or approval stage is refused by its own actor only (in
+        another stage: the first refusal, which the policy refuses there)."""
         self.ensure_one()
-        action = f"refuse_{self.state}"
-        return action if action in POLICY[self._name] else "refuse_plan_review"
+        stage = STAGE[self.state]
+        if not stage.refused_to:
+            stage = next(stage for stage in STAGES if stage.refused_to)
+        return f"refuse_{stage.key}"
 
     def action_revert_transfer(self):
         self._prepare_action("revert_transfer")
         for handover in self:
-            if handover.transfer_state != "done":
-                raise UserError(
-                    self.env._(
-                        "%(ref)s has no completed transfer to revert (transfer: "
-                        "%(state)s). Nothing was changed.",
-                        ref=handover.name,
-                        state=dict(
-                            self._fields["transfer_state"]._description_selection(
-                                self.env
-                            )
-                        )[handover.transfer_state],
-                    )
-                )
             handover.sudo()._revert_transfer()
         return True
 
@@ -1449,16 +1464,12 @@ class HrClientHandover(models.Model):
         button as the primary one when there is none (``can_complete_stage``).
         Lines are counted in the database, never loaded one by one."""
         self.ensure_one()
-        gate = {
-            "draft": self._plan_problems,
-            "plan_approval": self._plan_problems,
-            "materials": self._materials_problems,
-            "visits": self._visits_problems,
-            "verification": self._verification_problems,
-            "summary": self._summary_problems,
-            "summary_approval": self._closing_problems,
-        }.get(self.state)
-        return gate() if gate else []
+        stage = STAGE[self.state]
+        problems = getattr(self, stage.gate)() if stage.gate else []
+        # The meetings or training sessions the stage seals, when required.
+        for kind in stage.seals or ():
+            problems += self._events_problems(kind)
+        return problems
 
     def _check_stage_gate(self):
         """Raise what keeps the current stage of each handover from ending."""
@@ -1613,7 +1624,7 @@ class HrClientHandover(models.Model):
                 days_left <= handover.company_id.handover_reminder_days
                 and handover.reminded_state != handover.state
             ):
-                _xmlid, role = STATE_ACTIVITIES[handover.state]
+                role = STAGE[handover.state].activity_role
                 for user in handover._users_to_act(role):
                     handover._schedule_activity(
                         "hr_client_handover.mail_act_handover_reminder",
@@ -1631,7 +1642,7 @@ class HrClientHandover(models.Model):
                 ("transfer_state", "=", "done"),
                 ("return_date", "<=", today),
                 ("returned_on", "=", False),
-                ("state", "!=", "cancel"),
+                ("state", "!=", CANCEL),
             ]
         )
         for handover in handovers:

@@ -10,7 +10,8 @@ cost does not grow with the number of customer lines.
 from odoo import api, fields, models
 from odoo.tools import format_date, format_list
 
-from .hr_client_handover_policy import AFTER_APPROVAL
+from .hr_client_handover_policy import AFTER_APPROVAL, POLICY
+from .hr_client_handover_stages import CLOSED, DONE, STAGE, next_stage
 
 # Fields the banner and the gates read: a change to one of them recomputes both.
 BANNER_DEPENDS = (
@@ -86,7 +87,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 for number, link in enumerate(links[:BANNER_LINKS], start=1):
                     values[f"banner_link_{number}"] = link["label"]
                 values["can_complete_stage"] = (
-                    record.state not in ("done", "cancel") and not problems
+                    record.state not in CLOSED and not problems
                 )
             handover.update(values)
 
@@ -107,33 +108,24 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return self.env["res.users"].union(*(successor for [successor] in groups))
 
     def _banner_completer(self):
-        """Who presses the button that completes the current stage."""
+        """Who presses the button that completes the current stage: the people
+        holding a role the policy grants it to, the administrator aside (who
+        may press it for anyone, their turn it is not)."""
         self.ensure_one()
-        return {
-            "draft": self._users_for_role("departing") | self.supervisor_id,
-            "plan_review": self.supervisor_id,
-            "plan_approval": self.approver_id,
-            "materials": self.supervisor_id,
-            "visits": self.supervisor_id,
-            "verification": self._users_for_role("witness"),
-            "summary": self._users_for_role("departing") | self.supervisor_id,
-            "summary_review": self.supervisor_id,
-            "summary_approval": self.approver_id,
-        }.get(self.state, self.env["res.users"])
+        users = self.env["res.users"]
+        action = STAGE[self.state].action
+        if not action:
+            return users
+        for stages, roles, *_conditions in POLICY[self._name][action]:
+            if self.state in stages:
+                for role in roles:
+                    if role != "admin":
+                        users |= self._users_for_role(role)
+        return users
 
     def _banner_button(self):
         """The label of the completing button, as on the form."""
-        return {
-            "draft": self.env._("Submit Plan"),
-            "plan_review": self.env._("Review OK"),
-            "plan_approval": self.env._("Approve Plan"),
-            "materials": self.env._("Materials Complete"),
-            "visits": self.env._("Visits Complete"),
-            "verification": self.env._("Verification Complete"),
-            "summary": self.env._("Submit Summary"),
-            "summary_review": self.env._("Review OK"),
-            "summary_approval": self.env._("Approve Summary"),
-        }[self.state]
+        return str(STAGE[self.state].button)
 
     def _banner_parts(self, problems):
         """(texts, links) of the banner for the current user; ``problems`` are
@@ -141,7 +133,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         the domain of the lines it opens."""
         self.ensure_one()
         user = self.env.user
-        if self.state in ("done", "cancel"):
+        if self.state in CLOSED:
             return self._banner_closed_parts(), []
         texts, links = [], []
         waiting = getattr(self, f"_banner_{self.state}")(texts, links, user, problems)
@@ -325,7 +317,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return self.env["res.users"]
 
     def _banner_closed_parts(self):
-        if self.state == "done":
+        if self.state == DONE:
             texts = [
                 self.env._(
                     "Done on %(date)s",
@@ -413,7 +405,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 self.env._("Items to countersign by you: %(count)s", count=len(to_sign))
             )
         waiting = countersign.countersigner_id
-        if self.state == "summary_approval":
+        if next_stage(self.state) == DONE:
             # Before Done these gate the stage.
             waiting |= after.responsible_id
         return waiting
@@ -444,7 +436,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         self.check_access("read")
         index = self.env.context.get("banner_link")
         links = []
-        if self.state not in ("done", "cancel"):
+        if self.state not in CLOSED:
             _texts, links = self._banner_parts(self._stage_problems())
         if isinstance(index, int) and 0 <= index < len(links):
             title, domain = links[index]["title"], links[index]["domain"]

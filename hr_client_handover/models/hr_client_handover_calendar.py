@@ -33,26 +33,12 @@ EVENT_SEALED = (
     "handover_attendee_names",
     "handover_attendance",
 )
-# Event kind -> (stage whose end needs it, template requirement field).
+# Event kind -> template requirement field. The stage whose end needs the
+# event, and seals it, names its kind in ``seals`` (hr_client_handover_stages.py).
 EVENT_GATES = {
-    "meeting": ("materials", "require_meeting"),
-    "training": ("summary", "require_training"),
+    "meeting": "require_meeting",
+    "training": "require_training",
 }
-
-
-class HrClientHandoverTemplate(models.Model):
-    _inherit = "hr.client.handover.template"
-
-    require_meeting = fields.Boolean(
-        string="Handover Meeting",
-        help="A handover meeting chaired by the direct supervisor (交接会议), with "
-        "its minutes, must be held before the materials stage can end.",
-    )
-    require_training = fields.Boolean(
-        string="Training Session",
-        help="At least one training session of the successors, with its minutes, "
-        "must be held before the summary is submitted.",
-    )
 
 
 class HrClientHandoverCalendarMixin(models.AbstractModel):
@@ -157,8 +143,7 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
         """The template asks for a held meeting (or training) with minutes:
         what is missing, as sentences for the stage's gate."""
         self.ensure_one()
-        _stage, requirement = EVENT_GATES[kind]
-        if not self[requirement]:
+        if not self[EVENT_GATES[kind]]:
             return []
         events = self.sudo().calendar_event_ids.filtered(
             lambda event: event.handover_event_kind == kind
@@ -184,20 +169,6 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
             )
         ]
 
-
-class HrClientHandover(models.Model):
-    # What the calendar adds when a stage ends or the handover is cancelled:
-    # these override the workflow's own methods, which its mixin cannot.
-    _name = "hr.client.handover"
-    _inherit = ["hr.client.handover", "hr.client.handover.calendar.mixin"]
-
-    def _stage_problems(self):
-        problems = super()._stage_problems()
-        for kind, (stage, _requirement) in EVENT_GATES.items():
-            if self.state == stage:
-                problems += self._events_problems(kind)
-        return problems
-
     def _seal_events(self, kind):
         """The stage that needed these events is over: their minutes freeze."""
         now = fields.Datetime.now()
@@ -216,22 +187,6 @@ class HrClientHandover(models.Model):
                     }
                 )
             handover._seal("meeting", events, (*EVENT_SEALED, "handover_sealed_on"))
-
-    def action_complete_materials(self):
-        result = super().action_complete_materials()
-        self._seal_events("meeting")
-        return result
-
-    def action_submit_summary(self):
-        result = super().action_submit_summary()
-        self._seal_events("training")
-        return result
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("state") == "cancel":
-            self._drop_pending_events()
-        return result
 
     def _drop_pending_events(self):
         """A cancelled handover leaves no visit, meeting or training ahead in
@@ -255,8 +210,12 @@ class HrClientHandover(models.Model):
         self.line_ids.invalidate_recordset(["visit_event_id"])
 
 
-class HrClientHandoverLine(models.Model):
-    _inherit = "hr.client.handover.line"
+class HrClientHandoverLineCalendarMixin(models.AbstractModel):
+    """The visit of a customer line in the calendar (inherited by
+    hr.client.handover.line)."""
+
+    _name = "hr.client.handover.line.calendar.mixin"
+    _description = "Client Handover Line Calendar"
 
     visit_event_id = fields.Many2one(
         "calendar.event",

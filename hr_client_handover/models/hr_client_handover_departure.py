@@ -3,9 +3,9 @@
 supervisor confirms and signs in their place (代签), told what is left."""
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from .hr_client_handover_policy import UNTIL_SUMMARY, UNTIL_VISITS
+from .hr_client_handover_stages import CLOSED
 
 
 class HrClientHandoverDepartureMixin(models.AbstractModel):
@@ -20,24 +20,6 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         label = self._action_label("allow_departure")
         self._policy_check_button("allow_departure", label)
         for handover in self:
-            if handover.departure_allowed_on:
-                raise UserError(
-                    self.env._(
-                        "The departure of %(user)s was already allowed on %(ref)s. "
-                        "Nothing was changed.",
-                        user=handover.departing_user_id.name,
-                        ref=handover.name,
-                    )
-                )
-            if not handover.supervisor_id:
-                raise UserError(
-                    self.env._(
-                        "%(ref)s has no direct supervisor to act in place of "
-                        "%(user)s: set one first.",
-                        ref=handover.name,
-                        user=handover.departing_user_id.name,
-                    )
-                )
             handover.sudo().write(
                 {
                     "departure_allowed_by": self.env.uid,
@@ -97,7 +79,7 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         """What the departing user still has to do on this handover, in words
         (empty when nothing)."""
         self.ensure_one()
-        if self.state in ("done", "cancel"):
+        if self.state in CLOSED:
             return ""
         duties = []
         unsigned = self.signature_ids.filtered(

@@ -136,7 +136,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         self.ensure_one()
         if self.template_id and not self.template_id.require_visits:
             return []
-        pending = self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        pending = self._visits_pending()
         if pending:
             return [
                 self.env._(

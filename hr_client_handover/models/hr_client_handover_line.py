@@ -4,6 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover import STATE_ACTIVITIES
+from .hr_client_handover_stages import CLOSED
 
 CHECK_RESULTS = [
     ("pending", "To call"),
@@ -53,7 +54,7 @@ class HrClientHandoverLine(models.Model):
     _name = "hr.client.handover.line"
     _description = "Client Handover Customer Line"
     _order = "handover_id, sequence, id"
-    _inherit = ["hr.client.handover.policy"]
+    _inherit = ["hr.client.handover.policy", "hr.client.handover.line.calendar.mixin"]
     _rec_name = "partner_id"
     _check_company_auto = True
 
@@ -361,9 +362,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.constrains("partner_id", "handover_id")
     def _check_partner(self):
-        active = self.filtered(
-            lambda line: line.handover_state not in ("done", "cancel")
-        )
+        active = self.filtered(lambda line: line.handover_state not in CLOSED)
         busy = active._other_active_handovers()
         for line in self:
             other = busy.get(line.partner_id.id) if line in active else None
@@ -464,7 +463,7 @@ class HrClientHandoverLine(models.Model):
         busy = self.search(
             [
                 ("partner_id", "in", partners.ids),
-                ("handover_state", "not in", ("done", "cancel")),
+                ("handover_state", "not in", CLOSED),
                 ("handover_id", "!=", handover.id),
             ]
         )

@@ -26,30 +26,20 @@ read here only (``GROUP_ROLES``): nothing else in the addon asks a group.
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
-DRAFT = ("draft",)
-AFTER_DRAFT = (
-    "plan_review",
-    "plan_approval",
-    "materials",
-    "visits",
-    "verification",
-    "summary",
-    "summary_review",
-    "summary_approval",
+from .hr_client_handover_stages import (
+    AFTER_DRAFT,
+    DRAFT,
+    OPEN,
+    PLANNERS,
+    STAGES,
+    after,
+    until,
 )
-OPEN = DRAFT + AFTER_DRAFT
-UNTIL_MATERIALS = ("draft", "plan_review", "plan_approval", "materials")
-UNTIL_VISITS = (*UNTIL_MATERIALS, "visits")
-UNTIL_SUMMARY = (*UNTIL_VISITS, "verification", "summary")
-AFTER_APPROVAL = (
-    "materials",
-    "visits",
-    "verification",
-    "summary",
-    "summary_review",
-    "summary_approval",
-)
-PLANNERS = ("departing", "supervisor", "admin")
+
+UNTIL_MATERIALS = until("materials")
+UNTIL_VISITS = until("visits")
+UNTIL_SUMMARY = until("summary")
+AFTER_APPROVAL = after("plan_approval")
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 
@@ -69,23 +59,28 @@ POLICY = {
         "write:roles": ((DRAFT, ("supervisor", "admin")), (AFTER_DRAFT, ("admin",))),
         "write:summary": ((("summary",), ("departing", "supervisor")),),
         "generate_lines": ((DRAFT, PLANNERS),),
-        "submit_plan": ((DRAFT, PLANNERS),),
-        "review_plan": ((("plan_review",), ("supervisor",)),),
-        "refuse_plan_review": ((("plan_review",), ("supervisor",)),),
-        "approve_plan": ((("plan_approval",), ("approver",)),),
-        "refuse_plan_approval": ((("plan_approval",), ("approver",)),),
-        "complete_materials": ((("materials",), ("supervisor",)),),
-        "witness_visits": ((("visits",), ("witness",)),),
-        "complete_visits": ((("visits",), ("supervisor",)),),
-        "complete_verification": ((("verification",), ("witness",)),),
-        "submit_summary": ((("summary",), ("departing", "supervisor")),),
-        "review_summary": ((("summary_review",), ("supervisor",)),),
-        "refuse_summary_review": ((("summary_review",), ("supervisor",)),),
-        "approve_summary": ((("summary_approval",), ("approver",)),),
-        "refuse_summary_approval": ((("summary_approval",), ("approver",)),),
+        # The button that completes each stage, and the refusal of the review
+        # and approval stages: pressed in that stage by the roles of its row in
+        # the stage table.
+        **{
+            stage.action: (((stage.key,), stage.roles),)
+            for stage in STAGES
+            if stage.action
+        },
+        **{
+            f"refuse_{stage.key}": (((stage.key,), stage.roles),)
+            for stage in STAGES
+            if stage.refused_to
+        },
+        # Once, when every customer is visited or its visit waived.
+        "witness_visits": (
+            (("visits",), ("witness",), "visits_unwitnessed", "visits_recorded"),
+        ),
         "cancel": ((OPEN, ("supervisor", "admin")),),
-        "revert_transfer": ((("cancel",), ("supervisor", "admin")),),
-        "allow_departure": ((OPEN, ("admin",)),),
+        "revert_transfer": ((("cancel",), ("supervisor", "admin"), "transfer_done"),),
+        "allow_departure": (
+            (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
+        ),
         # Calendar events of the handover (models/calendar_event.py): the
         # supervisor chairs the handover meeting (交接会议) and arranges the
         # successors' training (培训); each is scheduled, changed and its minutes

@@ -48,8 +48,14 @@ Stage = namedtuple(
         "refused_to",
         # (user field, datetime field) stamped by the button that ends the stage
         "stamp",
+        # method of the handover run when the stage is entered, after the
+        # stage's signatures are requested and before its activities
+        "enter",
+        # the template's transfer moment whose transfer starts when the stage
+        # ends; the last stage starts a transfer not started yet whatever it is
+        "transfer",
     ],
-    defaults=(None,) * 12,
+    defaults=(None,) * 14,
 )
 
 PLANNERS = ("departing", "supervisor", "admin")
@@ -90,6 +96,7 @@ STAGES = (
         deadline="review",
         refused_to="draft",
         stamp=("plan_approved_by", "plan_approved_on"),
+        transfer="plan",
     ),
     Stage(
         "materials",
@@ -104,6 +111,7 @@ STAGES = (
         signatures=True,
         files=("plan",),
         seals=("meeting",),
+        enter="_schedule_item_activities",
     ),
     Stage(
         "visits",
@@ -127,6 +135,7 @@ STAGES = (
         activity_role="witness",
         deadline="last_day",
         files=("visits",),
+        enter="_draw_spot_check_sample",
     ),
     Stage(
         "summary",
@@ -140,6 +149,7 @@ STAGES = (
         deadline="last_day",
         signatures=True,
         seals=("training",),
+        enter="_prepare_summary",
     ),
     Stage(
         "summary_review",
@@ -166,15 +176,17 @@ STAGES = (
         refused_to="summary",
         stamp=("summary_approved_by", "summary_approved_on"),
         files=("summary",),
+        transfer="summary",
     ),
-    Stage("done", "Done"),
-    Stage("cancel", "Cancelled"),
+    Stage("done", "Done", enter="_schedule_follow_up"),
+    Stage("cancel", "Cancelled", enter="_drop_stage_work"),
 )
 
 STAGE = {stage.key: stage for stage in STAGES}
 ORDER = tuple(stage.key for stage in STAGES)
 # the stages the procedure ends in; the others are open
 CLOSED = ("done", "cancel")
+DONE, CANCEL = CLOSED
 OPEN = tuple(key for key in ORDER if key not in CLOSED)
 DRAFT = OPEN[:1]
 AFTER_DRAFT = OPEN[1:]

@@ -55,6 +55,16 @@ class HrClientHandoverTemplate(models.Model):
         help="Starting text of the handover summary. Placeholders: "
         "{employee}, {reference}, {customer_count}, {last_working_day}.",
     )
+    require_meeting = fields.Boolean(
+        string="Handover Meeting",
+        help="A handover meeting chaired by the direct supervisor (交接会议), with "
+        "its minutes, must be held before the materials stage can end.",
+    )
+    require_training = fields.Boolean(
+        string="Training Session",
+        help="At least one training session of the successors, with its minutes, "
+        "must be held before the summary is submitted.",
+    )
     require_visits = fields.Boolean(
         default=True,
         help="Every customer must be visited by the successor and the departing "

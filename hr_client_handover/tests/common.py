@@ -6,6 +6,7 @@ from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
 from ..demo.hr_client_handover_demo import signature_image
+from ..models.hr_client_handover_stages import CANCEL, ORDER, STAGE
 
 # A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
 PNG_SIGNATURE = signature_image("test").decode()
@@ -406,59 +407,50 @@ class HandoverCase(TransactionCase):
             count -= day.weekday() < 5
         return day
 
-    STEPS = [
-        "draft",
-        "plan_review",
-        "plan_approval",
-        "materials",
-        "visits",
-        "verification",
-        "summary",
-        "summary_review",
-        "summary_approval",
-        "done",
-    ]
+    # The stages in order, up to Done.
+    STEPS = [key for key in ORDER if key != CANCEL]
 
     def advance(self, handover, to_state):
-        """Walk the handover to `to_state`, every step by its actor."""
+        """Walk the handover to `to_state`, every step by its actor: the work
+        the stage still lacks (``work_<stage>``), then its completing button
+        pressed by the first role of its row."""
         while handover.state != to_state:
-            state = handover.state
-            if state == "draft":
-                handover.with_user(self.departing).action_submit_plan()
-            elif state == "plan_review":
-                handover.with_user(handover.supervisor_id).action_review_plan()
-            elif state == "plan_approval":
-                handover.with_user(handover.approver_id).action_approve_plan()
-            elif state == "materials":
-                self.do_materials(handover)
-                handover.with_user(handover.supervisor_id).action_complete_materials()
-            elif state == "visits":
-                self.do_visits(
-                    handover,
-                    handover.line_ids.filtered(
-                        lambda line: line.visit_state not in ("done", "waived")
-                    ),
-                )
-                if not handover.visits_witnessed_on:
-                    self.witness_visits(handover)
-                handover.with_user(handover.supervisor_id).action_complete_visits()
-            elif state == "verification":
-                self.do_calls(handover)
-                witness = handover._users_for_role("witness")
-                handover.with_user(witness).action_complete_verification()
-            elif state == "summary":
-                handover.with_user(
-                    self.departing
-                ).summary = "<p>All customers met their new account manager.</p>"
-                self.sign(handover, "summary")
-                handover.with_user(self.departing).action_submit_summary()
-            elif state == "summary_review":
-                handover.with_user(handover.supervisor_id).action_review_summary()
-            elif state == "summary_approval":
-                handover.with_user(handover.approver_id).action_approve_summary()
-            else:
-                raise AssertionError(f"cannot advance a handover from {state}")
+            stage = STAGE[handover.state]
+            if not stage.action:
+                raise AssertionError(f"cannot advance a handover from {stage.key}")
+            work = getattr(self, f"work_{stage.key}", None)
+            if work:
+                work(handover)
+            role = stage.roles[0]
+            user = (
+                self.departing
+                if role == "departing"
+                else handover._users_for_role(role)
+            )
+            getattr(handover.with_user(user), f"action_{stage.action}")()
         return handover
+
+    def work_materials(self, handover):
+        self.do_materials(handover)
+
+    def work_visits(self, handover):
+        self.do_visits(
+            handover,
+            handover.line_ids.filtered(
+                lambda line: line.visit_state not in ("done", "waived")
+            ),
+        )
+        if not handover.visits_witnessed_on:
+            self.witness_visits(handover)
+
+    def work_verification(self, handover):
+        self.do_calls(handover)
+
+    def work_summary(self, handover):
+        handover.with_user(
+            self.departing
+        ).summary = "<p>All customers met their new account manager.</p>"
+        self.sign(handover, "summary")
 
     # ------------------------------------------------------------------
     # Assertions
