@@ -1205,7 +1205,7 @@ class HrClientHandover(models.Model):
         self._drop_pending_events()
 
     # ------------------------------------------------------------------
-    # Workflow buttons (SPEC §9)
+    # Workflow buttons
     # ------------------------------------------------------------------
     def action_generate_lines(self):
         self._prepare_action("generate_lines")
@@ -1229,7 +1229,7 @@ class HrClientHandover(models.Model):
         return self._complete_stage("complete_visits")
 
     def action_witness_visits(self):
-        """The supervising witness confirms the visits stage (监交, D11): every
+        """The supervising witness confirms the visits stage (监交): every
         customer visited by both, or its waiver approved (the conditions of
         the policy's row)."""
         self._prepare_action("witness_visits")

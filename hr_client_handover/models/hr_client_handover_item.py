@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .hr_client_handover_policy import UNTIL_MATERIALS
+from .hr_client_handover_stages import UNTIL_APPROVAL, UNTIL_MATERIALS
 from .hr_client_handover_template import (
     COUNTERSIGN_DEPARTMENTS,
     DUE_RULES,
@@ -145,7 +145,7 @@ class HrClientHandoverItem(models.Model):
                 item=self.name,
             )
         state = self.handover_id.state
-        if self.post_departure and state in ("draft", "plan_review", "plan_approval"):
+        if self.post_departure and state in UNTIL_APPROVAL:
             return self.env._(
                 "'%(item)s' is due after the last working day: it is ticked once "
                 "the plan is approved. Nothing was changed.",

@@ -572,7 +572,7 @@ class HrClientHandoverLine(models.Model):
             self._policy_check("unlink", self.env._("Remove the customer"))
 
     # ------------------------------------------------------------------
-    # Line buttons (SPEC §9)
+    # Line buttons
     # ------------------------------------------------------------------
     def action_confirm_materials(self):
         label = self.env._("Confirm the materials")

@@ -27,19 +27,18 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_stages import (
+    AFTER_APPROVAL,
     AFTER_DRAFT,
     DRAFT,
     OPEN,
     PLANNERS,
     STAGES,
-    after,
-    until,
+    UNTIL_MATERIALS,
+    UNTIL_SUMMARY,
+    UNTIL_VISITS,
+    VERIFICATION,
 )
 
-UNTIL_MATERIALS = until("materials")
-UNTIL_VISITS = until("visits")
-UNTIL_SUMMARY = until("summary")
-AFTER_APPROVAL = after("plan_approval")
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 
@@ -94,7 +93,7 @@ POLICY = {
         "write:plan": ((DRAFT, PLANNERS),),
         "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
-        "write:check": ((("verification",), ("witness",), "call_open"),),
+        "write:check": ((VERIFICATION, ("witness",), "call_open"),),
         "confirm_materials": ((("materials",), ("line_successor",)),),
         "confirm_visit": ((("visits",), ("line_successor", "departing", "proxy")),),
         # Who has left asks nothing: the supervisor would grant their own request.
@@ -102,7 +101,7 @@ POLICY = {
         "approve_waiver": ((("visits",), ("supervisor",)),),
         "refuse_waiver": ((("visits",), ("supervisor",)),),
         "send_back_visit": ((("visits",), ("supervisor",)),),
-        "record_check": ((("verification",), ("witness",)),),
+        "record_check": ((VERIFICATION, ("witness",)),),
     },
     "hr.client.handover.item": {
         "create": ((DRAFT, PLANNERS),),

@@ -217,3 +217,18 @@ def by_action(action):
 def filed_after(kind):
     """The stage whose end files the document ``kind``."""
     return next(stage.key for stage in STAGES if kind in (stage.files or ()))
+
+
+# The stage sets the policy and the models name: the checklist's part due by
+# the last working day is done until the materials stage ends, the part due
+# after it from the plan's approval; the departing employee visits until the
+# visits stage ends and writes the summary until it is submitted; the witness
+# phones in the verification stage; the visit sheet prints who closed the
+# visits and the verification.
+UNTIL_APPROVAL = until("plan_approval")
+AFTER_APPROVAL = after("plan_approval")
+UNTIL_MATERIALS = until("materials")
+UNTIL_VISITS = until("visits")
+UNTIL_SUMMARY = until("summary")
+VERIFICATION = ("verification",)
+VISIT_SHEET_STAGES = ("visits", "verification")

@@ -6,6 +6,8 @@ from odoo import api, models
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
+from ..models.hr_client_handover_stages import DRAFT, VISIT_SHEET_STAGES, next_stage
+
 SIGNATURE_BOXES_PER_ROW = 4
 CONTACTS_PER_CUSTOMER = 3
 # CSS pixels per millimetre of the printable area in wkhtmltopdf's print layout
@@ -72,7 +74,7 @@ class HrClientHandoverReport(models.AbstractModel):
             )
         )
         closures = {}
-        state = "draft"
+        state = DRAFT[0]
         for seal in seals:
             new_state = json.loads(seal.sealed_values).get("state")
             if not new_state:
@@ -81,8 +83,8 @@ class HrClientHandoverReport(models.AbstractModel):
             state = new_state
         empty = (handover.env["res.users"], False)
         return {
-            "visits": closures.get(("visits", "verification"), empty),
-            "verification": closures.get(("verification", "summary"), empty),
+            key: closures.get((key, next_stage(key)), empty)
+            for key in VISIT_SHEET_STAGES
         }
 
     @api.model

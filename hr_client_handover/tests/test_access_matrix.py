@@ -100,7 +100,7 @@ MATRIX = {
 }  # fmt: skip
 EXCEPTIONS = {ACCESS: AccessError, USER: UserError}
 
-# Helpers a remote client must never reach (SPEC §6): each would skip the
+# Helpers a remote client must never reach (private methods): each would skip the
 # role and state checks of the public buttons.
 PRIVATE_METHODS = {
     "hr.client.handover": [
@@ -128,7 +128,7 @@ PRIVATE_METHODS = {
         "_risk_manager",
     ],
 }
-# The public surface of the addon's models: SPEC §9 and the form's buttons.
+# The public surface of the addon's models: the workflow's and the form's buttons.
 PUBLIC_METHODS = {
     "hr.client.handover.retention": {"action_notify_risk_managers"},
     "hr.client.handover": {

@@ -7,7 +7,7 @@ from .common import ACTIVITY, HandoverCase
 
 @tagged("post_install", "-at_install")
 class TestVisits(HandoverCase):
-    """Visit evidence (policy D10–D13): each visitor's confirmation with who,
+    """Visit evidence (the policy's joint visits): each visitor's confirmation with who,
     when and the contact met; the witness's confirmation of the stage; a visit
     sent back; waivers requested with a reason and decided by the supervisor."""
 
