@@ -15,6 +15,7 @@ from .hr_client_handover_stages import (
     CLOSED,
     DONE,
     DRAFT,
+    MATERIALS,
     OPEN,
     SELECTION,
     STAGE,
@@ -67,7 +68,7 @@ ROLE_ACTIVITIES = {
     )
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
-WORKFLOW_DEFAULTS = {"state": DRAFT[0], "transfer_state": "pending"}
+WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 # Activities of a stage besides its own, removed when it is left: waivers left
 # undecided where visits are optional are nothing to do.
 STAGE_SIDE_ACTIVITIES = [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
@@ -205,7 +206,7 @@ class HrClientHandover(models.Model):
     summary = fields.Html()
     state = fields.Selection(
         STATES,
-        default=DRAFT[0],
+        default=DRAFT,
         required=True,
         tracking=True,
         copy=False,
@@ -547,9 +548,7 @@ class HrClientHandover(models.Model):
         # A new handover is its starter's (and an administrator's): the roles
         # its form proposes from the organisation chart give nobody more.
         unsaved = ",".join(
-            self._policy_granted_groups(
-                {"starter"} | self._policy_group_roles(), "draft"
-            )
+            self._policy_granted_groups({"starter"} | self._policy_group_roles(), DRAFT)
         )
         for handover in self:
             if handover in saved:
@@ -828,7 +827,7 @@ class HrClientHandover(models.Model):
                 if value and not vals.get(name):
                     vals[name] = value
         handovers = super().create(vals_list)
-        starter_groups = self._policy_granted_groups({"starter"}, "draft")
+        starter_groups = self._policy_granted_groups({"starter"}, DRAFT)
         for handover, names, roles in zip(handovers, given, chosen, strict=True):
             if not self.env.su:
                 # What the policy lets the starter give (the plan and its
@@ -858,7 +857,7 @@ class HrClientHandover(models.Model):
             changed_roles = {
                 handover: {name: handover[name] for name in ROLE_FIELDS if name in vals}
                 for handover in self
-                if handover.state not in DRAFT
+                if handover.state != DRAFT
             }
         result = super().write(vals)
         if "last_working_day" in vals:
@@ -1101,7 +1100,7 @@ class HrClientHandover(models.Model):
             return self._visitors_to_act()
         if role != "successor":
             return self._users_for_role(role)
-        if self.state == "materials":
+        if self.state == MATERIALS:
             waiting = [("materials_confirmed_on", "=", False)]
         else:
             waiting = [("visit_state", "not in", ("done", "waived"))]
