@@ -4,7 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover import STATE_ACTIVITIES
-from .hr_client_handover_stages import CLOSED
+from .hr_client_handover_stages import CLOSED, VISITS
 
 CHECK_RESULTS = [
     ("pending", "To call"),
@@ -1061,4 +1061,4 @@ class HrClientHandoverLine(models.Model):
                     customers=", ".join(lines.partner_id.mapped("display_name")),
                 )
             )
-            handover._move_to("visits")
+            handover._move_to(VISITS)
