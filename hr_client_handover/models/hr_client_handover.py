@@ -20,6 +20,7 @@ from .hr_client_handover_stages import (
     SELECTION,
     STAGE,
     STAGES,
+    SUMMARY,
     next_stage,
 )
 from .hr_client_handover_template import HANDOVER_TYPES
@@ -998,13 +999,21 @@ class HrClientHandover(models.Model):
         return self.env._(" or ").join(labels[role] for role in roles)
 
     def _action_label(self, action):
+        # A refusal is named by what it sends back to be done again.
+        refused = {
+            DRAFT: self.env._("Refuse the plan"),
+            SUMMARY: self.env._("Refuse the summary"),
+        }
         return {
             "generate_lines": self.env._("Generate customer lines"),
             "submit_plan": self.env._("Submit the plan"),
             "review_plan": self.env._("Review the plan"),
             "approve_plan": self.env._("Approve the plan"),
-            "refuse_plan_review": self.env._("Refuse the plan"),
-            "refuse_plan_approval": self.env._("Refuse the plan"),
+            **{
+                f"refuse_{stage.key}": refused[stage.refused_to]
+                for stage in STAGES
+                if stage.refused_to
+            },
             "complete_materials": self.env._("Complete the materials handover"),
             "complete_visits": self.env._("Complete the customer visits"),
             "witness_visits": self.env._("Confirm the customer visits as witness"),
@@ -1012,8 +1021,6 @@ class HrClientHandover(models.Model):
             "submit_summary": self.env._("Submit the summary"),
             "review_summary": self.env._("Review the summary"),
             "approve_summary": self.env._("Approve the summary"),
-            "refuse_summary_review": self.env._("Refuse the summary"),
-            "refuse_summary_approval": self.env._("Refuse the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
             "allow_departure": self.env._("Allow the departure before the end"),
