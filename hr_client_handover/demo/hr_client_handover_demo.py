@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 
-from ..models.hr_client_handover_stages import STAGES
+from ..models.hr_client_handover_stages import MATERIALS, STAGES, SUMMARY
 
 # The stages a demo handover goes through: the work done inside each one (its
 # ``_work_<stage>`` method, when it has one), and the role and button that close
@@ -366,7 +366,7 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(handover.line_ids.successor_id[:1], ticked, "action_confirm")
         if story.get("meeting"):
             self._hold_event(handover, "meeting", story["meeting"])
-        self._sign(handover, "materials")
+        self._sign(handover, MATERIALS)
 
     def _work_visits(self, handover, story, finish):
         """The successor and the departing employee visit each customer
@@ -439,7 +439,7 @@ class HrClientHandoverDemo(models.AbstractModel):
                 "write",
                 {"summary": story["summary"]},
             )
-        self._sign(handover, "summary")
+        self._sign(handover, SUMMARY)
 
     def _sign(self, handover, stage):
         """Every signer of `stage` signs, as themselves."""

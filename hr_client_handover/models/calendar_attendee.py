@@ -2,9 +2,10 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
+from .hr_client_handover_stages import CLOSED
+
 # What an attendee answers for themself: their own invitation.
 OWN_ANSWER_FIELDS = frozenset({"state"})
-CLOSED_STATES = ("done", "cancel")
 
 
 class CalendarAttendee(models.Model):
@@ -62,7 +63,7 @@ class CalendarAttendee(models.Model):
         for event in events:
             # A done or cancelled handover is closed too (its visits are never
             # sealed); the workflow still drops a cancelled handover's events.
-            closed = not self.env.su and event.handover_id.state in CLOSED_STATES
+            closed = not self.env.su and event.handover_id.state in CLOSED
             if event.handover_sealed_on or closed:
                 raise UserError(
                     self.env._(

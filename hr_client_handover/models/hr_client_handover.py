@@ -15,10 +15,12 @@ from .hr_client_handover_stages import (
     CLOSED,
     DONE,
     DRAFT,
+    MATERIALS,
     OPEN,
     SELECTION,
     STAGE,
     STAGES,
+    SUMMARY,
     next_stage,
 )
 from .hr_client_handover_template import HANDOVER_TYPES
@@ -67,7 +69,7 @@ ROLE_ACTIVITIES = {
     )
 }
 # Values of the workflow's own fields a new handover may be given: their defaults.
-WORKFLOW_DEFAULTS = {"state": DRAFT[0], "transfer_state": "pending"}
+WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 # Activities of a stage besides its own, removed when it is left: waivers left
 # undecided where visits are optional are nothing to do.
 STAGE_SIDE_ACTIVITIES = [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
@@ -205,7 +207,7 @@ class HrClientHandover(models.Model):
     summary = fields.Html()
     state = fields.Selection(
         STATES,
-        default=DRAFT[0],
+        default=DRAFT,
         required=True,
         tracking=True,
         copy=False,
@@ -547,9 +549,7 @@ class HrClientHandover(models.Model):
         # A new handover is its starter's (and an administrator's): the roles
         # its form proposes from the organisation chart give nobody more.
         unsaved = ",".join(
-            self._policy_granted_groups(
-                {"starter"} | self._policy_group_roles(), "draft"
-            )
+            self._policy_granted_groups({"starter"} | self._policy_group_roles(), DRAFT)
         )
         for handover in self:
             if handover in saved:
@@ -828,7 +828,7 @@ class HrClientHandover(models.Model):
                 if value and not vals.get(name):
                     vals[name] = value
         handovers = super().create(vals_list)
-        starter_groups = self._policy_granted_groups({"starter"}, "draft")
+        starter_groups = self._policy_granted_groups({"starter"}, DRAFT)
         for handover, names, roles in zip(handovers, given, chosen, strict=True):
             if not self.env.su:
                 # What the policy lets the starter give (the plan and its
@@ -858,7 +858,7 @@ class HrClientHandover(models.Model):
             changed_roles = {
                 handover: {name: handover[name] for name in ROLE_FIELDS if name in vals}
                 for handover in self
-                if handover.state not in DRAFT
+                if handover.state != DRAFT
             }
         result = super().write(vals)
         if "last_working_day" in vals:
@@ -999,13 +999,21 @@ class HrClientHandover(models.Model):
         return self.env._(" or ").join(labels[role] for role in roles)
 
     def _action_label(self, action):
+        # A refusal is named by what it sends back to be done again.
+        refused = {
+            DRAFT: self.env._("Refuse the plan"),
+            SUMMARY: self.env._("Refuse the summary"),
+        }
         return {
             "generate_lines": self.env._("Generate customer lines"),
             "submit_plan": self.env._("Submit the plan"),
             "review_plan": self.env._("Review the plan"),
             "approve_plan": self.env._("Approve the plan"),
-            "refuse_plan_review": self.env._("Refuse the plan"),
-            "refuse_plan_approval": self.env._("Refuse the plan"),
+            **{
+                f"refuse_{stage.key}": refused[stage.refused_to]
+                for stage in STAGES
+                if stage.refused_to
+            },
             "complete_materials": self.env._("Complete the materials handover"),
             "complete_visits": self.env._("Complete the customer visits"),
             "witness_visits": self.env._("Confirm the customer visits as witness"),
@@ -1013,8 +1021,6 @@ class HrClientHandover(models.Model):
             "submit_summary": self.env._("Submit the summary"),
             "review_summary": self.env._("Review the summary"),
             "approve_summary": self.env._("Approve the summary"),
-            "refuse_summary_review": self.env._("Refuse the summary"),
-            "refuse_summary_approval": self.env._("Refuse the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
             "allow_departure": self.env._("Allow the departure before the end"),
@@ -1101,7 +1107,7 @@ class HrClientHandover(models.Model):
             return self._visitors_to_act()
         if role != "successor":
             return self._users_for_role(role)
-        if self.state == "materials":
+        if self.state == MATERIALS:
             waiting = [("materials_confirmed_on", "=", False)]
         else:
             waiting = [("visit_state", "not in", ("done", "waived"))]

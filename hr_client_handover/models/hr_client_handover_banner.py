@@ -11,7 +11,14 @@ from odoo import api, fields, models
 from odoo.tools import format_date, format_list
 
 from .hr_client_handover_policy import AFTER_APPROVAL, POLICY
-from .hr_client_handover_stages import CLOSED, DONE, STAGE, next_stage
+from .hr_client_handover_stages import (
+    CLOSED,
+    DONE,
+    MATERIALS,
+    STAGE,
+    SUMMARY,
+    next_stage,
+)
 
 # Fields the banner and the gates read: a change to one of them recomputes both.
 BANNER_DEPENDS = (
@@ -217,7 +224,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         self._banner_link(links, title, mine)
         waiting = self._banner_waiting_by_successor(open_lines)
         waiting |= self._banner_items_due_now(texts, user)
-        return waiting | self._banner_signatures("materials", texts, user)
+        return waiting | self._banner_signatures(MATERIALS, texts, user)
 
     def _banner_visits(self, texts, links, user, problems):
         total = self._banner_count([])
@@ -288,7 +295,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             self.env._("Summary to write") if empty else self.env._("Summary written")
         )
         waiting = self._users_for_role("departing") if empty else self.env["res.users"]
-        return waiting | self._banner_signatures("summary", texts, user)
+        return waiting | self._banner_signatures(SUMMARY, texts, user)
 
     def _banner_summary_review(self, texts, links, user, problems):
         texts.append(self.env._("Summary under review"))

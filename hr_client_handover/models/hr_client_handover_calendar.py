@@ -9,6 +9,8 @@ from datetime import datetime, time
 
 from odoo import Command, api, fields, models
 
+from .hr_client_handover_stages import CANCEL
+
 # Events are put in the calendar without mailing anyone (the customer above
 # all): the successor sends the invitation from the event if they want to.
 QUIET = {
@@ -304,7 +306,7 @@ class HrClientHandoverLineCalendarMixin(models.AbstractModel):
             wanted = (
                 line.planned_visit_date
                 and not line.visit_waived
-                and line.handover_id.state != "cancel"
+                and line.handover_id.state != CANCEL
             )
             if not wanted:
                 if event:

@@ -8,6 +8,7 @@ The rules on the messages themselves (who edits or deletes which) live on
 
 from odoo import SUPERUSER_ID, models
 
+from .hr_client_handover_stages import DRAFT
 from .mail_message import THREAD_CREATE
 
 # What a decision message seals: what it says, who said it and when, where.
@@ -39,7 +40,7 @@ class HrClientHandoverChatterMixin(models.AbstractModel):
         if (
             message.message_type != "comment"
             and not message.mail_activity_type_id
-            and (self.state != "draft" or self._has_seals())
+            and (self.state != DRAFT or self._has_seals())
         ):
             self._seal("message", message, MESSAGE_SEALED)
         return super()._message_post_after_hook(message, msg_values)

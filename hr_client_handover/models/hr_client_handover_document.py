@@ -3,7 +3,7 @@ from collections import namedtuple
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from .hr_client_handover_stages import ORDER, STAGES, filed_after
+from .hr_client_handover_stages import CANCEL, ORDER, STAGES, filed_after
 
 Filed = namedtuple("Filed", ["kind", "label", "report", "field"])
 
@@ -131,7 +131,7 @@ class HrClientHandoverDocument(models.Model):
     def _files_due(self, handover):
         """The documents ``handover`` should have filed by now: those of the
         stages it has left."""
-        if handover.state == "cancel":
+        if handover.state == CANCEL:
             return []
         left = STAGES[: ORDER.index(handover.state)]
         return [kind for stage in left for kind in stage.files or ()]
@@ -152,7 +152,7 @@ class HrClientHandoverDocument(models.Model):
         handovers = (
             self.env["hr.client.handover"]
             .sudo()
-            .search(domain & Domain("state", "!=", "cancel"))
+            .search(domain & Domain("state", "!=", CANCEL))
         )
         Cron = self.env["ir.cron"]
         for done, handover in enumerate(handovers, start=1):

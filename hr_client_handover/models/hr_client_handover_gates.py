@@ -7,6 +7,8 @@ never loaded one by one."""
 from odoo import models
 from odoo.tools import html2plaintext, is_html_empty
 
+from .hr_client_handover_stages import MATERIALS, SUMMARY
+
 
 class HrClientHandoverGateMixin(models.AbstractModel):
     """The stage gates of a handover (inherited by hr.client.handover)."""
@@ -130,7 +132,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     names=", ".join(unconfirmed[:5].mapped("name")),
                 )
             )
-        return problems + self._signature_problems("materials")
+        return problems + self._signature_problems(MATERIALS)
 
     def _visits_problems(self):
         self.ensure_one()
@@ -193,7 +195,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     ref=self.name,
                 )
             )
-        return problems + self._signature_problems("summary")
+        return problems + self._signature_problems(SUMMARY)
 
     def _summary_is_empty(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover import STATE_ACTIVITIES
-from .hr_client_handover_stages import CLOSED
+from .hr_client_handover_stages import CLOSED, VISITS
 
 CHECK_RESULTS = [
     ("pending", "To call"),
@@ -199,7 +199,7 @@ class HrClientHandoverLine(models.Model):
     # the handover's lines for every record (minutes at 10,000 customers).
     _handover_partner_idx = models.Index("(handover_id, partner_id)")
     _partner_active_unique = models.UniqueIndex(
-        "(partner_id) WHERE handover_state NOT IN ('done', 'cancel')",
+        f"(partner_id) WHERE handover_state NOT IN {CLOSED!r}",
         lambda env, diag: env._(
             "This customer is already in another active handover. Finish or cancel "
             "that handover first, or remove the customer from this one."
@@ -415,9 +415,10 @@ class HrClientHandoverLine(models.Model):
                 " FROM hr_client_handover_line line"
                 " JOIN hr_client_handover handover ON handover.id = line.handover_id"
                 " WHERE line.partner_id IN %s AND line.id NOT IN %s"
-                " AND handover.state NOT IN ('done', 'cancel')",
+                " AND handover.state NOT IN %s",
                 tuple(self.partner_id.ids),
                 tuple(self.ids),
+                CLOSED,
             )
         )
         return dict(self.env.cr.fetchall())
@@ -1061,4 +1062,4 @@ class HrClientHandoverLine(models.Model):
                     customers=", ".join(lines.partner_id.mapped("display_name")),
                 )
             )
-            handover._move_to("visits")
+            handover._move_to(VISITS)

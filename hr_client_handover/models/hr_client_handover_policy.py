@@ -29,54 +29,64 @@ from odoo.exceptions import AccessError, UserError
 from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
-    DRAFT,
+    IN_CANCEL,
+    IN_DRAFT,
+    IN_MATERIALS,
+    IN_VERIFICATION,
+    IN_VISITS,
     OPEN,
     PLANNERS,
+    SIGNING,
+    STAGE,
     STAGES,
+    SUMMARY,
     UNTIL_MATERIALS,
     UNTIL_SUMMARY,
     UNTIL_VISITS,
-    VERIFICATION,
 )
 
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 
+
+def _stage_rule(stage):
+    """Granted in ``stage`` to the roles of its row in the stage table: those
+    who end it."""
+    return (((stage.key,), stage.roles),)
+
+
 # model -> {operation: ((stages, roles[, condition, ...]), ...)}
 POLICY = {
     "hr.client.handover": {
-        "create": ((DRAFT, ("departing", "manager", "officer", "admin")),),
+        "create": ((IN_DRAFT, ("departing", "manager", "officer", "admin")),),
         # HR registering a departure (hr.departure.wizard) starts the handover
         # of any employee who leaves, a report of theirs or not.
-        "start_on_departure": ((DRAFT, ("hr",)),),
-        "unlink": ((DRAFT, ("supervisor", "admin")),),
-        "write:plan": ((DRAFT, (*PLANNERS, "starter")),),
+        "start_on_departure": ((IN_DRAFT, ("hr",)),),
+        "unlink": ((IN_DRAFT, ("supervisor", "admin")),),
+        "write:plan": ((IN_DRAFT, (*PLANNERS, "starter")),),
         "write:details": (
-            (DRAFT, (*PLANNERS, "starter")),
+            (IN_DRAFT, (*PLANNERS, "starter")),
             (AFTER_DRAFT, ("supervisor", "admin")),
         ),
-        "write:roles": ((DRAFT, ("supervisor", "admin")), (AFTER_DRAFT, ("admin",))),
-        "write:summary": ((("summary",), ("departing", "supervisor")),),
-        "generate_lines": ((DRAFT, PLANNERS),),
+        "write:roles": ((IN_DRAFT, ("supervisor", "admin")), (AFTER_DRAFT, ("admin",))),
+        # Who submits the summary writes it, in its stage.
+        "write:summary": _stage_rule(STAGE[SUMMARY]),
+        "generate_lines": ((IN_DRAFT, PLANNERS),),
         # The button that completes each stage, and the refusal of the review
         # and approval stages: pressed in that stage by the roles of its row in
         # the stage table.
+        **{stage.action: _stage_rule(stage) for stage in STAGES if stage.action},
         **{
-            stage.action: (((stage.key,), stage.roles),)
-            for stage in STAGES
-            if stage.action
-        },
-        **{
-            f"refuse_{stage.key}": (((stage.key,), stage.roles),)
+            f"refuse_{stage.key}": _stage_rule(stage)
             for stage in STAGES
             if stage.refused_to
         },
         # Once, when every customer is visited or its visit waived.
         "witness_visits": (
-            (("visits",), ("witness",), "visits_unwitnessed", "visits_recorded"),
+            (IN_VISITS, ("witness",), "visits_unwitnessed", "visits_recorded"),
         ),
         "cancel": ((OPEN, ("supervisor", "admin")),),
-        "revert_transfer": ((("cancel",), ("supervisor", "admin"), "transfer_done"),),
+        "revert_transfer": ((IN_CANCEL, ("supervisor", "admin"), "transfer_done"),),
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
         ),
@@ -88,28 +98,28 @@ POLICY = {
         "training": ((UNTIL_SUMMARY, ("supervisor", "admin")),),
     },
     "hr.client.handover.line": {
-        "create": ((DRAFT, PLANNERS),),
-        "unlink": ((DRAFT, PLANNERS),),
-        "write:plan": ((DRAFT, PLANNERS),),
+        "create": ((IN_DRAFT, PLANNERS),),
+        "unlink": ((IN_DRAFT, PLANNERS),),
+        "write:plan": ((IN_DRAFT, PLANNERS),),
         "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
-        "write:check": ((VERIFICATION, ("witness",), "call_open"),),
-        "confirm_materials": ((("materials",), ("line_successor",)),),
-        "confirm_visit": ((("visits",), ("line_successor", "departing", "proxy")),),
+        "write:check": ((IN_VERIFICATION, ("witness",), "call_open"),),
+        "confirm_materials": ((IN_MATERIALS, ("line_successor",)),),
+        "confirm_visit": ((IN_VISITS, ("line_successor", "departing", "proxy")),),
         # Who has left asks nothing: the supervisor would grant their own request.
-        "request_waiver": ((("visits",), ("line_successor", "departing")),),
-        "approve_waiver": ((("visits",), ("supervisor",)),),
-        "refuse_waiver": ((("visits",), ("supervisor",)),),
-        "send_back_visit": ((("visits",), ("supervisor",)),),
-        "record_check": ((VERIFICATION, ("witness",)),),
+        "request_waiver": ((IN_VISITS, ("line_successor", "departing")),),
+        "approve_waiver": ((IN_VISITS, ("supervisor",)),),
+        "refuse_waiver": ((IN_VISITS, ("supervisor",)),),
+        "send_back_visit": ((IN_VISITS, ("supervisor",)),),
+        "record_check": ((IN_VERIFICATION, ("witness",)),),
     },
     "hr.client.handover.item": {
-        "create": ((DRAFT, PLANNERS),),
-        "unlink": ((DRAFT, PLANNERS),),
-        "write:content": ((DRAFT, PLANNERS),),
+        "create": ((IN_DRAFT, PLANNERS),),
+        "unlink": ((IN_DRAFT, PLANNERS),),
+        "write:content": ((IN_DRAFT, PLANNERS),),
         # Who answers for an item and who countersigns it come from the template
         # or the supervisor, never from the person the item is about.
-        "write:people": ((DRAFT, ("supervisor", "admin")),),
+        "write:people": ((IN_DRAFT, ("supervisor", "admin")),),
         # Due by the last working day: until the materials stage ends; due after
         # it (post-departure part): from the plan's approval until Done.
         "mark_done": (
@@ -136,8 +146,8 @@ POLICY = {
     },
     "hr.client.handover.signature": {
         "write:sign": (
-            (("materials", "summary"), ("signer",), "signing_open"),
-            (("materials", "summary"), ("proxy",), "departing_signing_open"),
+            (SIGNING, ("signer",), "signing_open"),
+            (SIGNING, ("proxy",), "departing_signing_open"),
         ),
     },
 }

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from .hr_client_handover_stages import DONE
 from .hr_client_handover_template import HANDOVER_TYPES
 
 RETENTION_DAYS = 90
@@ -151,7 +152,7 @@ class HrClientHandoverRetention(models.Model):
                            h.done_date::timestamp
                        ) AS transfer_date
                   FROM hr_client_handover h
-                 WHERE h.state = 'done'
+                 WHERE h.state = %(done)s
             )
             SELECT line.id AS id,
                    line.id AS line_id,
@@ -300,6 +301,7 @@ class HrClientHandoverRetention(models.Model):
               LEFT JOIN hr_client_handover_risk_alert alert ON alert.line_id = line.id
             """,
             days=days,
+            done=DONE,
             messages=self._messages_since_transfer(),
         )
 

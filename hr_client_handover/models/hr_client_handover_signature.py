@@ -8,13 +8,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_policy import POLICY
+from .hr_client_handover_stages import STAGES
 
 SIGNATURE_ROLES = [
     ("departing", "Handed over by"),
     ("successor", "Received by"),
     ("witness", "Witnessed by"),
 ]
-SIGNATURE_STAGES = [("materials", "Materials"), ("summary", "Summary")]
+SIGNATURE_STAGES = [(stage.key, stage.label) for stage in STAGES if stage.signatures]
 # A drawn signature has at least this much ink (dark, opaque pixels) spread
 # over at least this width: a blank, transparent or dotted image has not.
 MIN_INK_PIXELS = 150

@@ -58,11 +58,24 @@ Stage = namedtuple(
     defaults=(None,) * 14,
 )
 
+# The stage keys, written here once: the addon's code names a stage by these.
+DRAFT = "draft"
+PLAN_REVIEW = "plan_review"
+PLAN_APPROVAL = "plan_approval"
+MATERIALS = "materials"
+VISITS = "visits"
+VERIFICATION = "verification"
+SUMMARY = "summary"
+SUMMARY_REVIEW = "summary_review"
+SUMMARY_APPROVAL = "summary_approval"
+DONE = "done"
+CANCEL = "cancel"
+
 PLANNERS = ("departing", "supervisor", "admin")
 
 STAGES = (
     Stage(
-        "draft",
+        DRAFT,
         "Draft",
         action="submit_plan",
         button=_lt("Submit Plan"),
@@ -73,7 +86,7 @@ STAGES = (
         deadline="last_day",
     ),
     Stage(
-        "plan_review",
+        PLAN_REVIEW,
         "Plan Review",
         action="review_plan",
         button=_lt("Review OK"),
@@ -85,7 +98,7 @@ STAGES = (
         stamp=("plan_reviewed_by", "plan_reviewed_on"),
     ),
     Stage(
-        "plan_approval",
+        PLAN_APPROVAL,
         "Plan Approval",
         action="approve_plan",
         button=_lt("Approve Plan"),
@@ -99,7 +112,7 @@ STAGES = (
         transfer="plan",
     ),
     Stage(
-        "materials",
+        MATERIALS,
         "Materials",
         action="complete_materials",
         button=_lt("Materials Complete"),
@@ -114,7 +127,7 @@ STAGES = (
         enter="_schedule_item_activities",
     ),
     Stage(
-        "visits",
+        VISITS,
         "Customer Visits",
         action="complete_visits",
         button=_lt("Visits Complete"),
@@ -125,7 +138,7 @@ STAGES = (
         deadline="last_day",
     ),
     Stage(
-        "verification",
+        VERIFICATION,
         "Phone Verification",
         action="complete_verification",
         button=_lt("Verification Complete"),
@@ -138,7 +151,7 @@ STAGES = (
         enter="_draw_spot_check_sample",
     ),
     Stage(
-        "summary",
+        SUMMARY,
         "Summary",
         action="submit_summary",
         button=_lt("Submit Summary"),
@@ -152,7 +165,7 @@ STAGES = (
         enter="_prepare_summary",
     ),
     Stage(
-        "summary_review",
+        SUMMARY_REVIEW,
         "Summary Review",
         action="review_summary",
         button=_lt("Review OK"),
@@ -164,7 +177,7 @@ STAGES = (
         stamp=("summary_reviewed_by", "summary_reviewed_on"),
     ),
     Stage(
-        "summary_approval",
+        SUMMARY_APPROVAL,
         "Summary Approval",
         action="approve_summary",
         button=_lt("Approve Summary"),
@@ -178,18 +191,18 @@ STAGES = (
         files=("summary",),
         transfer="summary",
     ),
-    Stage("done", "Done", enter="_schedule_follow_up"),
-    Stage("cancel", "Cancelled", enter="_drop_stage_work"),
+    Stage(DONE, "Done", enter="_schedule_follow_up"),
+    Stage(CANCEL, "Cancelled", enter="_drop_stage_work"),
 )
 
 STAGE = {stage.key: stage for stage in STAGES}
 ORDER = tuple(stage.key for stage in STAGES)
 # the stages the procedure ends in; the others are open
-CLOSED = ("done", "cancel")
-DONE, CANCEL = CLOSED
+CLOSED = (DONE, CANCEL)
 OPEN = tuple(key for key in ORDER if key not in CLOSED)
-DRAFT = OPEN[:1]
 AFTER_DRAFT = OPEN[1:]
+# the stages whose signatures are requested when they start
+SIGNING = tuple(stage.key for stage in STAGES if stage.signatures)
 # selection of the ``state`` field
 SELECTION = [(stage.key, stage.label) for stage in STAGES]
 
@@ -219,16 +232,22 @@ def filed_after(kind):
     return next(stage.key for stage in STAGES if kind in (stage.files or ()))
 
 
-# The stage sets the policy and the models name: the checklist's part due by
-# the last working day is done until the materials stage ends, the part due
-# after it from the plan's approval; the departing employee visits until the
-# visits stage ends and writes the summary until it is submitted; the witness
-# phones in the verification stage; the visit sheet prints who closed the
-# visits and the verification.
-UNTIL_APPROVAL = until("plan_approval")
-AFTER_APPROVAL = after("plan_approval")
-UNTIL_MATERIALS = until("materials")
-UNTIL_VISITS = until("visits")
-UNTIL_SUMMARY = until("summary")
-VERIFICATION = ("verification",)
-VISIT_SHEET_STAGES = ("visits", "verification")
+# The stage sets the policy and the models name: the plan is drawn in draft,
+# the successors confirm the materials and the visits in their stages, the
+# witness phones in the verification stage, a cancelled handover's transfer is
+# reverted; the checklist's part due by the last working day is done until the
+# materials stage ends, the part due after it from the plan's approval; the
+# departing employee visits until the visits stage ends and writes the summary
+# until it is submitted; the visit sheet prints who closed the visits and the
+# verification.
+IN_DRAFT = (DRAFT,)
+IN_MATERIALS = (MATERIALS,)
+IN_VISITS = (VISITS,)
+IN_VERIFICATION = (VERIFICATION,)
+IN_CANCEL = (CANCEL,)
+UNTIL_APPROVAL = until(PLAN_APPROVAL)
+AFTER_APPROVAL = after(PLAN_APPROVAL)
+UNTIL_MATERIALS = until(MATERIALS)
+UNTIL_VISITS = until(VISITS)
+UNTIL_SUMMARY = until(SUMMARY)
+VISIT_SHEET_STAGES = (VISITS, VERIFICATION)

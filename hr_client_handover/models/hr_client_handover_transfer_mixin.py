@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .hr_client_handover_stages import DONE
+
 
 class HrClientHandoverTransferMixin(models.AbstractModel):
     """The transfer of a handover's customers (inherited by hr.client.handover)."""
@@ -135,7 +137,7 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
                 subtype_xmlid="mail.mt_comment",
             )
         self.write({"transfer_state": "done"})
-        if self.state == "done" and not self.summary_attachment_id:
+        if self.state == DONE and not self.summary_attachment_id:
             self._file_report("summary")
         if self.template_id.notify_customers:
             template = self.env.ref(

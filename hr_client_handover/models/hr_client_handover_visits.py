@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 
-from .hr_client_handover_stages import STAGE
+from .hr_client_handover_stages import STAGE, VISITS
 
 # Visits stage: the witness confirms the visits once all are recorded; the
 # supervisor decides on the waivers requested.
@@ -107,9 +107,9 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
         """After a change of the visits: each person with something left to do
         in the stage has one activity saying what (visits to confirm, waivers to
         decide, the witness's confirmation); the others' are marked done."""
-        for handover in self.filtered(lambda handover: handover.state == "visits"):
-            visits_type = STAGE["visits"].activity
-            deadline = handover._activity_deadline("visits")
+        for handover in self.filtered(lambda handover: handover.state == VISITS):
+            visits_type = STAGE[VISITS].activity
+            deadline = handover._activity_deadline(VISITS)
             decision_day = handover._add_working_days(
                 fields.Date.context_today(handover), REVIEW_WORKING_DAYS
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .hr_client_handover_stages import CLOSED, DRAFT
+
 
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
@@ -63,7 +65,7 @@ class HrEmployee(models.Model):
         roles = Handover._policy_start_roles(self)
         return self.filtered(
             lambda employee: Handover._policy_grants(
-                "create", roles[employee.id], "draft"
+                "create", roles[employee.id], DRAFT
             )
         )
 
@@ -76,7 +78,7 @@ class HrEmployee(models.Model):
             .search(
                 [
                     ("employee_id", "in", self.ids),
-                    ("state", "not in", ("done", "cancel")),
+                    ("state", "not in", CLOSED),
                 ]
             )
         )

@@ -2,10 +2,11 @@ from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_policy import HANDOVER_MODELS
+from .hr_client_handover_stages import CLOSED
 
 # A handover in these stages is recorded: its files, chatter and activities
 # no longer change.
-FROZEN_STATES = ("done", "cancel")
+FROZEN_STATES = CLOSED
 # What a file is: changing any of these replaces or moves it.
 FILE_FIELDS = frozenset(
     ("name", "description", "raw", "datas", "db_datas", "store_fname", "url")

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import format_list
 
+from .hr_client_handover_stages import CLOSED
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -50,7 +52,7 @@ class ResPartner(models.Model):
         ids = self.ids
         domain = Domain("partner_id", "in", ids) | Domain("visit_contact_id", "in", ids)
         if open_only:
-            domain &= Domain("handover_state", "not in", ("done", "cancel"))
+            domain &= Domain("handover_state", "not in", CLOSED)
         references = {}
         for line in Line.search(domain):
             for partner in line.partner_id | line.visit_contact_id:

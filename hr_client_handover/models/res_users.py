@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
+from .hr_client_handover_stages import CLOSED
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -46,7 +48,7 @@ class ResUsers(models.Model):
             self.env["hr.client.handover"].sudo().search(
                 [
                     ("departing_user_id", "in", leaving.ids),
-                    ("state", "not in", ("done", "cancel")),
+                    ("state", "not in", CLOSED),
                     ("departure_allowed_on", "!=", False),
                 ]
             )._on_departing_user_archived()
@@ -66,7 +68,7 @@ class ResUsers(models.Model):
         pending = Handover.search(
             [
                 ("departing_user_id", "in", self.ids),
-                ("state", "not in", ("done", "cancel")),
+                ("state", "not in", CLOSED),
             ]
         )
         for handover in pending:

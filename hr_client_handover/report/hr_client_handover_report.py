@@ -6,7 +6,13 @@ from odoo import api, models
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-from ..models.hr_client_handover_stages import DRAFT, VISIT_SHEET_STAGES, next_stage
+from ..models.hr_client_handover_stages import (
+    DRAFT,
+    MATERIALS,
+    SUMMARY,
+    VISIT_SHEET_STAGES,
+    next_stage,
+)
 
 SIGNATURE_BOXES_PER_ROW = 4
 CONTACTS_PER_CUSTOMER = 3
@@ -74,7 +80,7 @@ class HrClientHandoverReport(models.AbstractModel):
             )
         )
         closures = {}
-        state = DRAFT[0]
+        state = DRAFT
         for seal in seals:
             new_state = json.loads(seal.sealed_values).get("state")
             if not new_state:
@@ -140,7 +146,7 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
     _inherit = ["hr.client.handover.report"]
     _description = "Client Handover Plan and Checklist Report"
 
-    _signature_stage = "materials"
+    _signature_stage = MATERIALS
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -253,7 +259,7 @@ class ReportHrClientHandoverReportHandoverSummary(models.AbstractModel):
     _inherit = ["hr.client.handover.report"]
     _description = "Client Handover Summary Report"
 
-    _signature_stage = "summary"
+    _signature_stage = SUMMARY
 
     @api.model
     def _get_report_values(self, docids, data=None):

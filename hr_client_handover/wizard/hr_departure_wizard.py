@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.hr_client_handover_stages import CLOSED, DRAFT
+
 
 class HrDepartureWizard(models.TransientModel):
     _inherit = "hr.departure.wizard"
@@ -50,7 +52,7 @@ class HrDepartureWizard(models.TransientModel):
     def _create_client_handovers(self):
         Handover = self.env["hr.client.handover"]
         if not Handover._policy_grants(
-            "start_on_departure", Handover._policy_group_roles(), "draft"
+            "start_on_departure", Handover._policy_group_roles(), DRAFT
         ):
             raise AccessError(
                 self.env._(
@@ -66,7 +68,7 @@ class HrDepartureWizard(models.TransientModel):
             if Handover.search_count(
                 [
                     ("employee_id", "=", employee.id),
-                    ("state", "not in", ("done", "cancel")),
+                    ("state", "not in", CLOSED),
                 ],
                 limit=1,
             ):
