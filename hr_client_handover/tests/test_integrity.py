@@ -158,8 +158,8 @@ class TestIntegrity(HandoverCase):
             "partner_id": self.other_customer.id,
             "successor_id": self.successor_a.id,
             "materials_confirmed_on": "2026-01-01 00:00:00",
-            "visit_confirmed_by_successor": "2026-01-01 00:00:00",
-            "visit_confirmed_by_departing": "2026-01-01 00:00:00",
+            "visit_successor_confirmed_on": "2026-01-01 00:00:00",
+            "visit_departing_confirmed_on": "2026-01-01 00:00:00",
         }
         Line = self.env["hr.client.handover.line"].with_user(self.departing)
         with self.assertRaisesRegex(AccessError, "buttons only"):
@@ -204,7 +204,7 @@ class TestIntegrity(HandoverCase):
         Item = self.env["hr.client.handover.item"]
         with self.assertRaisesRegex(AccessError, "buttons only"):
             item.with_user(self.departing).write(
-                {"done": True, "confirmed_by": self.witness.id}
+                {"done": True, "confirmed_by_id": self.witness.id}
             )
         with self.assertRaisesRegex(AccessError, "departing employee or"):
             Item.with_user(self.successor_a).create(
