@@ -585,6 +585,10 @@ def check(conf, db, before_path, log_path):
         f"{len(warnings)}: " + " | ".join(warnings[:3]) if warnings else "",
     )
 
+    # The addon is importable once connect() has read the addons path.
+    env = connect(conf, db)
+    cr = env.cr
+
     from odoo.addons.hr_client_handover.models.hr_client_handover_stages import (
         ORDER,
     )
@@ -606,8 +610,6 @@ def check(conf, db, before_path, log_path):
 
     from odoo.modules.module import get_manifest
 
-    env = connect(conf, db)
-    cr = env.cr
     try:
         version = get_manifest(ADDON)["version"]
         module = env["ir.module.module"].search([("name", "=", ADDON)])
