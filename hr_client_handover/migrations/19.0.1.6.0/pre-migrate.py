@@ -4,6 +4,9 @@ values, which point at them) and their XML ids keep their rows under the new
 names; seals keep what they sealed, under the names of the day
 (``hr.client.handover.seal`` reads them through ``RENAMED_FIELDS``)."""
 
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, rename_column
+
 from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
     RENAMED_FIELDS,
 )
@@ -13,18 +16,14 @@ def migrate(cr, version):
     for model, names in RENAMED_FIELDS.items():
         table = model.replace(".", "_")
         for old, new in names.items():
+            if column_exists(cr, table, old):
+                rename_column(cr, table, old, new)
             cr.execute(
-                """
-                SELECT 1 FROM information_schema.columns
-                 WHERE table_name = %s AND column_name = %s
-                """,
-                [table, old],
-            )
-            if cr.fetchone():
-                cr.execute(f'ALTER TABLE "{table}" RENAME COLUMN "{old}" TO "{new}"')
-            cr.execute(
-                f'ALTER INDEX IF EXISTS "{table}__{old}_index" '
-                f'RENAME TO "{table}__{new}_index"'
+                SQL(
+                    "ALTER INDEX IF EXISTS %s RENAME TO %s",
+                    SQL.identifier(f"{table}__{old}_index"),
+                    SQL.identifier(f"{table}__{new}_index"),
+                )
             )
             cr.execute(
                 "UPDATE ir_model_fields SET name = %s WHERE model = %s AND name = %s",
