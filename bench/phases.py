@@ -165,7 +165,7 @@ def phase_engine(env, args):
     revert_seconds = time.time() - t0
     revert_queries = cr.sql_log_count - q0
     reverted = env["hr.client.handover.transfer"].search_count(
-        [("handover_id", "=", handover.id), ("reverted_at", "!=", False)]
+        [("handover_id", "=", handover.id), ("reverted_on", "!=", False)]
     )
     return {
         "seconds": seconds,

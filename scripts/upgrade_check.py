@@ -472,7 +472,7 @@ class Walker:
             witness = role("witness")
             confirmer = (
                 witness
-                if item.done_by != witness
+                if item.done_by_id != witness
                 else handover.line_ids.successor_id[:1]
             )
             self.act(confirmer, item, "action_confirm")
@@ -489,9 +489,9 @@ class Walker:
                 # Recorded since 19.0.1.3.0, before the (second) confirmation.
                 contact = {"visit_contact": "采购经理"}
                 self.act(line.successor_id, line, "write", contact)
-            if not line.visit_confirmed_by_successor:
+            if not line.visit_successor_confirmed_on:
                 self.act(line.successor_id, line, "action_confirm_visit")
-            if not line.visit_confirmed_by_departing:
+            if not line.visit_departing_confirmed_on:
                 self.act(role("departing"), line, "action_confirm_visit")
         if not handover.visits_witnessed_on:
             self.act(role("witness"), handover, "action_witness_visits")
@@ -531,13 +531,36 @@ def _given_back(env, handover):
     ledger = env["hr.client.handover.transfer"].search(
         [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
     )
-    open_rows = ledger.filtered(lambda row: not row.reverted_at and not row.note)
+    open_rows = ledger.filtered(lambda row: not row.reverted_on and not row.note)
     wrong = []
-    for row in ledger.filtered("reverted_at"):
+    for row in ledger.filtered("reverted_on"):
         record = env[row.res_model].with_context(active_test=False).browse(row.res_id)
         if record.exists() and record[row.field_name] != row.old_user_id:
             wrong.append(f"{row.res_model},{row.res_id}")
     return ledger, open_rows, wrong
+
+
+def _renamed_snapshot(snap):
+    """`snap` (taken by prepare on the previous release) with the columns of
+    the fields renamed since (19.0.1.6.0) under their current names."""
+    from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
+        RENAMED_FIELDS,
+    )
+
+    renamed = {
+        model.replace(".", "_"): names for model, names in RENAMED_FIELDS.items()
+    }
+    result = dict(snap)
+    for name, table, _where in TABLES:
+        names = renamed.get(table, {})
+        result[name] = {
+            **snap[name],
+            "columns": [names.get(col, col) for col in snap[name]["columns"]],
+            "sums": {
+                names.get(col, col): sums for col, sums in snap[name]["sums"].items()
+            },
+        }
+    return result
 
 
 def check(conf, db, before_path, log_path):
@@ -562,6 +585,10 @@ def check(conf, db, before_path, log_path):
         f"{len(warnings)}: " + " | ".join(warnings[:3]) if warnings else "",
     )
 
+    # The addon is importable once connect() has read the addons path.
+    env = connect(conf, db)
+    cr = env.cr
+
     from odoo.addons.hr_client_handover.models.hr_client_handover_stages import (
         ORDER,
     )
@@ -583,8 +610,6 @@ def check(conf, db, before_path, log_path):
 
     from odoo.modules.module import get_manifest
 
-    env = connect(conf, db)
-    cr = env.cr
     try:
         version = get_manifest(ADDON)["version"]
         module = env["ir.module.module"].search([("name", "=", ADDON)])
@@ -606,8 +631,32 @@ def check(conf, db, before_path, log_path):
             ", ".join(left) or "none left",
         )
 
-        # Nothing lost or changed.
-        old = before["snapshot"]
+        # The fields renamed in 19.0.1.6.0 keep their field records (the
+        # chatter's tracking values point at them), under the new names only.
+        from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
+            RENAMED_FIELDS,
+        )
+
+        cr.execute(
+            "SELECT model, name FROM ir_model_fields WHERE model IN %s",
+            [tuple(RENAMED_FIELDS)],
+        )
+        known = set(cr.fetchall())
+        wrong = [
+            f"{model}.{old_name}"
+            for model, names in RENAMED_FIELDS.items()
+            for old_name, new_name in names.items()
+            if (model, old_name) in known or (model, new_name) not in known
+        ]
+        verdict(
+            "the renamed fields' records carry their new names (19.0.1.6.0)",
+            not wrong,
+            ", ".join(wrong),
+        )
+
+        # Nothing lost or changed: the previous release's columns, under the
+        # names they carry now.
+        old = _renamed_snapshot(before["snapshot"])
         columns = {name: old[name]["columns"] for name, _table, _where in TABLES}
         after = snapshot(env, columns)
         for name in [name for name, _table, _where in TABLES] + [

@@ -98,7 +98,7 @@ class Server:
 def ledger_live(cr, handover_id):
     cr.execute(
         "SELECT count(*) FROM hr_client_handover_transfer WHERE handover_id = %s"
-        " AND outcome = 'moved' AND reverted_at IS NULL",
+        " AND outcome = 'moved' AND reverted_on IS NULL",
         [handover_id],
     )
     return cr.fetchone()[0]
@@ -118,7 +118,7 @@ def ledger_matches_reality(env, handover_ids):
         cr.execute(
             f'SELECT count(*) FROM hr_client_handover_transfer t JOIN "{table}" r'
             f" ON r.id = t.res_id WHERE t.handover_id IN %s AND t.res_model = %s"
-            f" AND t.outcome = 'moved' AND t.reverted_at IS NULL"
+            f" AND t.outcome = 'moved' AND t.reverted_on IS NULL"
             f' AND r."{field_name}" IS DISTINCT FROM t.new_user_id',
             [tuple(handover_ids), model],
         )

@@ -424,9 +424,9 @@ class Scenario:
                     "hr.client.handover.line", "action_confirm_materials", mine
                 )
                 confirmed = self.lines(
-                    successor, [("id", "in", mine)], ["materials_confirmed_by"]
+                    successor, [("id", "in", mine)], ["materials_confirmed_by_id"]
                 )
-                by = {m2o(line["materials_confirmed_by"]) for line in confirmed}
+                by = {m2o(line["materials_confirmed_by_id"]) for line in confirmed}
                 assert by == {successor.uid}, f"confirmed by {by}"
 
         with self.step("each responsible: action_mark_done on their checklist items"):
@@ -454,7 +454,7 @@ class Scenario:
                     ("id", "in", item_ids),
                     "|",
                     ("done", "=", False),
-                    ("confirmed_by", "=", False),
+                    ("confirmed_by_id", "=", False),
                 ],
             )
             assert not still_open, f"{len(still_open)} item(s) open"
@@ -518,8 +518,8 @@ class Scenario:
                 {"check_result": "confirmed", "check_notes": "Knows the successor."},
             )
             witness.call("hr.client.handover.line", "action_record_check", sample)
-            checked = self.lines(witness, [("id", "in", sample)], ["checked_by"])
-            by = {m2o(line["checked_by"]) for line in checked}
+            checked = self.lines(witness, [("id", "in", sample)], ["checked_by_id"])
+            by = {m2o(line["checked_by_id"]) for line in checked}
             assert by == {witness.uid}, f"checked by {by}"
 
     def work_summary(self):
@@ -553,7 +553,7 @@ class Scenario:
                     "field_name",
                     "old_user_id",
                     "new_user_id",
-                    "reverted_at",
+                    "reverted_on",
                 ],
             )
             assert rows, "the ledger is empty"
@@ -561,7 +561,7 @@ class Scenario:
                 (row["res_model"], row["res_id"], row["field_name"]): (
                     m2o(row["old_user_id"]),
                     m2o(row["new_user_id"]),
-                    row["reverted_at"],
+                    row["reverted_on"],
                 )
                 for row in rows
             }

@@ -178,19 +178,19 @@ HANDOVER_FIELDS = {
         "name",
         "employee_id",
         "company_id",
-        "plan_reviewed_by",
+        "plan_reviewed_by_id",
         "plan_reviewed_on",
-        "plan_approved_by",
+        "plan_approved_by_id",
         "plan_approved_on",
-        "summary_reviewed_by",
+        "summary_reviewed_by_id",
         "summary_reviewed_on",
-        "summary_approved_by",
+        "summary_approved_by_id",
         "summary_approved_on",
         "refuse_reason",
         "cancel_reason",
         "summary_attachment_id",
         "done_date",
-        "departure_allowed_by",
+        "departure_allowed_by_id",
         "departure_allowed_on",
         "transfer_state",
         "state",
@@ -266,23 +266,23 @@ LINE_FIELDS = {
     "visit": ("visit_notes", "visit_contact", "visit_contact_id", "planned_visit_date"),
     "check": ("check_notes", "check_result"),
     "confirmation": (
-        "materials_confirmed_by",
+        "materials_confirmed_by_id",
         "materials_confirmed_on",
-        "visit_confirmed_by_successor",
-        "visit_successor_confirmed_by",
-        "visit_confirmed_by_departing",
-        "visit_departing_confirmed_by",
-        "visit_confirmed_on_behalf_by",
+        "visit_successor_confirmed_on",
+        "visit_successor_confirmed_by_id",
+        "visit_departing_confirmed_on",
+        "visit_departing_confirmed_by_id",
+        "visit_confirmed_on_behalf_by_id",
         "visit_done_on",
         "visit_waived",
         "visit_waiver_reason",
-        "waiver_requested_by",
+        "waiver_requested_by_id",
         "waiver_requested_on",
-        "waiver_approved_by",
+        "waiver_approved_by_id",
         "visit_return_count",
         "visit_return_reason",
         "spot_check_selected",
-        "checked_by",
+        "checked_by_id",
         "checked_on",
         "problem_count",
     ),
@@ -328,9 +328,9 @@ ITEM_FIELDS = {
     "people": ("responsible_id", "countersigner_id"),
     "progress": (
         "done",
-        "done_by",
+        "done_by_id",
         "done_on",
-        "confirmed_by",
+        "confirmed_by_id",
         "confirmed_on",
         "countersigned_on",
     ),
@@ -654,13 +654,13 @@ LINES_SQL = """
 SELECT id, successor_id, partner_id, sequence,
        materials_confirmed_on IS NOT NULL AS materials_confirmed,
        visit_state, visit_waived, visit_waiver_reason,
-       visit_confirmed_by_successor IS NOT NULL AS visit_by_successor,
-       visit_confirmed_by_departing IS NOT NULL AS visit_by_departing,
+       visit_successor_confirmed_on IS NOT NULL AS visit_by_successor,
+       visit_departing_confirmed_on IS NOT NULL AS visit_by_departing,
        spot_check_selected, check_result, checked_on IS NOT NULL AS checked
 FROM hr_client_handover_line WHERE handover_id = %s ORDER BY id
 """
 ITEMS_SQL = """
-SELECT id, responsible_id, done, done_by, confirmed_by IS NOT NULL AS confirmed,
+SELECT id, responsible_id, done, done_by_id, confirmed_by_id IS NOT NULL AS confirmed,
        category,
        countersigner_id, countersigned_on IS NOT NULL AS countersigned,
        post_departure, needs_receipt
@@ -1563,13 +1563,13 @@ class Suite:
         if field in ("visit_waiver_reason", "visit_return_reason"):
             return f"Forged by {person.login}"
         if field in (
-            "materials_confirmed_by",
-            "visit_successor_confirmed_by",
-            "visit_departing_confirmed_by",
-            "visit_confirmed_on_behalf_by",
-            "waiver_requested_by",
-            "waiver_approved_by",
-            "checked_by",
+            "materials_confirmed_by_id",
+            "visit_successor_confirmed_by_id",
+            "visit_departing_confirmed_by_id",
+            "visit_confirmed_on_behalf_by_id",
+            "waiver_requested_by_id",
+            "waiver_approved_by_id",
+            "checked_by_id",
         ):
             return person.uid
         return A_DATETIME  # the dates and times of a confirmation
@@ -1835,7 +1835,7 @@ class Suite:
                     self.column_is(ITEM, item["id"], "done", False),
                 )
             roles = hc.item_roles(person.uid, to_confirm)
-            own = person.uid in (to_confirm["done_by"], hc.row["departing_user_id"])
+            own = person.uid in (to_confirm["done_by_id"], hc.row["departing_user_id"])
             blocked = (
                 not to_confirm["done"]
                 or to_confirm["confirmed"]
@@ -2008,13 +2008,13 @@ class Suite:
             "field_name": "user_id",
             "old_user_id": self.successor_a.uid,
             "new_user_id": self.spare.uid,
-            "transferred_at": A_DATETIME,
+            "transferred_on": A_DATETIME,
         }
 
     def ledger_writes(self):
         return {
             "new_user_id": self.spare.uid,
-            "reverted_at": A_DATETIME,
+            "reverted_on": A_DATETIME,
             "res_id": self.customers[1],
             "note": "forged",
         }
@@ -2119,7 +2119,7 @@ class Suite:
             )
             yield (
                 field,
-                [(1, line["id"], {"materials_confirmed_by": person.uid})],
+                [(1, line["id"], {"materials_confirmed_by_id": person.uid})],
                 nobody,
                 None,
             )
@@ -2675,7 +2675,7 @@ class Suite:
             return
         item_id = item["id"]
         self.act(hc, supervisor, "action_mark_done", ITEM, [item_id])
-        self.column_check(hc, ITEM, item_id, "done_by", supervisor.uid)
+        self.column_check(hc, ITEM, item_id, "done_by_id", supervisor.uid)
         for person, expected in (
             (supervisor, REFUSED_BY_STAGE),
             (leaver, REFUSED_BY_ROLE),
@@ -3857,7 +3857,7 @@ class Suite:
         if mine:
             line_id = mine[0]["id"]
             self.act(hc, first, "action_confirm_materials", LINE, [line_id])
-            self.column_check(hc, LINE, line_id, "materials_confirmed_by", first.uid)
+            self.column_check(hc, LINE, line_id, "materials_confirmed_by_id", first.uid)
             self.again(hc, first, LINE, "action_confirm_materials", line_id)
             self.write_again(
                 hc, first, LINE, line_id, "materials_location", "confirmed"
@@ -3887,7 +3887,7 @@ class Suite:
         self.act(hc, doer, "action_mark_done", ITEM, [owned["id"]])
         self.column_check(hc, ITEM, owned["id"], "done", True)
         self.act(hc, self.witness, "action_confirm", ITEM, [owned["id"]])
-        self.column_check(hc, ITEM, owned["id"], "confirmed_by", self.witness.uid)
+        self.column_check(hc, ITEM, owned["id"], "confirmed_by_id", self.witness.uid)
         self.cells.run(
             f"{hc.tag} item {owned['id']} action_reset once confirmed as "
             f"{self.leaver.login}",
@@ -3899,7 +3899,9 @@ class Suite:
         )
         self.act(hc, self.leaver, "action_mark_done", ITEM, [other["id"]])
         self.act(hc, self.successor_b, "action_confirm", ITEM, [other["id"]])
-        self.column_check(hc, ITEM, other["id"], "confirmed_by", self.successor_b.uid)
+        self.column_check(
+            hc, ITEM, other["id"], "confirmed_by_id", self.successor_b.uid
+        )
 
     def sign(self, hc, stage):
         """Every signer of `stage` signs as themselves, once."""
@@ -4065,7 +4067,7 @@ class Suite:
                 ALLOWED,
             )
             self.act(hc, witness, "action_record_check", LINE, [first])
-            self.column_check(hc, LINE, first, "checked_by", witness.uid)
+            self.column_check(hc, LINE, first, "checked_by_id", witness.uid)
             self.again(hc, witness, LINE, "action_record_check", first)
             self.write_again(hc, witness, LINE, first, "check_notes", "call recorded")
             self.act(

@@ -174,7 +174,7 @@ class HrClientHandoverDemo(models.AbstractModel):
         handover = self.env["hr.client.handover"].browse(handover_id)
         departing = handover._users_for_role("departing")
         transferred = (
-            min(handover.transfer_ids.mapped("transferred_at"))
+            min(handover.transfer_ids.mapped("transferred_on"))
             if handover.transfer_ids
             else handover.plan_approved_on
         )
@@ -360,7 +360,7 @@ class HrClientHandoverDemo(models.AbstractModel):
         # the witness, or a successor where the witness ticked it.
         witness = handover._users_for_role("witness")
         receipts = handover.item_ids.filtered(lambda item: not item.post_departure)
-        ticked = receipts.filtered(lambda item: item.done_by == witness)
+        ticked = receipts.filtered(lambda item: item.done_by_id == witness)
         self._act(witness, receipts - ticked, "action_confirm")
         if ticked:
             self._act(handover.line_ids.successor_id[:1], ticked, "action_confirm")

@@ -233,13 +233,13 @@ class HrClientHandover(models.Model):
     transfer_progress = fields.Float(compute="_compute_transfer_progress")
     refuse_reason = fields.Text(readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False)
-    plan_reviewed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    plan_reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     plan_reviewed_on = fields.Datetime(readonly=True, copy=False)
-    plan_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    plan_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     plan_approved_on = fields.Datetime(readonly=True, copy=False)
-    summary_reviewed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    summary_reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     summary_reviewed_on = fields.Datetime(readonly=True, copy=False)
-    summary_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    summary_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     summary_approved_on = fields.Datetime(readonly=True, copy=False)
     summary_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
     # Filed with HR (备案) when their stage ends, by the system; every later
@@ -260,7 +260,7 @@ class HrClientHandover(models.Model):
     seal_ids = fields.One2many(
         "hr.client.handover.seal", "handover_id", string="Seals", copy=False
     )
-    visits_witnessed_by = fields.Many2one(
+    visits_witnessed_by_id = fields.Many2one(
         "res.users",
         string="Visits Confirmed by Witness",
         readonly=True,
@@ -276,7 +276,7 @@ class HrClientHandover(models.Model):
     )
     escalated_on = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
-    departure_allowed_by = fields.Many2one(
+    departure_allowed_by_id = fields.Many2one(
         "res.users",
         readonly=True,
         copy=False,
@@ -452,7 +452,7 @@ class HrClientHandover(models.Model):
                     ("handover_id", "in", reverting.ids),
                     ("outcome", "=", "moved"),
                     "|",
-                    ("reverted_at", "!=", False),
+                    ("reverted_on", "!=", False),
                     ("note", "!=", False),
                 ],
                 ["handover_id"],
@@ -1242,14 +1242,14 @@ class HrClientHandover(models.Model):
         for handover in self:
             handover.sudo().write(
                 {
-                    "visits_witnessed_by": self.env.uid,
+                    "visits_witnessed_by_id": self.env.uid,
                     "visits_witnessed_on": fields.Datetime.now(),
                 }
             )
             handover._seal(
                 "witness",
                 handover,
-                ("visits_witnessed_by", "visits_witnessed_on"),
+                ("visits_witnessed_by_id", "visits_witnessed_on"),
             )
             lines = handover.line_ids
             handover.message_post(
@@ -1316,7 +1316,7 @@ class HrClientHandover(models.Model):
             return self.env._(
                 "%(user)s already confirmed the visits of %(ref)s on "
                 "%(date)s. Nothing was changed.",
-                user=self.visits_witnessed_by.name,
+                user=self.visits_witnessed_by_id.name,
                 ref=self.name,
                 date=self.visits_witnessed_on,
             )
@@ -1334,8 +1334,10 @@ class HrClientHandover(models.Model):
     def _reset_visits_witness(self):
         """A visit was sent back: the witness confirms the visits again."""
         self.ensure_one()
-        self.sudo().write({"visits_witnessed_by": False, "visits_witnessed_on": False})
-        self._seal("reset", self, ("visits_witnessed_by", "visits_witnessed_on"))
+        self.sudo().write(
+            {"visits_witnessed_by_id": False, "visits_witnessed_on": False}
+        )
+        self._seal("reset", self, ("visits_witnessed_by_id", "visits_witnessed_on"))
 
     def action_complete_verification(self):
         return self._complete_stage("complete_verification")
@@ -1545,12 +1547,12 @@ class HrClientHandover(models.Model):
                 lambda line: line.spot_check_selected and line.check_result == "problem"
             )
             recall.sudo().write(
-                {"check_result": "pending", "checked_by": False, "checked_on": False}
+                {"check_result": "pending", "checked_by_id": False, "checked_on": False}
             )
             self._seal(
                 "reset",
                 recall,
-                ("check_result", "checked_by", "checked_on"),
+                ("check_result", "checked_by_id", "checked_on"),
                 released=("check_notes",),
             )
             return

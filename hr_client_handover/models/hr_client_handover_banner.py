@@ -38,8 +38,8 @@ BANNER_DEPENDS = (
     "line_ids.successor_id",
     "line_ids.materials_confirmed_on",
     "line_ids.visit_state",
-    "line_ids.visit_confirmed_by_successor",
-    "line_ids.visit_confirmed_by_departing",
+    "line_ids.visit_successor_confirmed_on",
+    "line_ids.visit_departing_confirmed_on",
     "line_ids.spot_check_selected",
     "line_ids.check_result",
     "line_ids.checked_on",
@@ -234,11 +234,11 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         texts.append(self._banner_ratio(self.env._("Visits"), visited, total))
         successor_side = [
             ("visit_state", "in", VISIT_OPEN),
-            ("visit_confirmed_by_successor", "=", False),
+            ("visit_successor_confirmed_on", "=", False),
         ]
         departing_side = [
             ("visit_state", "in", VISIT_OPEN),
-            ("visit_confirmed_by_departing", "=", False),
+            ("visit_departing_confirmed_on", "=", False),
         ]
         waivers = [("visit_state", "=", "waiver_requested")]
         title = self.env._("Visits to confirm by you")

@@ -22,14 +22,14 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         for handover in self:
             handover.sudo().write(
                 {
-                    "departure_allowed_by": self.env.uid,
+                    "departure_allowed_by_id": self.env.uid,
                     "departure_allowed_on": fields.Datetime.now(),
                 }
             )
             handover._seal(
                 "departure",
                 handover,
-                ("departure_allowed_by", "departure_allowed_on", "supervisor_id"),
+                ("departure_allowed_by_id", "departure_allowed_on", "supervisor_id"),
             )
             handover.message_post(
                 body=self.env._(
@@ -94,7 +94,7 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         if self.state in UNTIL_VISITS:
             visits = self.line_ids.filtered(
                 lambda line: not line.visit_waived
-                and not line.visit_confirmed_by_departing
+                and not line.visit_departing_confirmed_on
             )
             if visits:
                 duties.append(

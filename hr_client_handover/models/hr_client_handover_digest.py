@@ -10,7 +10,6 @@ Approvals, refusals, waivers, problems reported on the phone and stage changes
 keep a message of their own.
 """
 
-import json
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -69,7 +68,7 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
         by_kind = defaultdict(lambda: defaultdict(list))
         names = self._digest_names(events)
         for seal in events:
-            values = json.loads(seal.sealed_values)
+            values = seal._record_values()
             day = format_date(
                 self.env, fields.Datetime.context_timestamp(self, seal.sealed_on)
             )
@@ -129,7 +128,7 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
         actor = seal.user_id.name
         name = names.get((seal.res_model, seal.res_id), "-")
         if seal.kind == "visit":
-            proxy = values.get("visit_confirmed_on_behalf_by")
+            proxy = values.get("visit_confirmed_on_behalf_by_id")
             if proxy and proxy == seal.user_id.id:
                 actor = self.env._(
                     "%(proxy)s on behalf of %(user)s",

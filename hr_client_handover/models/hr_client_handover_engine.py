@@ -91,7 +91,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         return SQL(
             "NOT EXISTS (SELECT 1 FROM hr_client_handover_transfer ht"
             " WHERE ht.handover_id = %s AND ht.res_model = %s AND ht.res_id = %s"
-            " AND ht.field_name = %s AND ht.reverted_at IS NULL)",
+            " AND ht.field_name = %s AND ht.reverted_on IS NULL)",
             handover.id,
             rule.model,
             id_column,
@@ -158,7 +158,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             "  AND hq.res_id = %(res_id)s LIMIT 1),"
             "(SELECT ht.line_id FROM hr_client_handover_transfer ht"
             "  WHERE ht.handover_id = %(h)s AND ht.res_model = %(model)s"
-            "  AND ht.res_id = %(res_id)s AND ht.reverted_at IS NULL"
+            "  AND ht.res_id = %(res_id)s AND ht.reverted_on IS NULL"
             "  AND ht.outcome = 'moved' LIMIT 1),"
             "CASE WHEN %(model)s = 'res.partner' THEN %(partner_line)s END)",
             h=handover.id,
@@ -195,7 +195,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         return [
             ("handover_id", "=", handover.id),
             ("outcome", "=", "moved"),
-            ("reverted_at", "=", False),
+            ("reverted_on", "=", False),
             ("note", "=", False),
         ]
 
@@ -633,7 +633,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         cols = list(zip(*rows, strict=True))
         self.env.cr.execute(
             SQL(
-                "INSERT INTO hr_client_handover_transfer (%(columns)s, transferred_at,"
+                "INSERT INTO hr_client_handover_transfer (%(columns)s, transferred_on,"
                 " company_id, create_uid, write_uid, create_date, write_date)"
                 " SELECT %(h)s, u.line, u.rule, %(model)s, u.res, %(field)s, u.ou,"
                 " u.nu, u.ot, u.nt, u.outcome, u.fa, u.fr, u.note, %(now)s,"
@@ -672,7 +672,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         counts = Transfer._read_group(
             [
                 ("handover_id", "=", handover.id),
-                ("reverted_at", "=", False),
+                ("reverted_on", "=", False),
                 ("outcome", "=", "moved"),
             ],
             ["new_user_id", "res_model"],
@@ -706,7 +706,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 " t.follower_added"
                 " FROM hr_client_handover_transfer t"
                 " WHERE t.handover_id = %s AND t.id > %s AND t.outcome = 'moved'"
-                " AND t.reverted_at IS NULL AND t.note IS NULL"
+                " AND t.reverted_on IS NULL AND t.note IS NULL"
                 " ORDER BY t.id LIMIT %s",
                 handover.id,
                 cursor,
@@ -780,7 +780,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
             cr.execute(
                 SQL(
-                    "UPDATE hr_client_handover_transfer SET reverted_at = %s"
+                    "UPDATE hr_client_handover_transfer SET reverted_on = %s"
                     " WHERE id IN %s",
                     now,
                     tuple(row[0] for row in group),
@@ -807,8 +807,8 @@ class HrClientHandoverEngine(models.AbstractModel):
         Transfer = self.env["hr.client.handover.transfer"]
         base = [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
         return {
-            "returned": Transfer.search_count(base + [("reverted_at", "!=", False)]),
-            "kept": Transfer.search_count(base + [("reverted_at", "=", False)]),
+            "returned": Transfer.search_count(base + [("reverted_on", "!=", False)]),
+            "kept": Transfer.search_count(base + [("reverted_on", "=", False)]),
         }
 
     # ------------------------------------------------------------------

@@ -64,9 +64,9 @@ class HrClientHandoverItem(models.Model):
     )
     countersigned_on = fields.Datetime(readonly=True, copy=False)
     done = fields.Boolean(readonly=True, copy=False)
-    done_by = fields.Many2one("res.users", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     done_on = fields.Datetime(readonly=True, copy=False)
-    confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
     # What the current user may do on the item now: the policy's answer, for
@@ -88,7 +88,7 @@ class HrClientHandoverItem(models.Model):
         "handover_id.line_ids.successor_id",
         "handover_id.witness_id",
         "handover_id.supervisor_id",
-        "done_by",
+        "done_by_id",
         "post_departure",
         "countersigner_id",
         "countersigned_on",
@@ -129,7 +129,7 @@ class HrClientHandoverItem(models.Model):
         """Who confirms or countersigns an item neither ticked it nor is the
         person it is about (segregation of duties)."""
         user = self.env.user
-        return user not in (self.done_by, self.handover_id.departing_user_id)
+        return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
         if condition == "independent":
@@ -230,9 +230,9 @@ class HrClientHandoverItem(models.Model):
                 )
             )
         self.sudo().write(
-            {"done": True, "done_by": self.env.uid, "done_on": fields.Datetime.now()}
+            {"done": True, "done_by_id": self.env.uid, "done_on": fields.Datetime.now()}
         )
-        self._seal_items(("done", "done_by", "done_on"))
+        self._seal_items(("done", "done_by_id", "done_on"))
         self._close_activities(self.handover_id)
         return True
 
@@ -256,9 +256,9 @@ class HrClientHandoverItem(models.Model):
                 )
             )
         self.sudo().write(
-            {"confirmed_by": self.env.uid, "confirmed_on": fields.Datetime.now()}
+            {"confirmed_by_id": self.env.uid, "confirmed_on": fields.Datetime.now()}
         )
-        self._seal_items(("confirmed_by", "confirmed_on"))
+        self._seal_items(("confirmed_by_id", "confirmed_on"))
         return True
 
     def action_countersign(self):
@@ -285,13 +285,13 @@ class HrClientHandoverItem(models.Model):
         self.sudo().write(
             {
                 "done": False,
-                "done_by": False,
+                "done_by_id": False,
                 "done_on": False,
-                "confirmed_by": False,
+                "confirmed_by_id": False,
                 "confirmed_on": False,
             }
         )
-        self._seal_items(("done", "done_by", "done_on"))
+        self._seal_items(("done", "done_by_id", "done_on"))
         return True
 
     # ------------------------------------------------------------------

@@ -21,7 +21,7 @@ VISIT_STATES = [
 ]
 # What a line records at each step, sealed when recorded.
 MATERIALS_SEALED = (
-    "materials_confirmed_by",
+    "materials_confirmed_by_id",
     "materials_confirmed_on",
     "customer_notes",
     "materials_paper",
@@ -29,11 +29,11 @@ MATERIALS_SEALED = (
     "materials_location",
 )
 VISIT_CONFIRMATIONS = (
-    "visit_confirmed_by_successor",
-    "visit_successor_confirmed_by",
-    "visit_confirmed_by_departing",
-    "visit_departing_confirmed_by",
-    "visit_confirmed_on_behalf_by",
+    "visit_successor_confirmed_on",
+    "visit_successor_confirmed_by_id",
+    "visit_departing_confirmed_on",
+    "visit_departing_confirmed_by_id",
+    "visit_confirmed_on_behalf_by_id",
     "visit_done_on",
 )
 # What the visitors met and wrote, frozen by the first confirmation.
@@ -43,11 +43,15 @@ VISIT_NOTES = (
     "visit_contact_name",
     "visit_notes",
 )
-WAIVER_REQUEST = ("waiver_requested_by", "waiver_requested_on", "visit_waiver_reason")
-WAIVER_SEALED = (*WAIVER_REQUEST, "visit_waived", "waiver_approved_by")
+WAIVER_REQUEST = (
+    "waiver_requested_by_id",
+    "waiver_requested_on",
+    "visit_waiver_reason",
+)
+WAIVER_SEALED = (*WAIVER_REQUEST, "visit_waived", "waiver_approved_by_id")
 # The sent-back count and reason stay: they are the line's history.
 VISIT_RESET = (*VISIT_CONFIRMATIONS, *WAIVER_SEALED)
-CHECK_SEALED = ("check_result", "checked_by", "checked_on", "check_notes")
+CHECK_SEALED = ("check_result", "checked_by_id", "checked_on", "check_notes")
 
 
 class HrClientHandoverLine(models.Model):
@@ -87,7 +91,7 @@ class HrClientHandoverLine(models.Model):
     materials_paper = fields.Text(string="Paper Materials")
     materials_electronic = fields.Text(string="Electronic Materials")
     materials_location = fields.Char(string="Storage Location")
-    materials_confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    materials_confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     materials_confirmed_on = fields.Datetime(readonly=True, copy=False)
 
     visit_state = fields.Selection(
@@ -115,23 +119,23 @@ class HrClientHandoverLine(models.Model):
         "the visit sheet prints it, whatever the contact is called later.",
     )
     visit_notes = fields.Text()
-    visit_confirmed_by_successor = fields.Datetime(
+    visit_successor_confirmed_on = fields.Datetime(
         string="Confirmed by Successor On", readonly=True, copy=False
     )
-    visit_successor_confirmed_by = fields.Many2one(
+    visit_successor_confirmed_by_id = fields.Many2one(
         "res.users", string="Confirmed by Successor", readonly=True, copy=False
     )
-    visit_confirmed_by_departing = fields.Datetime(
+    visit_departing_confirmed_on = fields.Datetime(
         string="Confirmed by Departing Employee On", readonly=True, copy=False
     )
-    visit_departing_confirmed_by = fields.Many2one(
+    visit_departing_confirmed_by_id = fields.Many2one(
         "res.users",
         string="Confirmed for the Departing Employee by",
         readonly=True,
         copy=False,
         help="The departing employee, or the direct supervisor on their behalf.",
     )
-    visit_confirmed_on_behalf_by = fields.Many2one(
+    visit_confirmed_on_behalf_by_id = fields.Many2one(
         "res.users",
         readonly=True,
         copy=False,
@@ -141,9 +145,9 @@ class HrClientHandoverLine(models.Model):
     visit_done_on = fields.Datetime(readonly=True, copy=False)
     visit_waived = fields.Boolean(readonly=True, copy=False)
     visit_waiver_reason = fields.Text(readonly=True, copy=False)
-    waiver_requested_by = fields.Many2one("res.users", readonly=True, copy=False)
+    waiver_requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     waiver_requested_on = fields.Datetime(readonly=True, copy=False)
-    waiver_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    waiver_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     visit_return_count = fields.Integer(
         string="Times Sent Back",
         readonly=True,
@@ -157,7 +161,7 @@ class HrClientHandoverLine(models.Model):
     spot_check_selected = fields.Boolean(string="Spot-check", copy=False)
     check_result = fields.Selection(CHECK_RESULTS, copy=False)
     check_notes = fields.Text(string="Call Notes")
-    checked_by = fields.Many2one("res.users", readonly=True, copy=False)
+    checked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     checked_on = fields.Datetime(readonly=True, copy=False)
     problem_count = fields.Integer(
         string="Problems Reported",
@@ -210,8 +214,8 @@ class HrClientHandoverLine(models.Model):
     # Computes
     # ------------------------------------------------------------------
     @api.depends(
-        "visit_confirmed_by_successor",
-        "visit_confirmed_by_departing",
+        "visit_successor_confirmed_on",
+        "visit_departing_confirmed_on",
         "visit_waived",
         "waiver_requested_on",
     )
@@ -220,10 +224,10 @@ class HrClientHandoverLine(models.Model):
             if line.visit_waived:
                 line.visit_state = "waived"
             elif (
-                line.visit_confirmed_by_successor and line.visit_confirmed_by_departing
+                line.visit_successor_confirmed_on and line.visit_departing_confirmed_on
             ):
                 line.visit_state = "done"
-            elif line.visit_confirmed_by_successor or line.visit_confirmed_by_departing:
+            elif line.visit_successor_confirmed_on or line.visit_departing_confirmed_on:
                 line.visit_state = "partial"
             elif line.waiver_requested_on:
                 line.visit_state = "waiver_requested"
@@ -559,11 +563,11 @@ class HrClientHandoverLine(models.Model):
     def _reopen_calls(self):
         """Open the recorded calls of these lines for a new call."""
         for handover, lines in self.grouped("handover_id").items():
-            lines.sudo().write({"checked_by": False, "checked_on": False})
+            lines.sudo().write({"checked_by_id": False, "checked_on": False})
             handover._seal(
                 "reset",
                 lines,
-                ("checked_by", "checked_on"),
+                ("checked_by_id", "checked_on"),
                 released=("check_result", "check_notes"),
             )
 
@@ -590,7 +594,7 @@ class HrClientHandoverLine(models.Model):
                 )
         self.sudo().write(
             {
-                "materials_confirmed_by": self.env.uid,
+                "materials_confirmed_by_id": self.env.uid,
                 "materials_confirmed_on": fields.Datetime.now(),
             }
         )
@@ -614,9 +618,9 @@ class HrClientHandoverLine(models.Model):
             roles = line._policy_roles()
             as_successor = "line_successor" in roles
             field_name = (
-                "visit_confirmed_by_successor"
+                "visit_successor_confirmed_on"
                 if as_successor
-                else "visit_confirmed_by_departing"
+                else "visit_departing_confirmed_on"
             )
             if line.visit_waived:
                 raise UserError(
@@ -651,16 +655,22 @@ class HrClientHandoverLine(models.Model):
                     )
                 )
             if as_successor:
-                values = {field_name: now, "visit_successor_confirmed_by": self.env.uid}
+                values = {
+                    field_name: now,
+                    "visit_successor_confirmed_by_id": self.env.uid,
+                }
             else:
-                values = {field_name: now, "visit_departing_confirmed_by": self.env.uid}
+                values = {
+                    field_name: now,
+                    "visit_departing_confirmed_by_id": self.env.uid,
+                }
                 if "departing" not in roles:
                     # The policy let the supervisor in, on behalf of who has left.
-                    values["visit_confirmed_on_behalf_by"] = self.env.uid
+                    values["visit_confirmed_on_behalf_by_id"] = self.env.uid
             other = (
-                "visit_confirmed_by_departing"
+                "visit_departing_confirmed_on"
                 if as_successor
-                else "visit_confirmed_by_successor"
+                else "visit_successor_confirmed_on"
             )
             if line[other]:
                 values["visit_done_on"] = now
@@ -731,7 +741,7 @@ class HrClientHandoverLine(models.Model):
         self.sudo().write(
             {
                 "visit_waiver_reason": reason,
-                "waiver_requested_by": self.env.uid,
+                "waiver_requested_by_id": self.env.uid,
                 "waiver_requested_on": fields.Datetime.now(),
             }
         )
@@ -771,7 +781,7 @@ class HrClientHandoverLine(models.Model):
                         customer=line.partner_id.display_name,
                     )
                 )
-        self.sudo().write({"visit_waived": True, "waiver_approved_by": self.env.uid})
+        self.sudo().write({"visit_waived": True, "waiver_approved_by_id": self.env.uid})
         for line in self:
             line.handover_id._seal("waiver", line, WAIVER_SEALED)
             line.handover_id.message_post(
@@ -822,7 +832,7 @@ class HrClientHandoverLine(models.Model):
                     "customer is to be visited.",
                     user=self.env.user.name,
                     customer=line.partner_id.display_name,
-                    requester=line.waiver_requested_by.name,
+                    requester=line.waiver_requested_by_id.name,
                     request=line.visit_waiver_reason,
                     reason=reason,
                 )
@@ -894,27 +904,27 @@ class HrClientHandoverLine(models.Model):
         """What the line recorded of its visit, in words (for the chatter)."""
         self.ensure_one()
         parts = []
-        if self.visit_confirmed_by_successor:
+        if self.visit_successor_confirmed_on:
             parts.append(
                 self.env._(
                     "confirmed by %(user)s on %(date)s",
-                    user=self.visit_successor_confirmed_by.name,
-                    date=fields.Datetime.to_string(self.visit_confirmed_by_successor),
+                    user=self.visit_successor_confirmed_by_id.name,
+                    date=fields.Datetime.to_string(self.visit_successor_confirmed_on),
                 )
             )
-        if self.visit_confirmed_by_departing:
+        if self.visit_departing_confirmed_on:
             parts.append(
                 self.env._(
                     "confirmed by %(user)s on %(date)s",
-                    user=self.visit_departing_confirmed_by.name,
-                    date=fields.Datetime.to_string(self.visit_confirmed_by_departing),
+                    user=self.visit_departing_confirmed_by_id.name,
+                    date=fields.Datetime.to_string(self.visit_departing_confirmed_on),
                 )
             )
         if self.visit_waived:
             parts.append(
                 self.env._(
                     "waiver approved by %(user)s (%(reason)s)",
-                    user=self.waiver_approved_by.name,
+                    user=self.waiver_approved_by_id.name,
                     reason=self.visit_waiver_reason,
                 )
             )
@@ -973,7 +983,7 @@ class HrClientHandoverLine(models.Model):
             if line.checked_on:
                 line._raise_call_recorded()
         now = fields.Datetime.now()
-        self.sudo().write({"checked_by": self.env.uid, "checked_on": now})
+        self.sudo().write({"checked_by_id": self.env.uid, "checked_on": now})
         # Sealed; the chatter lists the calls in the stage's digest (a problem
         # gets its own message when it sends the customer back to a visit).
         for line in self:

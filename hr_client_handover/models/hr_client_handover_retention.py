@@ -144,7 +144,7 @@ class HrClientHandoverRetention(models.Model):
             WITH moved AS (
                 SELECT h.id AS handover_id,
                        COALESCE(
-                           (SELECT MIN(t.transferred_at)
+                           (SELECT MIN(t.transferred_on)
                               FROM hr_client_handover_transfer t
                              WHERE t.handover_id = h.id),
                            h.plan_approved_on,
@@ -272,15 +272,15 @@ class HrClientHandoverRetention(models.Model):
                             AND host.state IS DISTINCT FROM 'declined'))
               ) events ON TRUE
               CROSS JOIN LATERAL (
-                  SELECT (line.visit_confirmed_by_successor IS NOT NULL
+                  SELECT (line.visit_successor_confirmed_on IS NOT NULL
                           AND NOT COALESCE(line.visit_waived, FALSE))
                          OR events.met_on IS NOT NULL AS met_by_successor,
                          GREATEST(
                              CASE
                                  WHEN NOT COALESCE(line.visit_waived, FALSE)
-                                  AND line.visit_confirmed_by_successor
+                                  AND line.visit_successor_confirmed_on
                                       >= moved.transfer_date
-                                 THEN line.visit_confirmed_by_successor
+                                 THEN line.visit_successor_confirmed_on
                              END,
                              events.met_on
                          ) AS last_meeting_date

@@ -21,6 +21,40 @@ SEAL_KINDS = [
     ("message", "Message of the system"),
 ]
 
+# Fields renamed since seals were first written, {model: {old: new}}: in
+# 19.0.1.6.0 a user field came to end in ``_id`` and a date in ``_on``. A seal
+# keeps the values it hashed under the names of its day; reading it for the
+# record of today maps them (the migration of 19.0.1.6.0 reads it too).
+RENAMED_FIELDS = {
+    "hr.client.handover": {
+        "plan_reviewed_by": "plan_reviewed_by_id",
+        "plan_approved_by": "plan_approved_by_id",
+        "summary_reviewed_by": "summary_reviewed_by_id",
+        "summary_approved_by": "summary_approved_by_id",
+        "visits_witnessed_by": "visits_witnessed_by_id",
+        "departure_allowed_by": "departure_allowed_by_id",
+    },
+    "hr.client.handover.item": {
+        "done_by": "done_by_id",
+        "confirmed_by": "confirmed_by_id",
+    },
+    "hr.client.handover.line": {
+        "materials_confirmed_by": "materials_confirmed_by_id",
+        "visit_successor_confirmed_by": "visit_successor_confirmed_by_id",
+        "visit_departing_confirmed_by": "visit_departing_confirmed_by_id",
+        "visit_confirmed_on_behalf_by": "visit_confirmed_on_behalf_by_id",
+        "waiver_requested_by": "waiver_requested_by_id",
+        "waiver_approved_by": "waiver_approved_by_id",
+        "checked_by": "checked_by_id",
+        "visit_confirmed_by_successor": "visit_successor_confirmed_on",
+        "visit_confirmed_by_departing": "visit_departing_confirmed_on",
+    },
+    "hr.client.handover.transfer": {
+        "transferred_at": "transferred_on",
+        "reverted_at": "reverted_on",
+    },
+}
+
 
 class HrClientHandoverSeal(models.Model):
     """Append-only record of what a handover recorded, each row sealed with a
@@ -87,6 +121,17 @@ class HrClientHandoverSeal(models.Model):
             "sealed_on": self.sealed_on,
             "sealed_values": self.sealed_values,
             "previous_hash": self.previous_hash,
+        }
+
+    def _record_values(self):
+        """The values this seal sealed, under the record's field names of
+        today (a seal written before a field was renamed keeps the old name
+        in its hashed values)."""
+        self.ensure_one()
+        renamed = RENAMED_FIELDS.get(self.res_model, {})
+        return {
+            renamed.get(name, name): value
+            for name, value in json.loads(self.sealed_values).items()
         }
 
     @api.model
@@ -167,7 +212,7 @@ class HrClientHandoverSeal(models.Model):
             ):
                 return seal, self.env._("the seal itself was altered or removed")
             previous = seal.hash
-            for name, value in json.loads(seal.sealed_values).items():
+            for name, value in seal._record_values().items():
                 latest[seal.res_model, seal.res_id, name] = (seal, value)
         sealed_fields = {}
         for model, _res_id, name in latest:

@@ -95,7 +95,7 @@ STAGES = (
         activity_role="supervisor",
         deadline="review",
         refused_to="draft",
-        stamp=("plan_reviewed_by", "plan_reviewed_on"),
+        stamp=("plan_reviewed_by_id", "plan_reviewed_on"),
     ),
     Stage(
         PLAN_APPROVAL,
@@ -108,7 +108,7 @@ STAGES = (
         activity_role="approver",
         deadline="review",
         refused_to="draft",
-        stamp=("plan_approved_by", "plan_approved_on"),
+        stamp=("plan_approved_by_id", "plan_approved_on"),
         transfer="plan",
     ),
     Stage(
@@ -174,7 +174,7 @@ STAGES = (
         activity_role="supervisor",
         deadline="review",
         refused_to="summary",
-        stamp=("summary_reviewed_by", "summary_reviewed_on"),
+        stamp=("summary_reviewed_by_id", "summary_reviewed_on"),
     ),
     Stage(
         SUMMARY_APPROVAL,
@@ -187,7 +187,7 @@ STAGES = (
         activity_role="approver",
         deadline="review",
         refused_to="summary",
-        stamp=("summary_approved_by", "summary_approved_on"),
+        stamp=("summary_approved_by_id", "summary_approved_on"),
         files=("summary",),
         transfer="summary",
     ),

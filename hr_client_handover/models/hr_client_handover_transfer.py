@@ -11,7 +11,7 @@ class HrClientHandoverTransfer(models.Model):
 
     # No single-column indexes on handover_id and res_model: the composite
     # indexes below lead with them, and every index is one more write per moved
-    # value (and per value given back: reverted_at is in the unique index).
+    # value (and per value given back: reverted_on is in the unique index).
     handover_id = fields.Many2one(
         "hr.client.handover",
         required=True,
@@ -33,8 +33,10 @@ class HrClientHandoverTransfer(models.Model):
     new_user_id = fields.Many2one("res.users", string="To", readonly=True)
     old_team_id = fields.Many2one("crm.team", string="Former Team", readonly=True)
     new_team_id = fields.Many2one("crm.team", readonly=True)
-    transferred_at = fields.Datetime(required=True, readonly=True)
-    reverted_at = fields.Datetime(readonly=True)
+    transferred_on = fields.Datetime(
+        string="Transferred At", required=True, readonly=True
+    )
+    reverted_on = fields.Datetime(string="Reverted At", readonly=True)
     note = fields.Char(readonly=True)
     outcome = fields.Selection(
         [("moved", "Moved"), ("kept", "Not moved")],
@@ -52,7 +54,7 @@ class HrClientHandoverTransfer(models.Model):
     )
 
     _handover_record_field_unique = models.UniqueIndex(
-        "(handover_id, res_model, res_id, field_name) WHERE reverted_at IS NULL",
+        "(handover_id, res_model, res_id, field_name) WHERE reverted_on IS NULL",
         lambda env, diag: env._("This value was already moved by this handover."),
     )
     _model_res_idx = models.Index("(res_model, res_id)")

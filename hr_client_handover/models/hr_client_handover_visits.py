@@ -32,11 +32,11 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
         )
         lines = open_lines.filtered(
             lambda line: line.successor_id == user
-            and not line.visit_confirmed_by_successor
+            and not line.visit_successor_confirmed_on
         )
         if user == self._users_for_role("departing"):
             lines |= open_lines.filtered(
-                lambda line: not line.visit_confirmed_by_departing
+                lambda line: not line.visit_departing_confirmed_on
             )
         return lines
 
@@ -48,9 +48,9 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
             lambda line: line.visit_state in ("pending", "partial")
         )
         users = open_lines.filtered(
-            lambda line: not line.visit_confirmed_by_successor
+            lambda line: not line.visit_successor_confirmed_on
         ).successor_id
-        if open_lines.filtered(lambda line: not line.visit_confirmed_by_departing):
+        if open_lines.filtered(lambda line: not line.visit_departing_confirmed_on):
             users |= self._users_for_role("departing")
         return users
 
@@ -83,7 +83,7 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
             % self.env._(
                 "%(customer)s, requested by %(user)s: %(reason)s",
                 customer=line.partner_id.display_name,
-                user=line.waiver_requested_by.name,
+                user=line.waiver_requested_by_id.name,
                 reason=line.visit_waiver_reason,
             )
             for line in self._waiting_waivers()

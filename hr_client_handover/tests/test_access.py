@@ -193,7 +193,7 @@ class TestHandoverAccess(HandoverCase):
             with self.assertRaises(AccessError):
                 handover.with_user(self.supervisor).with_context(**forged).write(values)
         with self.assertRaises(AccessError):
-            handover.with_user(self.approver).plan_approved_by = self.approver
+            handover.with_user(self.approver).plan_approved_by_id = self.approver
         with self.assertRaises(AccessError):
             self.env["hr.client.handover"].with_user(self.handover_admin).create(
                 {"employee_id": self.supervisor_employee.id, "state": "done"}

@@ -221,8 +221,8 @@ class TestAccessMatrix(HandoverCase):
                     [
                         "successor_id",
                         "materials_confirmed_on",
-                        "visit_confirmed_by_successor",
-                        "visit_confirmed_by_departing",
+                        "visit_successor_confirmed_on",
+                        "visit_departing_confirmed_on",
                         "visit_waived",
                         "visit_state",
                         "check_result",
@@ -239,7 +239,7 @@ class TestAccessMatrix(HandoverCase):
                         lambda act: (act.activity_type_id.id, act.user_id.id)
                     )
                 ),
-                ledger=sudo.transfer_ids.read(["new_user_id", "reverted_at"]),
+                ledger=sudo.transfer_ids.read(["new_user_id", "reverted_on"]),
                 owners=(self.alpha.user_id, self.lead_alpha.user_id),
             )
         return data
@@ -414,7 +414,7 @@ class TestAccessMatrix(HandoverCase):
 
     def op_action_allow_departure(self, handover, user):
         handover.with_user(user).action_allow_departure()
-        self.assertEqual(handover.sudo().departure_allowed_by, user)
+        self.assertEqual(handover.sudo().departure_allowed_by_id, user)
 
     def op_schedule_meeting(self, handover, user):
         action = handover.with_user(user).action_schedule_meeting()
@@ -449,7 +449,7 @@ class TestAccessMatrix(HandoverCase):
 
     def op_action_confirm_materials(self, handover, user):
         self.line_a.with_user(user).action_confirm_materials()
-        self.assertEqual(self.line_a.sudo().materials_confirmed_by, user)
+        self.assertEqual(self.line_a.sudo().materials_confirmed_by_id, user)
 
     def op_action_confirm_visit(self, handover, user):
         self.line_a.with_user(user).action_confirm_visit()
@@ -469,7 +469,7 @@ class TestAccessMatrix(HandoverCase):
 
     def op_action_witness_visits(self, handover, user):
         handover.with_user(user).action_witness_visits()
-        self.assertEqual(handover.sudo().visits_witnessed_by, user)
+        self.assertEqual(handover.sudo().visits_witnessed_by_id, user)
 
     def op_action_approve_waiver(self, handover, user):
         self.line_b.with_user(user).action_approve_waiver()
@@ -477,7 +477,7 @@ class TestAccessMatrix(HandoverCase):
 
     def op_action_record_check(self, handover, user):
         self.sampled.with_user(user).action_record_check()
-        self.assertEqual(self.sampled.sudo().checked_by, user)
+        self.assertEqual(self.sampled.sudo().checked_by_id, user)
 
     def sign_as(self, handover, user, stage):
         """Sign one's own signature of the stage; without one, the successor's."""

@@ -70,8 +70,8 @@ class TestHandoverCancel(HandoverCase):
         )
         self.assertEqual(len(kept), 2)
         self.assertEqual(set(kept.mapped("note")), {"Kept: changed after the handover"})
-        self.assertFalse(any(kept.mapped("reverted_at")))
-        self.assertTrue(all((ledger - kept).mapped("reverted_at")))
+        self.assertFalse(any(kept.mapped("reverted_on")))
+        self.assertTrue(all((ledger - kept).mapped("reverted_on")))
 
         expected = (
             f"Salesperson: {successor_of[self.alpha].name} → {self.departing.name} "

@@ -171,9 +171,9 @@ class TestHandoverDeparture(HandoverCase):
         line.with_user(line.successor_id).visit_contact = "Purchasing manager"
         line.with_user(line.successor_id).action_confirm_visit()
         line.with_user(self.supervisor).action_confirm_visit()
-        self.assertEqual(line.visit_departing_confirmed_by, self.supervisor)
+        self.assertEqual(line.visit_departing_confirmed_by_id, self.supervisor)
         self.assertEqual(line.visit_state, "done")
-        self.assertEqual(line.visit_confirmed_on_behalf_by, self.supervisor)
+        self.assertEqual(line.visit_confirmed_on_behalf_by_id, self.supervisor)
         with self.assertRaisesRegex(UserError, "already confirmed"):
             line.with_user(self.supervisor).action_confirm_visit()
         for line in handover.line_ids[1:]:

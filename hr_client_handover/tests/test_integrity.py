@@ -3,8 +3,9 @@ write, unlink, x2many commands, attachments, wizards), frozen records, and a
 hash chain that shows a change made behind the application."""
 
 import base64
+import json
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -158,8 +159,8 @@ class TestIntegrity(HandoverCase):
             "partner_id": self.other_customer.id,
             "successor_id": self.successor_a.id,
             "materials_confirmed_on": "2026-01-01 00:00:00",
-            "visit_confirmed_by_successor": "2026-01-01 00:00:00",
-            "visit_confirmed_by_departing": "2026-01-01 00:00:00",
+            "visit_successor_confirmed_on": "2026-01-01 00:00:00",
+            "visit_departing_confirmed_on": "2026-01-01 00:00:00",
         }
         Line = self.env["hr.client.handover.line"].with_user(self.departing)
         with self.assertRaisesRegex(AccessError, "buttons only"):
@@ -204,7 +205,7 @@ class TestIntegrity(HandoverCase):
         Item = self.env["hr.client.handover.item"]
         with self.assertRaisesRegex(AccessError, "buttons only"):
             item.with_user(self.departing).write(
-                {"done": True, "confirmed_by": self.witness.id}
+                {"done": True, "confirmed_by_id": self.witness.id}
             )
         with self.assertRaisesRegex(AccessError, "departing employee or"):
             Item.with_user(self.successor_a).create(
@@ -374,6 +375,37 @@ class TestIntegrity(HandoverCase):
         self.assertFalse(intact)
         self.assertIn(f"seal #{seal.sequence} ", message)
         self.assertIn("altered", message)
+
+    def test_seal_written_before_a_rename_reads_the_new_field(self):
+        # Seals made before 19.0.1.6.0 keep the names they hashed ("done_by");
+        # the check compares them with the field of today ("done_by_id").
+        handover = self.draft_handover()
+        self.advance(handover, "materials")
+        item = handover.item_ids[:1]
+        Seal = self.env["hr.client.handover.seal"].sudo()
+        last = handover.seal_ids.sorted("sequence")[-1:]
+        vals = {
+            "handover_id": handover.id,
+            "sequence": last.sequence + 1,
+            "kind": "item",
+            "res_model": item._name,
+            "res_id": item.id,
+            "user_id": self.supervisor.id,
+            "sealed_on": fields.Datetime.now(),
+            "sealed_values": json.dumps({"done_by": item.done_by_id.id or False}),
+            "previous_hash": last.hash or False,
+        }
+        vals["hash"] = Seal._chain_hash(vals)
+        old_seal = Seal.create(vals)
+        self.assertTrue(Seal._integrity_message(handover)[0])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hr_client_handover_item SET done_by_id = %s WHERE id = %s",
+            [self.handover_admin.id, item.id],
+        )
+        intact, message = Seal._integrity_message(handover)
+        self.assertFalse(intact)
+        self.assertIn(f"seal #{old_seal.sequence} ", message)
 
     def test_summary_report_states_the_integrity(self):
         handover = self.draft_handover()

@@ -16,7 +16,7 @@ class TestRetention(HandoverCase):
         now = fields.Datetime.now()
         # The transfer happened ten days ago; what came before it is history.
         self.env.cr.execute(
-            "UPDATE hr_client_handover_transfer SET transferred_at = %s"
+            "UPDATE hr_client_handover_transfer SET transferred_on = %s"
             " WHERE handover_id = %s",
             [now - timedelta(days=10), handover.id],
         )
@@ -136,13 +136,13 @@ class TestRetention(HandoverCase):
         handover = self.advance(self.draft_handover(), "done")
         past = fields.Datetime.now() - timedelta(days=days)
         self.env.cr.execute(
-            "UPDATE hr_client_handover_transfer SET transferred_at = %s"
+            "UPDATE hr_client_handover_transfer SET transferred_on = %s"
             " WHERE handover_id = %s",
             [past, handover.id],
         )
         self.env.cr.execute(
-            "UPDATE hr_client_handover_line SET visit_confirmed_by_successor = %s,"
-            " visit_confirmed_by_departing = %s WHERE handover_id = %s",
+            "UPDATE hr_client_handover_line SET visit_successor_confirmed_on = %s,"
+            " visit_departing_confirmed_on = %s WHERE handover_id = %s",
             [past - timedelta(days=5), past - timedelta(days=5), handover.id],
         )
         self.env.invalidate_all()
@@ -163,8 +163,8 @@ class TestRetention(HandoverCase):
         line = {line.partner_id: line for line in handover.line_ids}
         # Gamma's visit was waived: its successor has not met it yet.
         self.env.cr.execute(
-            "UPDATE hr_client_handover_line SET visit_confirmed_by_successor = NULL,"
-            " visit_confirmed_by_departing = NULL, visit_waived = TRUE WHERE id = %s",
+            "UPDATE hr_client_handover_line SET visit_successor_confirmed_on = NULL,"
+            " visit_departing_confirmed_on = NULL, visit_waived = TRUE WHERE id = %s",
             [line[self.gamma].id],
         )
         self.env.invalidate_all()
@@ -410,7 +410,7 @@ class TestRetention(HandoverCase):
         self.assertGreaterEqual(fields.Datetime.now(), now)
 
         handover = self._done_long_ago()
-        transferred = min(handover.transfer_ids.mapped("transferred_at"))
+        transferred = min(handover.transfer_ids.mapped("transferred_on"))
         product = self.env["product.product"].create(
             {"name": "Sensor kit", "type": "consu", "list_price": 1200.0}
         )

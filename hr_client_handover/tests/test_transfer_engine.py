@@ -157,7 +157,7 @@ def to_plan_approval(data):
 
 def moved_count(env, handover):
     return env["hr.client.handover.transfer"].search_count(
-        [("handover_id", "=", handover.id), ("reverted_at", "=", False)]
+        [("handover_id", "=", handover.id), ("reverted_on", "=", False)]
     )
 
 
@@ -332,7 +332,7 @@ class TestTransferEngine(TransactionCase):
                 ("res_model", "=", "res.partner"),
             ]
         )
-        self.assertFalse(kept.reverted_at)
+        self.assertFalse(kept.reverted_on)
         self.assertTrue(kept.note)
         with self.assertRaises(UserError):
             handover.with_user(data["supervisor"]).action_revert_transfer()
@@ -666,7 +666,7 @@ class TestBackgroundEngine(TransactionCase):
         ).successor_id
         self.assertNotIn(other_successor.partner_id, other.message_partner_ids)
         kept = self._ledger(handover, res_model="crm.lead", res_id=changed.id)
-        self.assertFalse(kept.reverted_at)
+        self.assertFalse(kept.reverted_on)
         self.assertTrue(kept.note)
         message = handover.message_ids.filtered(
             lambda m: "Transfer reverted" in (m.body or "")

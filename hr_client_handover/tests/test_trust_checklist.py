@@ -166,7 +166,7 @@ class TestTrustChecklist(HandoverCase):
         item.with_user(self.supervisor).countersigner_id = self.supervisor
         self.advance(self.handover, "materials")
         item.with_user(self.supervisor).action_mark_done()
-        self.assertEqual(item.done_by, self.supervisor)
+        self.assertEqual(item.done_by_id, self.supervisor)
         with self.assertRaisesRegex(UserError, "You marked .* done: another person"):
             item.with_user(self.supervisor).action_countersign()
         self.assertFalse(item.countersigned_on)
@@ -190,7 +190,7 @@ class TestTrustChecklist(HandoverCase):
             item.with_user(self.witness).action_confirm()
         self.assertFalse(item.confirmed_on)
         item.with_user(self.successor_a).action_confirm()
-        self.assertEqual(item.confirmed_by, self.successor_a)
+        self.assertEqual(item.confirmed_by_id, self.successor_a)
 
     # ------------------------------------------------------------------
     # The template's type

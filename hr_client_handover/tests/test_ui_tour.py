@@ -113,7 +113,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
 
         self.run_tour("review_plan", self.supervisor, url)
         self.assertEqual(handover.state, "plan_approval")
-        self.assertEqual(handover.plan_reviewed_by, self.supervisor)
+        self.assertEqual(handover.plan_reviewed_by_id, self.supervisor)
 
         # Approval moves the customers, their open deals and activities.
         self.run_tour("approve_plan", self.approver, "/odoo")
@@ -135,14 +135,14 @@ class TestHandoverTour(HandoverCase, HttpCase):
         for successor in successors:
             self.run_tour("materials_successor", successor, url)
             mine = handover.line_ids.grouped("successor_id")[successor]
-            self.assertEqual(mine.materials_confirmed_by, successor)
+            self.assertEqual(mine.materials_confirmed_by_id, successor)
         self.assertTrue(all(handover.line_ids.mapped("materials_confirmed_on")))
         self.run_tour("materials_departing", self.departing, url)
         self.assertTrue(all(handover.item_ids.mapped("done")))
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)
-        self.assertEqual(received.confirmed_by, self.witness)
+        self.assertEqual(received.confirmed_by_id, self.witness)
         materials_signatures = handover.signature_ids.filtered(
             lambda sig: sig.stage == "materials"
         )
@@ -164,7 +164,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("request_waiver", self.departing, url)
         waived = handover.line_ids.filtered("waiver_requested_on")
         self.assertEqual(len(waived), 1)
-        self.assertEqual(waived.waiver_requested_by, self.departing)
+        self.assertEqual(waived.waiver_requested_by_id, self.departing)
         self.assertIn("视频会议", waived.visit_waiver_reason)
         visited = handover.line_ids - waived
         for successor in successors:
@@ -180,9 +180,9 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
         self.run_tour("approve_waiver", self.supervisor, "/odoo")
         self.assertEqual(waived.visit_state, "waived")
-        self.assertEqual(waived.waiver_approved_by, self.supervisor)
+        self.assertEqual(waived.waiver_approved_by_id, self.supervisor)
         self.run_tour("witness_visits", self.witness, "/odoo")
-        self.assertEqual(handover.visits_witnessed_by, self.witness)
+        self.assertEqual(handover.visits_witnessed_by_id, self.witness)
         self.run_tour("complete_visits", self.supervisor, url)
         self.assertEqual(handover.state, "verification")
         sample = handover.line_ids.filtered("spot_check_selected")
@@ -195,7 +195,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         sample = handover.line_ids.filtered("spot_check_selected")
         self.assertEqual(len(sample), 4)
         self.assertEqual(set(sample.mapped("check_result")), {"confirmed"})
-        self.assertEqual(sample.checked_by, self.witness)
+        self.assertEqual(sample.checked_by_id, self.witness)
         noted = sample.filtered("check_notes")
         self.assertEqual(len(noted), 1)
         self.assertIn("新的客户经理", noted.check_notes)
@@ -221,7 +221,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.state, "summary_approval")
         self.run_tour("approve_summary", self.approver, url)
         self.assertEqual(handover.state, "done")
-        self.assertEqual(handover.summary_approved_by, self.approver)
+        self.assertEqual(handover.summary_approved_by_id, self.approver)
 
         # The new account manager finds themselves as salesperson on the customer.
         alpha_line = handover.line_ids.filtered(

@@ -114,8 +114,8 @@ class TestHandoverValidation(HandoverCase):
         self.assertEqual(self.handover.state, "plan_approval")
         as_supervisor.action_approve_plan()
         self.assertEqual(self.handover.state, "materials")
-        self.assertEqual(self.handover.plan_reviewed_by, self.supervisor)
-        self.assertEqual(self.handover.plan_approved_by, self.supervisor)
+        self.assertEqual(self.handover.plan_reviewed_by_id, self.supervisor)
+        self.assertEqual(self.handover.plan_approved_by_id, self.supervisor)
 
     def test_return_date(self):
         self.assertHeaderRefused(

@@ -146,7 +146,7 @@ class TestHandoverVerification(HandoverCase):
             check_result="unreachable"
         ).action_set_check_result()
         self.assertEqual(
-            (line.check_result, line.checked_by), ("unreachable", self.witness)
+            (line.check_result, line.checked_by_id), ("unreachable", self.witness)
         )
         messages = len(handover.message_ids)
         with self.assertRaisesRegex(UserError, "already recorded"):
@@ -185,6 +185,6 @@ class TestHandoverVerification(HandoverCase):
                 check_result="confirmed"
             ).action_set_check_result()
         self.do_calls(handover)
-        self.assertEqual(self.sampled(handover).checked_by, self.supervisor)
+        self.assertEqual(self.sampled(handover).checked_by_id, self.supervisor)
         handover.with_user(self.supervisor).action_complete_verification()
         self.assertEqual(handover.state, "summary")

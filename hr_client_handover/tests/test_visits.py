@@ -50,16 +50,16 @@ class TestVisits(HandoverCase):
         line.with_user(successor).visit_contact_id = self.alpha_buyer
         line.with_user(successor).action_confirm_visit()
         self.assertEqual(line.visit_state, "partial")
-        self.assertEqual(line.visit_successor_confirmed_by, successor)
-        self.assertTrue(line.visit_confirmed_by_successor)
-        self.assertFalse(line.visit_departing_confirmed_by)
+        self.assertEqual(line.visit_successor_confirmed_by_id, successor)
+        self.assertTrue(line.visit_successor_confirmed_on)
+        self.assertFalse(line.visit_departing_confirmed_by_id)
         # The contact met is frozen by the first confirmation.
         with self.assertRaisesRegex(UserError, "confirmed or waived"):
             line.with_user(self.departing).visit_contact = "Someone else"
         line.with_user(self.departing).action_confirm_visit()
         self.assertEqual(line.visit_state, "done")
-        self.assertEqual(line.visit_departing_confirmed_by, self.departing)
-        self.assertFalse(line.visit_confirmed_on_behalf_by)
+        self.assertEqual(line.visit_departing_confirmed_by_id, self.departing)
+        self.assertFalse(line.visit_confirmed_on_behalf_by_id)
         self.assertTrue(line.visit_done_on)
         seal = self.env["hr.client.handover.seal"].search(
             [("res_id", "=", line.id), ("kind", "=", "visit")],
@@ -68,7 +68,8 @@ class TestVisits(HandoverCase):
         )
         self.assertIn(f'"visit_contact_id": {self.alpha_buyer.id}', seal.sealed_values)
         self.assertIn(
-            f'"visit_departing_confirmed_by": {self.departing.id}', seal.sealed_values
+            f'"visit_departing_confirmed_by_id": {self.departing.id}',
+            seal.sealed_values,
         )
         self.assertEqual(line.visit_contact_id, self.alpha_buyer)
         self.assertTrue(
@@ -82,8 +83,8 @@ class TestVisits(HandoverCase):
         line = self.line_alpha
         line.sudo().write(
             {
-                "visit_confirmed_by_successor": fields.Datetime.now(),
-                "visit_successor_confirmed_by": line.successor_id.id,
+                "visit_successor_confirmed_on": fields.Datetime.now(),
+                "visit_successor_confirmed_by_id": line.successor_id.id,
             }
         )
         self.assertEqual(line.visit_state, "partial")
@@ -106,15 +107,15 @@ class TestVisits(HandoverCase):
         line = self.line_alpha
         Line = self.env["hr.client.handover.line"]
         forged = {
-            "visit_successor_confirmed_by": line.successor_id.id,
-            "visit_confirmed_by_successor": "2026-01-01 10:00:00",
-            "visit_departing_confirmed_by": self.departing.id,
-            "visit_confirmed_by_departing": "2026-01-01 10:00:00",
-            "visit_confirmed_on_behalf_by": self.supervisor.id,
+            "visit_successor_confirmed_by_id": line.successor_id.id,
+            "visit_successor_confirmed_on": "2026-01-01 10:00:00",
+            "visit_departing_confirmed_by_id": self.departing.id,
+            "visit_departing_confirmed_on": "2026-01-01 10:00:00",
+            "visit_confirmed_on_behalf_by_id": self.supervisor.id,
             "visit_waived": True,
-            "waiver_approved_by": self.supervisor.id,
+            "waiver_approved_by_id": self.supervisor.id,
             "visit_waiver_reason": "No time",
-            "waiver_requested_by": self.departing.id,
+            "waiver_requested_by_id": self.departing.id,
             "waiver_requested_on": "2026-01-01 10:00:00",
             "visit_return_count": 0,
         }
@@ -135,7 +136,7 @@ class TestVisits(HandoverCase):
                         line.with_user(user).write({name: value})
         with self.assertRaises(AccessError):
             self.handover.with_user(self.witness).write(
-                {"visits_witnessed_by": self.witness.id}
+                {"visits_witnessed_by_id": self.witness.id}
             )
         self.assertEqual(line.visit_state, "pending")
 
@@ -164,7 +165,7 @@ class TestVisits(HandoverCase):
         with self.assertRaises(AccessError):
             self.handover.with_user(self.supervisor).action_witness_visits()
         self.handover.with_user(self.witness).action_witness_visits()
-        self.assertEqual(self.handover.visits_witnessed_by, self.witness)
+        self.assertEqual(self.handover.visits_witnessed_by_id, self.witness)
         self.assertTrue(self.handover.visits_witnessed_on)
         self.assertFalse(self.activities("witness_visits"))
         self.assertIn("supervising witness, confirmed", self.chatter())
@@ -190,8 +191,8 @@ class TestVisits(HandoverCase):
             line, self.supervisor, "action_send_back_visit", "Met the wrong person"
         )
         self.assertEqual(line.visit_state, "pending")
-        self.assertFalse(line.visit_successor_confirmed_by)
-        self.assertFalse(line.visit_confirmed_by_departing)
+        self.assertFalse(line.visit_successor_confirmed_by_id)
+        self.assertFalse(line.visit_departing_confirmed_on)
         # What they met and wrote is open again for the new visit.
         line.with_user(line.successor_id).visit_contact_id = False
         self.assertEqual(line.visit_return_count, 1)
@@ -224,7 +225,7 @@ class TestVisits(HandoverCase):
             self.line_reason(line, self.witness, "action_request_waiver", "Far")
         self.line_reason(line, successor, "action_request_waiver", "Moved to Hainan")
         self.assertEqual(line.visit_state, "waiver_requested")
-        self.assertEqual(line.waiver_requested_by, successor)
+        self.assertEqual(line.waiver_requested_by_id, successor)
         self.assertTrue(line.waiver_requested_on)
         self.assertEqual(line.visit_waiver_reason, "Moved to Hainan")
         waiver_activity = self.activities("waiver", self.supervisor)
@@ -246,8 +247,8 @@ class TestVisits(HandoverCase):
         self.line_reason(line, self.departing, "action_request_waiver", "Closed down")
         line.with_user(self.supervisor).action_approve_waiver()
         self.assertEqual(line.visit_state, "waived")
-        self.assertEqual(line.waiver_approved_by, self.supervisor)
-        self.assertEqual(line.waiver_requested_by, self.departing)
+        self.assertEqual(line.waiver_approved_by_id, self.supervisor)
+        self.assertEqual(line.waiver_requested_by_id, self.departing)
         self.assertFalse(self.activities("waiver"))
         # Nothing is left for the departing employee on that customer.
         self.assertNotIn(

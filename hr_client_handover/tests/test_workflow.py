@@ -84,7 +84,7 @@ class TestHandoverWorkflow(HandoverCase):
 
         handover.with_user(self.supervisor).action_review_plan()
         self.assertEqual(handover.state, "plan_approval")
-        self.assertEqual(handover.plan_reviewed_by, self.supervisor)
+        self.assertEqual(handover.plan_reviewed_by_id, self.supervisor)
         self.assertActivityDone(handover, "review_plan")
         self.assertActivityFor(handover, "approve_plan", self.approver)
 
@@ -93,7 +93,7 @@ class TestHandoverWorkflow(HandoverCase):
         handover.with_user(self.approver).action_approve_plan()
         self.assertEqual(handover.state, "materials")
         self.assertEqual(handover.transfer_state, "done")
-        self.assertEqual(handover.plan_approved_by, self.approver)
+        self.assertEqual(handover.plan_approved_by_id, self.approver)
         self.assertActivityDone(handover, "approve_plan")
         self.assertActivityFor(
             handover, "materials", self.successor_a | self.successor_b
@@ -118,7 +118,7 @@ class TestHandoverWorkflow(HandoverCase):
                 lambda line, s=successor: line.successor_id == s
             )
             lines.with_user(successor).action_confirm_materials()
-            self.assertEqual(lines.materials_confirmed_by, successor)
+            self.assertEqual(lines.materials_confirmed_by_id, successor)
             self.assertNotIn(
                 successor,
                 self.open_activities(handover, "materials").user_id,
@@ -129,7 +129,7 @@ class TestHandoverWorkflow(HandoverCase):
         self.assertTrue(all(handover.item_ids.mapped("done")))
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.witness).action_confirm()
-            self.assertEqual(item.confirmed_by, self.witness)
+            self.assertEqual(item.confirmed_by_id, self.witness)
         self.sign(handover, "materials")
         self.assertTrue(all(signatures.mapped("signed_on")))
         handover.with_user(self.supervisor).action_complete_materials()
@@ -152,7 +152,7 @@ class TestHandoverWorkflow(HandoverCase):
         self.assertActivityFor(handover, "waiver", self.supervisor)
         waived.with_user(self.supervisor).action_approve_waiver()
         self.assertEqual(waived.visit_state, "waived")
-        self.assertEqual(waived.waiver_approved_by, self.supervisor)
+        self.assertEqual(waived.waiver_approved_by_id, self.supervisor)
         for successor in (self.successor_a, self.successor_b):
             lines = handover.line_ids.filtered(
                 lambda line, s=successor: line.successor_id == s
@@ -183,7 +183,7 @@ class TestHandoverWorkflow(HandoverCase):
         for line in sample:
             line.with_user(self.witness).check_result = "confirmed"
             line.with_user(self.witness).action_record_check()
-            self.assertEqual(line.checked_by, self.witness)
+            self.assertEqual(line.checked_by_id, self.witness)
         handover.with_user(self.witness).action_complete_verification()
         self.assertEqual(handover.state, "summary")
         self.assertActivityDone(handover, "spot_check")
@@ -204,7 +204,7 @@ class TestHandoverWorkflow(HandoverCase):
 
         handover.with_user(self.supervisor).action_review_summary()
         self.assertEqual(handover.state, "summary_approval")
-        self.assertEqual(handover.summary_reviewed_by, self.supervisor)
+        self.assertEqual(handover.summary_reviewed_by_id, self.supervisor)
         self.assertActivityDone(handover, "review_summary")
         self.assertActivityFor(handover, "approve_summary", self.approver)
 
@@ -214,7 +214,7 @@ class TestHandoverWorkflow(HandoverCase):
         ).action_approve_summary()
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.done_date, self.today)
-        self.assertEqual(handover.summary_approved_by, self.approver)
+        self.assertEqual(handover.summary_approved_by_id, self.approver)
         self.assertActivityDone(handover, "approve_summary")
         self.assertActivityFor(
             handover,
