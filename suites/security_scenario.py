@@ -1482,7 +1482,7 @@ class Suite:
             return "done" if row["state"] != "done" else "draft"
         if field == "transfer_state":
             return "reverted" if row["transfer_state"] != "reverted" else "pending"
-        if field.endswith("_by"):
+        if field.endswith("_by_id"):
             return self.hr.uid
         if field.endswith("_on"):
             return A_DATETIME
@@ -1777,7 +1777,7 @@ class Suite:
         if field in ITEM_FIELDS["progress"]:
             if field == "done":
                 return not item["done"], NOT_WRITTEN
-            return (person.uid if field.endswith("_by") else A_DATETIME), NOT_WRITTEN
+            return (person.uid if field.endswith("_by_id") else A_DATETIME), NOT_WRITTEN
         if field == "responsible_id":
             return self.spare.uid, item["responsible_id"] or False
         if field == "countersigner_id":
