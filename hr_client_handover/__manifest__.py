@@ -9,6 +9,10 @@
     "author": "hr_client_handover developers",
     "website": "https://github.com/hr-client-handover/hr_client_handover",
     "depends": ["hr", "sale_crm", "calendar"],
+    # The versions pypdf's page stamping is tried with are in pyproject.toml
+    # (the wheel's requirement): a bare name here, which Odoo checks without
+    # the optional ``packaging``.
+    "external_dependencies": {"python": ["pypdf"]},
     "data": [
         "security/hr_client_handover_groups.xml",
         "security/ir.model.access.csv",

@@ -24,6 +24,10 @@ rm -rf "$work"; mkdir -p "$work"
 python3.11 -m venv "$venv" || fail "python3.11 -m venv failed"
 "$venv/bin/pip" install -q -r "$here/requirements.txt" >"$work/pip.log" 2>&1 \
   || { cat "$work/pip.log" >&2; fail "pip could not install requirements.txt"; }
+# The newest pypdf the addon's bound allows (requirements.txt pins an older
+# one): the smoke test stamps pages with it.
+"$venv/bin/pip" install -q --upgrade "$("$here/.venv/bin/python" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["tool"]["whool"]["external_dependencies_override"]["python"]["pypdf"])' "$here/$addon/pyproject.toml")" >>"$work/pip.log" 2>&1 \
+  || { cat "$work/pip.log" >&2; fail "pip could not install the newest pypdf the addon allows"; }
 # Odoo 19 is no PyPI package: make this project's tree importable, the way a
 # distribution package does. The wheel's one requirement, odoo==19.0.*, is then
 # met by the tree's odoo-19.0.egg-info (checked by wheel_smoke.py); pip installs

@@ -10,9 +10,54 @@ Usage: python scripts/wheel_smoke.py CONFIG DATABASE SITE_PACKAGES SOURCE_TREE
 """
 
 import os
+import re
 import sys
 import traceback
 from importlib import metadata
+
+
+def within(version, requirement):
+    """Whether ``version`` meets ``requirement`` (``name>=a,<b`` clauses; the
+    fresh environment has no ``packaging``)."""
+
+    def key(text):
+        return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+    clauses = re.findall(r"(>=|<)\s*([\d.]+)", requirement)
+    compare = {">=": lambda a, b: a >= b, "<": lambda a, b: a < b}
+    return bool(clauses) and all(
+        compare[op](key(version), key(bound)) for op, bound in clauses
+    )
+
+
+def check_stamping(check, pypdf_version):
+    """The filed documents' page stamping works with the installed pypdf (the
+    newest the addon's bound allows)."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen import canvas
+
+    from odoo.addons.hr_client_handover.models.ir_actions_report import stamp_pages
+
+    pdf = io.BytesIO()
+    sheet = canvas.Canvas(pdf)
+    for page in range(2):
+        sheet.drawString(72, 720, f"Body {page + 1}")
+        sheet.showPage()
+    sheet.save()
+    pdf.seek(0)
+    try:
+        stamped = PdfReader(stamp_pages(pdf, lambda page, total: f"HO {page}/{total}"))
+        texts = [page.extract_text() for page in stamped.pages]
+        ok = len(texts) == 2 and all(
+            f"Body {n}" in text and f"HO {n}/2" in text
+            for n, text in enumerate(texts, start=1)
+        )
+        detail = " | ".join(" ".join(text.split()) for text in texts)
+    except Exception as error:  # report the failure as a failed check
+        ok, detail = False, repr(error)
+    check(f"the pages are stamped with pypdf {pypdf_version}", ok, detail)
 
 
 def main(conf, db, site_packages, source_tree):
@@ -31,14 +76,19 @@ def main(conf, db, site_packages, source_tree):
         state = "ok  " if condition else "FAIL"
         sys.stdout.write(f"{state} {name}{': ' + detail if detail else ''}\n")
 
-    # whool writes one requirement for an addon depending on core addons only.
+    # whool writes Odoo's release and the manifest's Python dependencies.
     requires = metadata.distribution("odoo-addon-hr_client_handover").requires
     odoo_version = metadata.version("odoo")
+    pypdf_version = metadata.version("pypdf")
+    bound = next((r for r in requires if r.startswith("pypdf")), "")
     check(
         "the wheel's requirements are met",
-        requires == ["odoo==19.0.*"] and odoo_version.split(".")[:2] == ["19", "0"],
-        f"{requires}, odoo {odoo_version}",
+        "odoo==19.0.*" in requires
+        and odoo_version.split(".")[:2] == ["19", "0"]
+        and within(pypdf_version, bound),
+        f"{requires}, odoo {odoo_version}, pypdf {pypdf_version}",
     )
+    check_stamping(check, pypdf_version)
     path = os.path.realpath(get_module_path("hr_client_handover") or "")
     check(
         "the addon comes from the wheel",

@@ -21,10 +21,11 @@ def stamp_pages(stream, footer):
     each page (wkhtmltopdf without patched Qt draws no header or footer), and a
     text layer in which every Chinese character can be found (see
     ``report/pdf_text_layer.py``)."""
-    reader = PdfReader(stream)
-    writer = PdfWriter()
-    total = len(reader.pages)
-    for number, page in enumerate(reader.pages, start=1):
+    # The pages are stamped once attached to the writer: pypdf 7 no longer
+    # rewrites the contents of a page that belongs to no writer.
+    writer = PdfWriter(clone_from=PdfReader(stream))
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         overlay = io.BytesIO()
         sheet = canvas.Canvas(overlay, pagesize=(width, height))
@@ -32,7 +33,6 @@ def stamp_pages(stream, footer):
         sheet.drawRightString(width - 24, 14, footer(number, total))
         sheet.save()
         page.merge_page(PdfReader(overlay).pages[0])
-        writer.add_page(page)
     fix_text_layer(writer.pages)
     stamped = io.BytesIO()
     writer.write(stamped)
