@@ -32,9 +32,18 @@ class TestHandoverDeparture(HandoverCase):
         departure_date = self.today + timedelta(days=25)
         wizard = self.departure(self.hr_manager, departure_date=departure_date)
         self.assertTrue(wizard.start_client_handover, "on: the employee owns customers")
-        wizard.action_register_departure()
+        action = wizard.action_register_departure()
         handover = self.handovers()
         self.assertEqual(len(handover), 1)
+        # The dialog opens the handover it started (after core's notice of the
+        # archived user, when there is one), for whoever registered it.
+        if action["type"] == "ir.actions.client":
+            action = action["params"]["next"]
+        self.assertEqual(
+            (action["res_model"], action.get("res_id")),
+            ("hr.client.handover", handover.id),
+        )
+        handover.with_user(self.hr_manager).check_access("read")
         self.assertEqual(handover.state, "draft")
         self.assertEqual(handover.last_working_day, departure_date)
         self.assertEqual(handover.reason, wizard.departure_reason_id.name)
@@ -48,10 +57,11 @@ class TestHandoverDeparture(HandoverCase):
         self.assertEqual(self.handovers(), handover)
 
     def test_departure_without_handover(self):
-        self.departure(
+        action = self.departure(
             self.hr_manager, start_client_handover=False
         ).action_register_departure()
         self.assertFalse(self.handovers())
+        self.assertNotEqual(action.get("res_model"), "hr.client.handover")
         # Off by default for an employee who owns no customers.
         successor = self.env["hr.employee"].search(
             [("user_id", "=", self.successor_a.id)]

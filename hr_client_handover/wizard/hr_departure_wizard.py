@@ -45,9 +45,35 @@ class HrDepartureWizard(models.TransientModel):
             )
 
     def action_register_departure(self):
-        if self.start_client_handover:
+        """Register the departure, then open the handovers it started (after
+        core's notice of the archived users, when it gives one)."""
+        handovers = (
             self._create_client_handovers()
-        return super().action_register_departure()
+            if self.start_client_handover
+            else self.env["hr.client.handover"]
+        )
+        action = super().action_register_departure()
+        if not handovers:
+            return action
+        opening = self._open_client_handovers_action(handovers)
+        if action.get("type") == "ir.actions.client" and "next" in action.get(
+            "params", {}
+        ):
+            action["params"]["next"] = opening
+            return action
+        return opening
+
+    def _open_client_handovers_action(self, handovers):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_client_handover.hr_client_handover_action"
+        )
+        action["domain"] = [("id", "in", handovers.ids)]
+        action["context"] = {}
+        if len(handovers) == 1:
+            action.update(
+                res_id=handovers.id, view_mode="form", views=[(False, "form")]
+            )
+        return action
 
     def _create_client_handovers(self):
         Handover = self.env["hr.client.handover"]
@@ -64,6 +90,7 @@ class HrDepartureWizard(models.TransientModel):
         # need not be a report of theirs: create (the starter's path) would
         # refuse them.
         Handover = Handover.sudo()
+        started = Handover.browse()
         for employee in self.employee_ids.filtered("user_id"):
             if Handover.search_count(
                 [
@@ -85,3 +112,5 @@ class HrDepartureWizard(models.TransientModel):
             )
             # Who registers the departure may fill the handover with the customers.
             handover._generate_lines()
+            started |= handover
+        return started.with_env(self.env)
