@@ -121,20 +121,36 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
             self._revert_done(result["returned"], result["kept"])
 
     def _transfer_done(self, moved):
-        """Transfer complete: one summary message per successor, the summary
-        filed with its figures, customer mails."""
-        for user, figures in moved.items():
+        """Transfer complete: what each successor received in the handover's
+        record, and a notice of their own to each (which the others do not
+        see); the summary filed with its figures, customer mails."""
+
+        def listed(figures):
+            return ", ".join(f"{name}: {count}" for name, count in figures)
+
+        if moved:
             self.message_post(
+                body=self.env._(
+                    "Transfer complete. Received: %(received)s.",
+                    received="; ".join(
+                        f"{user.name} ({listed(figures)})"
+                        for user, figures in moved.items()
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        for user, figures in moved.items():
+            self.message_notify(
                 body=self.env._(
                     "%(user)s, you now own what %(departing)s handed over in %(ref)s: "
                     "%(figures)s.",
                     user=user.name,
                     departing=self.departing_user_id.name,
                     ref=self.name,
-                    figures=", ".join(f"{name}: {count}" for name, count in figures),
+                    figures=listed(figures),
                 ),
                 partner_ids=user.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
+                subject=self.name,
             )
         self.write({"transfer_state": "done"})
         if self.state == DONE and not self.summary_attachment_id:

@@ -337,13 +337,34 @@ class TestHandoverWorkflow(HandoverCase):
             self.assertIn(record.user_id.partner_id, record.message_partner_ids)
             self.assertNotIn(self.departing.partner_id, record.message_partner_ids)
 
-        # One summary message per successor on the handover.
-        for successor in self.successor_a | self.successor_b:
-            messages = handover.message_ids.filtered(
-                lambda msg, s=successor: s.partner_id in msg.partner_ids
+        # The record says who received what; each successor is told once, in a
+        # notice the other successor cannot read.
+        summary = handover.message_ids.filtered(
+            lambda msg: "Transfer complete" in html2plaintext(msg.body)
+        )
+        self.assertEqual(len(summary), 1)
+        notices = self.env["mail.message"].search(
+            [
+                ("model", "=", handover._name),
+                ("res_id", "=", handover.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        for successor, other in (
+            (self.successor_a, self.successor_b),
+            (self.successor_b, self.successor_a),
+        ):
+            self.assertIn(successor.name, html2plaintext(summary.body))
+            mine = notices.filtered(
+                lambda msg, s=successor: msg.partner_ids == s.partner_id
                 and "you now own" in html2plaintext(msg.body)
             )
-            self.assertEqual(len(messages), 1, successor.name)
+            self.assertEqual(len(mine), 1, successor.name)
+            self.assertFalse(
+                mine.with_user(other).has_access("read"),
+                f"{other.name} does not read {successor.name}'s notice",
+            )
+            self.assertNotIn(mine, handover.with_user(other).message_ids)
 
 
 @tagged("post_install", "-at_install")
