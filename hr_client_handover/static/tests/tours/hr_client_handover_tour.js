@@ -210,7 +210,8 @@ addTour("start", () => [
 
 // HR administrator: register the departure of an employee from the employee
 // form (the cog menu's Archive), with the Client Handover option the dialog
-// ticks for a salesperson who owns customers; the employee's handover starts.
+// ticks for a salesperson who owns customers; the employee's handover starts
+// and opens.
 addTour("register_departure", () => [
     {
     content: "Open the actions of the employee",
@@ -236,9 +237,8 @@ addTour("register_departure", () => [
     run: "click",
     },
     {
-    content: "The employee's handover is there",
-    trigger: `body:not(:has(${WIZARD})) ${FORM} button[name=action_open_client_handovers]`,
-    run: "click",
+    content: "The dialog opens the handover it started",
+    trigger: `body:not(:has(${WIZARD})) ${LINES}`,
     },
     stageIs("draft"),
     {
