@@ -53,6 +53,9 @@
         "demo/hr_client_handover_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "hr_client_handover/static/src/js/*.js",
+        ],
         "web.report_assets_common": [
             "hr_client_handover/static/src/scss/report_handover.scss",
         ],

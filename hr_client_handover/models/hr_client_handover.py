@@ -290,6 +290,11 @@ class HrClientHandover(models.Model):
         help="The departing user has left (archived) with the administrator's "
         "consent: the direct supervisor confirms and signs in their place (代签).",
     )
+    sign_request_id = fields.Many2one(
+        "hr.client.handover.signature",
+        compute="_compute_sign_request_id",
+        string="Signature Awaited From You",
+    )
 
     line_count = fields.Integer(compute="_compute_line_stats", string="Customer Count")
     successor_count = fields.Integer(compute="_compute_line_stats")
@@ -941,6 +946,20 @@ class HrClientHandover(models.Model):
                 and handover.departing_user_id
                 and not handover.departing_user_id.sudo().active
             )
+
+    @api.depends_context("uid")
+    @api.depends("state", "signature_ids.signed_on")
+    def _compute_sign_request_id(self):
+        Signature = self.env["hr.client.handover.signature"]
+        for handover in self:
+            handover.sign_request_id = Signature._awaited_from_user(handover._origin)
+
+    def action_sign(self):
+        """Sign in one click: the signature pad of the user's next signature
+        of the current stage."""
+        self.ensure_one()
+        Signature = self.env["hr.client.handover.signature"]
+        return Signature._awaited_from_user(self).action_sign()
 
     def _get_user_roles(self, user=None):
         self.ensure_one()

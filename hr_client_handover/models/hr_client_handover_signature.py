@@ -143,6 +143,40 @@ class HrClientHandoverSignature(models.Model):
         return True
 
     @api.model
+    def _awaited_from_user(self, handover):
+        """The signature of ``handover``'s current stage the current user may
+        give next: their own first, then one they give on someone's behalf."""
+        if not handover.id:
+            return self.browse()
+        waiting = handover.signature_ids.filtered(
+            lambda sig: sig.stage == handover.state
+            and not sig.signed_on
+            and sig.can_sign
+        )
+        return (waiting.filtered("is_mine") or waiting)[:1]
+
+    def action_sign(self):
+        """Open the signature pad of this signature: a large dialog with the
+        signer's name written in, to adopt or to draw over; Adopt & Sign saves
+        it (``write``, where the policy decides)."""
+        if not self:
+            raise UserError(
+                self.env._(
+                    "Nothing awaits your signature at this stage. Nothing was changed."
+                )
+            )
+        self.ensure_one()
+        self._policy_check_write({"signature"})
+        return {
+            "type": "ir.actions.client",
+            "tag": "hr_client_handover_sign",
+            "params": {
+                "signature_id": self.id,
+                "name": self.user_id.name,
+            },
+        }
+
+    @api.model
     def _is_drawn(self, value):
         """Whether a base64 image carries a hand-drawn (or typed) signature."""
         if not value:

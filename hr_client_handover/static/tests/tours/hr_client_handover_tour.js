@@ -145,24 +145,17 @@ function clickEach(selector, content) {
     };
 }
 
-/** Sign the one signature line of the current user that is open for signing. */
+/**
+ * Sign the one signature of the current user that is open for signing: the
+ * header's Sign button opens the pad with the user's name written in.
+ */
 function signSteps() {
     // The signature cell of a line still open for signing by the current user.
     const mySignature = ".o_data_row td[name=signature]:not(.o_readonly_modifier)";
     return [
-        ...openTab("sign_off"),
+        clickHeaderButton("action_sign", "Sign: one click opens the pad"),
         {
-            content: "Select my signature line",
-            trigger: `${SIGNATURES} ${mySignature}`,
-            run: "click",
-        },
-        {
-            content: "Open the signature dialog",
-            trigger: `${SIGNATURES} .o_selected_row td[name=signature] .o_signature_empty`,
-            run: "click",
-        },
-        {
-            content: "The signature shows my name (Auto mode)",
+            content: "The pad shows my name (Auto mode)",
             trigger: `${WIZARD} canvas.o_web_sign_signature`,
             run: "canvasNotEmpty",
         },
@@ -172,13 +165,13 @@ function signSteps() {
             run: "click",
         },
         {
-            content: "The signature is in my line",
-            trigger: `body:not(:has(${WIZARD})) ${SIGNATURES} .o_selected_row img.o_signature`,
+            content: "Signed: the Sign button is gone",
+            trigger: `body:not(:has(${WIZARD})) ${FORM} .o_form_statusbar:not(:has(button[name=action_sign]))`,
         },
-        ...saveForm(),
+        ...openTab("sign_off"),
         {
-            content: "Signed: nothing is left for me to sign",
-            trigger: `${SIGNATURES}:not(:has(${mySignature}))`,
+            content: "My signature is on the record, nothing is left for me to sign",
+            trigger: `${SIGNATURES}:not(:has(${mySignature})) img.o_signature`,
         },
     ];
 }
