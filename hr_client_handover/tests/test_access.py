@@ -1,6 +1,9 @@
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PNG_SIGNATURE, HandoverCase
 
@@ -342,3 +345,20 @@ class TestHandoverAccess(HandoverCase):
         )
         signature.with_user(self.other_salesman).write({"signature": PNG_SIGNATURE})
         self.assertTrue(signature.signed_on)
+
+    def test_my_handovers_are_those_i_take_part_in(self):
+        """The search view's 'My Handovers' lists the handovers the user takes
+        part in: for a successor theirs, for an administrator who holds no role
+        none."""
+        handover = self.draft_handover()
+        arch = etree.fromstring(
+            self.env.ref("hr_client_handover.hr_client_handover_view_search").arch
+        )
+        (my_filter,) = arch.xpath("//filter[@name='my_handovers']")
+        Handover = self.env["hr.client.handover"]
+        for user, expected in (
+            (self.successor_a, handover),
+            (self.handover_admin, Handover),
+        ):
+            domain = safe_eval(my_filter.get("domain"), {"uid": user.id})
+            self.assertEqual(Handover.with_user(user).search(domain), expected)
