@@ -305,8 +305,11 @@ class HrClientHandover(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
-    # Everyone who holds a role on the handover or on one of its customers:
-    # who reads it and its parts (security/hr_client_handover_rules.xml).
+    # Everyone who holds a role on the handover, on one of its customers or
+    # on one of its signatures: who reads it and its parts (the record rules of
+    # security/hr_client_handover_rules.xml read this set and nothing else of
+    # the roles; the people of a checklist item read the handover and its
+    # checklist only).
     participant_ids = fields.Many2many(
         "res.users",
         "hr_client_handover_participant_rel",
@@ -508,6 +511,7 @@ class HrClientHandover(models.Model):
         "approver_id",
         "witness_id",
         "line_ids.successor_id",
+        "signature_ids.user_id",
     )
     def _compute_participant_ids(self):
         for handover in self:
@@ -517,6 +521,7 @@ class HrClientHandover(models.Model):
                 | handover.approver_id
                 | handover.witness_id
                 | handover.line_ids.successor_id
+                | handover.signature_ids.user_id
             )
 
     @api.depends_context("uid")

@@ -36,7 +36,8 @@ class HrClientHandoverItem(models.Model):
     name = fields.Char(string="Description", required=True)
     category = fields.Selection(ITEM_CATEGORIES, required=True, default="documents")
     location = fields.Char()
-    responsible_id = fields.Many2one("res.users")
+    # Indexed for the record rules: the people of an item read its handover.
+    responsible_id = fields.Many2one("res.users", index="btree_not_null")
     due_date = fields.Date()
     due_rule = fields.Selection(
         DUE_RULES,
@@ -59,6 +60,7 @@ class HrClientHandoverItem(models.Model):
     )
     countersigner_id = fields.Many2one(
         "res.users",
+        index="btree_not_null",
         help="Countersigns the item once it is done (会签): by default the manager "
         "of the department set in the settings.",
     )

@@ -1,6 +1,9 @@
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PNG_SIGNATURE, HandoverCase
 
@@ -292,3 +295,70 @@ class TestHandoverAccess(HandoverCase):
         Line = self.env["hr.client.handover.line"]
         self.assertFalse(Line.with_user(self.successor_a).search([]))
         self.assertEqual(Line.with_user(self.successor_b).search([]), handover.line_ids)
+
+    def test_item_people_read_the_handover_and_their_checklist(self):
+        """Whom the supervisor makes responsible for an item reads the handover
+        and its checklist, as a countersigner does, and ticks the item; neither
+        reads its customers, signatures, ledger, seals or filed documents."""
+        handover = self.draft_handover()
+        item = handover.item_ids.filtered(
+            lambda i: not i.countersigner_id and not i.post_departure
+        )[:1]
+        self.assertTrue(item)
+        item.with_user(self.supervisor).responsible_id = self.other_salesman
+        self.assertNotIn(self.other_salesman, handover.participant_ids)
+        colleague = self.env(user=self.other_salesman)
+        self.assertEqual(colleague["hr.client.handover"].search([]), handover)
+        self.assertEqual(
+            colleague["hr.client.handover.item"].search([]), handover.item_ids
+        )
+        for model in (
+            "hr.client.handover.line",
+            "hr.client.handover.signature",
+            "hr.client.handover.transfer",
+            "hr.client.handover.seal",
+            "hr.client.handover.document",
+        ):
+            self.assertFalse(colleague[model].search([]), model)
+        with self.assertRaises(AccessError):
+            handover.line_ids[:1].with_user(self.other_salesman).read(["partner_id"])
+        item.with_user(self.other_salesman).action_mark_done()
+        self.assertTrue(item.done)
+
+    def test_signers_read_what_they_sign(self):
+        """Whoever a signature is asked of takes part in the handover: they
+        read it and its parts, and sign."""
+        handover = self.advance(self.draft_handover(), "materials")
+        signature = self.env["hr.client.handover.signature"].create(
+            {
+                "handover_id": handover.id,
+                "stage": "materials",
+                "role": "witness",
+                "user_id": self.other_salesman.id,
+            }
+        )
+        self.assertIn(self.other_salesman, handover.participant_ids)
+        colleague = self.env(user=self.other_salesman)
+        self.assertEqual(colleague["hr.client.handover"].search([]), handover)
+        self.assertEqual(
+            colleague["hr.client.handover.line"].search([]), handover.line_ids
+        )
+        signature.with_user(self.other_salesman).write({"signature": PNG_SIGNATURE})
+        self.assertTrue(signature.signed_on)
+
+    def test_my_handovers_are_those_i_take_part_in(self):
+        """The search view's 'My Handovers' lists the handovers the user takes
+        part in: for a successor theirs, for an administrator who holds no role
+        none."""
+        handover = self.draft_handover()
+        arch = etree.fromstring(
+            self.env.ref("hr_client_handover.hr_client_handover_view_search").arch
+        )
+        (my_filter,) = arch.xpath("//filter[@name='my_handovers']")
+        Handover = self.env["hr.client.handover"]
+        for user, expected in (
+            (self.successor_a, handover),
+            (self.handover_admin, Handover),
+        ):
+            domain = safe_eval(my_filter.get("domain"), {"uid": user.id})
+            self.assertEqual(Handover.with_user(user).search(domain), expected)
