@@ -19,3 +19,4 @@ from . import test_trust_chatter
 from . import test_trust_reports
 from . import test_trust_calendar
 from . import test_thumbnail
+from . import test_activity_done
