@@ -20,3 +20,4 @@ from . import test_trust_reports
 from . import test_trust_calendar
 from . import test_thumbnail
 from . import test_activity_done
+from . import test_successor_presence
