@@ -859,6 +859,7 @@ class HrClientHandover(models.Model):
             if not handover.item_ids and handover.template_id:
                 handover._create_items_from_template()
         handovers._schedule_state_activities()
+        handovers._warn_plans_counting_on_departing()
         return handovers
 
     def write(self, vals):

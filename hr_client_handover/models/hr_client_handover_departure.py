@@ -1,8 +1,13 @@
 """The departing employee who leaves before their handover ends: HR allows it
 (``action_allow_departure``), and once their user is archived their direct
-supervisor confirms and signs in their place (代签), told what is left."""
+supervisor confirms and signs in their place (代签), told what is left.
 
-from odoo import fields, models
+A successor who starts leaving too: the handovers whose plan counts on them are
+told (a message and an activity) and their lines show it, so that their
+customers go to someone who stays. Who may succeed is the policy's answer
+(``_policy_absent_successors``)."""
+
+from odoo import api, fields, models
 
 from .hr_client_handover_policy import UNTIL_SUMMARY, UNTIL_VISITS
 from .hr_client_handover_stages import CLOSED
@@ -13,6 +18,83 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
 
     _name = "hr.client.handover.departure.mixin"
     _description = "Client Handover Early Departure"
+
+    unavailable_successor_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_unavailable_successor_ids",
+        string="Successors Not Available",
+        help="Users who cannot receive this handover's customers: archived, "
+        "leaving themselves, or on leave until its last working day. The "
+        "successor fields do not offer them.",
+    )
+
+    @api.depends("company_id", "last_working_day", "employee_id")
+    def _compute_unavailable_successor_ids(self):
+        Users = self.env["res.users"].sudo()
+        for handover in self:
+            candidates = Users.search(
+                [("share", "=", False), ("company_ids", "in", handover.company_id.ids)]
+            )
+            handover.unavailable_successor_ids = Users.browse(
+                list(handover._policy_absent_successors(candidates, handover))
+            )
+
+    def _warn_plans_counting_on_departing(self):
+        """These handovers just started: the other open handovers whose lines
+        give customers to their departing user are told, with an activity to
+        their direct supervisor (else their departing user) to reassign them."""
+        Line = self.env["hr.client.handover.line"].sudo()
+        for handover in self:
+            user = handover.departing_user_id
+            if not user:
+                continue
+            lines = Line.search(
+                [
+                    ("successor_id", "=", user.id),
+                    ("handover_id", "!=", handover.id),
+                    ("handover_id.state", "not in", CLOSED),
+                ]
+            )
+            for other, its_lines in lines.grouped("handover_id").items():
+                other = other.sudo()
+                customers = ", ".join(its_lines[:5].partner_id.mapped("display_name"))
+                if len(its_lines) > 5:
+                    customers += ", …"
+                other.message_post(
+                    body=self.env._(
+                        "%(user)s, successor of %(count)s customer(s) of this "
+                        "handover (%(customers)s), is leaving too: their handover "
+                        "%(ref)s has started. Reassign these customers to someone "
+                        "who stays.",
+                        user=user.name,
+                        count=len(its_lines),
+                        customers=customers,
+                        ref=handover.name,
+                    ),
+                    partner_ids=(
+                        other.departing_user_id | other.supervisor_id
+                    ).partner_id.ids,
+                )
+                assignee = other.supervisor_id or other.departing_user_id
+                if not assignee:
+                    continue
+                in_lang = other.with_context(lang=assignee.lang or self.env.lang)
+                in_lang.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=assignee.id,
+                    summary=in_lang.env._(
+                        "Reassign the customers of %(user)s, who is leaving",
+                        user=user.name,
+                    ),
+                    note=in_lang.env._(
+                        "%(count)s customer(s) of this handover go to %(user)s, "
+                        "whose own handover %(ref)s has started: %(customers)s.",
+                        count=len(its_lines),
+                        user=user.name,
+                        ref=handover.name,
+                        customers=customers,
+                    ),
+                )
 
     def action_allow_departure(self):
         """Let HR archive the departing user while the handover still needs them:

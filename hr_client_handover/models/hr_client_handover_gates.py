@@ -71,17 +71,18 @@ class HrClientHandoverGateMixin(models.AbstractModel):
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
             problems.append(self.env._("set the division manager"))
-        archived = (
-            self.env["res.users"]
-            .sudo()
-            .browse([successor.id for successor in successors if successor])
-            .filtered(lambda user: not user.active)
+        absent = self._policy_absent_successors(
+            self.env["res.users"].browse(
+                [successor.id for successor in successors if successor]
+            ),
+            self,
         )
-        if archived:
+        if absent:
             problems.append(
                 self.env._(
-                    "replace the successor(s) whose user was archived (%(names)s)",
-                    names=", ".join(archived.mapped("name")),
+                    "reassign the customers of the successor(s) who cannot "
+                    "receive them (%(reasons)s)",
+                    reasons="; ".join(absent.values()),
                 )
             )
         if self.key_position and not self.witness_id:

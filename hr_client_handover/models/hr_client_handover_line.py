@@ -170,6 +170,16 @@ class HrClientHandoverLine(models.Model):
         help="How many phone checks of this customer reported a problem.",
     )
 
+    successor_absent = fields.Boolean(
+        string="Successor Not Available",
+        compute="_compute_successor_absent",
+        help="The successor cannot receive this customer: archived, leaving "
+        "themselves, or on leave until the last working day. Choose another.",
+    )
+    successor_absent_reason = fields.Char(
+        string="Why the Successor Is Not Available",
+        compute="_compute_successor_absent",
+    )
     is_mine = fields.Boolean(
         string="Yours",
         compute="_compute_is_mine",
@@ -275,6 +285,25 @@ class HrClientHandoverLine(models.Model):
     )
     def _compute_can_actions(self):
         self._policy_can_actions()
+
+    @api.depends(
+        "successor_id",
+        "successor_id.active",
+        "handover_id.state",
+        "handover_id.last_working_day",
+    )
+    def _compute_successor_absent(self):
+        """The policy's answer on the lines' successors, per handover."""
+        for handover, lines in self.grouped("handover_id").items():
+            reasons = (
+                {}
+                if not handover or handover.state in CLOSED
+                else self._policy_absent_successors(lines.successor_id, handover)
+            )
+            for line in lines:
+                reason = reasons.get(line.successor_id.id)
+                line.successor_absent = bool(reason)
+                line.successor_absent_reason = reason or False
 
     @api.depends_context("uid")
     @api.depends("successor_id")

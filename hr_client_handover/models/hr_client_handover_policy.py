@@ -23,12 +23,16 @@ Roles that come from the user's groups (``admin``, ``officer``, ``hr``) are
 read here only (``GROUP_ROLES``): nothing else in the addon asks a group.
 """
 
-from odoo import api, models
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
+    CLOSED,
     IN_CANCEL,
     IN_DRAFT,
     IN_MATERIALS,
@@ -348,6 +352,119 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 roles.add("officer")
             result[employee.id] = roles
         return result
+
+    @api.model
+    def _policy_absent_successors(self, users, handover):
+        """{user id: why they cannot receive customers of ``handover``} for the
+        users of ``users`` who are not there to take them over: archived,
+        leaving themselves (a client handover of their own open, or their
+        employee archived or their departure registered), or on leave (time off
+        of their employee's resource, which hr_holidays writes once validated)
+        between today and the handover's last working day. The one answer to
+        "who may succeed" asked by the assign dialog, the plan's gate
+        (submission and approval) and the lines' warning."""
+        users = users.sudo().with_context(active_test=False).exists()
+        if not users:
+            return {}
+        handover = handover.sudo()
+        _ = self.env._
+        reasons = {}
+        for user in users.filtered(lambda user: not user.active):
+            reasons[user.id] = _("%(user)s is archived", user=user.name)
+        own = (
+            self.env["hr.client.handover"]
+            .sudo()
+            .search(
+                [
+                    ("departing_user_id", "in", users.ids),
+                    ("state", "not in", CLOSED),
+                    ("id", "not in", handover.ids),
+                ],
+                order="id",
+            )
+        )
+        for other in own:
+            reasons.setdefault(
+                other.departing_user_id.id,
+                _(
+                    "%(user)s is leaving too (their own handover %(ref)s is open)",
+                    user=other.departing_user_id.name,
+                    ref=other.name,
+                ),
+            )
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("user_id", "in", users.ids),
+                    (
+                        "company_id",
+                        "in",
+                        handover.company_id.ids or self.env.company.ids,
+                    ),
+                ]
+            )
+        )
+        for employee in employees:
+            if not employee.active:
+                reasons.setdefault(
+                    employee.user_id.id,
+                    _(
+                        "%(user)s has left (employee archived)",
+                        user=employee.user_id.name,
+                    ),
+                )
+            elif employee.departure_date:
+                reasons.setdefault(
+                    employee.user_id.id,
+                    _(
+                        "%(user)s is leaving (departure registered for %(date)s)",
+                        user=employee.user_id.name,
+                        date=format_date(self.env, employee.departure_date),
+                    ),
+                )
+        today = fields.Date.context_today(self)
+        last_day = max(handover.last_working_day or today, today)
+        present = employees.filtered("active")
+        by_resource = {employee.resource_id.id: employee for employee in present}
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id", "in", list(by_resource)),
+                    ("time_type", "=", "leave"),
+                    (
+                        "date_from",
+                        "<",
+                        datetime.combine(last_day + timedelta(days=1), time.min),
+                    ),
+                    ("date_to", ">", datetime.combine(today, time.min)),
+                ],
+                order="date_from",
+            )
+            if by_resource
+            else []
+        )
+        for leave in leaves:
+            user = by_resource[leave.resource_id.id].user_id
+            reasons.setdefault(
+                user.id,
+                _(
+                    "%(user)s is on leave from %(start)s to %(end)s",
+                    user=user.name,
+                    start=format_date(
+                        self.env,
+                        fields.Datetime.context_timestamp(self, leave.date_from),
+                    ),
+                    end=format_date(
+                        self.env, fields.Datetime.context_timestamp(self, leave.date_to)
+                    ),
+                ),
+            )
+        return reasons
 
     def _policy_check_company_and_stage(self, states, label):
         """The checks every action on a handover or on one of its parts starts

@@ -9,12 +9,28 @@ person who planned them: those are their assignee's or an administrator's.
 The workflow closes and removes the activities of others as superuser, once
 its button checked the caller (hr_client_handover.py); no gate of the
 workflow relies on an activity.
+
+A step's activity (the activities of the stage table and of the steps inside a
+stage: waivers, the witness's confirmation, the checklist's later part) is done
+by doing the step: *Mark Done* on it, from the chatter or the activity popover,
+is refused with the button that does the step, and the activity stays. The
+workflow closes it (as superuser) once the step is really done. Reminders, the
+follow-up and whatever a person scheduled by hand are marked done as usual.
 """
 
 from odoo import models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
+from .hr_client_handover_stages import CLOSED, STAGE, STAGES
 from .ir_attachment import HANDOVER_MODELS, handovers_of
+
+# The activity types of steps inside a stage, besides the stages' own.
+INNER_STEP_ACTIVITIES = (
+    "hr_client_handover.mail_act_handover_waiver",
+    "hr_client_handover.mail_act_handover_witness_visits",
+    "hr_client_handover.mail_act_handover_countersign",
+    "hr_client_handover.mail_act_handover_post_departure",
+)
 
 
 class MailActivity(models.Model):
@@ -84,4 +100,110 @@ class MailActivity(models.Model):
         # Checked before the "done" message is posted, not at the archiving
         # that follows it.
         self.check_access("write")
+        if not self.env.su:
+            self._check_handover_step_undone()
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def _handover_step_instructions(self):
+        """{activity type xml id: how the step is done, for whoever marks its
+        activity done}."""
+        _ = self.env._
+        return {
+            "hr_client_handover.mail_act_handover_draft_plan": _(
+                "To submit the plan, press Submit Plan on the handover; marking "
+                "the activity done does not submit it."
+            ),
+            "hr_client_handover.mail_act_handover_review_plan": _(
+                "To review the plan, press Review OK (or Refuse) on the handover; "
+                "marking the activity done does not review it."
+            ),
+            "hr_client_handover.mail_act_handover_approve_plan": _(
+                "To approve the plan, press Approve Plan (or Refuse) on the "
+                "handover; marking the activity done does not approve it."
+            ),
+            "hr_client_handover.mail_act_handover_materials": _(
+                "To confirm the materials, press Confirm Received on each of your "
+                "customers in the Materials tab of the handover; marking the "
+                "activity done does not confirm them."
+            ),
+            "hr_client_handover.mail_act_handover_visits": _(
+                "To confirm the visits, press Confirm Visit on each customer in the "
+                "Visits tab of the handover (or request a waiver there); marking "
+                "the activity done does not confirm them."
+            ),
+            "hr_client_handover.mail_act_handover_spot_check": _(
+                "To record the phone checks, record each sampled customer's result "
+                "in the Verification tab of the handover, then press Verification "
+                "Complete; marking the activity done records nothing."
+            ),
+            "hr_client_handover.mail_act_handover_write_summary": _(
+                "To hand in the summary, write it in the Summary tab of the "
+                "handover and press Submit Summary; marking the activity done "
+                "does not submit it."
+            ),
+            "hr_client_handover.mail_act_handover_review_summary": _(
+                "To review the summary, press Review OK (or Refuse) on the "
+                "handover; marking the activity done does not review it."
+            ),
+            "hr_client_handover.mail_act_handover_approve_summary": _(
+                "To approve the summary, press Approve Summary (or Refuse) on the "
+                "handover; marking the activity done does not approve it."
+            ),
+            "hr_client_handover.mail_act_handover_waiver": _(
+                "To decide the waivers, press Approve Waiver or Refuse Waiver on "
+                "each requested waiver in the Visits tab of the handover; marking "
+                "the activity done decides nothing."
+            ),
+            "hr_client_handover.mail_act_handover_witness_visits": _(
+                "To confirm the visits as supervising witness, press Witness Visits "
+                "on the handover; marking the activity done does not confirm them."
+            ),
+            "hr_client_handover.mail_act_handover_countersign": _(
+                "To countersign, press Countersign on each of your items in the "
+                "Checklist tab of the handover; marking the activity done does not "
+                "countersign them."
+            ),
+            "hr_client_handover.mail_act_handover_post_departure": _(
+                "To complete the checklist, press Done on each of your items in the "
+                "Checklist tab of the handover; marking the activity done ticks "
+                "nothing."
+            ),
+        }
+
+    def _check_handover_step_undone(self):
+        """Refuse to mark done the activity of a step of an open handover: the
+        step's button does it, and closes the activity."""
+        step_types = {}
+        for xmlid in (
+            *(stage.activity for stage in STAGES if stage.activity),
+            *INNER_STEP_ACTIVITIES,
+        ):
+            kind = self.env.ref(xmlid, raise_if_not_found=False)
+            if kind:
+                step_types[kind.id] = xmlid
+        for activity in self.sudo():
+            xmlid = step_types.get(activity.activity_type_id.id)
+            if (
+                not xmlid
+                or not activity.automated
+                or activity.res_model != "hr.client.handover"
+                or not activity.res_id
+            ):
+                continue
+            handover = self.env["hr.client.handover"].sudo().browse(activity.res_id)
+            if not handover.exists() or handover.state in CLOSED:
+                continue
+            stage_activity = STAGE[handover.state].activity
+            if xmlid not in INNER_STEP_ACTIVITIES and xmlid != stage_activity:
+                # The activity of a stage left already: nothing waits on it.
+                continue
+            raise UserError(
+                self.env._(
+                    "%(activity)s (%(ref)s) is done by doing it, not by marking "
+                    "the activity done. %(how)s The activity stays open; nothing "
+                    "was changed.",
+                    activity=activity.summary or activity.activity_type_id.name,
+                    ref=handover.name,
+                    how=self._handover_step_instructions()[xmlid],
+                )
+            )

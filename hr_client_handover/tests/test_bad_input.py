@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..models.hr_client_handover_stages import STAGES
-from .common import PNG_SIGNATURE, HandoverCase, load_chinese
+from .common import PNG_SIGNATURE, SALESMAN, HandoverCase, load_chinese
 
 
 def create(t, u, **values):
@@ -244,7 +244,7 @@ CATALOGUE = [
     (
         "draft",
         "submit with no customers",
-        "successor_a",
+        "colleague",
         button("empty", "action_submit_plan"),
         UserError,
         "add at least one customer",
@@ -870,9 +870,26 @@ class TestBadInput(HandoverCase):
         self.run_stage("start")
 
         handover = self.handover = self.draft_handover()
+        # Colleagues leaving too, none of them a successor of the handover
+        # (who leaves receives no customers).
         Employee = self.env["hr.employee"]
-        colleague_a = Employee.search([("user_id", "=", self.successor_a.id)])
-        colleague_b = Employee.search([("user_id", "=", self.successor_b.id)])
+        self.colleague = new_test_user(
+            self.env, login="ho_colleague", name="Cora Colleague", groups=SALESMAN
+        )
+        colleague_a, colleague_b = Employee.create(
+            [
+                {
+                    "name": name,
+                    "user_id": user.id,
+                    "department_id": self.sales_department.id,
+                    "parent_id": self.supervisor_employee.id,
+                }
+                for name, user in (
+                    ("Cora Colleague", self.colleague),
+                    ("Nils Nouser", self.env["res.users"]),
+                )
+            ]
+        )
         self.empty = self.create_handover(employee_id=colleague_a.id)
         other = self.create_handover(employee_id=colleague_b.id)
         self.env["hr.client.handover.line"].with_user(self.supervisor).create(

@@ -200,8 +200,8 @@ class TestHandoverBanner(HandoverCase):
         self.assertFalse(handover.can_complete_stage)
         text, _links = self.banner(handover, self.approver)
         self.assertIn(
-            "Left to do: replace the successor(s) whose user was archived "
-            "(Bea Successor)",
+            "Left to do: reassign the customers of the successor(s) who cannot "
+            "receive them (Bea Successor is archived)",
             text,
         )
         self.assertNotIn("Your turn", text)

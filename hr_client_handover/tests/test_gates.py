@@ -73,7 +73,7 @@ class TestHandoverGates(HandoverCase):
             handover,
             self.approver,
             "action_approve_plan",
-            f"successor.*archived.*{self.successor_b.name}",
+            f"successor.*{self.successor_b.name} is archived",
         )
         self.assertEqual(handover.transfer_state, "pending")
         self.assertEqual(self.alpha.user_id, self.departing)

@@ -303,7 +303,7 @@ class TestTrustChatter(HandoverCase):
     # Activities
     # ------------------------------------------------------------------
     def test_decision_activity_is_its_assignees(self):
-        handover, _line = self.visits_with_waiver()
+        handover, line = self.visits_with_waiver()
         activity = self.open_activities(handover, "waiver")
         self.assertEqual(activity.user_id, self.supervisor)
         deadline = activity.date_deadline
@@ -328,9 +328,13 @@ class TestTrustChatter(HandoverCase):
                 lambda msg: msg.mail_activity_type_id == activity.activity_type_id
             )
         )
-        # A handover administrator may reschedule it; its assignee closes it.
+        # A handover administrator may reschedule it; its assignee closes it by
+        # deciding the waiver (marking it done is refused: test_activity_done).
         activity.with_user(self.handover_admin).date_deadline = deadline
-        activity.with_user(self.supervisor).action_feedback(feedback="Seen")
+        with self.assertRaises(UserError):
+            activity.with_user(self.supervisor).action_feedback(feedback="Seen")
+        self.assertTrue(activity.active)
+        line.with_user(self.supervisor).action_approve_waiver()
         self.assertFalse(activity.active)
 
     def test_todo_is_marked_done_by_its_assignee(self):

@@ -24,9 +24,18 @@ class HrClientHandoverAssign(models.TransientModel):
         default="single",
         required=True,
     )
-    successor_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+    # Who is not there to receive customers is not offered (nor accepted).
+    unavailable_successor_ids = fields.Many2many(
+        related="handover_id.unavailable_successor_ids"
+    )
+    successor_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False), ('id', 'not in', unavailable_successor_ids)]",
+    )
     successor_ids = fields.Many2many(
-        "res.users", string="Successors", domain="[('share', '=', False)]"
+        "res.users",
+        string="Successors",
+        domain="[('share', '=', False), ('id', 'not in', unavailable_successor_ids)]",
     )
     preview_ids = fields.One2many(
         "hr.client.handover.assign.preview", "wizard_id", compute="_compute_preview"
@@ -138,6 +147,16 @@ class HrClientHandoverAssign(models.TransientModel):
         if self.mode == "split" and len(self.successor_ids) < 2:
             raise UserError(
                 self.env._("Choose at least two successors to split the customers.")
+            )
+        chosen = self.successor_id if self.mode == "single" else self.successor_ids
+        absent = self.handover_id._policy_absent_successors(chosen, self.handover_id)
+        if absent:
+            raise UserError(
+                self.env._(
+                    "Choose successors who stay to receive the customers: "
+                    "%(reasons)s. Nothing was changed.",
+                    reasons="; ".join(absent.values()),
+                )
             )
         by_user = defaultdict(list)
         for line, user in self._plan().items():
