@@ -19,3 +19,5 @@ from . import test_trust_chatter
 from . import test_trust_reports
 from . import test_trust_calendar
 from . import test_thumbnail
+from . import test_line_actions
+from . import test_small_things
