@@ -443,7 +443,7 @@ class HrClientHandover(models.Model):
         return min(counts.get(done, 0) / counts[total], 1.0)
 
     def _line_counts(self):
-        """{handover id: line statistics}, in four grouped queries."""
+        """{handover id: line statistics}, in three grouped queries."""
         Line = self.env["hr.client.handover.line"].sudo()
         base = [("handover_id", "in", self.ids)]
         counts = defaultdict(dict)
@@ -463,22 +463,22 @@ class HrClientHandover(models.Model):
                 materials_done_count=materials,
                 assigned_count=assigned,
             )
-        for name, domain in (
-            ("visit_done_count", [("visit_state", "in", ("done", "waived"))]),
-            ("spot_check_count", [("spot_check_selected", "=", True)]),
-            (
-                "check_done_count",
-                [
-                    ("spot_check_selected", "=", True),
-                    ("check_result", "=", "confirmed"),
-                    ("checked_on", "!=", False),
-                ],
-            ),
+        for handover, count in Line._read_group(
+            base + [("visit_state", "in", ("done", "waived"))],
+            ["handover_id"],
+            ["__count"],
         ):
-            for handover, count in Line._read_group(
-                base + domain, ["handover_id"], ["__count"]
-            ):
-                counts[handover.id][name] = count
+            counts[handover.id]["visit_done_count"] = count
+        # The sample, and its calls recorded as confirmed.
+        for handover, result, count, checked in Line._read_group(
+            base + [("spot_check_selected", "=", True)],
+            ["handover_id", "check_result"],
+            ["__count", "checked_on:count"],
+        ):
+            values = counts[handover.id]
+            values["spot_check_count"] = values.get("spot_check_count", 0) + count
+            if result == "confirmed":
+                values["check_done_count"] = checked
         return counts
 
     @api.depends("transfer_total", "transfer_state")
