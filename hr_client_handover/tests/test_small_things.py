@@ -64,6 +64,20 @@ class TestSmallThings(HandoverCase):
         other.with_user(self.handover_admin).action_mark_done()
         self.assertTrue(other.done)
 
+    def test_supervisor_ticks_for_who_has_left(self):
+        handover = self.draft_handover()
+        item = handover.item_ids.filtered("post_departure")[0]
+        item.with_user(self.supervisor).responsible_id = self.departing
+        self.advance(handover, "materials")
+        handover.with_user(self.handover_admin).action_allow_departure()
+        self.departing.sudo().action_archive()
+        self.assertTrue(handover.signs_on_behalf)
+        # The item was the departing user's: the supervisor ticks it in their place.
+        self.assertTrue(item.with_user(self.supervisor).can_mark_done)
+        self.assertFalse(item.with_user(self.successor_a).can_mark_done)
+        item.with_user(self.supervisor).action_mark_done()
+        self.assertEqual(item.done_by_id, self.supervisor)
+
     def test_progress_counts_the_current_stage_work(self):
         handover = self.advance(self.draft_handover(), "visits")
         lines = handover.line_ids
