@@ -301,7 +301,17 @@ class HrClientHandover(models.Model):
     materials_done_count = fields.Integer(compute="_compute_line_stats")
     visit_done_count = fields.Integer(compute="_compute_line_stats")
     spot_check_count = fields.Integer(compute="_compute_line_stats")
-    progress = fields.Float(compute="_compute_line_stats")
+    check_done_count = fields.Integer(
+        compute="_compute_line_stats",
+        help="Customers of the spot-check sample whose call confirmed the handover.",
+    )
+    progress = fields.Float(
+        compute="_compute_line_stats",
+        help="How far the procedure is: the stages completed before Done, plus "
+        "the share of the current stage's customer work already done (customers "
+        "with a successor in draft, materials confirmed, visits done or waived, "
+        "calls confirmed). 100% once Done; 0 when cancelled.",
+    )
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
@@ -343,6 +353,7 @@ class HrClientHandover(models.Model):
     can_cancel = fields.Boolean(compute="_compute_can_actions")
     can_revert_transfer = fields.Boolean(compute="_compute_can_actions")
     can_allow_departure = fields.Boolean(compute="_compute_can_actions")
+    can_verify_integrity = fields.Boolean(compute="_compute_can_actions")
     can_meeting = fields.Boolean(
         compute="_compute_can_actions", string="Can Schedule the Meeting"
     )
@@ -365,7 +376,16 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("line_ids.successor_id", "line_ids.line_progress", "state")
+    @api.depends(
+        "line_ids.successor_id",
+        "line_ids.line_progress",
+        "line_ids.materials_confirmed_on",
+        "line_ids.visit_state",
+        "line_ids.spot_check_selected",
+        "line_ids.check_result",
+        "line_ids.checked_on",
+        "state",
+    )
     def _compute_line_stats(self):
         """Counted in the database for saved handovers (a form, list or kanban
         stays fast with thousands of lines); from the lines in the form's
@@ -390,6 +410,14 @@ class HrClientHandover(models.Model):
                         )
                     ),
                     "spot_check_count": len(lines.filtered("spot_check_selected")),
+                    "check_done_count": len(
+                        lines.filtered(
+                            lambda line: line.spot_check_selected
+                            and line.check_result == "confirmed"
+                            and line.checked_on
+                        )
+                    ),
+                    "assigned_count": len(lines.filtered("successor_id")),
                 }
             for name in (
                 "line_count",
@@ -397,38 +425,68 @@ class HrClientHandover(models.Model):
                 "materials_done_count",
                 "visit_done_count",
                 "spot_check_count",
+                "check_done_count",
             ):
                 handover[name] = values.get(name, 0)
             if handover.state == CANCEL:
                 handover.progress = 0.0
             else:
-                handover.progress = (
-                    100.0 * steps.index(handover.state) / (len(steps) - 1)
-                )
+                done = steps.index(handover.state) + handover._stage_done_share(values)
+                handover.progress = 100.0 * min(done / (len(steps) - 1), 1.0)
+
+    def _stage_done_share(self, counts):
+        """The share (0 to 1) of the current stage's customer work done, from
+        the line statistics ``counts``: customers with a successor in draft,
+        materials confirmed, visits done or waived, calls confirmed; none in
+        the stages of review, approval and summary (their work is one click)."""
+        self.ensure_one()
+        done, total = {
+            "draft": ("assigned_count", "line_count"),
+            "materials": ("materials_done_count", "line_count"),
+            "visits": ("visit_done_count", "line_count"),
+            "verification": ("check_done_count", "spot_check_count"),
+        }.get(self.state, (None, None))
+        if not done or not counts.get(total):
+            return 0.0
+        return min(counts.get(done, 0) / counts[total], 1.0)
 
     def _line_counts(self):
         """{handover id: line statistics}, in three grouped queries."""
         Line = self.env["hr.client.handover.line"].sudo()
         base = [("handover_id", "in", self.ids)]
         counts = defaultdict(dict)
-        for handover, total, successors, materials in Line._read_group(
+        for handover, total, successors, materials, assigned in Line._read_group(
             base,
             ["handover_id"],
-            ["__count", "successor_id:count_distinct", "materials_confirmed_on:count"],
+            [
+                "__count",
+                "successor_id:count_distinct",
+                "materials_confirmed_on:count",
+                "successor_id:count",
+            ],
         ):
             counts[handover.id].update(
                 line_count=total,
                 successor_count=successors,
                 materials_done_count=materials,
+                assigned_count=assigned,
             )
-        for name, domain in (
-            ("visit_done_count", [("visit_state", "in", ("done", "waived"))]),
-            ("spot_check_count", [("spot_check_selected", "=", True)]),
+        for handover, count in Line._read_group(
+            base + [("visit_state", "in", ("done", "waived"))],
+            ["handover_id"],
+            ["__count"],
         ):
-            for handover, count in Line._read_group(
-                base + domain, ["handover_id"], ["__count"]
-            ):
-                counts[handover.id][name] = count
+            counts[handover.id]["visit_done_count"] = count
+        # The sample, and its calls recorded as confirmed.
+        for handover, result, count, checked in Line._read_group(
+            base + [("spot_check_selected", "=", True)],
+            ["handover_id", "check_result"],
+            ["__count", "checked_on:count"],
+        ):
+            values = counts[handover.id]
+            values["spot_check_count"] = values.get("spot_check_count", 0) + count
+            if result == "confirmed":
+                values["check_done_count"] = checked
         return counts
 
     @api.depends("transfer_total", "transfer_state")
@@ -1049,6 +1107,7 @@ class HrClientHandover(models.Model):
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
             "allow_departure": self.env._("Allow the departure before the end"),
+            "verify_integrity": self.env._("Verify the integrity of the record"),
         }[action]
 
     def _lock(self):
@@ -1545,11 +1604,12 @@ class HrClientHandover(models.Model):
     def _create_signature_requests(self, stage):
         return self.env["hr.client.handover.signature"]._create_requests(self, stage)
 
-    def _render_summary_template(self):
-        """The template's summary in the departing employee's language, with its
-        placeholders filled in (Markup.replace escapes the values)."""
+    def _render_summary_template(self, lang=None):
+        """The template's summary in ``lang`` (the departing employee's
+        language by default), with its placeholders filled in (Markup.replace
+        escapes the values)."""
         self.ensure_one()
-        lang = self.departing_user_id.lang
+        lang = lang or self.departing_user_id.lang
         summary = self.template_id.with_context(lang=lang).summary_template
         placeholders = {
             "{employee}": self.employee_id.name,
@@ -1615,9 +1675,10 @@ class HrClientHandover(models.Model):
         )
 
     def action_verify_integrity(self):
-        """Check the seals of the handover: anyone who can read it may."""
+        """Check the seals of the handover: its auditors (the supervising
+        witness) and the administrators may."""
         self.ensure_one()
-        self.check_access("read")
+        self._check_can("verify_integrity")
         intact, message = self.env["hr.client.handover.seal"]._integrity_message(self)
         return {
             "type": "ir.actions.client",

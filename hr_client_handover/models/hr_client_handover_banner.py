@@ -23,6 +23,7 @@ from .hr_client_handover_stages import (
 # Fields the banner and the gates read: a change to one of them recomputes both.
 BANNER_DEPENDS = (
     "state",
+    "refuse_reason",
     "summary",
     "employee_id",
     "supervisor_id",
@@ -114,10 +115,12 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         )
         return self.env["res.users"].union(*(successor for [successor] in groups))
 
-    def _banner_completer(self):
+    def _banner_completer(self, after_refusal=True):
         """Who presses the button that completes the current stage: the people
         holding a role the policy grants it to, the administrator aside (who
-        may press it for anyone, their turn it is not)."""
+        may press it for anyone, their turn it is not). After a refusal, the
+        departing employee, who corrects what it names (``after_refusal``:
+        False for everyone the policy lets press it)."""
         self.ensure_one()
         users = self.env["res.users"]
         action = STAGE[self.state].action
@@ -128,7 +131,31 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 for role in roles:
                     if role != "admin":
                         users |= self._users_for_role(role)
+        if after_refusal and self._banner_refused():
+            departing = self._users_for_role("departing")
+            users = users & departing or users
         return users
+
+    def _banner_refused(self):
+        """The current stage is back after a refusal whose reason stands."""
+        return bool(self.refuse_reason) and any(
+            stage.refused_to == self.state for stage in STAGE.values()
+        )
+
+    def _banner_refusal(self, texts, user):
+        """Quote the refusal: to the departing employee, what to correct."""
+        reason = " ".join(self.refuse_reason.split())
+        if user in self._banner_completer():
+            texts.append(
+                self.env._(
+                    "Refused: “%(reason)s”. Correct what it names, then "
+                    "%(button)s again",
+                    reason=reason,
+                    button=self._banner_button(),
+                )
+            )
+        else:
+            texts.append(self.env._("Refused: “%(reason)s”", reason=reason))
 
     def _banner_button(self):
         """The label of the completing button, as on the form."""
@@ -143,6 +170,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         if self.state in CLOSED:
             return self._banner_closed_parts(), []
         texts, links = [], []
+        if self._banner_refused():
+            self._banner_refusal(texts, user)
         waiting = getattr(self, f"_banner_{self.state}")(texts, links, user, problems)
         if self.state in AFTER_APPROVAL:
             waiting |= self._banner_items_after_departure(texts, user)
@@ -189,7 +218,9 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 self.env._("Customers with a successor"), assigned, total
             )
         )
-        if user in self._banner_completer() or self._is_handover_admin(user):
+        if user in self._banner_completer(after_refusal=False) or (
+            self._is_handover_admin(user)
+        ):
             self._banner_link(
                 links, self.env._("Customers without a successor"), unassigned
             )

@@ -191,19 +191,37 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         if self._summary_is_empty():
             problems.append(
                 self.env._(
-                    "The summary of %(ref)s is empty. Write it in the Summary tab "
-                    "before submitting.",
+                    "The summary of %(ref)s is empty, or still the template's text. "
+                    "Write it in the Summary tab before submitting.",
                     ref=self.name,
                 )
             )
         return problems + self._signature_problems(SUMMARY)
 
     def _summary_is_empty(self):
+        """Nothing is written: the summary is blank, or still the template's
+        text as the stage handed it over (in any of the active languages)."""
         self.ensure_one()
-        return (
-            is_html_empty(self.summary)
-            or not html2plaintext(self.summary or "").strip()
+        text = self._summary_words(self.summary)
+        if is_html_empty(self.summary) or not text:
+            return True
+        if not self.template_id.summary_template:
+            return False
+        langs = {self.departing_user_id.lang} | {
+            code for code, _name in self.env["res.lang"].get_installed()
+        }
+        # As the system: the placeholders read the employee.
+        handover = self.sudo()
+        return any(
+            text == self._summary_words(handover._render_summary_template(lang))
+            for lang in langs
+            if lang
         )
+
+    @staticmethod
+    def _summary_words(html):
+        """The words of a summary, spaces and layout aside."""
+        return " ".join(html2plaintext(html or "").split())
 
     def _closing_problems(self):
         """The checklist part due after the last working day is done and every

@@ -73,6 +73,8 @@ class HrClientHandoverItem(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
     # What the current user may do on the item now: the policy's answer, for
     # the buttons of its row (each button asks the policy again when pressed).
+    can_mark_done = fields.Boolean(compute="_compute_can_actions")
+    can_reset = fields.Boolean(compute="_compute_can_actions")
     can_confirm = fields.Boolean(compute="_compute_can_actions")
     can_countersign = fields.Boolean(compute="_compute_can_actions")
 
@@ -90,7 +92,10 @@ class HrClientHandoverItem(models.Model):
         "handover_id.line_ids.successor_id",
         "handover_id.witness_id",
         "handover_id.supervisor_id",
+        "handover_id.signs_on_behalf",
+        "responsible_id",
         "done_by_id",
+        "confirmed_on",
         "post_departure",
         "countersigner_id",
         "countersigned_on",
@@ -127,6 +132,11 @@ class HrClientHandoverItem(models.Model):
     def _policy_post_departure(self):
         return self.post_departure
 
+    def _policy_departing_responsible(self):
+        """The item was the departing user's to tick (the direct supervisor
+        ticks it in their place once they have left)."""
+        return self.responsible_id == self.handover_id.departing_user_id
+
     def _policy_independent(self):
         """Who confirms or countersigns an item neither ticked it nor is the
         person it is about (segregation of duties)."""
@@ -134,6 +144,13 @@ class HrClientHandoverItem(models.Model):
         return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
+        if condition == "departing_responsible":
+            return self.env._(
+                "'%(item)s' is for %(user)s to tick: only they, or an "
+                "administrator, mark it done. Nothing was changed.",
+                item=self.name,
+                user=self.responsible_id.name or "-",
+            )
         if condition == "independent":
             if self.env.user == self.handover_id.departing_user_id:
                 return self.env._(

@@ -163,6 +163,18 @@ class HrClientHandoverLine(models.Model):
     check_notes = fields.Text(string="Call Notes")
     checked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     checked_on = fields.Datetime(readonly=True, copy=False)
+    check_contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact to Call",
+        compute="_compute_check_contact",
+        help="Whom the phone check calls: the contact met at the visit, else the "
+        "customer's first contact person with a phone number.",
+    )
+    check_phone = fields.Char(
+        string="Phone to Call",
+        compute="_compute_check_contact",
+        help="The phone number of the contact to call, else the customer's.",
+    )
     problem_count = fields.Integer(
         string="Problems Reported",
         readonly=True,
@@ -304,6 +316,23 @@ class HrClientHandoverLine(models.Model):
                 reason = reasons.get(line.successor_id.id)
                 line.successor_absent = bool(reason)
                 line.successor_absent_reason = reason or False
+
+    @api.depends(
+        "visit_contact_id.phone",
+        "partner_id.phone",
+        "partner_id.child_ids.phone",
+        "partner_id.child_ids.type",
+    )
+    def _compute_check_contact(self):
+        for line in self:
+            contacts = line.partner_id.child_ids.filtered(
+                lambda contact: contact.type == "contact" and contact.active
+            )
+            contact = line.visit_contact_id or next(
+                (contact for contact in contacts if contact.phone), contacts[:1]
+            )
+            line.check_contact_id = contact
+            line.check_phone = contact.phone or line.partner_id.phone
 
     @api.depends_context("uid")
     @api.depends("successor_id")

@@ -51,6 +51,17 @@ from .hr_client_handover_stages import (
 
 LINE_ACTORS = ("departing", "supervisor", "line_successor")
 ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
+# Who ticks a checklist item: the person who answers for it (or, once the
+# departing user has left, the direct supervisor for the items that were
+# theirs), and the administrator.
+ITEM_TICKERS = ("responsible", "admin")
+# Who checks the seals of a handover (Verify Integrity, the Integrity tab): the
+# supervising witness, who audits the handover, and the administrator; in every
+# stage, a closed handover included.
+AUDITORS = ("witness", "admin")
+# Operations that read and change nothing: they open no write path
+# (``_policy_any_grant``, ``_check_access``).
+READ_OPERATIONS = ("verify_integrity",)
 
 
 def _stage_rule(stage):
@@ -94,6 +105,7 @@ POLICY = {
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
         ),
+        "verify_integrity": ((OPEN + CLOSED, AUDITORS),),
         # Calendar events of the handover (models/calendar_event.py): the
         # supervisor chairs the handover meeting (交接会议) and arranges the
         # successors' training (培训); each is scheduled, changed and its minutes
@@ -126,9 +138,12 @@ POLICY = {
         "write:people": ((IN_DRAFT, ("supervisor", "admin")),),
         # Due by the last working day: until the materials stage ends; due after
         # it (post-departure part): from the plan's approval until Done.
+        # Ticked by whoever answers for the item, nobody else.
         "mark_done": (
-            (UNTIL_MATERIALS, ITEM_ACTORS, "due_by_last_day"),
-            (AFTER_APPROVAL, ITEM_ACTORS, "post_departure"),
+            (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day"),
+            (UNTIL_MATERIALS, ("proxy",), "due_by_last_day", "departing_responsible"),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure"),
+            (AFTER_APPROVAL, ("proxy",), "post_departure", "departing_responsible"),
         ),
         "reset": (
             (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),
@@ -547,7 +562,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 (model, operation)
                 for model, model_policy in POLICY.items()
                 for operation in model_policy
-                if operation != "create"
+                if operation != "create" and operation not in READ_OPERATIONS
             ]
         return any(
             self.env[model]._policy_grants(operation, roles, state)

@@ -21,3 +21,5 @@ from . import test_trust_calendar
 from . import test_thumbnail
 from . import test_activity_done
 from . import test_successor_presence
+from . import test_line_actions
+from . import test_small_things

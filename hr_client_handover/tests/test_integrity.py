@@ -329,8 +329,11 @@ class TestIntegrity(HandoverCase):
             lambda seal: seal.kind == "stage" and "Split the key" in seal.sealed_values
         )
         self.assertTrue(refusal, "the refusal and its reason are sealed")
-        action = handover.with_user(self.departing).action_verify_integrity()
+        action = handover.with_user(self.witness).action_verify_integrity()
         self.assertEqual(action["params"]["type"], "success", action["params"])
+        # Only the auditors check the seals: not the person handed over.
+        with self.assertRaisesRegex(AccessError, "supervising witness"):
+            handover.with_user(self.departing).action_verify_integrity()
 
         with self.assertRaises(UserError):
             seals[:1].sudo().write({"hash": "0" * 64})
@@ -351,7 +354,7 @@ class TestIntegrity(HandoverCase):
             "UPDATE hr_client_handover_signature SET signature = %s WHERE id = %s",
             [forged, signature.id],
         )
-        action = handover.with_user(self.supervisor).action_verify_integrity()
+        action = handover.with_user(self.handover_admin).action_verify_integrity()
         params = action["params"]
         self.assertEqual(params["type"], "danger")
         self.assertIn("Bea Successor", params["message"])

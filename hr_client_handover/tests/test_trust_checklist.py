@@ -160,15 +160,15 @@ class TestTrustChecklist(HandoverCase):
     # Who confirms and countersigns
     # ------------------------------------------------------------------
     def test_who_ticked_an_item_does_not_countersign_it(self):
-        # The supervisor countersigns the equipment; the item is about the
+        # The administrator countersigns the equipment; the item is about the
         # departing employee, whom nothing lets countersign.
         item = self.plain
-        item.with_user(self.supervisor).countersigner_id = self.supervisor
+        item.with_user(self.supervisor).countersigner_id = self.handover_admin
         self.advance(self.handover, "materials")
-        item.with_user(self.supervisor).action_mark_done()
-        self.assertEqual(item.done_by_id, self.supervisor)
+        item.with_user(self.handover_admin).action_mark_done()
+        self.assertEqual(item.done_by_id, self.handover_admin)
         with self.assertRaisesRegex(UserError, "You marked .* done: another person"):
-            item.with_user(self.supervisor).action_countersign()
+            item.with_user(self.handover_admin).action_countersign()
         self.assertFalse(item.countersigned_on)
         with self.assertRaises(AccessError):
             item.with_user(self.departing).action_countersign()
@@ -176,7 +176,7 @@ class TestTrustChecklist(HandoverCase):
         # Ticked by someone else, the countersigner signs.
         item.with_user(self.supervisor).action_reset()
         item.with_user(self.departing).action_mark_done()
-        item.with_user(self.supervisor).action_countersign()
+        item.with_user(self.handover_admin).action_countersign()
         self.assertTrue(item.countersigned_on)
 
     def test_who_ticked_an_item_does_not_confirm_it(self):

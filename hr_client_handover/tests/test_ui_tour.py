@@ -138,7 +138,15 @@ class TestHandoverTour(HandoverCase, HttpCase):
             self.assertEqual(mine.materials_confirmed_by_id, successor)
         self.assertTrue(all(handover.line_ids.mapped("materials_confirmed_on")))
         self.run_tour("materials_departing", self.departing, url)
-        self.assertTrue(all(handover.item_ids.mapped("done")))
+        # The departing employee ticks what they answer for, nothing else.
+        mine = handover.item_ids.filtered(
+            lambda item: item.responsible_id == self.departing
+        )
+        self.assertTrue(all(mine.mapped("done")))
+        self.assertFalse(any((handover.item_ids - mine).mapped("done")))
+        # The supervisor ticks theirs (due after the last working day).
+        for item in handover.item_ids - mine:
+            item.with_user(item.responsible_id).action_mark_done()
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)
