@@ -223,6 +223,31 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.summary_approved_by_id, self.approver)
 
+        # The end of each stage triggered the filing of its document; the
+        # scheduled action files them (tests render a PDF only when asked).
+        self.assertTrue(
+            self.run_triggered_filing(
+                handover.with_context(force_report_rendering=True)
+            )
+        )
+        documents = self.env["hr.client.handover.document"].search(
+            [("handover_id", "=", handover.id)]
+        )
+        self.assertEqual(
+            sorted(documents.mapped("kind")), ["plan", "summary", "visits"]
+        )
+        filed = documents.attachment_id
+        self.assertFalse(any(filed.mapped("has_thumbnail")))
+        # HR and the departing employee open each filed document from the
+        # chatter, HR from the Filed Documents menu too: no error anywhere, and
+        # the chatter stored each document's preview.
+        self.run_tour("filed_documents", self.handover_admin, url)
+        self.assertTrue(all(filed.mapped("has_thumbnail")))
+        self.run_tour("filed_documents", self.departing, url)
+        self.run_tour("filed_documents_menu", self.handover_admin, "/odoo")
+        seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
+        self.assertFalse(seal, f"the filed documents are as filed ({why})")
+
         # The new account manager finds themselves as salesperson on the customer.
         alpha_line = handover.line_ids.filtered(
             lambda line: line.partner_id == self.alpha
