@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from .hr_client_handover_stages import CANCEL, ORDER, STAGES, filed_after
@@ -218,7 +219,12 @@ class HrClientHandoverDocument(models.Model):
         )
         Cron = self.env["ir.cron"]
         for done, handover in enumerate(handovers, start=1):
-            self._file_due(handover)
+            try:
+                with self.env.cr.savepoint():
+                    self._file_due(handover)
+            except UserError as error:
+                # wkhtmltopdf failed: the others are filed, this one next time.
+                _logger.warning("%s: not filed (%s)", handover.name, error)
             Cron._commit_progress(1, remaining=len(handovers) - done)
         return True
 

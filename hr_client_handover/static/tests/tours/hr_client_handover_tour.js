@@ -574,44 +574,62 @@ const FILED_KINDS = ["plan", "visits", "summary"];
 const filedFile = (kind) =>
     `.o-mail-AttachmentBox .o-mail-AttachmentContainer[title$='_${kind}.pdf']`;
 
-// Whoever reads the done handover opens each filed document from the chatter:
-// each shows in the viewer with its preview, and nothing asks for an error.
+/**
+ * Open each filed document of `kinds` from the chatter: each shows in the viewer
+ * and nothing asks for an error.
+ */
+function openFiledDocuments(kinds) {
+    return [
+        {
+            content: "Open the files of the handover",
+            trigger: ".o-mail-Chatter-attachFiles",
+            run: "click",
+        },
+        ...kinds.flatMap((kind) => [
+            {
+                content: `The filed ${kind} is among the files`,
+                trigger: filedFile(kind),
+                run: "click",
+            },
+            {
+                content: `The filed ${kind} opens in the viewer`,
+                trigger: ".o-FileViewer iframe.o-FileViewer-view",
+            },
+            noErrorDialog(`Opening the filed ${kind} shows no error`),
+            {
+                content: "Close the viewer",
+                trigger: ".o-FileViewer-header .o-FileViewer-headerButton:has(.fa-times)",
+                run: "click",
+            },
+            {
+                content: "The viewer is closed",
+                trigger: "body:not(:has(.o-FileViewer))",
+            },
+        ]),
+    ];
+}
+
+// A participant opens the handover while its visits run: the plan filed when the
+// materials stage ended shows its preview, which the chatter asked the server to
+// store, and opens in the viewer, without an error.
+addTour("filed_plan", () => [
+    stageIs("visits"),
+    ...openFiledDocuments(["plan"]),
+    {
+        content: "The filed plan shows its preview (stored by the server)",
+        trigger: `${filedFile("plan")} .o-mail-AttachmentCard img`,
+    },
+    noErrorDialog("The handover with its filed plan shows no error"),
+]);
+
+// Whoever reads the done handover opens each filed document from the chatter.
 addTour("filed_documents", () => [
     stageIs("done"),
-    {
-        content: "Open the files of the handover",
-        trigger: ".o-mail-Chatter-attachFiles",
-        run: "click",
-    },
-    ...FILED_KINDS.flatMap((kind) => [
-        {
-            content: `The filed ${kind} is among the files`,
-            trigger: filedFile(kind),
-            run: "click",
-        },
-        {
-            content: `The filed ${kind} opens in the viewer`,
-            trigger: ".o-FileViewer iframe.o-FileViewer-view",
-        },
-        noErrorDialog(`Opening the filed ${kind} shows no error`),
-        {
-            content: "Close the viewer",
-            trigger: ".o-FileViewer-header .o-FileViewer-headerButton:has(.fa-times)",
-            run: "click",
-        },
-        {
-            content: "The viewer is closed",
-            trigger: "body:not(:has(.o-FileViewer))",
-        },
-    ]),
-    ...FILED_KINDS.map((kind) => ({
-        content: `The filed ${kind} shows its preview (stored by the server)`,
-        trigger: `${filedFile(kind)} .o-mail-AttachmentCard img`,
-    })),
+    ...openFiledDocuments(FILED_KINDS),
     noErrorDialog("The handover with its filed documents shows no error"),
 ]);
 
-// HR opens each filed document from the Filed Documents menu.
+// HR opens each filed document from the Filed Documents menu (from the app).
 addTour("filed_documents_menu", () => [
     {
         content: "Open the Reporting menu",
