@@ -645,6 +645,8 @@ addTour("filed_documents_menu", () => [
     {
         content: "Open each filed document: the PDF comes",
         trigger: ".o_list_view .o_data_row button[name=action_open]",
+        // Three call-button rounds and three downloads on a busy machine.
+        timeout: 60000,
         async run({ click, queryAll, waitUntil }) {
             const buttons = queryAll(".o_list_view .o_data_row button[name=action_open]");
             if (buttons.length !== FILED_KINDS.length) {
