@@ -1237,8 +1237,8 @@ class HrClientHandover(models.Model):
     def _on_leave_stage(self, state, feedback=None):
         """``state`` was left for the current stage: its activities close and,
         when its button completed it (the next stage in order), the transfer
-        starts at its moment, the documents it files are filed and the events
-        it needed are sealed."""
+        starts at its moment, the documents it files are to be filed (right
+        after, see ``_file_soon``) and the events it needed are sealed."""
         self.ensure_one()
         stage = STAGE[state]
         self._close_state_activities(state, feedback=feedback)
@@ -1251,11 +1251,10 @@ class HrClientHandover(models.Model):
             and (stage.transfer == moment or self.state == DONE)
         ):
             self._start_transfer()
-        for kind in stage.files or ():
-            if self.state == DONE and self.transfer_state == "running":
-                # Filed when the background transfer completes, with its figures.
-                continue
-            self._file_report(kind)
+        if stage.files:
+            # Filed right after this transaction, by the scheduled action (a
+            # summary once a running transfer completes, with its figures).
+            self.env["hr.client.handover.document"]._file_soon()
         for kind in stage.seals or ():
             self._seal_events(kind)
 

@@ -1,6 +1,13 @@
+import io
+import logging
 from collections import namedtuple
+from datetime import timedelta
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from .hr_client_handover_stages import CANCEL, ORDER, STAGES, filed_after
@@ -36,6 +43,26 @@ FILED = {
 # Report name -> the kind it is filed as.
 FILED_BY_REPORT = {filed.report: filed for filed in FILED.values()}
 
+# A render being filed carries this text in an element the reports' styles hide
+# (report_handover.scss): found in the PDF, wkhtmltopdf could not load the
+# styles from the web server, and the copy is not filed.
+UNSTYLED_MARKER = "HANDOVER-REPORT-WITHOUT-STYLES"
+# An unstyled render is tried again after this long (the hourly action too).
+RETRY_DELAY = timedelta(minutes=10)
+
+_logger = logging.getLogger(__name__)
+
+
+def rendered_without_styles(pdf):
+    """Whether the PDF ``pdf`` was rendered without the reports' styles: the
+    marker they hide shows in its text (or the PDF cannot be read at all)."""
+    try:
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        text = "".join(page.extract_text() or "" for page in pages)
+    except (PyPdfError, ValueError):
+        return True
+    return UNSTYLED_MARKER in "".join(text.split())
+
 
 class HrClientHandoverDocument(models.Model):
     """A document filed with HR (备案): the PDF the system printed when a
@@ -61,6 +88,15 @@ class HrClientHandoverDocument(models.Model):
     department_id = fields.Many2one(related="handover_id.department_id", store=True)
     key_position = fields.Boolean(related="handover_id.key_position", store=True)
 
+    def action_open(self):
+        """The filed PDF, opened in the browser."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}",
+            "target": "new",
+        }
+
     def action_download(self):
         self.ensure_one()
         return {
@@ -73,17 +109,31 @@ class HrClientHandoverDocument(models.Model):
     # Filing
     # ------------------------------------------------------------------
     @api.model
+    def _file_soon(self):
+        """A stage ended: the scheduled action files its documents right after
+        this transaction, in its own, while the web server serves the reports'
+        styles (a render inside the request that ends the stage may find no
+        worker free to serve them)."""
+        self.env.ref(
+            "hr_client_handover.ir_cron_handover_file_reports"
+        ).sudo()._trigger()
+
+    @api.model
     def _file_report(self, handover, kind):
         """File the document ``kind`` of ``handover`` (备案): rendered and stored
-        by the system when its stage ends, sealed, listed for HR, and returned
-        by every later print."""
+        by the system once its stage ended, sealed, listed for HR, and returned
+        by every later print. A render without the reports' styles is not
+        filed: the scheduled action tries again. Returns whether it is filed."""
         handover.ensure_one()
         filed = FILED[kind]
-        if not self.env.registry.ready or handover[filed.field]:
+        if handover[filed.field]:
+            return True
+        if not self.env.registry.ready:
             # Installing (demo data): no web server serves the report's styles yet;
             # the scheduled action files the PDF once the server runs
             # (``_cron_file_due_reports``).
-            return
+            self._file_soon()
+            return False
         # Not filed yet: the print is a live render (a filed handover would
         # return its filed copy, whatever the context).
         # Filed in the language and time zone of the company's people (its
@@ -93,6 +143,7 @@ class HrClientHandoverDocument(models.Model):
             self.env["ir.actions.report"]
             .sudo()
             .with_context(
+                handover_filing=UNSTYLED_MARKER,
                 handover_filing_lang=people.lang
                 or handover.company_id.partner_id.lang
                 or handover._report_lang(),
@@ -101,7 +152,18 @@ class HrClientHandoverDocument(models.Model):
             ._render_qweb_pdf(filed.report, res_ids=handover.ids)
         )
         if report_type != "pdf":
-            return  # tests render HTML unless they ask for the PDF
+            return False  # tests render HTML unless they ask for the PDF
+        if rendered_without_styles(pdf):
+            _logger.warning(
+                "%s: the %s was rendered without the reports' styles (is the "
+                "report URL reachable by wkhtmltopdf?); not filed, tried again later",
+                handover.name,
+                kind,
+            )
+            self.env.ref(
+                "hr_client_handover.ir_cron_handover_file_reports"
+            ).sudo()._trigger(fields.Datetime.now() + RETRY_DELAY)
+            return False
         attachment = (
             self.env["ir.attachment"]
             .sudo()
@@ -126,6 +188,7 @@ class HrClientHandoverDocument(models.Model):
         )
         handover._seal("filed", attachment, ("raw", "name", "res_model", "res_id"))
         handover._seal("filed", handover, (filed.field,))
+        return True
 
     @api.model
     def _files_due(self, handover):
@@ -139,9 +202,9 @@ class HrClientHandoverDocument(models.Model):
     @api.model
     def _cron_file_due_reports(self):
         """File, as the system, the documents of handovers past their stage
-        that have none filed (the demo handovers, installed while no web server
-        served the reports' styles). A summary waits for a running transfer,
-        which files it with its figures when it completes."""
+        that have none filed: triggered when a stage ends, and every hour for
+        what could not be filed then (the demo handovers, installed while no
+        web server served the reports' styles; a render without the styles)."""
         domain = Domain.OR(
             [
                 (filed.field, "=", False),
@@ -156,9 +219,21 @@ class HrClientHandoverDocument(models.Model):
         )
         Cron = self.env["ir.cron"]
         for done, handover in enumerate(handovers, start=1):
-            for kind in self._files_due(handover):
-                if kind == "summary" and handover.transfer_state == "running":
-                    continue
-                self._file_report(handover, kind)
+            try:
+                with self.env.cr.savepoint():
+                    self._file_due(handover)
+            except UserError as error:
+                # wkhtmltopdf failed: the others are filed, this one next time.
+                _logger.warning("%s: not filed (%s)", handover.name, error)
             Cron._commit_progress(1, remaining=len(handovers) - done)
         return True
+
+    @api.model
+    def _file_due(self, handover):
+        """File the documents of the stages ``handover`` has left that are not
+        filed yet; a summary waits for a running transfer, which files it with
+        its figures when it completes."""
+        for kind in self._files_due(handover):
+            if kind == "summary" and handover.transfer_state == "running":
+                continue
+            self._file_report(handover, kind)

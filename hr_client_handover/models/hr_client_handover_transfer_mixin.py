@@ -154,7 +154,7 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
             )
         self.write({"transfer_state": "done"})
         if self.state == DONE and not self.summary_attachment_id:
-            self._file_report("summary")
+            self.env["hr.client.handover.document"]._file_soon()
         if self.template_id.notify_customers:
             template = self.env.ref(
                 "hr_client_handover.mail_template_new_account_manager",

@@ -428,7 +428,29 @@ class HandoverCase(TransactionCase):
                 else handover._users_for_role(role)
             )
             getattr(handover.with_user(user), f"action_{stage.action}")()
+            self.run_triggered_filing(handover)
         return handover
+
+    def run_triggered_filing(self, handover):
+        """Run the filing a stage's end triggered (the scheduled action, right
+        after the transaction), in the test's context (tests render a PDF only
+        when asked). Returns whether it was triggered."""
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_file_reports")
+        triggers = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search(
+                [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())]
+            )
+        )
+        if not triggers:
+            return False
+        triggers.unlink()
+        self.env["hr.client.handover.document"].with_context(
+            handover.env.context
+        )._file_due(handover.sudo())
+        handover.invalidate_recordset()
+        return True
 
     def work_materials(self, handover):
         self.do_materials(handover)

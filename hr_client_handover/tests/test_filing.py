@@ -3,9 +3,13 @@ the visit and verification sheet when the verification ends, the summary at
 approval; each filed once, immutable, printed again from the filed copy, and
 listed for HR."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.hr_client_handover_document import UNSTYLED_MARKER
 from .common import HandoverCase
 from .test_reports import PLAN, VISITS, pdf_text
 
@@ -85,3 +89,78 @@ class TestFiling(HandoverCase):
                         "filed_on": "2026-01-01 00:00:00",
                     }
                 )
+
+    def filing_triggers(self):
+        cron = self.env.ref("hr_client_handover.ir_cron_handover_file_reports")
+        return self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+
+    def test_stage_end_triggers_the_filing_in_its_own_transaction(self):
+        """Ending a stage renders nothing in the request that ends it: it
+        triggers the scheduled action, which files the document right after."""
+        handover = self.draft_handover().with_context(force_report_rendering=True)
+        self.advance(handover, "materials")
+        self.do_materials(handover)
+        self.filing_triggers().unlink()
+        handover.with_user(self.supervisor).action_complete_materials()
+        self.assertEqual(handover.state, "visits")
+        self.assertFalse(handover.plan_attachment_id, "not rendered in the request")
+        now = fields.Datetime.now()
+        self.assertTrue(
+            self.filing_triggers().filtered(lambda trigger: trigger.call_at <= now),
+            "the scheduled action is triggered for right after the transaction",
+        )
+        self.assertTrue(self.run_triggered_filing(handover))
+        self.assertTrue(handover.plan_attachment_id)
+        self.assertEqual(
+            self.env["hr.client.handover.document"]
+            .search([("handover_id", "=", handover.id)])
+            .mapped("kind"),
+            ["plan"],
+        )
+
+    def test_render_without_styles_is_not_filed_and_tried_again(self):
+        """wkhtmltopdf takes the reports' styles from the web server: when it
+        cannot reach it, the copy is refused, nothing is sealed, and a later run
+        files the styled copy."""
+        handover = self.draft_handover().with_context(force_report_rendering=True)
+        Document = self.env["hr.client.handover.document"]
+        Params = self.env["ir.config_parameter"].sudo()
+        report_url = Params.get_param("report.url")
+        # A port nothing listens on: the styles cannot be loaded.
+        Params.set_param("report.url", "http://127.0.0.1:9")
+        with self.assertLogs(
+            "odoo.addons.hr_client_handover.models.hr_client_handover_document",
+            "WARNING",
+        ) as logged:
+            self.advance(handover, "visits")
+        self.assertIn("without the reports' styles", logged.output[0])
+        self.assertFalse(handover.plan_attachment_id, "an unstyled copy is not filed")
+        self.assertFalse(Document.search([("handover_id", "=", handover.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", handover._name),
+                    ("res_id", "=", handover.id),
+                    ("mimetype", "=", "application/pdf"),
+                ]
+            )
+        )
+        later = fields.Datetime.now() + timedelta(minutes=5)
+        self.assertTrue(
+            self.filing_triggers().filtered(lambda trigger: trigger.call_at > later),
+            "tried again later",
+        )
+
+        # The server is reachable again: the next run files the styled copy.
+        Params.set_param("report.url", report_url)
+        Document.with_context(handover.env.context)._file_due(handover.sudo())
+        handover.invalidate_recordset()
+        plan = handover.plan_attachment_id
+        self.assertTrue(plan)
+        self.assertNotIn(UNSTYLED_MARKER, "".join(pdf_text(plan.raw).split()))
+        self.assertIn("Handed over by", pdf_text(plan.raw))
+        self.assertTrue(
+            self.env["hr.client.handover.seal"]._integrity_message(handover)[0]
+        )

@@ -64,7 +64,11 @@ class TestThumbnail(HandoverCase, HttpCase):
         self.assertEqual(plan.thumbnail, PNG.encode())
 
         # The filed file itself stays closed to the participant.
-        for values in ({"public": True}, {"name": "forged.pdf"}):
+        for values in (
+            {"raw": b"%PDF-1.4 forged"},
+            {"public": True},
+            {"name": "forged.pdf"},
+        ):
             with self.subTest(values=values), self.assertRaises(AccessError):
                 plan.with_user(self.successor_a).write(values)
         self.assertFalse(plan.public)

@@ -162,6 +162,21 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("complete_materials", self.supervisor, url)
         self.assertEqual(handover.state, "visits")
 
+        # The end of the materials stage triggered the filing of the plan: the
+        # scheduled action files it (tests render a PDF only when asked). The
+        # departing employee opens it from the chatter, which stores its preview.
+        self.assertTrue(
+            self.run_triggered_filing(
+                handover.with_context(force_report_rendering=True)
+            )
+        )
+        plan = handover.plan_attachment_id
+        self.assertTrue(plan)
+        self.assertFalse(plan.has_thumbnail)
+        self.run_tour("filed_plan", self.departing, url)
+        plan.invalidate_recordset()
+        self.assertTrue(plan.has_thumbnail, "the chatter stored the plan's preview")
+
         # Visits: the departing employee asks to waive one visit, with the
         # reason; every other customer is confirmed by its successor, who noted
         # the contact met (the first one in the browser), and by the departing
@@ -230,6 +245,27 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("approve_summary", self.approver, url)
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.summary_approved_by_id, self.approver)
+
+        # The ends of the verification and of the summary's approval triggered
+        # the filing of the visit sheet and of the summary.
+        self.assertTrue(
+            self.run_triggered_filing(
+                handover.with_context(force_report_rendering=True)
+            )
+        )
+        documents = self.env["hr.client.handover.document"].search(
+            [("handover_id", "=", handover.id)]
+        )
+        self.assertEqual(
+            sorted(documents.mapped("kind")), ["plan", "summary", "visits"]
+        )
+        # HR and the departing employee open each filed document from the
+        # chatter, HR from the Filed Documents menu too: no error anywhere.
+        self.run_tour("filed_documents", self.handover_admin, url)
+        self.run_tour("filed_documents", self.departing, url)
+        self.run_tour("filed_documents_menu", self.handover_admin, url)
+        seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
+        self.assertFalse(seal, f"the filed documents are as filed ({why})")
 
         # The new account manager finds themselves as salesperson on the customer.
         alpha_line = handover.line_ids.filtered(

@@ -208,10 +208,7 @@ class TestHandoverWorkflow(HandoverCase):
         self.assertActivityDone(handover, "review_summary")
         self.assertActivityFor(handover, "approve_summary", self.approver)
 
-        # The PDF is really printed (tests otherwise render reports as HTML).
-        handover.with_user(self.approver).with_context(
-            force_report_rendering=True
-        ).action_approve_summary()
+        handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.done_date, self.today)
         self.assertEqual(handover.summary_approved_by_id, self.approver)
@@ -221,6 +218,13 @@ class TestHandoverWorkflow(HandoverCase):
             "follow_up",
             self.supervisor,
             deadline=self.today + timedelta(days=30),
+        )
+        # Filed right after, by the scheduled action the approval triggered.
+        self.assertFalse(handover.summary_attachment_id)
+        self.assertTrue(
+            self.run_triggered_filing(
+                handover.with_context(force_report_rendering=True)
+            )
         )
         attachment = handover.summary_attachment_id
         self.assertEqual(attachment.mimetype, "application/pdf")

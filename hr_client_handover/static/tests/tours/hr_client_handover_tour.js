@@ -10,6 +10,7 @@
  * that open the handover from the activity menu (on the home page) and the last
  * (on the customer form).
  */
+import { browser } from "@web/core/browser/browser";
 import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
@@ -72,6 +73,23 @@ function openFromMyActivities() {
             run: "click",
         },
     ];
+}
+
+/**
+ * No error dialog is open (an RPC refused, a server error): a normal day
+ * shows none. Console errors fail every tour by themselves.
+ */
+function noErrorDialog(content) {
+    return {
+        content,
+        trigger: "body",
+        run() {
+            const error = document.querySelector(".o_error_dialog, .modal .o_error_detail");
+            if (error) {
+                throw new Error(`An error dialog is open: ${error.textContent}`);
+            }
+        },
+    };
 }
 
 function stageIs(state) {
@@ -541,4 +559,115 @@ addTour("customer", () => [
         content: "I am the salesperson of the customer",
         trigger: `${FORM} .o_field_widget[name=user_id] input:value(${user.name})`,
     },
+]);
+
+// The documents filed when the stages ended: the signed plan, the visit sheet and
+// the summary report (their files end with the kind).
+const FILED_KINDS = ["plan", "visits", "summary"];
+const filedFile = (kind) =>
+    `.o-mail-AttachmentBox .o-mail-AttachmentContainer[title$='_${kind}.pdf']`;
+
+/**
+ * Open each filed document of `kinds` from the chatter: each shows in the viewer
+ * and nothing asks for an error.
+ */
+function openFiledDocuments(kinds) {
+    return [
+        {
+            content: "Open the files of the handover",
+            trigger: ".o-mail-Chatter-attachFiles",
+            run: "click",
+        },
+        ...kinds.flatMap((kind) => [
+            {
+                content: `The filed ${kind} is among the files`,
+                trigger: filedFile(kind),
+                run: "click",
+            },
+            {
+                content: `The filed ${kind} opens in the viewer`,
+                trigger: ".o-FileViewer iframe.o-FileViewer-view",
+            },
+            noErrorDialog(`Opening the filed ${kind} shows no error`),
+            {
+                content: "Close the viewer",
+                trigger: ".o-FileViewer-header .o-FileViewer-headerButton:has(.fa-times)",
+                run: "click",
+            },
+            {
+                content: "The viewer is closed",
+                trigger: "body:not(:has(.o-FileViewer))",
+            },
+        ]),
+    ];
+}
+
+// A participant opens the handover while its visits run: the plan filed when the
+// materials stage ended shows its preview, which the chatter asked the server to
+// store, and opens in the viewer, without an error.
+addTour("filed_plan", () => [
+    stageIs("visits"),
+    ...openFiledDocuments(["plan"]),
+    {
+        content: "The filed plan shows its preview (stored by the server)",
+        trigger: `${filedFile("plan")} .o-mail-AttachmentCard img`,
+    },
+    noErrorDialog("The handover with its filed plan shows no error"),
+]);
+
+// Whoever reads the done handover opens each filed document from the chatter.
+addTour("filed_documents", () => [
+    stageIs("done"),
+    ...openFiledDocuments(FILED_KINDS),
+    noErrorDialog("The handover with its filed documents shows no error"),
+]);
+
+// HR opens each filed document from the Filed Documents menu (from the app).
+addTour("filed_documents_menu", () => [
+    {
+        content: "Open the Reporting menu",
+        trigger:
+            ".o_main_navbar [data-menu-xmlid='hr_client_handover.hr_client_handover_menu_reporting']",
+        run: "click",
+    },
+    {
+        content: "Open the Filed Documents",
+        trigger: "[data-menu-xmlid='hr_client_handover.hr_client_handover_document_menu']",
+        run: "click",
+    },
+    {
+        content: "Open each filed document: the PDF comes",
+        trigger: ".o_list_view .o_data_row button[name=action_open]",
+        // Three call-button rounds and three downloads on a busy machine.
+        timeout: 60000,
+        async run({ click, queryAll, waitUntil }) {
+            const buttons = queryAll(".o_list_view .o_data_row button[name=action_open]");
+            if (buttons.length !== FILED_KINDS.length) {
+                throw new Error(`${buttons.length} filed documents listed`);
+            }
+            // The browser opens each in a tab of its own: read what it opens.
+            const opened = [];
+            const open = browser.open;
+            browser.open = (url) => {
+                opened.push(url);
+                return { closed: false };
+            };
+            try {
+                for (const [index, button] of buttons.entries()) {
+                    await click(button);
+                    await waitUntil(() => opened.length === index + 1, { timeout: 20000 });
+                }
+            } finally {
+                browser.open = open;
+            }
+            for (const url of opened) {
+                const response = await fetch(url);
+                const content = await response.text();
+                if (!response.ok || !content.startsWith("%PDF")) {
+                    throw new Error(`${url} did not open a PDF (${response.status})`);
+                }
+            }
+        },
+    },
+    noErrorDialog("Opening the filed documents shows no error"),
 ]);
