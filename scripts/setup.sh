@@ -20,7 +20,7 @@ apt_packages=(
   libpq-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
   libmagic1 wkhtmltopdf xfonts-75dpi xfonts-base
   fonts-noto-cjk fonts-font-awesome fonts-roboto-unhinted fonts-inconsolata
-  fonts-ocr-b fonts-dejavu-core fontconfig
+  fonts-ocr-b fonts-dejavu-core fonts-wqy-microhei fontconfig
   libjs-jquery libjs-jquery-form libjs-underscore
   chromium poppler-utils postgresql-client
 )

@@ -1,8 +1,15 @@
+import functools
 import io
+import logging
+import re
+import subprocess
 
+import lxml.html
+from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from odoo import api, models
@@ -11,9 +18,69 @@ from odoo.exceptions import AccessError
 from ..report.pdf_text_layer import fix_text_layer
 from .hr_client_handover_document import FILED_BY_REPORT
 
-# A font every PDF reader has for Latin and Chinese text (no file to embed).
-FOOTER_FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FOOTER_FONT))
+_logger = logging.getLogger(__name__)
+
+# The page stamp is written in an installed TrueType font with Chinese glyphs,
+# embedded (as the subset it uses) in the PDF: a reader without that font shows
+# the stamp all the same. Best first; Debian's fonts-wqy-microhei is the first.
+FOOTER_FONT_FAMILIES = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
+FOOTER_FONT = "HandoverFooter"
+# No such font installed: a font of the PDF standard, which readers supply (not
+# embedded, so a reader without Chinese fonts draws no Chinese).
+FALLBACK_FOOTER_FONT = "STSong-Light"
+
+
+def _installed_font(family):
+    """(path, face index) of the installed TrueType font of that family."""
+    try:
+        found = subprocess.run(
+            [
+                "fc-list",
+                "--format=%{file}\t%{index}\n",
+                f":family={family}:fontformat=TrueType",
+            ],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=10,
+        ).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(found):
+        path, _tab, index = line.partition("\t")
+        if path and index.isdigit():
+            return path, int(index)
+    return None
+
+
+@functools.cache
+def footer_font():
+    """The name of the font the page stamp is written in, registered with
+    ReportLab: an installed TrueType font, embedded, when there is one."""
+    for family in FOOTER_FONT_FAMILIES:
+        location = _installed_font(family)
+        if not location:
+            continue
+        try:
+            pdfmetrics.registerFont(
+                TTFont(FOOTER_FONT, location[0], subfontIndex=location[1])
+            )
+        except Exception:  # noqa: BLE001 - any unreadable font: try the next
+            _logger.warning("Cannot use font %s for the page stamp", location[0])
+            continue
+        return FOOTER_FONT
+    _logger.warning(
+        "No TrueType font with Chinese glyphs is installed (install "
+        "fonts-wqy-microhei): the page stamp of the handover documents uses a "
+        "font that is not embedded in the PDF."
+    )
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FOOTER_FONT))
+    return FALLBACK_FOOTER_FONT
 
 
 def stamp_pages(stream, footer):
@@ -24,12 +91,19 @@ def stamp_pages(stream, footer):
     # The pages are stamped once attached to the writer: pypdf 7 no longer
     # rewrites the contents of a page that belongs to no writer.
     writer = PdfWriter(clone_from=PdfReader(stream))
+    font = footer_font()
     total = len(writer.pages)
     for number, page in enumerate(writer.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         overlay = io.BytesIO()
-        sheet = canvas.Canvas(overlay, pagesize=(width, height))
-        sheet.setFont(FOOTER_FONT, 8)
+        # The stamp's font is the canvas's first, so no other font (Helvetica,
+        # not embedded) is named in the page.
+        sheet = canvas.Canvas(
+            overlay,
+            pagesize=(width, height),
+            initialFontName=font,
+            initialFontSize=8,
+        )
         sheet.drawRightString(width - 24, 14, footer(number, total))
         sheet.save()
         page.merge_page(PdfReader(overlay).pages[0])
@@ -38,6 +112,45 @@ def stamp_pages(stream, footer):
     writer.write(stamped)
     stamped.seek(0)
     return stamped
+
+
+# The opening tag of a document's root element.
+_HTML_TAG = re.compile(r"<html\b")
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+
+def _has_class(node, name):
+    return name in (node.get("class") or "").split()
+
+
+def _letterhead_in_page(html):
+    """(``html`` with each document's layout header moved to the top of its
+    article, as a letterhead rather than a page header, and each article
+    marked with the language its page is printed in; those languages)."""
+    root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    for header in root.xpath(f"//div[{_CLASS.format('header')}]"):
+        article = header.getnext()
+        while article is not None and not _has_class(article, "article"):
+            article = article.getnext()
+        if article is None:
+            continue
+        classes = header.get("class").split()
+        header.set(
+            "class",
+            " ".join(["o_handover_letterhead"] + [c for c in classes if c != "header"]),
+        )
+        article.insert(0, header)
+    languages = []
+    for article in root.xpath(f"//div[{_CLASS.format('article')}]"):
+        page = article.xpath(f".//div[{_CLASS.format('o_handover_report')}][@lang]")
+        language = page[0].get("lang") if page else None
+        if language:
+            article.set("lang", language)
+        languages.append(language)
+    return (
+        lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"),
+        languages,
+    )
 
 
 class IrActionsReport(models.Model):
@@ -103,6 +216,29 @@ class IrActionsReport(models.Model):
     def _get_rendering_context(self, report, docids, data):
         self._check_handover_print(report, docids)
         return super()._get_rendering_context(report, docids, data)
+
+    def _prepare_html(self, html, report_model=False):
+        """A handover document opens with the company's letterhead, the header
+        of its external layout, at the top of its first page, in the page: a
+        page header would be dropped by wkhtmltopdf without patched Qt (and
+        squeeze the page with it); the reference and page number are stamped
+        on every page afterwards (``stamp_pages``). Each document also states
+        its language (``lang``), for the fonts of its script."""
+        if self.report_name not in FILED_BY_REPORT:
+            return super()._prepare_html(html, report_model=report_model)
+        html, languages = _letterhead_in_page(html)
+        prepared = super()._prepare_html(html, report_model=report_model)
+        if not prepared:
+            return prepared
+        bodies, res_ids, _header, _footer, paperformat_args = prepared
+        if len(languages) == len(bodies):
+            bodies = [
+                Markup(_HTML_TAG.sub(f'<html lang="{language}"', body, count=1))
+                if language
+                else body
+                for body, language in zip(bodies, languages, strict=True)
+            ]
+        return bodies, res_ids, None, None, paperformat_args
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         """Filing is the system's, when a stage ends (or its scheduled action
