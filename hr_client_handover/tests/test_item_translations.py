@@ -5,6 +5,7 @@ not in the language of whoever created the handover."""
 from odoo.tests import tagged
 
 from .common import HandoverCase, load_chinese
+from .test_reports import pdftotext
 
 
 @tagged("post_install", "-at_install")
@@ -41,3 +42,20 @@ class TestItemTranslations(HandoverCase):
         items = handover.item_ids.sorted(lambda item: (item.sequence, item.id))
         self.assertItemsIn(items, "zh_CN", self.chinese.sorted("sequence"))
         self.assertItemsIn(items, "en_US", self.english.sorted("sequence"))
+
+    def test_plan_filed_in_the_language_of_the_companys_people(self):
+        """The departing employee works in Chinese; the supervisor, who creates
+        the handover and closes the stage that files the plan, in English: the
+        filed checklist is the template's Chinese."""
+        self.departing.lang = "zh_CN"
+        self.supervisor.lang = "en_US"
+        handover = self.draft_handover(template_id=self.template.id).with_context(
+            force_report_rendering=True
+        )
+        self.advance(handover, "visits")
+        # Words as the PDF holds them, whatever the lines a table cell wraps.
+        text = "".join(pdftotext(handover.plan_attachment_id.raw).split())
+        first = self.template.item_template_ids[:1]
+        for lang, filed in (("zh_CN", True), ("en_US", False)):
+            name = "".join(first.with_context(lang=lang).name.split())
+            self.assertEqual(name in text, filed, f"{lang}: {name}")
