@@ -1768,8 +1768,9 @@ class Suite:
     def item_created(self, handover_id, name):
         def observe(_result):
             found = self.probe.value(
-                "SELECT count(*) FROM hr_client_handover_item "
-                "WHERE handover_id = %s AND name = %s",
+                # The description is translated: in any of its languages.
+                "SELECT count(*) FROM hr_client_handover_item WHERE handover_id = %s"
+                " AND %s IN (SELECT value FROM jsonb_each_text(name))",
                 (handover_id, name),
             )
             assert found == 1, f"{found} item(s) named {name!r}"
