@@ -17,11 +17,11 @@ fi
 if [ "$installed" = 1 ]; then
   log "updating $addon in $db (log: var/demo-install.log)"
   odoo_logged "$var/demo-install.log" -d "$db" -u "$addon" --stop-after-init --http-port="$port"
-  # Demo data is loaded once: a database made before the demo turned Chinese
-  # keeps its English users and its company until it is made again.
-  chinese=$(psql -d "$db" -Atqc "SELECT 1 FROM res_lang WHERE code = 'zh_CN' AND active" 2>/dev/null || true)
-  if [ "$chinese" != 1 ]; then
-    log "$db predates the Chinese demo: 'dropdb $db' and run 'make demo' again to get it"
+  # Demo data is loaded once: a database made before the demo had a company of
+  # its own keeps its older demo (in the main company) until it is made again.
+  own=$(psql -d "$db" -Atqc "SELECT 1 FROM ir_model_data WHERE module = '$addon' AND name = 'company_zhilian'" 2>/dev/null || true)
+  if [ "$own" != 1 ]; then
+    log "$db predates the demo's company of its own: 'dropdb $db' and run 'make demo' again to get it"
   fi
 else
   log "installing $addon with demo data into $db, with Simplified Chinese (log: var/demo-install.log)"
@@ -31,7 +31,9 @@ fi
 cat <<MSG
 
   Odoo: http://127.0.0.1:$port  (database $db; Ctrl+C stops it)
-  The demo company is Chinese: its people work in Simplified Chinese, admin in English.
+  The demo adds a Chinese company of its own, 上海智联工业科技有限公司: its people
+  work in it, in Simplified Chinese. admin (English) keeps the main company:
+  tick the demo company in the company switcher to see the demo's handovers.
   Logins (login / password):
     admin / admin (English)
 MSG

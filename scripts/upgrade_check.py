@@ -114,14 +114,30 @@ def _columns(cr, table):
     return [row[0] for row in cr.fetchall() if row[0] not in SKIPPED_COLUMNS]
 
 
+def _translated_columns(cr, table):
+    """The columns of `table` Odoo keeps translated (jsonb)."""
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = %s AND data_type = 'jsonb'",
+        [table],
+    )
+    return {row[0] for row in cr.fetchall()}
+
+
 def _table_sums(cr, table, where, columns):
     """{column: md5 of its values in id order}, {id: md5 of the row}."""
     from odoo.tools import SQL
 
     if not columns:
         return {}, {}
+    # A column made translatable (a checklist item's description) turns from
+    # text into {lang: text}: its English text is what the release stored.
+    translated = _translated_columns(cr, table)
     values = [
-        SQL("coalesce(%s::text, '<null>')", SQL.identifier(col)) for col in columns
+        SQL("coalesce(%s->>'en_US', '<null>')", SQL.identifier(col))
+        if col in translated
+        else SQL("coalesce(%s::text, '<null>')", SQL.identifier(col))
+        for col in columns
     ]
     rows = SQL("FROM %s WHERE %s", SQL.identifier(table), SQL(where))
     cr.execute(

@@ -393,8 +393,26 @@ def _proxy(url):
 class _Client:
     """What both clients build on `call` and `search_read`."""
 
+    # The context every call of this client carries unless it gives its own
+    # (``work_in_company_of``).
+    context = None
+
     def search_read(self, model, domain, fields):
         raise NotImplementedError
+
+    def work_in_company_of(self, uid):
+        """Every later call works in the company of the user `uid` first (where
+        it creates people, customers and deals), then in this user's other
+        ones, as an integration picks its company: the demo's people work in a
+        company of their own. Returns that company's id."""
+        rows = self.search_read(
+            "res.users", [("id", "in", [self.uid, uid])], ["company_id", "company_ids"]
+        )
+        by_id = {row["id"]: row for row in rows}
+        company = by_id[uid]["company_id"][0]
+        others = [cid for cid in by_id[self.uid]["company_ids"] if cid != company]
+        self.context = {"allowed_company_ids": [company, *others]}
+        return company
 
     def xmlid(self, name):
         module, _dot, xml_name = name.partition(".")
@@ -419,6 +437,8 @@ class Session(_Client):
         self._object = _proxy(f"{url}/xmlrpc/2/object")
 
     def call(self, model, method, *args, **kwargs):
+        if self.context and "context" not in kwargs:
+            kwargs["context"] = self.context
         return self._object.execute_kw(
             self.db, self.uid, self.password, model, method, list(args), kwargs
         )
@@ -450,6 +470,8 @@ class Json2Session(_Client):
         self.uid = rows[0]["id"]
 
     def call(self, model, method, ids=None, **params):
+        if self.context and "context" not in params:
+            params = {**params, "context": self.context}
         body = {"ids": ids, **params} if ids is not None else params
         request = urllib.request.Request(
             f"{self.url}/json/2/{model}/{method}",

@@ -194,6 +194,8 @@ class Scenario:
             (self.approver,) = by_role["division manager"]
             (self.hr,) = by_role["handover administrator"]
             assert len(self.successors) >= 2, "LOGINS.txt lists < 2 successors"
+        with self.step("admin works in the demo company, the supervisor's"):
+            self.admin.work_in_company_of(self.supervisor.uid)
 
     def create_departing_salesperson(self):
         admin, stamp = self.admin, self.stamp

@@ -953,6 +953,9 @@ class Suite:
         (self.witness,) = by_role["witness"]
         (self.approver,) = by_role["division manager"]
         self.successor_a, self.successor_b = by_role["successor"][:2]
+        # admin creates people and customers in the demo company, the
+        # supervisor's (the demo's people work in a company of their own).
+        self.admin.work_in_company_of(self.supervisor.uid)
         self.departing_demo = by_role["departing"]
         self.group = {
             name: self.admin.xmlid(xmlid)
@@ -1765,8 +1768,9 @@ class Suite:
     def item_created(self, handover_id, name):
         def observe(_result):
             found = self.probe.value(
-                "SELECT count(*) FROM hr_client_handover_item "
-                "WHERE handover_id = %s AND name = %s",
+                # The description is translated: in any of its languages.
+                "SELECT count(*) FROM hr_client_handover_item WHERE handover_id = %s"
+                " AND %s IN (SELECT value FROM jsonb_each_text(name))",
                 (handover_id, name),
             )
             assert found == 1, f"{found} item(s) named {name!r}"
@@ -3018,6 +3022,8 @@ class Suite:
                 },
             )
             self._foreign_company = company
+            # admin was given the new company: it counts among theirs from now.
+            self.admin.work_in_company_of(self.supervisor.uid)
             self._foreign_user = self.log_in(login)
         return self._foreign_user
 

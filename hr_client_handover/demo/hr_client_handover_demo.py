@@ -63,40 +63,6 @@ class HrClientHandoverDemo(models.AbstractModel):
         self.env["ir.module.module"]._load_module_terms(["hr_client_handover"], [lang])
 
     @api.model
-    def _use_currency(self, company_id, currency_id):
-        """Demo data: make `currency_id` the currency of the company.
-
-        Odoo refuses to change the currency of a company with journal items, and
-        the accounting demo has already posted its invoices (in the old currency)
-        by the time this addon's demo loads. Those demo entries go first: drafted
-        and deleted, with the bank statements and their lines behind some of them.
-        The company's default pricelist follows it."""
-        company = self.env["res.company"].browse(company_id)
-        currency = self.env["res.currency"].browse(currency_id)
-        old_currency = company.currency_id
-        if old_currency == currency:
-            return
-        currency.action_unarchive()
-        if "account.move" in self.env:
-            domain = [("company_id", "child_of", company.id)]
-            self.env["account.bank.statement"].search(domain).unlink()
-            self.env["account.bank.statement.line"].search(domain).unlink()
-            moves = self.env["account.move"].search(domain)
-            moves.filtered(lambda move: move.state != "draft").button_draft()
-            moves.with_context(force_delete=True).unlink()
-        company.currency_id = currency
-        # A second active currency turns the pricelists on: the company's
-        # default pricelist was then made in the old currency, and the demo's
-        # orders would be priced in it. It follows the company.
-        self.env["product.pricelist"].sudo().with_context(active_test=False).search(
-            [
-                ("company_id", "=", company.id),
-                ("currency_id", "=", old_currency.id),
-                ("item_ids", "=", False),
-            ]
-        ).currency_id = currency
-
-    @api.model
     def _walk(self, handover_id, target, **story):
         """Demo data: bring a handover to the stage `target` through its public
         buttons, each pressed by the user who holds the role, so that the chatter,

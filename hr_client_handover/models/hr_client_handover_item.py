@@ -33,9 +33,9 @@ class HrClientHandoverItem(models.Model):
     )
     company_id = fields.Many2one(related="handover_id.company_id", store=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char(string="Description", required=True)
+    name = fields.Char(string="Description", required=True, translate=True)
     category = fields.Selection(ITEM_CATEGORIES, required=True, default="documents")
-    location = fields.Char()
+    location = fields.Char(translate=True)
     # Indexed for the record rules: the people of an item read its handover.
     responsible_id = fields.Many2one("res.users", index="btree_not_null")
     due_date = fields.Date()
@@ -343,7 +343,28 @@ class HrClientHandoverItem(models.Model):
                     else last_day,
                 }
             )
-        self.sudo().create(values)
+        items = self.sudo().create(values)
+        items._copy_template_translations(handover.template_id.item_template_ids)
+        return items
+
+    def _copy_template_translations(self, item_templates):
+        """Every installed language's wording of ``item_templates`` (one per
+        item, in order) on the items: the checklist reads in the language of
+        whoever reads or files it, not of whoever created the handover."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for fname in ("name", "location"):
+            wording = {
+                code: item_templates.with_context(lang=code).mapped(fname)
+                for code in langs
+            }
+            for index, item in enumerate(self):
+                translations = {
+                    code: values[index]
+                    for code, values in wording.items()
+                    if values[index]
+                }
+                if translations:
+                    item.sudo().update_field_translations(fname, translations)
 
     @api.model
     def _item_people(self, handover, item_template):
