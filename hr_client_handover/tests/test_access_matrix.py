@@ -133,6 +133,7 @@ PUBLIC_METHODS = {
     "hr.client.handover.retention": {"action_notify_risk_managers"},
     "hr.client.handover": {
         "action_verify_integrity",
+        "action_sign",
         "action_open_banner_link",
         "action_generate_lines",
         "action_submit_plan",
@@ -164,6 +165,8 @@ PUBLIC_METHODS = {
         "action_set_check_result",
         "action_toggle_spot_check",
     },
+    # The pad of a signature the policy lets the caller give (its write decides).
+    "hr.client.handover.signature": {"action_sign"},
     "hr.client.handover.refuse": {"action_refuse"},
     "hr.client.handover.cancel": {"action_cancel_handover"},
     # Its events: the handover's policy guards create, write and unlink only.
