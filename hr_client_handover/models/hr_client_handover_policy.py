@@ -382,10 +382,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
         if not users:
             return {}
         handover = handover.sudo()
-        _ = self.env._
         reasons = {}
         for user in users.filtered(lambda user: not user.active):
-            reasons[user.id] = _("%(user)s is archived", user=user.name)
+            reasons[user.id] = self.env._("%(user)s is archived", user=user.name)
         own = (
             self.env["hr.client.handover"]
             .sudo()
@@ -401,7 +400,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         for other in own:
             reasons.setdefault(
                 other.departing_user_id.id,
-                _(
+                self.env._(
                     "%(user)s is leaving too (their own handover %(ref)s is open)",
                     user=other.departing_user_id.name,
                     ref=other.name,
@@ -426,7 +425,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
             if not employee.active:
                 reasons.setdefault(
                     employee.user_id.id,
-                    _(
+                    self.env._(
                         "%(user)s has left (employee archived)",
                         user=employee.user_id.name,
                     ),
@@ -434,7 +433,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
             elif employee.departure_date:
                 reasons.setdefault(
                     employee.user_id.id,
-                    _(
+                    self.env._(
                         "%(user)s is leaving (departure registered for %(date)s)",
                         user=employee.user_id.name,
                         date=format_date(self.env, employee.departure_date),
@@ -467,7 +466,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
             user = by_resource[leave.resource_id.id].user_id
             reasons.setdefault(
                 user.id,
-                _(
+                self.env._(
                     "%(user)s is on leave from %(start)s to %(end)s",
                     user=user.name,
                     start=format_date(

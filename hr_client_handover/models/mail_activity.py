@@ -107,63 +107,62 @@ class MailActivity(models.Model):
     def _handover_step_instructions(self):
         """{activity type xml id: how the step is done, for whoever marks its
         activity done}."""
-        _ = self.env._
         return {
-            "hr_client_handover.mail_act_handover_draft_plan": _(
+            "hr_client_handover.mail_act_handover_draft_plan": self.env._(
                 "To submit the plan, press Submit Plan on the handover; marking "
                 "the activity done does not submit it."
             ),
-            "hr_client_handover.mail_act_handover_review_plan": _(
+            "hr_client_handover.mail_act_handover_review_plan": self.env._(
                 "To review the plan, press Review OK (or Refuse) on the handover; "
                 "marking the activity done does not review it."
             ),
-            "hr_client_handover.mail_act_handover_approve_plan": _(
+            "hr_client_handover.mail_act_handover_approve_plan": self.env._(
                 "To approve the plan, press Approve Plan (or Refuse) on the "
                 "handover; marking the activity done does not approve it."
             ),
-            "hr_client_handover.mail_act_handover_materials": _(
+            "hr_client_handover.mail_act_handover_materials": self.env._(
                 "To confirm the materials, press Confirm Received on each of your "
                 "customers in the Materials tab of the handover; marking the "
                 "activity done does not confirm them."
             ),
-            "hr_client_handover.mail_act_handover_visits": _(
+            "hr_client_handover.mail_act_handover_visits": self.env._(
                 "To confirm the visits, press Confirm Visit on each customer in the "
                 "Visits tab of the handover (or request a waiver there); marking "
                 "the activity done does not confirm them."
             ),
-            "hr_client_handover.mail_act_handover_spot_check": _(
+            "hr_client_handover.mail_act_handover_spot_check": self.env._(
                 "To record the phone checks, record each sampled customer's result "
                 "in the Verification tab of the handover, then press Verification "
                 "Complete; marking the activity done records nothing."
             ),
-            "hr_client_handover.mail_act_handover_write_summary": _(
+            "hr_client_handover.mail_act_handover_write_summary": self.env._(
                 "To hand in the summary, write it in the Summary tab of the "
                 "handover and press Submit Summary; marking the activity done "
                 "does not submit it."
             ),
-            "hr_client_handover.mail_act_handover_review_summary": _(
+            "hr_client_handover.mail_act_handover_review_summary": self.env._(
                 "To review the summary, press Review OK (or Refuse) on the "
                 "handover; marking the activity done does not review it."
             ),
-            "hr_client_handover.mail_act_handover_approve_summary": _(
+            "hr_client_handover.mail_act_handover_approve_summary": self.env._(
                 "To approve the summary, press Approve Summary (or Refuse) on the "
                 "handover; marking the activity done does not approve it."
             ),
-            "hr_client_handover.mail_act_handover_waiver": _(
+            "hr_client_handover.mail_act_handover_waiver": self.env._(
                 "To decide the waivers, press Approve Waiver or Refuse Waiver on "
                 "each requested waiver in the Visits tab of the handover; marking "
                 "the activity done decides nothing."
             ),
-            "hr_client_handover.mail_act_handover_witness_visits": _(
+            "hr_client_handover.mail_act_handover_witness_visits": self.env._(
                 "To confirm the visits as supervising witness, press Witness Visits "
                 "on the handover; marking the activity done does not confirm them."
             ),
-            "hr_client_handover.mail_act_handover_countersign": _(
+            "hr_client_handover.mail_act_handover_countersign": self.env._(
                 "To countersign, press Countersign on each of your items in the "
                 "Checklist tab of the handover; marking the activity done does not "
                 "countersign them."
             ),
-            "hr_client_handover.mail_act_handover_post_departure": _(
+            "hr_client_handover.mail_act_handover_post_departure": self.env._(
                 "To complete the checklist, press Done on each of your items in the "
                 "Checklist tab of the handover; marking the activity done ticks "
                 "nothing."

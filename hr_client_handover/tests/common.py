@@ -447,7 +447,7 @@ class HandoverCase(TransactionCase):
             return False
         triggers.unlink()
         self.env["hr.client.handover.document"].with_context(
-            handover.env.context
+            **handover.env.context
         )._file_due(handover.sudo())
         handover.invalidate_recordset()
         return True
