@@ -155,7 +155,7 @@ class TestFiling(HandoverCase):
 
         # The server is reachable again: the next run files the styled copy.
         Params.set_param("report.url", report_url)
-        Document.X._file_due(handover.sudo())
+        Document.with_context(**handover.env.context)._file_due(handover.sudo())
         handover.invalidate_recordset()
         plan = handover.plan_attachment_id
         self.assertTrue(plan)
