@@ -15,26 +15,28 @@ from .hr_client_handover_stages import CANCEL, ORDER, STAGES, filed_after
 Filed = namedtuple("Filed", ["kind", "label", "report", "field"])
 
 # The documents filed with HR (备案), each when the stage whose ``files`` name it
-# ends (hr_client_handover_stages.py): its kind, the report printed (by its
-# report name) and the handover's link to the filed copy.
+# ends (hr_client_handover_stages.py): its kind, its label (the report's own
+# name, so that a document has one name in the menu, the PDF and the filed
+# list), the report printed (by its report name) and the handover's link to
+# the filed copy.
 FILED = {
     filed.kind: filed
     for filed in (
         Filed(
             "plan",
-            "Signed plan and checklist",
+            "Handover Plan and Checklist",
             "hr_client_handover.report_handover_plan",
             "plan_attachment_id",
         ),
         Filed(
             "visits",
-            "Visit and verification sheet",
+            "Visit and Verification Sheet",
             "hr_client_handover.report_handover_visits",
             "visits_attachment_id",
         ),
         Filed(
             "summary",
-            "Summary report",
+            "Handover Summary Report",
             "hr_client_handover.report_handover_summary",
             "summary_attachment_id",
         ),
