@@ -308,7 +308,16 @@ def free_port():
 
 def start_server(db, port, log, *options):
     """An Odoo server of this checkout serving `db` alone on 127.0.0.1:`port`,
-    with its output in `log`."""
+    with its output in `log`. Its PDFs are printed with the styles of this
+    server: wkhtmltopdf loads them from `report.url` (else `web.base.url`,
+    port 8069 from the install), which is pointed here, as a deployment on
+    another port would set it; without them nothing is filed."""
+    psql(
+        db,
+        "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+        f"VALUES ('report.url', 'http://127.0.0.1:{port}', NOW(), NOW()) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    )
     with open(log, "w", encoding="utf-8") as out:
         return subprocess.Popen(
             [
