@@ -233,7 +233,8 @@ HANDOVER_BUTTONS = {
     "action_cancel": during(OPEN, "supervisor", "admin"),
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
     "action_allow_departure": during(OPEN, "admin"),
-    "action_verify_integrity": during(STATES, *READERS),
+    # The auditors of the record: the supervising witness and the administrator.
+    "action_verify_integrity": during(STATES, "witness", "admin"),
     # The calendar's event form, filled in (handover meeting, training session).
     "action_schedule_meeting": during(UP_TO_MATERIALS, "supervisor", "admin"),
     "action_schedule_training": during(
@@ -342,10 +343,12 @@ ITEM_WRITE = {
 }
 ITEM_EDIT = during(["draft"], *PLANNERS)  # create and unlink
 ITEM_WORKERS = ("responsible", "departing", "supervisor", "admin")
+# Who ticks an item: whoever answers for it, and the administrator.
+ITEM_TICKERS = ("responsible", "admin")
 # Nobody confirms or countersigns an item they ticked, nor one of their own
 # handover (a UserError where the role would otherwise allow it).
 ITEM_BUTTONS = {
-    "action_mark_done": during(UP_TO_MATERIALS, *ITEM_WORKERS),
+    "action_mark_done": during(UP_TO_MATERIALS, *ITEM_TICKERS),
     "action_reset": during(UP_TO_MATERIALS, *ITEM_WORKERS),  # until confirmed
     "action_confirm": during(UP_TO_MATERIALS, "successor", "witness"),
     # The item's countersigner (IT, finance, administration), once it is done.
@@ -355,7 +358,7 @@ ITEM_BUTTONS = {
 # plan's approval until Done, never confirmed on receipt.
 POST_DEPARTURE_BUTTONS = {
     **ITEM_BUTTONS,
-    "action_mark_done": during(AFTER_APPROVAL, *ITEM_WORKERS),
+    "action_mark_done": during(AFTER_APPROVAL, *ITEM_TICKERS),
     "action_reset": during(AFTER_APPROVAL, *ITEM_WORKERS),
 }
 
@@ -2489,6 +2492,20 @@ class Suite:
             hc, person, method, HANDOVER, expected_state=STAGES.next_stage(key)
         )
 
+    def ticker(self, item):
+        """Who ticks `item`: whoever answers for it, else the administrator."""
+        return self.session(item["responsible_id"]) or self.hr
+
+    def tick_open_items(self, hc, items):
+        """Each open item of `items` ticked by whoever answers for it."""
+        by_ticker = {}
+        for item in items:
+            if not item["done"]:
+                ticker = self.ticker(item)
+                by_ticker.setdefault(ticker.uid, (ticker, []))[1].append(item["id"])
+        for ticker, ids in by_ticker.values():
+            self.act(hc, ticker, "action_mark_done", ITEM, ids)
+
     def act(self, hc, person, method, target, ids=None, expected_state=None, **kwargs):
         """`person` presses `method` (allowed by the policy) and it works."""
         model = HANDOVER if ids is None else target
@@ -2678,15 +2695,18 @@ class Suite:
             self.cells.record(f"{hc.tag} self-countersign cells", "no item to try")
             return
         item_id = item["id"]
-        self.act(hc, supervisor, "action_mark_done", ITEM, [item_id])
-        self.column_check(hc, ITEM, item_id, "done_by_id", supervisor.uid)
-        for person, expected in (
-            (supervisor, REFUSED_BY_STAGE),
-            (leaver, REFUSED_BY_ROLE),
-        ):
+        # Ticked by whoever answers for it (the administrator for an item
+        # nobody who logs in answers for).
+        ticker = self.ticker(item)
+        self.act(hc, ticker, "action_mark_done", ITEM, [item_id])
+        self.column_check(hc, ITEM, item_id, "done_by_id", ticker.uid)
+        cells = [(leaver, REFUSED_BY_ROLE)]
+        if ticker.uid == supervisor.uid:
+            cells.append((supervisor, REFUSED_BY_STAGE))
+        for person, expected in cells:
             self.cells.run(
                 f"{hc.tag} item {item_id} action_countersign after "
-                f"{supervisor.login} ticked it as "
+                f"{ticker.login} ticked it as "
                 f"{self.who(person, hc.item_roles(person.uid, item))}",
                 person,
                 ITEM,
@@ -2694,8 +2714,10 @@ class Suite:
                 [[item_id]],
                 expected,
             )
-        self.act(hc, supervisor, "action_reset", ITEM, [item_id])
-        self.act(hc, leaver, "action_mark_done", ITEM, [item_id])
+        if ticker.uid == supervisor.uid:
+            # Ticked again by the administrator: the supervisor countersigns.
+            self.act(hc, supervisor, "action_reset", ITEM, [item_id])
+            self.act(hc, self.hr, "action_mark_done", ITEM, [item_id])
         self.act(hc, supervisor, "action_countersign", ITEM, [item_id])
         self.column_check(hc, ITEM, item_id, "countersigned_on", True)
 
@@ -3889,7 +3911,7 @@ class Suite:
             self.cells.record(f"{hc.tag} checklist cells", "fewer than 2 open items")
             return
         owned, other = pending[0], pending[1]
-        doer = self.session(owned["responsible_id"]) or self.leaver
+        doer = self.ticker(owned)
         self.act(hc, doer, "action_mark_done", ITEM, [owned["id"]])
         self.column_check(hc, ITEM, owned["id"], "done", True)
         self.act(hc, self.witness, "action_confirm", ITEM, [owned["id"]])
@@ -3903,7 +3925,7 @@ class Suite:
             [[owned["id"]]],
             REFUSED_BY_STAGE,
         )
-        self.act(hc, self.leaver, "action_mark_done", ITEM, [other["id"]])
+        self.act(hc, self.ticker(other), "action_mark_done", ITEM, [other["id"]])
         self.act(hc, self.successor_b, "action_confirm", ITEM, [other["id"]])
         self.column_check(
             hc, ITEM, other["id"], "confirmed_by_id", self.successor_b.uid
@@ -3954,9 +3976,7 @@ class Suite:
             ]
             if ids:
                 self.act(hc, successor, "action_confirm_materials", LINE, ids)
-        open_items = [item["id"] for item in hc.items if not item["done"]]
-        if open_items:
-            self.act(hc, self.leaver, "action_mark_done", ITEM, open_items)
+        self.tick_open_items(hc, hc.items)
         # What was due by the last working day; the post-departure part is not
         # confirmed on receipt.
         unconfirmed = [
