@@ -66,6 +66,11 @@ log "bringing handovers into every stage on $old_version (log: var/upgrade/prepa
   || { tail -n 40 "$work/prepare.log" >&2; fail "preparing the handovers failed"; }
 grep '^  ' "$work/prepare.log"
 
+# The previous release's handovers are the data to upgrade, as a company's own
+# would be: the update does not reload the addon's demo data (the new release's
+# demo is for new databases: a company of its own, with its people).
+psql -d "$db" -Atqc "UPDATE ir_module_module SET demo = false WHERE name = '$addon'" >/dev/null
+
 log "updating $addon to the working tree (log: var/upgrade/upgrade.log)"
 "$odoo" -d "$db" -u "$addon" --stop-after-init --no-http >"$work/upgrade.log" 2>&1 \
   || { tail -n 40 "$work/upgrade.log" >&2; fail "odoo -u $addon failed; log in var/upgrade/upgrade.log"; }

@@ -2494,7 +2494,8 @@ class Suite:
 
     def ticker(self, item):
         """Who ticks `item`: whoever answers for it, else the administrator."""
-        return self.session(item["responsible_id"]) or self.hr
+        responsible = item["responsible_id"]
+        return (responsible and self.session(responsible)) or self.hr
 
     def tick_open_items(self, hc, items):
         """Each open item of `items` ticked by whoever answers for it."""
