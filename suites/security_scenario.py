@@ -98,6 +98,26 @@ REFUSED_BY_ROLE = frozenset({FAULT_ACCESS_ERROR})
 REFUSED_BY_STAGE = frozenset({FAULT_USER_ERROR})
 REFUSED = REFUSED_BY_ROLE | REFUSED_BY_STAGE
 ALLOWED = None
+# The activity types of the handover's steps (the workflow's, not reminders
+# nor follow-ups): marked done by doing the step only.
+STEP_ACTIVITY_TYPES = frozenset(
+    f"mail_act_handover_{step}"
+    for step in (
+        "draft_plan",
+        "review_plan",
+        "approve_plan",
+        "materials",
+        "visits",
+        "spot_check",
+        "write_summary",
+        "review_summary",
+        "approve_summary",
+        "waiver",
+        "witness_visits",
+        "countersign",
+        "post_departure",
+    )
+)
 NOT_WRITTEN = object()  # an allowed write that needs no restoring
 
 HANDOVER = "hr.client.handover"
@@ -2955,8 +2975,12 @@ class Suite:
 
     def activity_cells(self, hc, people):
         rows = self.probe.rows(
-            "SELECT id, user_id, create_uid, automated FROM mail_activity "
-            "WHERE res_model = %s AND res_id = %s AND active ORDER BY id LIMIT 1",
+            "SELECT a.id, a.user_id, a.create_uid, a.automated, d.name AS kind "
+            "FROM mail_activity a LEFT JOIN ir_model_data d "
+            "ON d.model = 'mail.activity.type' AND d.res_id = a.activity_type_id "
+            "AND d.module = 'hr_client_handover' "
+            "WHERE a.res_model = %s AND a.res_id = %s AND a.active "
+            "ORDER BY a.id LIMIT 1",
             (HANDOVER, hc.id),
         )
         if not rows:
@@ -2990,15 +3014,22 @@ class Suite:
                     **kwargs,
                 )
         assignee = self.session(activity["user_id"])
+        # The activity of a step of an open handover is done by doing the
+        # step: Mark Done is refused, with the button to press.
+        step = (
+            activity["automated"]
+            and activity["kind"] in STEP_ACTIVITY_TYPES
+            and hc.state not in ("done", "cancel")
+        )
         if assignee:
             self.cells.run(
                 f"{hc.tag} activity {activity['id']} marked done by its assignee "
-                f"{assignee.login}",
+                f"{assignee.login}{' (a step: refused)' if step else ''}",
                 assignee,
                 "mail.activity",
                 "action_feedback",
                 [[activity["id"]]],
-                ALLOWED,
+                REFUSED_BY_STAGE if step else ALLOWED,
                 feedback="Done",
             )
 
@@ -3244,15 +3275,7 @@ class Suite:
         self.cells.changed()
 
         def filed_by_the_system():
-            # Rendering every due document takes longer than a plain call.
-            xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object").execute_kw(
-                self.db,
-                self.admin.uid,
-                self.admin.password,
-                "ir.cron",
-                "method_direct_trigger",
-                [[cron]],
-            )
+            self.run_filing_job(cron)
             for name in due:
                 attachment = self.probe.column(
                     "hr_client_handover", hc.id, f"{name}_attachment_id"
@@ -3266,6 +3289,23 @@ class Suite:
         self.cells.check(
             f"{hc.tag} the scheduled action files {', '.join(due)} as the system",
             filed_by_the_system,
+        )
+
+    def run_filing_job(self, cron=None):
+        """The administrator runs the scheduled action that files the
+        documents due (a stage's end triggers it; the suite's server has no
+        cron thread)."""
+        cron = cron or self.admin.xmlid(
+            "hr_client_handover.ir_cron_handover_file_reports"
+        )
+        # Rendering every due document takes longer than a plain call.
+        xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object").execute_kw(
+            self.db,
+            self.admin.uid,
+            self.admin.password,
+            "ir.cron",
+            "method_direct_trigger",
+            [[cron]],
         )
 
     def dialog_open_cells(self, hc, model, values, expected_for, defaults=None):
@@ -4153,6 +4193,9 @@ class Suite:
     def walk_summary_approval(self, hc):
         self.walk_block(hc)
         self.complete(hc, self.approver)
+        # The approval triggered the filing job; the suite's server runs no
+        # cron thread: the administrator runs it, as the scheduler would.
+        self.run_filing_job()
         self.column_check(hc, HANDOVER, hc.id, "summary_attachment_id", True)
 
     # -- attachments behind the handover -------------------------------------------
