@@ -2,7 +2,6 @@ import functools
 import io
 import logging
 import re
-import subprocess
 
 import lxml.html
 from markupsafe import Markup
@@ -15,7 +14,7 @@ from reportlab.pdfgen import canvas
 from odoo import api, models
 from odoo.exceptions import AccessError
 
-from ..report.pdf_text_layer import fix_text_layer
+from ..report.pdf_text_layer import fix_text_layer, installed_font
 from .hr_client_handover_document import FILED_BY_REPORT
 
 _logger = logging.getLogger(__name__)
@@ -35,35 +34,12 @@ FOOTER_FONT = "HandoverFooter"
 FALLBACK_FOOTER_FONT = "STSong-Light"
 
 
-def _installed_font(family):
-    """(path, face index) of the installed TrueType font of that family."""
-    try:
-        found = subprocess.run(
-            [
-                "fc-list",
-                "--format=%{file}\t%{index}\n",
-                f":family={family}:fontformat=TrueType",
-            ],
-            capture_output=True,
-            check=True,
-            text=True,
-            timeout=10,
-        ).stdout.splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    for line in sorted(found):
-        path, _tab, index = line.partition("\t")
-        if path and index.isdigit():
-            return path, int(index)
-    return None
-
-
 @functools.cache
 def footer_font():
     """The name of the font the page stamp is written in, registered with
     ReportLab: an installed TrueType font, embedded, when there is one."""
     for family in FOOTER_FONT_FAMILIES:
-        location = _installed_font(family)
+        location = installed_font(f":family={family}:fontformat=TrueType")
         if not location:
             continue
         try:

@@ -122,15 +122,12 @@ def _read_subtable(data, start):
     return mapping
 
 
-def _font_file(postscript_name):
-    """(path, face index) of the installed font of that PostScript name."""
+def installed_font(pattern):
+    """(path, face index) of the installed font that the fontconfig pattern
+    ``pattern`` names (the first file in name order, for a stable choice)."""
     try:
         found = subprocess.run(
-            [
-                "fc-list",
-                "--format=%{file}\t%{index}\n",
-                f":postscriptname={postscript_name}",
-            ],
+            ["fc-list", "--format=%{file}\t%{index}\n", pattern],
             capture_output=True,
             check=True,
             text=True,
@@ -138,7 +135,7 @@ def _font_file(postscript_name):
         ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return None
-    for line in found:
+    for line in sorted(found):
         path, _tab, index = line.partition("\t")
         if path and index.isdigit():
             return path, int(index)
@@ -149,7 +146,7 @@ def _font_file(postscript_name):
 def ideograph_map(postscript_name):
     """{suspect code point: ideograph} for the installed font of that name: the
     code points of the suspect blocks whose glyph is also an ideograph's."""
-    location = _font_file(postscript_name)
+    location = installed_font(f":postscriptname={postscript_name}")
     if location:
         try:
             with open(location[0], "rb") as font:
