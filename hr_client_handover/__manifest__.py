@@ -13,6 +13,7 @@
     # (the wheel's requirement): a bare name here, which Odoo checks without
     # the optional ``packaging``.
     "external_dependencies": {"python": ["pypdf"]},
+    "post_init_hook": "_post_init_hook",
     "data": [
         "security/hr_client_handover_groups.xml",
         "security/ir.model.access.csv",

@@ -322,6 +322,11 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(successor, lines, "action_confirm_materials")
         for item in handover.item_ids:
             self._act(item.responsible_id or departing, item, "action_mark_done")
+        # Each department countersigns (会签) what it answers for: HR the
+        # social insurance and housing fund, and in place of a department the
+        # settings do not name.
+        for item in handover.item_ids.filtered("countersigner_id"):
+            self._act(item.countersigner_id, item, "action_countersign")
         # The receiver confirms what was handed over by the last working day:
         # the witness, or a successor where the witness ticked it.
         witness = handover._users_for_role("witness")

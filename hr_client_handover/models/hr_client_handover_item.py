@@ -390,18 +390,34 @@ class HrClientHandoverItem(models.Model):
 
     @api.model
     def _default_countersigner(self, handover, item_template):
-        """The template's countersigner, else the manager of the department the
-        company of ``handover`` set for the item's countersigning department."""
+        """The template's countersigner, else the company's countersigner of
+        the item's countersigning department (HR in place of a department not
+        set, see ``res.company._handover_countersigner``)."""
         handover.ensure_one()
         if not item_template.countersign_department:
             return self.env["res.users"]
         if item_template.countersigner_id:
             return item_template.countersigner_id
-        company = handover.company_id.sudo()
-        department = company[
-            f"handover_{item_template.countersign_department}_department_id"
-        ]
-        return department.manager_id.user_id
+        return handover.company_id._handover_countersigner(
+            item_template.countersign_department
+        )
+
+    def _countersigner_department_name(self):
+        """The department of the countersigner in the handover's company, as
+        printed on the filed summary; else the item's countersigning
+        department."""
+        self.ensure_one()
+        employee = (
+            self.sudo()
+            .countersigner_id.employee_ids.filtered(
+                lambda employee: employee.company_id == self.company_id
+            )[:1]
+        )
+        if employee.department_id:
+            return employee.department_id.display_name
+        return dict(
+            self._fields["countersign_department"]._description_selection(self.env)
+        ).get(self.countersign_department, "")
 
     @api.model
     def _schedule_activities(self, handovers):

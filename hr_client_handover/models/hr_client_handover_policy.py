@@ -514,6 +514,15 @@ class HrClientHandoverPolicy(models.AbstractModel):
         user = user or self.env.user
         return {role for role, group in GROUP_ROLES.items() if user.has_group(group)}
 
+    @api.model
+    def _policy_group_users(self, role, company):
+        """The active internal users of ``company`` holding ``role`` by their
+        group (GROUP_ROLES), by id."""
+        group = self.env.ref(GROUP_ROLES[role]).sudo()
+        return group.all_user_ids.filtered(
+            lambda user: user.active and not user.share and company in user.company_ids
+        ).sorted("id")
+
     def _policy_entries(self, operation, roles, state=None):
         """The entries of ``operation`` on this model that give one of
         ``roles`` in ``state`` (in some stage, when None): the one reading of

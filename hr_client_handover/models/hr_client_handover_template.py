@@ -19,6 +19,7 @@ COUNTERSIGN_DEPARTMENTS = [
     ("it", "IT"),
     ("finance", "Finance"),
     ("administration", "Administration"),
+    ("hr", "HR"),
 ]
 
 DUE_RULES = [
@@ -172,5 +173,6 @@ class HrClientHandoverTemplateItem(models.Model):
     countersigner_id = fields.Many2one(
         "res.users",
         help="Who countersigns this item. Empty: the manager of the department "
-        "set for it in the settings (IT, finance, administration).",
+        "set for it in the settings (IT, finance, administration, HR); HR's "
+        "when that department is not set.",
     )

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     handover_administration_department_id = fields.Many2one(
         related="company_id.handover_administration_department_id", readonly=False
     )
+    handover_hr_department_id = fields.Many2one(
+        related="company_id.handover_hr_department_id", readonly=False
+    )
     handover_reminder_days = fields.Integer(
         related="company_id.handover_reminder_days", readonly=False
     )

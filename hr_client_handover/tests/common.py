@@ -468,6 +468,13 @@ class HandoverCase(TransactionCase):
     def work_verification(self, handover):
         self.do_calls(handover)
 
+    def work_summary_approval(self, handover):
+        """Each countersigner countersigns the items waiting for them (会签)."""
+        for item in handover.item_ids.filtered(
+            lambda item: item.countersigner_id and item.done and not item.countersigned_on
+        ):
+            item.with_user(item.countersigner_id).action_countersign()
+
     def work_summary(self, handover):
         handover.with_user(
             self.departing

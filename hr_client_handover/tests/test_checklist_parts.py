@@ -72,5 +72,6 @@ class TestChecklistParts(HandoverCase):
         for item in self.after.filtered(lambda item: not item.done):
             item.with_user(item.responsible_id).action_mark_done()
         self.assertActivityDone(handover, "post_departure")
+        self.work_summary_approval(handover)
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")

@@ -31,7 +31,7 @@ class TestCountersign(HandoverCase):
         )
         cls.company.handover_it_department_id = it
         # The template names the finance countersigner; administration has no
-        # department set: its items need no countersign.
+        # department set: HR countersigns its items in its place.
         cls.template = cls.env.ref("hr_client_handover.handover_template_resignation")
         cls.template.item_template_ids.filtered(
             lambda item: item.countersign_department == "finance"
@@ -48,7 +48,10 @@ class TestCountersign(HandoverCase):
         self.assertEqual(
             self.items(handover, "finance").countersigner_id, self.finance_clerk
         )
-        self.assertFalse(self.items(handover, "administration").countersigner_id)
+        self.assertEqual(
+            self.items(handover, "administration").countersigner_id,
+            self.company._handover_countersigner("hr"),
+        )
         self.assertFalse(
             handover.item_ids.filtered(
                 lambda i: not i.countersign_department
@@ -71,8 +74,9 @@ class TestCountersign(HandoverCase):
             it_item.with_user(self.it_manager).action_countersign()
 
         self.advance(handover, "materials")
+        hr = self.company._handover_countersigner("hr")
         self.assertActivityFor(
-            handover, "countersign", self.it_manager | self.finance_clerk
+            handover, "countersign", self.it_manager | self.finance_clerk | hr
         )
         with self.assertRaisesRegex(UserError, "not marked done yet"):
             it_item.with_user(self.it_manager).action_countersign()
@@ -96,8 +100,8 @@ class TestCountersign(HandoverCase):
             "(within one working day after leaving) (countersigned)",
             handover._digest_body(handover._stage_events()),
         )
-        # Their activity is done; finance still has theirs.
-        self.assertActivityFor(handover, "countersign", self.finance_clerk)
+        # Their activity is done; finance and HR still have theirs.
+        self.assertActivityFor(handover, "countersign", self.finance_clerk | hr)
         with self.assertRaisesRegex(UserError, "already countersigned"):
             it_item.with_user(self.it_manager).action_countersign()
         # Countersigned is frozen: not reopened, not rewritten.
@@ -116,6 +120,7 @@ class TestCountersign(HandoverCase):
         self.items(handover, "finance").with_user(
             self.finance_clerk
         ).action_countersign()
+        self.work_summary_approval(handover)
         self.assertActivityDone(handover, "countersign")
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")

@@ -208,6 +208,8 @@ class TestHandoverWorkflow(HandoverCase):
         self.assertActivityDone(handover, "review_summary")
         self.assertActivityFor(handover, "approve_summary", self.approver)
 
+        # HR countersigns (会签) in place of the departments not set.
+        self.work_summary_approval(handover)
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.done_date, self.today)
