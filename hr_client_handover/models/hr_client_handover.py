@@ -140,8 +140,9 @@ class HrClientHandover(models.Model):
     )
     reason = fields.Text()
     key_position = fields.Boolean(
-        help="Special or key position: a witness is required and the signed "
-        "checklist is filed with HR.",
+        help="Special or key position: a supervising witness who is neither the "
+        "direct supervisor nor a successor is required and signs the checklist, "
+        "filed with HR in the handover plan (as for every handover).",
     )
     notice_date = fields.Date(default=fields.Date.context_today, tracking=True)
     last_working_day = fields.Date(

@@ -87,6 +87,17 @@ class HrClientHandoverGateMixin(models.AbstractModel):
             )
         if self.key_position and not self.witness_id:
             problems.append(self.env._("set the supervising witness (key position)"))
+        elif self.key_position and (
+            self.witness_id == self.supervisor_id or self.witness_id in successors
+        ):
+            problems.append(
+                self.env._(
+                    "choose a supervising witness who is neither the direct "
+                    "supervisor nor a successor: %(user)s cannot witness the "
+                    "handover of a key position",
+                    user=self.witness_id.name,
+                )
+            )
         if not self.last_working_day:
             problems.append(self.env._("set the last working day"))
         if self.handover_type == "leave" and not self.return_date:

@@ -65,6 +65,16 @@ class HrClientHandoverItem(models.Model):
         "of the department set in the settings.",
     )
     countersigned_on = fields.Datetime(readonly=True, copy=False)
+    # The template's item this one comes from: changed or removed by the
+    # supervisor or an administrator only; empty on an item added by hand.
+    template_item_id = fields.Many2one(
+        "hr.client.handover.template.item",
+        string="Template Item",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+    )
     done = fields.Boolean(readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     done_on = fields.Datetime(readonly=True, copy=False)
@@ -132,6 +142,10 @@ class HrClientHandoverItem(models.Model):
     def _policy_post_departure(self):
         return self.post_departure
 
+    def _policy_own_item(self):
+        """Added by hand to the checklist, not given by the template."""
+        return not self.template_item_id
+
     def _policy_departing_responsible(self):
         """The item was the departing user's to tick (the direct supervisor
         ticks it in their place once they have left)."""
@@ -144,6 +158,14 @@ class HrClientHandoverItem(models.Model):
         return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
+        if condition == "own_item":
+            return self.env._(
+                "'%(item)s' comes from the template %(template)s: only the direct "
+                "supervisor or an administrator changes or removes it. Add an "
+                "item of your own for anything else. Nothing was changed.",
+                item=self.name,
+                template=self.handover_id.template_id.display_name or "-",
+            )
         if condition == "departing_responsible":
             return self.env._(
                 "'%(item)s' is for %(user)s to tick: only they, or an "
@@ -328,6 +350,7 @@ class HrClientHandoverItem(models.Model):
             values.append(
                 {
                     "handover_id": handover.id,
+                    "template_item_id": tmpl.id,
                     "sequence": tmpl.sequence,
                     "name": tmpl.name,
                     "category": tmpl.category,

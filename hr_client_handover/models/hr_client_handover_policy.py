@@ -79,6 +79,10 @@ POLICY = {
         "start_on_departure": ((IN_DRAFT, ("hr",)),),
         "unlink": ((IN_DRAFT, ("supervisor", "admin")),),
         "write:plan": ((IN_DRAFT, (*PLANNERS, "starter")),),
+        # The checklist is the template's: its type, its template and whether
+        # the position is a key one are set by whoever starts the handover,
+        # then changed by the supervisor or an administrator only.
+        "write:template": ((IN_DRAFT, ("supervisor", "admin", "starter")),),
         "write:details": (
             (IN_DRAFT, (*PLANNERS, "starter")),
             (AFTER_DRAFT, ("supervisor", "admin")),
@@ -130,9 +134,17 @@ POLICY = {
         "record_check": ((IN_VERIFICATION, ("witness",)),),
     },
     "hr.client.handover.item": {
+        # The departing employee adds items of their own and changes or removes
+        # those only; the template's are the supervisor's or an administrator's.
         "create": ((IN_DRAFT, PLANNERS),),
-        "unlink": ((IN_DRAFT, PLANNERS),),
-        "write:content": ((IN_DRAFT, PLANNERS),),
+        "unlink": (
+            (IN_DRAFT, ("supervisor", "admin")),
+            (IN_DRAFT, ("departing",), "own_item"),
+        ),
+        "write:content": (
+            (IN_DRAFT, ("supervisor", "admin")),
+            (IN_DRAFT, ("departing",), "own_item"),
+        ),
         # Who answers for an item and who countersigns it come from the template
         # or the supervisor, never from the person the item is about.
         "write:people": ((IN_DRAFT, ("supervisor", "admin")),),
@@ -175,10 +187,10 @@ POLICY = {
 # commands, each checked on its own model.
 FIELD_GROUPS = {
     "hr.client.handover": {
-        "plan": ("handover_type", "template_id", "default_successor_id"),
+        "plan": ("default_successor_id",),
+        "template": ("handover_type", "template_id", "key_position"),
         "details": (
             "reason",
-            "key_position",
             "notice_date",
             "last_working_day",
             "return_date",
