@@ -207,6 +207,16 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     ref=self.name,
                 )
             )
+        elif unwritten := self._summary_unwritten_sections():
+            problems.append(
+                self.env._(
+                    "Some sections of the summary of %(ref)s are empty, or still "
+                    "the template's text: %(sections)s. Write each of them in the "
+                    "Summary tab before submitting.",
+                    ref=self.name,
+                    sections=", ".join(unwritten),
+                )
+            )
         return problems + self._signature_problems(SUMMARY)
 
     def _summary_is_empty(self):

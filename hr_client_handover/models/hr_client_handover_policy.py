@@ -70,6 +70,16 @@ def _stage_rule(stage):
     return (((stage.key,), stage.roles),)
 
 
+def _review_rule(stage):
+    """A review or an approval: granted as by ``_stage_rule``, never to whoever
+    submitted what is reviewed; when that is the very person the stage's row
+    names, an administrator reviews in their place."""
+    return (
+        ((stage.key,), stage.roles, "not_submitter"),
+        ((stage.key,), ("admin",), "not_submitter", "reviewer_submitted"),
+    )
+
+
 # model -> {operation: ((stages, roles[, condition, ...]), ...)}
 POLICY = {
     "hr.client.handover": {
@@ -94,7 +104,11 @@ POLICY = {
         # The button that completes each stage, and the refusal of the review
         # and approval stages: pressed in that stage by the roles of its row in
         # the stage table.
-        **{stage.action: _stage_rule(stage) for stage in STAGES if stage.action},
+        **{
+            stage.action: (_review_rule if stage.refused_to else _stage_rule)(stage)
+            for stage in STAGES
+            if stage.action
+        },
         **{
             f"refuse_{stage.key}": _stage_rule(stage)
             for stage in STAGES

@@ -84,6 +84,7 @@ STAGES = (
         activity="hr_client_handover.mail_act_handover_draft_plan",
         activity_role="departing",
         deadline="last_day",
+        stamp=("plan_submitted_by_id", "plan_submitted_on"),
     ),
     Stage(
         PLAN_REVIEW,
@@ -163,6 +164,7 @@ STAGES = (
         signatures=True,
         seals=("training",),
         enter="_prepare_summary",
+        stamp=("summary_submitted_by_id", "summary_submitted_on"),
     ),
     Stage(
         SUMMARY_REVIEW,

@@ -46,9 +46,11 @@ MATRIX = {
     "write_draft_header":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
     "write_draft_roles":     (A,   A,    A,    OK,   A,    OK,   A,    A),
     "write_employee":        (A,   A,    A,    A,    A,    A,    A,    A),
-    # The checklist: its content is planned by the departing employee too; who
+    # The checklist is the template's: its items are changed by the supervisor
+    # (the departing employee adds and changes items of their own); who
     # answers for an item and who countersigns it, by the supervisor.
-    "write_item_content":    (OK,  A,    A,    OK,   A,    OK,   A,    A),
+    "write_item_content":    (U,   A,    A,    OK,   A,    OK,   A,    A),
+    "write_own_item_content": (OK, A,    A,    OK,   A,    OK,   A,    A),
     "write_item_people":     (A,   A,    A,    OK,   A,    OK,   A,    A),
     "unlink_draft":          (A,   A,    A,    OK,   A,    OK,   A,    A),
     "action_generate_lines": (OK,  A,    A,    OK,   A,    OK,   A,    A),
@@ -59,10 +61,12 @@ MATRIX = {
     "write_dates_submitted": (A,   A,    A,    OK,   A,    OK,   A,    A),
     "write_roles_submitted": (A,   A,    A,    A,    A,    OK,   A,    A),
     "unlink_started":        (U,   U,    U,    U,    A,    U,    A,    A),
-    "action_review_plan":    (A,   A,    A,    OK,   A,    A,    A,    A),
+    # Reviews and approvals: never by the submitter; an administrator only in
+    # place of a reviewer who submitted (a stage refusal otherwise).
+    "action_review_plan":    (A,   A,    A,    OK,   A,    U,    A,    A),
     "refuse_plan_review":    (A,   A,    A,    OK,   A,    A,    A,    A),
     # Plan approval.
-    "action_approve_plan":   (A,   A,    A,    A,    OK,   A,    A,    A),
+    "action_approve_plan":   (A,   A,    A,    A,    OK,   U,    A,    A),
     "refuse_plan_approval":  (A,   A,    A,    A,    OK,   A,    A,    A),
     # Materials.
     "action_confirm_materials": (A, OK,  A,    A,    A,    A,    A,    A),
@@ -90,9 +94,9 @@ MATRIX = {
     "write_summary":         (OK,  A,    A,    OK,   A,    A,    A,    A),
     "sign_summary":          (OK,  OK,   OK,   A,    A,    A,    A,    A),
     "action_submit_summary": (OK,  A,    A,    OK,   A,    A,    A,    A),
-    "action_review_summary": (A,   A,    A,    OK,   A,    A,    A,    A),
+    "action_review_summary": (A,   A,    A,    OK,   A,    U,    A,    A),
     "refuse_summary_review": (A,   A,    A,    OK,   A,    A,    A,    A),
-    "action_approve_summary": (A,  A,    A,    A,    OK,   A,    A,    A),
+    "action_approve_summary": (A,  A,    A,    A,    OK,   U,    A,    A),
     "refuse_summary_approval": (A, A,    A,    A,    OK,   A,    A,    A),
     # Done.
     "write_closed_header":   (U,   U,    U,    U,    U,    U,    A,    A),
@@ -319,6 +323,15 @@ class TestAccessMatrix(HandoverCase):
         item.with_user(user).location = f"Drawer of {user.name}"
         self.assertEqual(item.location, f"Drawer of {user.name}")
 
+    def op_write_own_item_content(self, handover, user):
+        item = (
+            self.env["hr.client.handover.item"]
+            .sudo()
+            .create({"handover_id": handover.id, "name": "Trade fair contacts"})
+        )
+        item.with_user(user).location = f"Drawer of {user.name}"
+        self.assertEqual(item.location, f"Drawer of {user.name}")
+
     def op_write_item_people(self, handover, user):
         item = self.departing_item(handover)
         handover.with_user(user).write(
@@ -515,6 +528,7 @@ class TestAccessMatrix(HandoverCase):
                 "write_draft_roles",
                 "write_employee",
                 "write_item_content",
+                "write_own_item_content",
                 "write_item_people",
                 "unlink_draft",
                 "action_generate_lines",
@@ -594,6 +608,7 @@ class TestAccessMatrix(HandoverCase):
         self.advance(handover, "summary_review")
         self.run_cells(handover, ["action_review_summary", "refuse_summary_review"])
         self.advance(handover, "summary_approval")
+        self.work_summary_approval(handover)
         self.run_cells(handover, ["action_approve_summary", "refuse_summary_approval"])
         self.advance(handover, "done")
         self.run_cells(handover, ["write_closed_header", "cancel_closed"])

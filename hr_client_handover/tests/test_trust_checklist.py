@@ -83,8 +83,10 @@ class TestTrustChecklist(HandoverCase):
                         {"item_ids": [Command.update(item.id, {field: value})]}
                     )
                 self.assertEqual(self.people(item), before, "nothing changed")
-        # The item's content stays theirs to plan.
-        item.with_user(self.departing).location = "IT desk"
+        # The template's item is the supervisor's to change, not theirs.
+        with self.assertRaisesRegex(UserError, "comes from the template"):
+            item.with_user(self.departing).location = "IT desk"
+        item.with_user(self.supervisor).location = "IT desk"
         self.assertEqual(item.location, "IT desk")
 
     def test_departing_cannot_create_an_item_with_its_people(self):
@@ -213,29 +215,29 @@ class TestTrustChecklist(HandoverCase):
         handover = self.create_handover(user=self.departing)
         self.assertEqual(handover.template_id, self.resignation)
         with self.assertRaisesRegex(ValidationError, message):
-            handover.with_user(self.departing).template_id = self.promotion
+            handover.with_user(self.supervisor).template_id = self.promotion
         with self.assertRaisesRegex(ValidationError, "Choose a template of the type"):
-            handover.with_user(self.departing).handover_type = "promotion"
+            handover.with_user(self.supervisor).handover_type = "promotion"
         handover.invalidate_recordset()
         self.assertEqual(handover.template_id, self.resignation)
         self.assertEqual(handover.handover_type, "resignation")
         # Both together, or a template for every type, fit.
-        handover.with_user(self.departing).write(
+        handover.with_user(self.supervisor).write(
             {"handover_type": "promotion", "template_id": self.promotion.id}
         )
         general = self.env["hr.client.handover.template"].create({"name": "General"})
-        handover.with_user(self.departing).template_id = general
-        handover.with_user(self.departing).handover_type = "transfer"
+        handover.with_user(self.supervisor).template_id = general
+        handover.with_user(self.supervisor).handover_type = "transfer"
         self.assertEqual(handover.template_id, general)
 
     def test_form_keeps_the_template_of_the_type(self):
-        with Form(self.handover.with_user(self.departing)) as form:
+        with Form(self.handover.with_user(self.supervisor)) as form:
             form.handover_type = "promotion"
             self.assertEqual(form.template_id, self.promotion)
         self.assertEqual(self.handover.template_id, self.promotion)
         # A type without a template of its own: the one of another type goes.
         self.env.ref("hr_client_handover.handover_template_transfer").active = False
-        with Form(self.handover.with_user(self.departing)) as form:
+        with Form(self.handover.with_user(self.supervisor)) as form:
             form.handover_type = "transfer"
             self.assertFalse(form.template_id)
         self.assertEqual(self.handover.handover_type, "transfer")
