@@ -69,7 +69,6 @@ class HrClientHandoverItem(models.Model):
     # supervisor or an administrator only; empty on an item added by hand.
     template_item_id = fields.Many2one(
         "hr.client.handover.template.item",
-        string="Template Item",
         readonly=True,
         copy=False,
         ondelete="set null",
@@ -430,12 +429,9 @@ class HrClientHandoverItem(models.Model):
         printed on the filed summary; else the item's countersigning
         department."""
         self.ensure_one()
-        employee = (
-            self.sudo()
-            .countersigner_id.employee_ids.filtered(
-                lambda employee: employee.company_id == self.company_id
-            )[:1]
-        )
+        employee = self.sudo().countersigner_id.employee_ids.filtered(
+            lambda employee: employee.company_id == self.company_id
+        )[:1]
         if employee.department_id:
             return employee.department_id.display_name
         return dict(

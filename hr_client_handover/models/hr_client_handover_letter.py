@@ -172,9 +172,9 @@ class HrClientHandoverLetter(models.Model):
 
     def _template_item_values(self, item_template):
         """{field: value} of the item the template gives this handover."""
-        responsible, countersigner = self.env[
-            "hr.client.handover.item"
-        ]._item_people(self, item_template)
+        responsible, countersigner = self.env["hr.client.handover.item"]._item_people(
+            self, item_template
+        )
         return {
             "name": item_template.name,
             "category": item_template.category,

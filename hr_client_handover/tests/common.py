@@ -471,7 +471,9 @@ class HandoverCase(TransactionCase):
     def work_summary_approval(self, handover):
         """Each countersigner countersigns the items waiting for them (会签)."""
         for item in handover.item_ids.filtered(
-            lambda item: item.countersigner_id and item.done and not item.countersigned_on
+            lambda item: item.countersigner_id
+            and item.done
+            and not item.countersigned_on
         ):
             item.with_user(item.countersigner_id).action_countersign()
 
