@@ -321,7 +321,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return witness if calls_left else self.env["res.users"]
 
     def _banner_summary(self, texts, links, user, problems):
-        empty = self._summary_is_empty()
+        empty = self._summary_is_empty() or bool(self._summary_unwritten_sections())
         texts.append(
             self.env._("Summary to write") if empty else self.env._("Summary written")
         )

@@ -87,6 +87,8 @@ class TestHandoverBanner(HandoverCase):
         self.assertNotIn("Alan Successor", text)
         self.assertFalse(handover.can_complete_stage)
         self.do_materials(handover)
+        # HR (here the administrator) countersigns the items once done.
+        self.work_summary_approval(handover)
         self.assertTrue(handover.can_complete_stage)
         text, _links = self.banner(handover, self.supervisor)
         self.assertIn("Your turn: Materials Complete", text)

@@ -107,10 +107,20 @@ class TestSmallThings(HandoverCase):
             "</p>", " </p>\n"
         )
         self.assertTrue(handover._summary_is_empty())
+        # A paragraph added, the template's sections left as they were: not
+        # written yet either.
         handover.with_user(self.departing).summary = (
             handover.summary + "<p>Every customer met the new account manager.</p>"
         )
         self.assertFalse(handover._summary_is_empty())
+        self.assertIn(
+            "Summary to write", handover.with_user(self.departing).banner_text
+        )
+        with self.assertRaisesRegex(UserError, "Some sections of the summary"):
+            handover.with_user(self.departing).action_submit_summary()
+        handover.with_user(
+            self.departing
+        ).summary = "<p>Every customer met the new account manager.</p>"
         self.assertIn("Summary written", handover.with_user(self.departing).banner_text)
         handover.with_user(self.departing).action_submit_summary()
         self.assertEqual(handover.state, "summary_review")

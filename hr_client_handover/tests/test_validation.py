@@ -123,7 +123,7 @@ class TestHandoverValidation(HandoverCase):
             "Only a leave handover has a return date",
         )
         # A leave takes a leave's template (see test_trust_checklist).
-        self.handover.with_user(self.departing).write(
+        self.handover.with_user(self.supervisor).write(
             {
                 "handover_type": "leave",
                 "template_id": self.env.ref(
