@@ -40,6 +40,23 @@ def handover_participant(handover, user):
     return bool(handover._get_user_roles(user) | handover._policy_part_roles(user))
 
 
+def refuse_handover_changes(records, operation, result, forbidden_of):
+    """``_check_access(operation)`` of ``records`` (messages, activities) with
+    the handover's refusals added to core's answer ``result``: on a write or
+    an unlink, ``forbidden_of(rest)`` returns (the records of handovers the
+    user may not change, error factory) among those core let through. Core's
+    error is kept when core refused first."""
+    if records.env.su or operation not in ("write", "unlink") or not records._ids:
+        return result
+    rest = records - result[0] if result else records
+    forbidden, error = forbidden_of(rest)
+    if not forbidden:
+        return result
+    if result:
+        return result[0] + forbidden, result[1]
+    return forbidden, error
+
+
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 

@@ -22,7 +22,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_stages import CLOSED, STAGE, STAGES
-from .ir_attachment import HANDOVER_MODELS, handovers_of
+from .ir_attachment import HANDOVER_MODELS, handovers_of, refuse_handover_changes
 
 # The activity types of steps inside a stage, besides the stages' own.
 INNER_STEP_ACTIVITIES = (
@@ -37,16 +37,12 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _check_access(self, operation):
-        result = super()._check_access(operation)
-        if self.env.su or operation not in ("write", "unlink") or not self._ids:
-            return result
-        activities = self - result[0] if result else self
-        forbidden, error = activities._handover_activity_forbidden()
-        if not forbidden:
-            return result
-        if result:
-            return result[0] + forbidden, result[1]
-        return forbidden, error
+        return refuse_handover_changes(
+            self,
+            operation,
+            super()._check_access(operation),
+            lambda activities: activities._handover_activity_forbidden(),
+        )
 
     def _handover_activity_forbidden(self):
         """(activities of ``self`` on handovers the current user may not change,

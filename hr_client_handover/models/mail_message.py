@@ -14,7 +14,12 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
-from .ir_attachment import FROZEN_STATES, HANDOVER_MODELS, handovers_of
+from .ir_attachment import (
+    FROZEN_STATES,
+    HANDOVER_MODELS,
+    handovers_of,
+    refuse_handover_changes,
+)
 
 # What a note's author may still change on it while the handover is open
 # (the chatter's edit); the rest (author, date, type, tracking...) is the
@@ -32,16 +37,12 @@ class MailMessage(models.Model):
     _inherit = "mail.message"
 
     def _check_access(self, operation):
-        result = super()._check_access(operation)
-        if self.env.su or operation not in ("write", "unlink") or not self._ids:
-            return result
-        messages = self - result[0] if result else self
-        forbidden, error = messages._handover_message_forbidden()
-        if not forbidden:
-            return result
-        if result:
-            return result[0] + forbidden, result[1]
-        return forbidden, error
+        return refuse_handover_changes(
+            self,
+            operation,
+            super()._check_access(operation),
+            lambda messages: messages._handover_message_forbidden(),
+        )
 
     def _handover_message_forbidden(self):
         """(messages of ``self`` on handovers that the current user may not
