@@ -203,20 +203,14 @@ class HrClientHandoverEngine(models.AbstractModel):
         """Move (or give back) batch by batch until nothing is left.
 
         Returns 'done'; 'later' when only rows other transactions hold are left
-        (retried by the background job); with `commit` (background), each batch
-        is committed and 'paused' means the cron's time is up.
+        (retried by the background job); 'more' when `max_batches` batches are
+        done and some are left; with `commit` (background), each batch is
+        committed and 'paused' means the cron's time is up.
         """
         if "handover_team_cache" not in self.env.context:
-            # Successors' teams, read once per run, not once per batch; the batch
-            # size can be tuned with a system parameter.
-            batch = self.env.context.get("handover_batch_size") or int(
-                self.env["ir.config_parameter"].get_param(
-                    "hr_client_handover.transfer_batch_size", BATCH_SIZE
-                )
+            return self._for_run()._run(
+                handover, commit=commit, max_batches=max_batches
             )
-            return self.with_context(
-                handover_team_cache={}, handover_batch_size=batch
-            )._run(handover, commit=commit, max_batches=max_batches)
         Cron = self.env["ir.cron"]
         cursor = 0
         for count in range(1, 1 << 62):
@@ -234,7 +228,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 self._flush_quietly()
                 self.env.invalidate_all()
             if max_batches and count >= max_batches:
-                return "paused"
+                return "more"
         if self._left(handover):
             return "later"
         if handover.transfer_state == "running":
@@ -244,6 +238,17 @@ class HrClientHandoverEngine(models.AbstractModel):
         if commit:
             Cron._commit_progress()
         return "done"
+
+    def _for_run(self):
+        """The engine with what a run reads once, not once per batch: the
+        successors' teams (filled as they are met) and the batch size (a
+        system parameter, to tune it)."""
+        batch = self.env.context.get("handover_batch_size") or int(
+            self.env["ir.config_parameter"].get_param(
+                "hr_client_handover.transfer_batch_size", BATCH_SIZE
+            )
+        )
+        return self.with_context(handover_team_cache={}, handover_batch_size=batch)
 
     def _left(self, handover):
         if handover.transfer_state == "running":
