@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .hr_client_handover import STATE_ACTIVITIES
+from .hr_client_handover_activities import STATE_ACTIVITIES
 from .hr_client_handover_stages import CLOSED, VISITS
 
 CHECK_RESULTS = [
