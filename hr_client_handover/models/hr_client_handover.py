@@ -27,9 +27,6 @@ from .hr_client_handover_visits import (
     WITNESS_VISITS_ACTIVITY,
 )
 
-STATES = SELECTION
-ACTIVE_STATES = list(OPEN)
-
 TRANSFER_STATES = [
     ("pending", "Pending"),
     ("running", "Running"),
@@ -177,7 +174,7 @@ class HrClientHandover(models.Model):
     )
     summary = fields.Html()
     state = fields.Selection(
-        STATES,
+        SELECTION,
         default=DRAFT,
         required=True,
         tracking=True,
@@ -239,7 +236,7 @@ class HrClientHandover(models.Model):
     )
     done_date = fields.Date(readonly=True, copy=False)
     reminded_state = fields.Selection(
-        STATES, readonly=True, copy=False, help="Stage whose actors were reminded."
+        SELECTION, readonly=True, copy=False, help="Stage whose actors were reminded."
     )
     escalated_on = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
@@ -397,7 +394,7 @@ class HrClientHandover(models.Model):
             groupby_terms["state"],
             SQL(" ").join(
                 SQL("WHEN %s THEN %s", state, index)
-                for index, (state, _label) in enumerate(STATES)
+                for index, (state, _label) in enumerate(SELECTION)
             ),
         )
         result = super()._read_group_orderby(order, in_order, query)
@@ -528,7 +525,7 @@ class HrClientHandover(models.Model):
         Read without flushing these handovers: the flush would hit the unique
         index first.
         """
-        active = self.filtered(lambda handover: handover.state in ACTIVE_STATES)
+        active = self.filtered(lambda handover: handover.state in OPEN)
         if not active:
             return
         self.flush_model(["state", "name"])
@@ -676,7 +673,7 @@ class HrClientHandover(models.Model):
                 ]._get_default_for_type(handover.handover_type, handover.company_id)
             if not handover.item_ids and handover.template_id:
                 handover._create_items_from_template()
-        handovers._schedule_state_activities()
+        handovers._schedule_stage_activities()
         handovers._warn_plans_counting_on_departing()
         return handovers
 
@@ -812,7 +809,7 @@ class HrClientHandover(models.Model):
         # Whoever fills in a new handover is the one starting it.
         return set() if self._origin.id else {"starter"}
 
-    def _state_label(self):
+    def _stage_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
@@ -896,30 +893,30 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Stage changes
     # ------------------------------------------------------------------
-    def _move_to(self, new_state, feedback=None, **extra):
+    def _move_to(self, new_stage, feedback=None, **extra):
         """The one way from a stage to another: the button that completes the
         stage, a refusal, a visit sent back, the cancellation. Writes the new
         stage (with ``extra`` values), seals it, then leaves the old stage and
         enters the new one."""
         for handover in self:
-            old_state = handover.state
+            old_stage = handover.state
             # The line events of the stage left, in one message.
             handover._post_stage_digest()
-            values = dict(extra, state=new_state)
+            values = dict(extra, state=new_stage)
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
-            handover._on_leave_stage(old_state, feedback=feedback)
+            handover._on_leave_stage(old_stage, feedback=feedback)
             handover._on_enter_stage()
 
-    def _on_leave_stage(self, state, feedback=None):
-        """``state`` was left for the current stage: its activities close and,
+    def _on_leave_stage(self, key, feedback=None):
+        """The stage ``key`` was left for the current one: its activities close and,
         when its button completed it (the next stage in order), the transfer
         starts at its moment, the documents it files are to be filed (right
         after, see ``_file_soon``) and the events it needed are sealed."""
         self.ensure_one()
-        stage = STAGE[state]
-        self._close_state_activities(state, feedback=feedback)
-        if self.state != next_stage(state):
+        stage = STAGE[key]
+        self._close_stage_activities(key, feedback=feedback)
+        if self.state != next_stage(key):
             return
         moment = self.template_id.transfer_moment or "plan"
         if (
@@ -950,7 +947,7 @@ class HrClientHandover(models.Model):
             self._create_signature_requests(stage.key)
         if stage.enter:
             getattr(self, stage.enter)()
-        self._schedule_state_activities()
+        self._schedule_stage_activities()
 
     def _prepare_summary(self):
         """Whoever closes the stage before the summary hands the template over."""
@@ -1121,18 +1118,18 @@ class HrClientHandover(models.Model):
         self._check_stage_gate()
         for handover in self:
             stage = STAGE[handover.state]
-            new_state = next_stage(stage.key)
+            new_stage = next_stage(stage.key)
             values = {}
             if stage.stamp:
                 user_field, date_field = stage.stamp
                 values[user_field] = self.env.uid
                 values[date_field] = fields.Datetime.now()
-            if new_state == DONE:
+            if new_stage == DONE:
                 values["done_date"] = fields.Date.context_today(handover)
             if any(other.refused_to == stage.key for other in STAGES):
                 # Submitted again: the reason of the last refusal is answered.
                 values["refuse_reason"] = False
-            handover._move_to(new_state, **values)
+            handover._move_to(new_stage, **values)
         return True
 
     def action_cancel(self):

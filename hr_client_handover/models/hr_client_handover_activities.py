@@ -14,16 +14,16 @@ from .hr_client_handover_visits import (
 )
 
 # state -> (activity type xml id, role of the users who must act)
-STATE_ACTIVITIES = {
+STAGE_ACTIVITIES = {
     stage.key: (stage.activity, stage.activity_role)
     for stage in STAGES
     if stage.activity
 }
-# The activities each of them is given, those of STATE_ACTIVITIES and the
+# The activities each of them is given, those of STAGE_ACTIVITIES and the
 # ones of their own steps: they follow the person who replaces them.
 ROLE_ACTIVITIES = {
     field: tuple(
-        xmlid for xmlid, role in STATE_ACTIVITIES.values() if f"{role}_id" == field
+        xmlid for xmlid, role in STAGE_ACTIVITIES.values() if f"{role}_id" == field
     )
     + extra
     for field, extra in (
@@ -63,16 +63,16 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
             "witness": self.witness_id or self.supervisor_id,
         }[role]
 
-    def _activity_deadline(self, state):
-        """The deadline of the activities of ``state`` (its ``deadline``)."""
+    def _activity_deadline(self, key):
+        """The deadline of the activities of the stage ``key`` (its ``deadline``)."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        if STAGE[state].deadline == "review":
+        if STAGE[key].deadline == "review":
             return self._add_working_days(today, REVIEW_WORKING_DAYS)
         deadline = self.last_working_day or today
         return max(deadline, today)
 
-    def _schedule_state_activities(self):
+    def _schedule_stage_activities(self):
         for handover in self:
             stage = STAGE[handover.state]
             xmlid, role = stage.activity, stage.activity_role
@@ -121,13 +121,13 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         )
         return self.env["res.users"].browse([user.id for (user,) in groups])
 
-    def _close_state_activities(self, state, feedback=None):
+    def _close_stage_activities(self, key, feedback=None):
         # As superuser: the button that leaves the stage checked its caller;
         # the activities it closes are others' (mail.activity allows only
         # their assignee, models/mail_activity.py). "Done" still names the
         # user who pressed it.
         handovers = self.sudo()
-        xmlid = STAGE[state].activity
+        xmlid = STAGE[key].activity
         if xmlid:
             handovers.activity_feedback([xmlid], feedback=feedback)
         handovers.activity_unlink(STAGE_SIDE_ACTIVITIES)

@@ -787,7 +787,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     "%(ref)s is in the stage '%(state)s', where you have nothing to "
                     "change on it. Nothing was changed.",
                     ref=handover.name,
-                    state=handover._state_label(),
+                    state=handover._stage_label(),
                 )
             )
 

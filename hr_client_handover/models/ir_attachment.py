@@ -6,7 +6,7 @@ from .hr_client_handover_stages import CLOSED
 
 # A handover in these stages is recorded: its files, chatter and activities
 # no longer change.
-FROZEN_STATES = CLOSED
+FROZEN_STAGES = CLOSED
 # What a file is: changing any of these replaces or moves it.
 FILE_FIELDS = frozenset(
     ("name", "description", "raw", "datas", "db_datas", "store_fname", "url")
@@ -149,13 +149,13 @@ class IrAttachment(models.Model):
                     user=att.create_uid.name,
                 )
             )
-        if handover.state in FROZEN_STATES:
+        if handover.state in FROZEN_STAGES:
             return lambda: UserError(
                 self.env._(
                     "%(ref)s is %(state)s: its files are part of its record and can "
                     "no longer change. Nothing was changed.",
                     ref=handover.name,
-                    state=handover._state_label(),
+                    state=handover._stage_label(),
                 )
             )
         return None
@@ -177,13 +177,13 @@ class IrAttachment(models.Model):
                         ref=handover.name,
                     )
                 )
-            if handover.state in FROZEN_STATES:
+            if handover.state in FROZEN_STAGES:
                 raise UserError(
                     self.env._(
                         "%(ref)s is %(state)s: its record is closed and takes no "
                         "more files. Nothing was changed.",
                         ref=handover.name,
-                        state=handover._state_label(),
+                        state=handover._stage_label(),
                     )
                 )
 

@@ -17,7 +17,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .ir_attachment import (
-    FROZEN_STATES,
+    FROZEN_STAGES,
     HANDOVER_MODELS,
     refuse_handover_changes,
     refused_on_handovers,
@@ -87,13 +87,13 @@ class MailMessage(models.Model):
                         author=message.author_id.name or message.email_from,
                     )
                 )
-            if handover.state in FROZEN_STATES:
+            if handover.state in FROZEN_STAGES:
                 return lambda: UserError(
                     self.env._(
                         "%(ref)s is %(state)s: its chatter is part of its record "
                         "and can no longer change. Nothing was changed.",
                         ref=handover.name,
-                        state=handover._state_label(),
+                        state=handover._stage_label(),
                     )
                 )
             return None

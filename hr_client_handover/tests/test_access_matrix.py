@@ -367,9 +367,9 @@ class TestAccessMatrix(HandoverCase):
         Handover = self.env["hr.client.handover"].with_user(user)
         call_kw(Handover, "_move_to", [handover.ids, "done"], {})
 
-    def button(self, handover, user, method, next_state):
+    def button(self, handover, user, method, to_stage):
         getattr(handover.with_user(user), method)()
-        self.assertState(handover, next_state)
+        self.assertState(handover, to_stage)
 
     def op_action_submit_plan(self, handover, user):
         self.button(handover, user, "action_submit_plan", "plan_review")
