@@ -997,17 +997,7 @@ class HrClientHandover(models.Model):
         the policy's row)."""
         self._prepare_action("witness_visits")
         for handover in self:
-            handover.sudo().write(
-                {
-                    "visits_witnessed_by_id": self.env.uid,
-                    "visits_witnessed_on": fields.Datetime.now(),
-                }
-            )
-            handover._seal(
-                "witness",
-                handover,
-                ("visits_witnessed_by_id", "visits_witnessed_on"),
-            )
+            handover._stamp("witness", "visits_witnessed_by_id", "visits_witnessed_on")
             lines = handover.line_ids
             handover.message_post(
                 body=self.env._(
@@ -1121,9 +1111,7 @@ class HrClientHandover(models.Model):
             new_stage = next_stage(stage.key)
             values = {}
             if stage.stamp:
-                user_field, date_field = stage.stamp
-                values[user_field] = self.env.uid
-                values[date_field] = fields.Datetime.now()
+                values.update(self._stamp_values(*stage.stamp))
             if new_stage == DONE:
                 values["done_date"] = fields.Date.context_today(handover)
             if any(other.refused_to == stage.key for other in STAGES):
@@ -1342,6 +1330,18 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Integrity (tamper evidence)
     # ------------------------------------------------------------------
+    def _stamp_values(self, user_field, date_field):
+        """Who did a step and when: the current user, now."""
+        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
+
+    def _stamp(self, kind, user_field, date_field, sealed=()):
+        """Stamp the current user and now on the handover, as superuser (the
+        caller passed the policy), and seal the stamp as ``kind`` with the
+        other fields ``sealed`` the step relies on."""
+        self.ensure_one()
+        self.sudo().write(self._stamp_values(user_field, date_field))
+        self._seal(kind, self, (user_field, date_field, *sealed))
+
     def _seal(self, kind, records, names, released=()):
         return self.env["hr.client.handover.seal"]._seal(
             kind, self, records, names, released
