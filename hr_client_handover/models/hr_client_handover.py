@@ -393,8 +393,8 @@ class HrClientHandover(models.Model):
             "CASE %s %s END",
             groupby_terms["state"],
             SQL(" ").join(
-                SQL("WHEN %s THEN %s", state, index)
-                for index, (state, _label) in enumerate(SELECTION)
+                SQL("WHEN %s THEN %s", key, index)
+                for index, (key, _label) in enumerate(SELECTION)
             ),
         )
         result = super()._read_group_orderby(order, in_order, query)
@@ -817,7 +817,7 @@ class HrClientHandover(models.Model):
         """Check the current user may run `action` on every handover in self.
 
         Raises AccessError when the user holds none of the roles, UserError when
-        the handover is not in a state where the action applies (which makes a
+        the handover is not in a stage where the action applies (which makes a
         second identical call fail cleanly instead of applying twice).
         """
         self._policy_check(action, self._action_label(action))
@@ -868,8 +868,8 @@ class HrClientHandover(models.Model):
         }[action]
 
     def _lock(self):
-        """Row-lock the handovers and re-read their state, so that two concurrent
-        clicks on the same button cannot both pass the state check."""
+        """Row-lock the handovers and re-read their stage, so that two concurrent
+        clicks on the same button cannot both pass the stage check."""
         if not self.ids:
             return
         try:

@@ -13,7 +13,7 @@ from .hr_client_handover_visits import (
     WITNESS_VISITS_ACTIVITY,
 )
 
-# state -> (activity type xml id, role of the users who must act)
+# stage key -> (activity type xml id, role of the users who must act)
 STAGE_ACTIVITIES = {
     stage.key: (stage.activity, stage.activity_role)
     for stage in STAGES
@@ -97,7 +97,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         )
 
     def _users_to_act(self, role):
-        """Users who must act in the current state: successors only when one of
+        """Users who must act in the current stage: successors only when one of
         their lines still waits for them (a re-visit concerns one customer)."""
         self.ensure_one()
         if role == "visitor":

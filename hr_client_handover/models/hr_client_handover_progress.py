@@ -59,7 +59,7 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
         cache while it is being edited."""
         saved = self.filtered("id")
         counts = saved._line_counts() if saved else {}
-        steps = [state for state, _label in SELECTION if state != CANCEL]
+        steps = [key for key, _label in SELECTION if key != CANCEL]
         for handover in self:
             if handover in saved:
                 values = counts.get(handover.id, {})
