@@ -282,7 +282,9 @@ def _sample_records(env, handover, customers):
 
 
 def _max_id(cr, table):
-    cr.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
     return cr.fetchone()[0]
 
 
