@@ -91,6 +91,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.departure.mixin",
         "hr.client.handover.visit.mixin",
         "hr.client.handover.transfer.mixin",
+        "hr.client.handover.omission.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.

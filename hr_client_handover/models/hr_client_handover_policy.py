@@ -44,6 +44,7 @@ from .hr_client_handover_stages import (
     STAGE,
     STAGES,
     SUMMARY,
+    UNTIL_APPROVAL,
     UNTIL_MATERIALS,
     UNTIL_SUMMARY,
     UNTIL_VISITS,
@@ -163,6 +164,14 @@ POLICY = {
             (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
         ),
     },
+    # The customers the plan leaves out, each justified by the direct
+    # supervisor (models/hr_client_handover_omission.py), never by the
+    # departing employee, while the plan is drawn and reviewed.
+    "hr.client.handover.omission": {
+        "create": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "unlink": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "write:justify": ((UNTIL_APPROVAL, ("supervisor",)),),
+    },
     "hr.client.handover.signature": {
         "write:sign": (
             (SIGNING, ("signer",), "signing_open"),
@@ -185,7 +194,13 @@ FIELD_GROUPS = {
         ),
         "roles": ("supervisor_id", "witness_id", "approver_id"),
         "summary": ("summary",),
-        "parts": ("line_ids", "stage_line_ids", "item_ids", "signature_ids"),
+        "parts": (
+            "line_ids",
+            "stage_line_ids",
+            "item_ids",
+            "signature_ids",
+            "omission_ids",
+        ),
     },
     "hr.client.handover.line": {
         "plan": ("partner_id", "successor_id", "sequence", "planned_date"),
@@ -218,17 +233,20 @@ FIELD_GROUPS = {
         "people": ("responsible_id", "countersigner_id"),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
+    "hr.client.handover.omission": {"justify": ("partner_id", "reason")},
 }
 # Field groups a new record may be given (the rest comes from the buttons).
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
     "hr.client.handover.item": ("content", "people"),
+    "hr.client.handover.omission": ("justify",),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
     "hr.client.handover": ("employee_id", "company_id"),
     "hr.client.handover.line": ("handover_id",),
     "hr.client.handover.item": ("handover_id",),
+    "hr.client.handover.omission": ("handover_id",),
 }
 
 # The records of a handover, whose files and activities the policy guards
@@ -240,6 +258,7 @@ HANDOVER_MODELS = (
     "hr.client.handover.signature",
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
+    "hr.client.handover.omission",
 )
 # The fields of a handover's calendar events (models/calendar_event.py): what
 # makes an event a handover's (set by the handover, never by hand), what links
@@ -276,6 +295,7 @@ PART_MODELS = (
     "hr.client.handover.line",
     "hr.client.handover.item",
     "hr.client.handover.signature",
+    "hr.client.handover.omission",
 )
 
 
