@@ -33,6 +33,7 @@ from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
     CLOSED,
+    DONE,
     IN_CANCEL,
     IN_DRAFT,
     IN_MATERIALS,
@@ -101,7 +102,15 @@ POLICY = {
         "witness_visits": (
             (IN_VISITS, ("witness",), "visits_unwitnessed", "visits_recorded"),
         ),
-        "cancel": ((OPEN, ("supervisor", "admin")),),
+        "cancel": (
+            (OPEN, ("supervisor", "admin")),
+            # Everything handed to one successor ends at once: the
+            # administrator cancels it to give everything back.
+            ((DONE,), ("admin",), "handed_everything"),
+        ),
+        # Hand Everything To… (wizard/hr_client_handover_everything.py): what
+        # a user owns goes to one successor, through the transfer engine.
+        "hand_everything": ((IN_DRAFT, ("admin",)),),
         "revert_transfer": ((IN_CANCEL, ("supervisor", "admin"), "transfer_done"),),
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
@@ -320,6 +329,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
             "%(record)s is recorded and can no longer change. Nothing was changed.",
             record=self.display_name,
         )
+
+    def _policy_handed_everything(self):
+        return self.handover_type == "everything"
 
     # -- the checks ----------------------------------------------------------
     def _policy_roles(self):

@@ -36,6 +36,17 @@ INNER_STEP_ACTIVITIES = (
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def unlink(self):
+        # A departure never deletes activities: core deletes those of a user
+        # being archived (mail's res.users.action_archive); they were
+        # transferred by the handover, or they stay on their records, with
+        # their user (models/res_users.py).
+        leaving = self.env.context.get("handover_archived_user_ids")
+        if leaving:
+            kept = self.sudo().filtered(lambda act: act.user_id.id in leaving)
+            return super(MailActivity, self - kept).unlink()
+        return super().unlink()
+
     def _check_access(self, operation):
         result = super()._check_access(operation)
         if self.env.su or operation not in ("write", "unlink") or not self._ids:

@@ -1,4 +1,9 @@
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import (
+    AccessError,
+    RedirectWarning,
+    UserError,
+    ValidationError,
+)
 from odoo.tests import Form, tagged
 
 from .common import HandoverCase
@@ -125,3 +130,120 @@ class TestNoCustomerLeft(HandoverCase):
             self.supervisor.name,
         ):
             self.assertIn(text, html)
+
+
+@tagged("post_install", "-at_install")
+class TestNothingLeftAtArchive(HandoverCase):
+    """Archiving a user who still owns customers, deals, quotations or
+    activities is refused, with or without a handover; everything can go to
+    one successor through the transfer engine; archiving never deletes
+    activities."""
+
+    def hand_everything(self, user, successor, admin=None, reason="Left overnight"):
+        wizard = Form(
+            self.env["hr.client.handover.everything"]
+            .with_user(admin or self.handover_admin)
+            .with_context(default_user_id=user.id)
+        )
+        wizard.successor_id = successor
+        wizard.reason = reason
+        action = wizard.save().action_hand_everything()
+        return self.env["hr.client.handover"].browse(action["res_id"])
+
+    def test_archive_refused_without_handover(self):
+        # No handover at all: refused, whoever archives, with the way forward.
+        for archive in (
+            lambda: self.departing.with_user(self.hr_manager).action_archive(),
+            lambda: self.departing.with_user(self.hr_manager).write({"active": False}),
+            lambda: self.departing.sudo().action_archive(),
+        ):
+            with self.assertRaisesRegex(
+                (UserError, RedirectWarning),
+                "Dora Departing cannot be archived: they still own .*Open "
+                "opportunities: 4, Quotations: 2, Open activities: 3.*Start a "
+                "client handover.*Hand Everything To",
+            ):
+                archive()
+            self.assertTrue(self.departing.active)
+        # Only activities left: refused too.
+        self.env["crm.lead"].create(
+            {"name": "Internal", "type": "lead", "user_id": self.other_salesman.id}
+        ).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.successor_b.id
+        )
+        with self.assertRaisesRegex(UserError, "Open activities: 1"):
+            self.successor_b.with_user(self.hr_manager).action_archive()
+        self.assertTrue(self.successor_b.active)
+
+    def test_redirect_to_hand_everything(self):
+        # The administrator (of users and of handovers) is taken to the wizard.
+        self.handover_admin.group_ids |= self.env.ref("base.group_erp_manager")
+        with self.assertRaises(RedirectWarning) as caught:
+            self.departing.with_user(self.handover_admin).action_archive()
+        action = caught.exception.args[1]
+        self.assertEqual(action["res_model"], "hr.client.handover.everything")
+        self.assertEqual(action["context"]["default_user_id"], self.departing.id)
+
+    def test_hand_everything_then_archive_then_revert(self):
+        with self.assertRaises(AccessError):
+            self.hand_everything(self.departing, self.successor_a, admin=self.supervisor)
+        handover = self.hand_everything(self.departing, self.successor_a)
+        self.assertEqual(handover.handover_type, "everything")
+        self.assertEqual(handover.state, "done")
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(handover.line_ids.partner_id, self.customers)
+        self.assertEqual(handover.line_ids.successor_id, self.successor_a)
+        for record in (self.alpha, self.beta, self.zeta, *self.open_leads, *self.quotations):
+            self.assertEqual(record.user_id, self.successor_a, record.display_name)
+        for activity in self.moving_activities:
+            self.assertEqual(activity.user_id, self.successor_a)
+        # Every move is in the ledger.
+        ledger = self.env["hr.client.handover.transfer"].sudo().search(
+            [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
+        )
+        self.assertIn(self.lead_beta.id, ledger.filtered(
+            lambda row: row.res_model == "crm.lead"
+        ).mapped("res_id"))
+        # Nothing left: the user is archived, their activities kept.
+        self.departing.with_user(self.hr_manager).action_archive()
+        self.assertFalse(self.departing.active)
+        self.assertTrue(self.act_alpha.exists())
+
+        # Cancelling the handover gives everything back.
+        wizard = Form(
+            self.env["hr.client.handover.cancel"]
+            .with_user(self.handover_admin)
+            .with_context(default_handover_id=handover.id)
+        )
+        wizard.reason = "Hired back"
+        wizard.save().action_cancel_handover()
+        self.assertEqual(handover.state, "cancel")
+        self.assertEqual(handover.transfer_state, "reverted")
+        self.assertEqual(self.lead_beta.user_id, self.departing)
+        self.assertEqual(self.alpha.user_id, self.departing)
+
+    def test_hand_everything_needs_an_employee(self):
+        nobody = self.other_salesman
+        self.assertFalse(nobody.employee_ids)
+        with self.assertRaisesRegex(UserError, "Otto Other has no employee"):
+            self.hand_everything(nobody, self.successor_a)
+        # An open handover is finished or cancelled first.
+        handover = self.draft_handover()
+        with self.assertRaisesRegex(UserError, handover.name):
+            self.hand_everything(self.departing, self.successor_a)
+
+    def test_archive_never_deletes_activities(self):
+        # The administrator chose that activities do not block a departure
+        # (the activities rule archived): archiving keeps them all the same.
+        self.env.ref("hr_client_handover.handover_rule_mail_activity").active = False
+        Lead = self.env["crm.lead"]
+        lead = Lead.create(
+            {"name": "Internal", "type": "lead", "user_id": self.other_salesman.id}
+        )
+        activity = lead.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.successor_b.id
+        )
+        self.successor_b.with_user(self.hr_manager).action_archive()
+        self.assertFalse(self.successor_b.active)
+        self.assertTrue(activity.exists(), "core would delete it")
+        self.assertEqual(activity.user_id, self.successor_b)
