@@ -92,6 +92,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.visit.mixin",
         "hr.client.handover.transfer.mixin",
         "hr.client.handover.omission.mixin",
+        "hr.client.handover.everything.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.

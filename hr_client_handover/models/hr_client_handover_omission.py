@@ -32,9 +32,7 @@ class HrClientHandoverOmission(models.Model):
         "res.partner", string="Customer", required=True, ondelete="restrict"
     )
     reason = fields.Text(required=True)
-    justified_by_id = fields.Many2one(
-        "res.users", string="Justified By", readonly=True, copy=False
-    )
+    justified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     justified_on = fields.Datetime(readonly=True, copy=False)
 
     _unique_partner = models.Constraint(
@@ -117,9 +115,7 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
             # As on the form, lines being edited included.
             unplanned = handover._unplanned_customers(handover.line_ids.partner_id)
             handover.unplanned_partner_ids = unplanned
-            handover.omitted_partner_ids = (
-                unplanned - handover.omission_ids.partner_id
-            )
+            handover.omitted_partner_ids = unplanned - handover.omission_ids.partner_id
 
     def _unplanned_customers(self, planned=None):
         """The customers the departing user owns that the plan leaves out, as

@@ -102,15 +102,14 @@ POLICY = {
         "witness_visits": (
             (IN_VISITS, ("witness",), "visits_unwitnessed", "visits_recorded"),
         ),
-        "cancel": (
-            (OPEN, ("supervisor", "admin")),
-            # Everything handed to one successor ends at once: the
-            # administrator cancels it to give everything back.
-            ((DONE,), ("admin",), "handed_everything"),
-        ),
+        "cancel": ((OPEN, ("supervisor", "admin")),),
         # Hand Everything To… (wizard/hr_client_handover_everything.py): what
-        # a user owns goes to one successor, through the transfer engine.
+        # a user owns goes to one successor, through the transfer engine; the
+        # handover ends at once, and the administrator may give it all back.
         "hand_everything": ((IN_DRAFT, ("admin",)),),
+        "give_everything_back": (
+            ((DONE,), ("admin",), "handed_everything", "transfer_done"),
+        ),
         "revert_transfer": ((IN_CANCEL, ("supervisor", "admin"), "transfer_done"),),
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),

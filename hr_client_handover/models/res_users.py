@@ -156,9 +156,10 @@ class ResUsers(models.Model):
         # Whoever archives the user need not read the rules nor the records.
         Rule = self.env["hr.client.handover.rule"].sudo()
         counts = [
-            (rule.name, self.env[rule.model].sudo().search_count(
-                rule._selection_domain(user)
-            ))
+            (
+                rule.name,
+                self.env[rule.model].sudo().search_count(rule._selection_domain(user)),
+            )
             for rule in Rule.search([])
         ]
         return ", ".join(f"{name}: {count}" for name, count in counts if count)

@@ -61,7 +61,11 @@ class TestNoCustomerLeft(HandoverCase):
         handover = self.draft_handover()
         self.env["res.partner"].create(
             [
-                {"name": f"Forgotten {n}", "is_company": True, "user_id": self.departing.id}
+                {
+                    "name": f"Forgotten {n}",
+                    "is_company": True,
+                    "user_id": self.departing.id,
+                }
                 for n in range(7)
             ]
         )
@@ -71,9 +75,9 @@ class TestNoCustomerLeft(HandoverCase):
 
     def test_supervisor_justifies_the_departing_may_not(self):
         handover = self.draft_handover()
-        handover.line_ids.filtered(
-            lambda ln: ln.partner_id == self.zeta
-        ).with_user(self.departing).unlink()
+        handover.line_ids.filtered(lambda ln: ln.partner_id == self.zeta).with_user(
+            self.departing
+        ).unlink()
         # Not on the form, nor by any other path.
         with self.assertRaises(AssertionError):
             self.justify(handover, self.zeta, "I keep it", user=self.departing)
@@ -151,26 +155,27 @@ class TestNothingLeftAtArchive(HandoverCase):
         return self.env["hr.client.handover"].browse(action["res_id"])
 
     def test_archive_refused_without_handover(self):
-        # No handover at all: refused, whoever archives, with the way forward.
-        for archive in (
-            lambda: self.departing.with_user(self.hr_manager).action_archive(),
-            lambda: self.departing.with_user(self.hr_manager).write({"active": False}),
-            lambda: self.departing.sudo().action_archive(),
+        # No handover at all: refused, whoever archives, with the way forward
+        # (the administrator of handovers is taken to it).
+        message = (
+            "Dora Departing cannot be archived: they still own .*Open "
+            "opportunities: 4, Quotations: 2, Open activities: 3.*Start a "
+            "client handover.*Hand Everything To"
+        )
+        hr_manager = self.departing.with_user(self.hr_manager)
+        for archive, error in (
+            (hr_manager.action_archive, UserError),
+            (lambda: hr_manager.write({"active": False}), UserError),
+            (self.departing.sudo().action_archive, RedirectWarning),
         ):
-            with self.assertRaisesRegex(
-                (UserError, RedirectWarning),
-                "Dora Departing cannot be archived: they still own .*Open "
-                "opportunities: 4, Quotations: 2, Open activities: 3.*Start a "
-                "client handover.*Hand Everything To",
-            ):
+            with self.assertRaisesRegex(error, message):
                 archive()
             self.assertTrue(self.departing.active)
+        self.assertTrue(self.act_alpha.exists())
         # Only activities left: refused too.
         self.env["crm.lead"].create(
             {"name": "Internal", "type": "lead", "user_id": self.other_salesman.id}
-        ).activity_schedule(
-            "mail.mail_activity_data_todo", user_id=self.successor_b.id
-        )
+        ).activity_schedule("mail.mail_activity_data_todo", user_id=self.successor_b.id)
         with self.assertRaisesRegex(UserError, "Open activities: 1"):
             self.successor_b.with_user(self.hr_manager).action_archive()
         self.assertTrue(self.successor_b.active)
@@ -186,37 +191,47 @@ class TestNothingLeftAtArchive(HandoverCase):
 
     def test_hand_everything_then_archive_then_revert(self):
         with self.assertRaises(AccessError):
-            self.hand_everything(self.departing, self.successor_a, admin=self.supervisor)
+            self.hand_everything(
+                self.departing, self.successor_a, admin=self.supervisor
+            )
         handover = self.hand_everything(self.departing, self.successor_a)
         self.assertEqual(handover.handover_type, "everything")
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.transfer_state, "done")
         self.assertEqual(handover.line_ids.partner_id, self.customers)
         self.assertEqual(handover.line_ids.successor_id, self.successor_a)
-        for record in (self.alpha, self.beta, self.zeta, *self.open_leads, *self.quotations):
+        for record in (
+            self.alpha,
+            self.beta,
+            self.zeta,
+            *self.open_leads,
+            *self.quotations,
+        ):
             self.assertEqual(record.user_id, self.successor_a, record.display_name)
         for activity in self.moving_activities:
             self.assertEqual(activity.user_id, self.successor_a)
         # Every move is in the ledger.
-        ledger = self.env["hr.client.handover.transfer"].sudo().search(
-            [("handover_id", "=", handover.id), ("outcome", "=", "moved")]
+        ledger = (
+            self.env["hr.client.handover.transfer"]
+            .sudo()
+            .search([("handover_id", "=", handover.id), ("outcome", "=", "moved")])
         )
-        self.assertIn(self.lead_beta.id, ledger.filtered(
-            lambda row: row.res_model == "crm.lead"
-        ).mapped("res_id"))
+        self.assertIn(
+            self.lead_beta.id,
+            ledger.filtered(lambda row: row.res_model == "crm.lead").mapped("res_id"),
+        )
         # Nothing left: the user is archived, their activities kept.
         self.departing.with_user(self.hr_manager).action_archive()
         self.assertFalse(self.departing.active)
         self.assertTrue(self.act_alpha.exists())
 
-        # Cancelling the handover gives everything back.
-        wizard = Form(
-            self.env["hr.client.handover.cancel"]
-            .with_user(self.handover_admin)
-            .with_context(default_handover_id=handover.id)
+        # The administrator gives everything back: reverted by the engine.
+        with self.assertRaises(AccessError):
+            handover.with_user(self.supervisor).action_give_everything_back()
+        self.assertTrue(
+            handover.with_user(self.handover_admin).can_give_everything_back
         )
-        wizard.reason = "Hired back"
-        wizard.save().action_cancel_handover()
+        handover.with_user(self.handover_admin).action_give_everything_back()
         self.assertEqual(handover.state, "cancel")
         self.assertEqual(handover.transfer_state, "reverted")
         self.assertEqual(self.lead_beta.user_id, self.departing)

@@ -16,8 +16,7 @@ class HrClientHandoverEverything(models.TransientModel):
         string="From",
         required=True,
         domain="[('share', '=', False)]",
-        help="The user whose customers, open deals, quotations and activities "
-        "move.",
+        help="The user whose customers, open deals, quotations and activities " "move.",
     )
     successor_id = fields.Many2one(
         "res.users",
@@ -62,7 +61,7 @@ class HrClientHandoverEverything(models.TransientModel):
     def action_hand_everything(self):
         """Create a handover of type 'Everything to one successor' with a line
         for every customer the user owns, run the transfer (ledger included),
-        and close it; cancelling it later gives everything back."""
+        and close it; 'Give Everything Back' reverts it later."""
         self.ensure_one()
         if not self._may_hand_everything():
             raise AccessError(
@@ -141,7 +140,7 @@ class HrClientHandoverEverything(models.TransientModel):
         handover.message_post(
             body=self.env._(
                 "%(admin)s handed everything %(user)s owned to %(successor)s: "
-                "%(reason)s. Cancel this handover to give it back.",
+                "%(reason)s. 'Give Everything Back' reverts it.",
                 admin=self.env.user.name,
                 user=user.name,
                 successor=successor.name,
