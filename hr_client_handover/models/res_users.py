@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
+from .hr_client_handover_policy import HANDOVER_MODELS
 from .hr_client_handover_stages import CLOSED
 
 
@@ -155,10 +156,18 @@ class ResUsers(models.Model):
         ("Open opportunities: 2, …"); empty when nothing."""
         # Whoever archives the user need not read the rules nor the records.
         Rule = self.env["hr.client.handover.rule"].sudo()
+        # The steps of a handover itself are the workflow's: once the user
+        # has left, the direct supervisor acts in their place.
+        own_steps = [("res_model", "not in", HANDOVER_MODELS)]
         counts = [
             (
                 rule.name,
-                self.env[rule.model].sudo().search_count(rule._selection_domain(user)),
+                self.env[rule.model]
+                .sudo()
+                .search_count(
+                    rule._selection_domain(user)
+                    + (own_steps if rule.model == "mail.activity" else [])
+                ),
             )
             for rule in Rule.search([])
         ]
