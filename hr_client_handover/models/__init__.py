@@ -11,6 +11,8 @@ from . import hr_client_handover_departure
 from . import hr_client_handover_visits
 from . import hr_client_handover_transfer_mixin
 from . import hr_client_handover_calendar
+from . import hr_client_handover_omission
+from . import hr_client_handover_everything
 from . import hr_client_handover
 from . import hr_client_handover_retention
 from . import hr_client_handover_line

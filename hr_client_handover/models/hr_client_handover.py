@@ -59,6 +59,8 @@ class HrClientHandover(models.Model):
         "hr.client.handover.departure.mixin",
         "hr.client.handover.visit.mixin",
         "hr.client.handover.transfer.mixin",
+        "hr.client.handover.omission.mixin",
+        "hr.client.handover.everything.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.

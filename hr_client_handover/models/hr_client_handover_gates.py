@@ -71,6 +71,8 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     names=self._some_names(missing),
                 )
             )
+        # No customer left behind (models/hr_client_handover_omission.py).
+        problems += self._omission_todo()
         if not self.supervisor_id:
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:

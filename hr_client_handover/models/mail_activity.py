@@ -39,6 +39,21 @@ INNER_STEP_ACTIVITIES = (
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def unlink(self):
+        # A departure never deletes activities: core deletes those of a user
+        # being archived (mail's res.users.action_archive); they were
+        # transferred by the handover, or they stay on their records, with
+        # their user (models/res_users.py). The steps of a handover itself go
+        # as before: the direct supervisor acts in the departed user's place.
+        leaving = self.env.context.get("handover_archived_user_ids")
+        if leaving:
+            kept = self.sudo().filtered(
+                lambda act: act.user_id.id in leaving
+                and act.res_model not in HANDOVER_MODELS
+            )
+            return super(MailActivity, self - kept).unlink()
+        return super().unlink()
+
     def _check_access(self, operation):
         return refuse_handover_changes(
             self,

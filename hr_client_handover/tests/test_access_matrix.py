@@ -148,6 +148,7 @@ PUBLIC_METHODS = {
         "action_approve_summary",
         "action_cancel",
         "action_revert_transfer",
+        "action_give_everything_back",
         "action_allow_departure",
         "action_open_refuse",
         "action_open_assign_successors",
@@ -169,6 +170,8 @@ PUBLIC_METHODS = {
     "hr.client.handover.signature": {"action_sign"},
     "hr.client.handover.refuse": {"action_refuse"},
     "hr.client.handover.cancel": {"action_cancel_handover"},
+    "hr.client.handover.everything": {"action_hand_everything"},
+    "hr.client.handover.omission": set(),
     # Its events: the handover's policy guards create, write and unlink only.
     "calendar.event": set(),
 }
