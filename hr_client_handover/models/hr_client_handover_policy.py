@@ -33,6 +33,7 @@ from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
     CLOSED,
+    DONE,
     IN_CANCEL,
     IN_DRAFT,
     IN_MATERIALS,
@@ -44,6 +45,7 @@ from .hr_client_handover_stages import (
     STAGE,
     STAGES,
     SUMMARY,
+    UNTIL_APPROVAL,
     UNTIL_MATERIALS,
     UNTIL_SUMMARY,
     UNTIL_VISITS,
@@ -119,6 +121,13 @@ POLICY = {
             (IN_VISITS, ("witness",), "visits_unwitnessed", "visits_recorded"),
         ),
         "cancel": ((OPEN, ("supervisor", "admin")),),
+        # Hand Everything To… (wizard/hr_client_handover_everything.py): what
+        # a user owns goes to one successor, through the transfer engine; the
+        # handover ends at once, and the administrator may give it all back.
+        "hand_everything": ((IN_DRAFT, ("admin",)),),
+        "give_everything_back": (
+            ((DONE,), ("admin",), "handed_everything", "transfer_done"),
+        ),
         "revert_transfer": ((IN_CANCEL, ("supervisor", "admin"), "transfer_done"),),
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
@@ -189,6 +198,14 @@ POLICY = {
             (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
         ),
     },
+    # The customers the plan leaves out, each justified by the direct
+    # supervisor (models/hr_client_handover_omission.py), never by the
+    # departing employee, while the plan is drawn and reviewed.
+    "hr.client.handover.omission": {
+        "create": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "unlink": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "write:justify": ((UNTIL_APPROVAL, ("supervisor",)),),
+    },
     "hr.client.handover.signature": {
         "write:sign": (
             (SIGNING, ("signer",), "signing_open"),
@@ -211,7 +228,13 @@ FIELD_GROUPS = {
         ),
         "roles": ("supervisor_id", "witness_id", "approver_id"),
         "summary": ("summary",),
-        "parts": ("line_ids", "stage_line_ids", "item_ids", "signature_ids"),
+        "parts": (
+            "line_ids",
+            "stage_line_ids",
+            "item_ids",
+            "signature_ids",
+            "omission_ids",
+        ),
     },
     "hr.client.handover.line": {
         "plan": ("partner_id", "successor_id", "sequence", "planned_date"),
@@ -244,17 +267,20 @@ FIELD_GROUPS = {
         "people": ("responsible_id", "countersigner_id"),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
+    "hr.client.handover.omission": {"justify": ("partner_id", "reason")},
 }
 # Field groups a new record may be given (the rest comes from the buttons).
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
     "hr.client.handover.item": ("content", "people"),
+    "hr.client.handover.omission": ("justify",),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
     "hr.client.handover": ("employee_id", "company_id"),
     "hr.client.handover.line": ("handover_id",),
     "hr.client.handover.item": ("handover_id",),
+    "hr.client.handover.omission": ("handover_id",),
 }
 
 # The records of a handover, whose files and activities the policy guards
@@ -266,6 +292,7 @@ HANDOVER_MODELS = (
     "hr.client.handover.signature",
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
+    "hr.client.handover.omission",
 )
 # The fields of a handover's calendar events (models/calendar_event.py): what
 # makes an event a handover's (set by the handover, never by hand), what links
@@ -302,6 +329,7 @@ PART_MODELS = (
     "hr.client.handover.line",
     "hr.client.handover.item",
     "hr.client.handover.signature",
+    "hr.client.handover.omission",
 )
 
 
@@ -326,6 +354,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
             "%(record)s is recorded and can no longer change. Nothing was changed.",
             record=self.display_name,
         )
+
+    def _policy_handed_everything(self):
+        return self.handover_type == "everything"
 
     # -- the checks ----------------------------------------------------------
     def _policy_roles(self):
@@ -822,7 +853,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     "%(ref)s is in the stage '%(state)s', where you have nothing to "
                     "change on it. Nothing was changed.",
                     ref=handover.name,
-                    state=handover._state_label(),
+                    state=handover._stage_label(),
                 )
             )
 
