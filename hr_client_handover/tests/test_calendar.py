@@ -241,7 +241,7 @@ class TestHandoverCalendar(HandoverCase):
             ).create({"name": "My own meeting", "start": fields.Datetime.now()})
         # A template without the requirement: the handover does not need one.
         plain = self.env["hr.client.handover.template"].create({"name": "Plain"})
-        handover.with_user(self.departing).template_id = plain
+        handover.with_user(self.supervisor).template_id = plain
         self.assertFalse(handover.require_meeting)
 
     def test_meeting_gates_the_materials_stage(self):
