@@ -863,7 +863,10 @@ class HrClientHandover(models.Model):
             "approve_summary": self.env._("Approve the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
-            "allow_departure": self.env._("Allow the departure before the end"),
+            "allow_departure": self.env._(
+                "Allow the early departure (the direct supervisor signs)"
+            ),
+            "confirm_departure": self.env._("Confirm the departure"),
             "verify_integrity": self.env._("Verify the integrity of the record"),
         }[action]
 

@@ -107,7 +107,7 @@ class TestHandoverDeparture(HandoverCase):
         with self.assertRaisesRegex(
             UserError,
             f"{handover.name}: a signature, 6 customer visits, the summary.*"
-            "Allow Departure",
+            "Allow Early Departure \\(Supervisor Signs\\)",
         ):
             self.departing.with_user(self.hr_manager).action_archive()
         self.assertTrue(self.departing.active)
