@@ -49,6 +49,8 @@ class HrClientHandover(models.Model):
         # mail.thread, with the handover's rules on its messages and files
         "hr.client.handover.chatter.mixin",
         "mail.activity.mixin",
+        # before the policy: its conditions' messages fall back to the policy's
+        "hr.client.handover.timeline.mixin",
         "hr.client.handover.policy",
         "hr.client.handover.progress.mixin",
         "hr.client.handover.activity.mixin",
