@@ -26,3 +26,4 @@ from . import test_line_actions
 from . import test_small_things
 from . import test_banner
 from . import test_stage_tabs
+from . import test_timeline
