@@ -145,18 +145,9 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self._policy_check_button(
             "confirm_departure", self._action_label("confirm_departure")
         )
-        now = fields.Datetime.now()
         for handover in self:
-            handover.sudo().write(
-                {
-                    "departure_confirmed_by_id": self.env.uid,
-                    "departure_confirmed_on": now,
-                }
-            )
-            handover._seal(
-                "confirmation",
-                handover,
-                ("departure_confirmed_by_id", "departure_confirmed_on"),
+            handover._stamp(
+                "confirmation", "departure_confirmed_by_id", "departure_confirmed_on"
             )
             # As superuser: the activity may be another's (an administrator's
             # role change left it with the former supervisor).
@@ -238,7 +229,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
                 "it is still in the stage '%(stage)s'. Still to do by %(user)s: "
                 "%(left)s.",
                 day=self.last_working_day,
-                stage=self._state_label(),
+                stage=self._stage_label(),
                 user=self.employee_id.name,
                 left=self._departing_duties_left() or self.env._("nothing"),
             )
@@ -279,13 +270,12 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         if self.state not in CLOSED and not self.departure_allowed_on:
             # Whatever still needs the departing person passes to the direct
             # supervisor, as after an early departure.
-            self.sudo().write(
-                {"departure_allowed_by_id": system.id, "departure_allowed_on": now}
-            )
-            self._seal(
+            # Allowed by the system, sealed as an allowed departure is.
+            self.with_user(system)._stamp(
                 "departure",
-                self,
-                ("departure_allowed_by_id", "departure_allowed_on", "supervisor_id"),
+                "departure_allowed_by_id",
+                "departure_allowed_on",
+                sealed=("supervisor_id",),
             )
         revoked = bool(user and user.active)
         if revoked:
@@ -436,7 +426,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.message_post(
             body=self.env._(
                 "The stage '%(stage)s' is overdue: escalated to %(user)s.",
-                stage=self._state_label(),
+                stage=self._stage_label(),
                 user=user.name,
             )
         )
