@@ -320,7 +320,11 @@ class HrClientHandoverDemo(models.AbstractModel):
         departing = handover._users_for_role("departing")
         for successor, lines in handover.line_ids.grouped("successor_id").items():
             self._act(successor, lines, "action_confirm_materials")
-        for item in handover.item_ids:
+        # The part due after the departure waits for it (the last working day
+        # passed, or the user archived).
+        for item in handover.item_ids.filtered(
+            lambda item: not item.post_departure or handover._departure_happened()
+        ):
             self._act(item.responsible_id or departing, item, "action_mark_done")
         # The receiver confirms what was handed over by the last working day:
         # the witness, or a successor where the witness ticked it.

@@ -8,6 +8,7 @@ from . import hr_client_handover_digest
 from . import hr_client_handover_chatter
 from . import hr_client_handover_gates
 from . import hr_client_handover_departure
+from . import hr_client_handover_timeline
 from . import hr_client_handover_visits
 from . import hr_client_handover_transfer_mixin
 from . import hr_client_handover_calendar

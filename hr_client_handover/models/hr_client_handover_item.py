@@ -68,6 +68,12 @@ class HrClientHandoverItem(models.Model):
     done = fields.Boolean(readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     done_on = fields.Datetime(readonly=True, copy=False)
+    done_note = fields.Char(
+        readonly=True,
+        copy=False,
+        help="How the item was done when the system did it (the accounts "
+        "revoked the day after the last working day).",
+    )
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
@@ -93,6 +99,8 @@ class HrClientHandoverItem(models.Model):
         "handover_id.witness_id",
         "handover_id.supervisor_id",
         "handover_id.signs_on_behalf",
+        "handover_id.last_working_day",
+        "handover_id.departing_user_id.active",
         "responsible_id",
         "done_by_id",
         "confirmed_on",
@@ -132,6 +140,11 @@ class HrClientHandoverItem(models.Model):
     def _policy_post_departure(self):
         return self.post_departure
 
+    def _policy_departed(self):
+        """The departing employee has left: an item due after the departure
+        is ticked from then on."""
+        return self.handover_id._departure_happened()
+
     def _policy_departing_responsible(self):
         """The item was the departing user's to tick (the direct supervisor
         ticks it in their place once they have left)."""
@@ -169,6 +182,19 @@ class HrClientHandoverItem(models.Model):
                 "'%(item)s' is due after the last working day: it is ticked once "
                 "the plan is approved. Nothing was changed.",
                 item=self.name,
+            )
+        if (
+            self.post_departure
+            and condition in ("departed", "due_by_last_day")
+            and not self._policy_departed()
+        ):
+            return self.env._(
+                "'%(item)s' is due after the departure: it is ticked once "
+                "%(user)s has left (after the last working day, %(day)s). "
+                "Nothing was changed.",
+                item=self.name,
+                user=self.handover_id.employee_id.name,
+                day=self.handover_id.last_working_day or "-",
             )
         if not self.post_departure and state not in UNTIL_MATERIALS:
             return self.env._(

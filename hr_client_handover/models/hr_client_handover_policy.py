@@ -57,6 +57,9 @@ ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 # departing user has left, the direct supervisor for the items that were
 # theirs), and the administrator.
 ITEM_TICKERS = ("responsible", "admin")
+# The stages in which the departing employee may have left: every stage but
+# the cancellation (a handover may be done before the last working day).
+UNTIL_DONE = (*OPEN, DONE)
 # Who checks the seals of a handover (Verify Integrity, the Integrity tab): the
 # supervising witness, who audits the handover, and the administrator; in every
 # stage, a closed handover included.
@@ -114,6 +117,17 @@ POLICY = {
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
         ),
+        # The direct supervisor confirms the departure (确认离职事实) once the
+        # employee has left the company, once.
+        "confirm_departure": (
+            (
+                UNTIL_DONE,
+                ("supervisor",),
+                "leaves_company",
+                "departed",
+                "departure_unconfirmed",
+            ),
+        ),
         "verify_integrity": ((OPEN + CLOSED, AUDITORS),),
         # Calendar events of the handover (models/calendar_event.py): the
         # supervisor chairs the handover meeting (交接会议) and arranges the
@@ -146,13 +160,21 @@ POLICY = {
         # or the supervisor, never from the person the item is about.
         "write:people": ((IN_DRAFT, ("supervisor", "admin")),),
         # Due by the last working day: until the materials stage ends; due after
-        # it (post-departure part): from the plan's approval until Done.
-        # Ticked by whoever answers for the item, nobody else.
+        # it (post-departure part): from the plan's approval until Done, once
+        # the departing employee has left (the last working day passed, or
+        # their user archived). Ticked by whoever answers for the item, nobody
+        # else.
         "mark_done": (
             (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day"),
             (UNTIL_MATERIALS, ("proxy",), "due_by_last_day", "departing_responsible"),
-            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure"),
-            (AFTER_APPROVAL, ("proxy",), "post_departure", "departing_responsible"),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "departed"),
+            (
+                AFTER_APPROVAL,
+                ("proxy",),
+                "post_departure",
+                "departed",
+                "departing_responsible",
+            ),
         ),
         "reset": (
             (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),

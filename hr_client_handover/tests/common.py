@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
@@ -336,7 +338,11 @@ class HandoverCase(TransactionCase):
             lambda ln: not ln.materials_confirmed_on
         ):
             line.with_user(line.successor_id).action_confirm_materials()
-        for item in handover.item_ids.filtered(lambda item: not item.done):
+        # The part due after the departure waits for it (``do_post_departure``).
+        for item in handover.item_ids.filtered(
+            lambda item: not item.done
+            and (not item.post_departure or handover._departure_happened())
+        ):
             item.with_user(item.responsible_id).action_mark_done()
         receiver = handover.line_ids.successor_id[:1]
         for item in handover.item_ids.filtered(
@@ -467,6 +473,21 @@ class HandoverCase(TransactionCase):
 
     def work_verification(self, handover):
         self.do_calls(handover)
+
+    def do_post_departure(self, handover):
+        """The part of the checklist due after the departure, ticked by whoever
+        answers for it the first working day after the last working day."""
+        items = handover.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if not items:
+            return
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            for item in items:
+                item.with_user(item.responsible_id).action_mark_done()
+
+    def work_summary_approval(self, handover):
+        self.do_post_departure(handover)
 
     def work_summary(self, handover):
         handover.with_user(

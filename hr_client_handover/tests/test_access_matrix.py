@@ -96,6 +96,9 @@ MATRIX = {
     "refuse_summary_approval": (A, A,    A,    A,    OK,   A,    A,    A),
     # Done.
     "write_closed_header":   (U,   U,    U,    U,    U,    U,    A,    A),
+    # The direct supervisor confirms the departure, once the employee has left
+    # (the walk's last working day is still ahead: not yet).
+    "action_confirm_departure": (A, A,   A,    U,    A,    A,    A,    A),
     "cancel_closed":         (U,   U,    U,    U,    U,    U,    A,    A),
 }  # fmt: skip
 EXCEPTIONS = {ACCESS: AccessError, USER: UserError}
@@ -118,6 +121,9 @@ PRIVATE_METHODS = {
         "_file_report",
         "_cron_remind_and_escalate",
         "_cron_return_from_leave",
+        "_cron_revoke_departed_accounts",
+        "_revoke_departing_accounts",
+        "_escalate_if_overdue",
     ],
     "hr.client.handover.document": ["_file_report", "_cron_file_due_reports"],
     "hr.client.handover.line": ["_send_back_to_visit", "_policy_check_button"],
@@ -150,6 +156,7 @@ PUBLIC_METHODS = {
         "action_revert_transfer",
         "action_give_everything_back",
         "action_allow_departure",
+        "action_confirm_departure",
         "action_open_refuse",
         "action_open_assign_successors",
         "action_schedule_meeting",
@@ -418,6 +425,10 @@ class TestAccessMatrix(HandoverCase):
         self.env.invalidate_all()
         self.assertEqual(self.alpha.user_id, self.departing)
 
+    def op_action_confirm_departure(self, handover, user):
+        handover.with_user(user).action_confirm_departure()
+        self.assertEqual(handover.sudo().departure_confirmed_by_id, user)
+
     def op_action_allow_departure(self, handover, user):
         handover.with_user(user).action_allow_departure()
         self.assertEqual(handover.sudo().departure_allowed_by_id, user)
@@ -597,9 +608,13 @@ class TestAccessMatrix(HandoverCase):
         self.advance(handover, "summary_review")
         self.run_cells(handover, ["action_review_summary", "refuse_summary_review"])
         self.advance(handover, "summary_approval")
+        self.do_post_departure(handover)
         self.run_cells(handover, ["action_approve_summary", "refuse_summary_approval"])
         self.advance(handover, "done")
-        self.run_cells(handover, ["write_closed_header", "cancel_closed"])
+        self.run_cells(
+            handover,
+            ["write_closed_header", "cancel_closed", "action_confirm_departure"],
+        )
 
         self.assertEqual(
             self.cells_run,

@@ -3,6 +3,8 @@ materials stage (with the receiver's confirmation where the template asks for
 it); what is due after it (accounts revoked, insurance transferred, expenses
 settled) is ticked after the departure and gates Done."""
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -62,15 +64,20 @@ class TestChecklistParts(HandoverCase):
         late = self.after[0]
         with self.assertRaisesRegex(UserError, "Customer Visits"):
             late.with_user(self.successor_a).action_confirm()
-        late.with_user(late.responsible_id).action_mark_done()
+        # Not before the departure: the day after the last working day.
+        self.assertFalse(late.with_user(late.responsible_id).can_mark_done)
+        with self.assertRaisesRegex(UserError, "is ticked once .* has left"):
+            late.with_user(late.responsible_id).action_mark_done()
+        self.assertFalse(late.done)
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            late.with_user(late.responsible_id).action_mark_done()
         self.assertTrue(late.done)
 
         # Done waits for the rest of the post-departure part.
         self.advance(handover, "summary_approval")
         with self.assertRaisesRegex(UserError, "due after the last working day"):
             handover.with_user(self.approver).action_approve_summary()
-        for item in self.after.filtered(lambda item: not item.done):
-            item.with_user(item.responsible_id).action_mark_done()
+        self.do_post_departure(handover)
         self.assertActivityDone(handover, "post_departure")
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")

@@ -87,7 +87,7 @@ class TestHandoverGates(HandoverCase):
         line, *others = handover.line_ids
         for other in others:
             other.with_user(other.successor_id).action_confirm_materials()
-        for item in handover.item_ids:
+        for item in handover.item_ids.filtered(lambda item: not item.post_departure):
             item.with_user(item.responsible_id).action_mark_done()
         self.sign(handover, "materials")
         self.assertRefused(
@@ -145,7 +145,7 @@ class TestHandoverGates(HandoverCase):
         handover = self.advance(self.draft_handover(), "materials")
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
-        for item in handover.item_ids:
+        for item in handover.item_ids.filtered(lambda item: not item.post_departure):
             item.with_user(item.responsible_id).action_mark_done()
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.successor_a).action_confirm()
