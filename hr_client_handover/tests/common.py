@@ -138,6 +138,15 @@ class HandoverCase(TransactionCase):
             )
 
         cls._create_portfolio()
+        # The shipped resignation template requires the handover meeting and the
+        # successors' training (test_duties); the other tests hold them where
+        # they test them (test_calendar's template).
+        resignation = cls.env.ref("hr_client_handover.handover_template_resignation")
+        cls.shipped_resignation_events = (
+            resignation.require_meeting,
+            resignation.require_training,
+        )
+        resignation.write({"require_meeting": False, "require_training": False})
 
     @classmethod
     def _create_portfolio(cls):
@@ -337,6 +346,8 @@ class HandoverCase(TransactionCase):
         ):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.done):
+            if item.duty:
+                self.record_duty(item)
             item.with_user(item.responsible_id).action_mark_done()
         receiver = handover.line_ids.successor_id[:1]
         for item in handover.item_ids.filtered(
@@ -344,6 +355,22 @@ class HandoverCase(TransactionCase):
         ):
             item.with_user(receiver).action_confirm()
         self.sign(handover, "materials")
+
+    def record_duty(self, item, **values):
+        """The responsible person records a departure duty (the talk held, the
+        consent, the equipment checked) before ticking it."""
+        today = fields.Date.context_today(item)
+        defaults = {
+            "personal_data": {
+                "data_consent": "given",
+                "data_consent_date": today,
+                "data_action": "deleted",
+            },
+            "equipment_damage": {"damage_found": False},
+        }.get(item.duty, {"duty_date": today})
+        item.with_user(item.responsible_id).write(
+            {"duty_notes": "Talked it through.", **defaults, **values}
+        )
 
     def do_visits(self, handover, lines=None):
         """Both visitors confirm each visit, the contact met recorded first."""
