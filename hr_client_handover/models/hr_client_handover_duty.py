@@ -95,7 +95,9 @@ class HrClientHandoverItem(models.Model):
     @api.model
     def _create_from_template(self, handover):
         items = super()._create_from_template(handover)
-        for item, tmpl in zip(items, handover.template_id.item_template_ids, strict=True):
+        for item, tmpl in zip(
+            items, handover.template_id.item_template_ids, strict=True
+        ):
             if tmpl.duty:
                 item.sudo().duty = tmpl.duty
         return items
@@ -125,9 +127,7 @@ class HrClientHandoverItem(models.Model):
                     "consent or refusal."
                 )
             elif not self.data_action:
-                missing = self.env._(
-                    "Record what was done with the personal data."
-                )
+                missing = self.env._("Record what was done with the personal data.")
             elif self.data_consent == "given" and self.data_action == "kept":
                 missing = self.env._(
                     "The employee consented: delete or anonymise the personal "
@@ -170,7 +170,12 @@ class HrClientHandoverItem(models.Model):
             "res_id": self.id,
             "view_mode": "form",
             "views": [
-                (self.env.ref("hr_client_handover.hr_client_handover_item_view_form_duty").id, "form")
+                (
+                    self.env.ref(
+                        "hr_client_handover.hr_client_handover_item_view_form_duty"
+                    ).id,
+                    "form",
+                )
             ],
             "target": "new",
             "name": self.name,
@@ -192,6 +197,50 @@ class HrClientHandover(models.Model):
         store=True,
         help="The notice is shorter than the template's minimum.",
     )
+
+    incident_ids = fields.One2many(
+        "hr.client.handover.incident", "handover_id", string="Incidents"
+    )
+    incident_count = fields.Integer(compute="_compute_incident_count")
+
+    @api.depends("incident_ids")
+    def _compute_incident_count(self):
+        for handover in self:
+            handover.incident_count = len(handover.incident_ids)
+
+    def _record_incident(self, kind, description, user=None, **values):
+        """Record an incident of ``kind`` on this handover, ``user`` (by
+        default the departing user) accountable for it; for the workflow (the
+        lateness of a handover, an omission found at the phone check, a damage
+        found at the equipment check), which checked its caller already."""
+        self.ensure_one()
+        if user is None:
+            user = self.departing_user_id
+        incident = (
+            self.env["hr.client.handover.incident"]
+            .sudo()
+            .create(
+                {
+                    "handover_id": self.id,
+                    "kind": kind,
+                    "description": description,
+                    "accountable_user_id": user.id,
+                    "recorded_by_id": self.env.uid,
+                    **values,
+                }
+            )
+        )
+        return incident.with_env(self.env)
+
+    def action_open_incidents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_client_handover.hr_client_handover_incident_action"
+        )
+        action["domain"] = [("handover_id", "=", self.id)]
+        action["context"] = {"default_handover_id": self.id}
+        action["views"] = [(False, "list"), (False, "form")]
+        return action
 
     @api.depends("notice_date", "last_working_day", "template_id.notice_days")
     def _compute_short_notice(self):
@@ -237,7 +286,10 @@ class HrClientHandover(models.Model):
                         "Clear it or change the type."
                     )
                 )
-            if handover.notice_date and handover.new_position_date <= handover.notice_date:
+            if (
+                handover.notice_date
+                and handover.new_position_date <= handover.notice_date
+            ):
                 raise ValidationError(
                     self.env._(
                         "The new position must take effect after the notice date "

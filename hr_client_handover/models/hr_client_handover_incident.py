@@ -34,7 +34,6 @@ class HrClientHandoverIncident(models.Model):
     )
     accountable_employee_id = fields.Many2one(
         "hr.employee",
-        string="Accountable Employee",
         compute="_compute_accountable_employee",
         store=True,
         readonly=False,
@@ -69,16 +68,17 @@ class HrClientHandoverIncident(models.Model):
                 continue
             employees = user.sudo().employee_ids
             incident.accountable_employee_id = (
-                employees.filtered(lambda emp, h=handover: emp.company_id == h.company_id)[
-                    :1
-                ]
+                employees.filtered(
+                    lambda emp, h=handover: emp.company_id == h.company_id
+                )[:1]
                 or employees[:1]
             )
 
     @api.depends("accountable_employee_id")
     def _compute_department(self):
         for incident in self:
-            incident.department_id = incident.accountable_employee_id.sudo().department_id
+            employee = incident.accountable_employee_id.sudo()
+            incident.department_id = employee.department_id
 
     # ------------------------------------------------------------------
     # Access policy (models/hr_client_handover_policy.py)
@@ -131,54 +131,6 @@ class HrClientHandoverIncident(models.Model):
     def _kind_label(self):
         self.ensure_one()
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-
-
-class HrClientHandover(models.Model):
-    _inherit = "hr.client.handover"
-
-    incident_ids = fields.One2many(
-        "hr.client.handover.incident", "handover_id", string="Incidents"
-    )
-    incident_count = fields.Integer(compute="_compute_incident_count")
-
-    @api.depends("incident_ids")
-    def _compute_incident_count(self):
-        for handover in self:
-            handover.incident_count = len(handover.incident_ids)
-
-    def _record_incident(self, kind, description, user=None, **values):
-        """Record an incident of ``kind`` on this handover, ``user`` (by
-        default the departing user) accountable for it; for the workflow (the
-        lateness of a handover, an omission found at the phone check, a damage
-        found at the equipment check), which checked its caller already."""
-        self.ensure_one()
-        if user is None:
-            user = self.departing_user_id
-        incident = (
-            self.env["hr.client.handover.incident"]
-            .sudo()
-            .create(
-                {
-                    "handover_id": self.id,
-                    "kind": kind,
-                    "description": description,
-                    "accountable_user_id": user.id,
-                    "recorded_by_id": self.env.uid,
-                    **values,
-                }
-            )
-        )
-        return incident.with_env(self.env)
-
-    def action_open_incidents(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "hr_client_handover.hr_client_handover_incident_action"
-        )
-        action["domain"] = [("handover_id", "=", self.id)]
-        action["context"] = {"default_handover_id": self.id}
-        action["views"] = [(False, "list"), (False, "form")]
-        return action
 
 
 class HrClientHandoverLine(models.Model):

@@ -346,9 +346,7 @@ class HandoverCase(TransactionCase):
         ):
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.done):
-            if item.duty:
-                self.record_duty(item)
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         receiver = handover.line_ids.successor_id[:1]
         for item in handover.item_ids.filtered(
             lambda item: item.needs_receipt and not item.confirmed_on
@@ -371,6 +369,13 @@ class HandoverCase(TransactionCase):
         item.with_user(item.responsible_id).write(
             {"duty_notes": "Talked it through.", **defaults, **values}
         )
+
+    def tick(self, item):
+        """Whoever answers for the item ticks it, having recorded its duty
+        (the talk, the consent, the equipment check) when it has one."""
+        if item.duty:
+            self.record_duty(item)
+        item.with_user(item.responsible_id).action_mark_done()
 
     def do_visits(self, handover, lines=None):
         """Both visitors confirm each visit, the contact met recorded first."""

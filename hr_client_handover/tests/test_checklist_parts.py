@@ -25,9 +25,13 @@ class TestChecklistParts(HandoverCase):
             sorted(self.after.mapped("name")),
             [
                 "Expenses and deposits settled",
+                "Personal data deleted or anonymised with the employee's consent "
+                "(consent and its date recorded)",
                 "Social insurance and housing provident fund transferred",
                 "System accounts and access rights handed over or revoked "
                 "(within one working day after leaving)",
+                "Team review of the archived material after the departure (date "
+                "and conclusions recorded)",
             ],
         )
         self.assertTrue(self.to_receive)
@@ -39,13 +43,13 @@ class TestChecklistParts(HandoverCase):
         handover = self.handover
         item = self.after[0]
         with self.assertRaisesRegex(UserError, "ticked once the plan is approved"):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.advance(handover, "materials")
         self.assertActivityFor(handover, "post_departure", self.after.responsible_id)
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
         for item in self.before:
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.sign(handover, "materials")
         with self.assertRaisesRegex(UserError, "receiver's confirmation"):
             handover.with_user(self.supervisor).action_complete_materials()
@@ -70,7 +74,7 @@ class TestChecklistParts(HandoverCase):
         with self.assertRaisesRegex(UserError, "due after the last working day"):
             handover.with_user(self.approver).action_approve_summary()
         for item in self.after.filtered(lambda item: not item.done):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.assertActivityDone(handover, "post_departure")
         handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "done")

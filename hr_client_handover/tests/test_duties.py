@@ -178,8 +178,7 @@ class TestDuties(HandoverCase):
         self.advance(handover, "materials")
         duties = self.items_by_duty(handover)
         activity = handover.activity_ids.filtered(
-            lambda act: act.activity_type_id
-            == self.env.ref(ACTIVITY % "duty")
+            lambda act: act.activity_type_id == self.env.ref(ACTIVITY % "duty")
             and act.user_id == self.supervisor
         )
         self.assertEqual(len(activity), 1)
@@ -208,9 +207,7 @@ class TestDuties(HandoverCase):
     def test_personal_data_needs_consent_and_what_was_done(self):
         handover = self.draft_handover()
         self.advance(handover, "materials")
-        item = self.items_by_duty(handover)["personal_data"].with_user(
-            self.supervisor
-        )
+        item = self.items_by_duty(handover)["personal_data"].with_user(self.supervisor)
         with self.assertRaisesRegex(UserError, "consents"):
             item.action_mark_done()
         item.write({"data_consent": "given", "data_consent_date": self.today})

@@ -146,7 +146,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertFalse(any((handover.item_ids - mine).mapped("done")))
         # The supervisor ticks theirs (due after the last working day).
         for item in handover.item_ids - mine:
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)

@@ -125,7 +125,7 @@ class TestHandoverWorkflow(HandoverCase):
                 "the successor's materials activity is done once all their lines are",
             )
         for item in handover.item_ids:
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.assertTrue(all(handover.item_ids.mapped("done")))
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.witness).action_confirm()
