@@ -29,6 +29,20 @@ HELD_EVENT = {
 }
 
 
+def plain_duty_record(duty, today):
+    """A plain record of a departure duty held ``today`` (its notes aside):
+    the talk's or the review's date, the consent given and the data
+    anonymised, the equipment found intact."""
+    return {
+        "personal_data": {
+            "data_consent": "given",
+            "data_consent_date": today,
+            "data_action": "anonymised",
+        },
+        "equipment_damage": {"damage_found": False},
+    }.get(duty, {"duty_date": today})
+
+
 def signature_image(seed):
     """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
     rng = random.Random(seed)
@@ -370,17 +384,9 @@ class HrClientHandoverDemo(models.AbstractModel):
         """What the supervisor records on a departure duty of the checklist:
         the story's, else a plain record of it."""
         today = fields.Date.context_today(self)
-        defaults = {
-            "personal_data": {
-                "data_consent": "given",
-                "data_consent_date": today,
-                "data_action": "anonymised",
-            },
-            "equipment_damage": {"damage_found": False},
-        }
-        values = dict(
-            defaults.get(item.duty, {"duty_date": today}),
-            duty_notes=self.env._("Held and recorded with the departing employee."),
+        values = plain_duty_record(item.duty, today)
+        values["duty_notes"] = self.env._(
+            "Held and recorded with the departing employee."
         )
         return dict(values, **duties.get(item.duty, {}))
 

@@ -33,7 +33,6 @@ from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
     CLOSED,
-    DONE,
     IN_CANCEL,
     IN_DRAFT,
     IN_MATERIALS,
@@ -171,16 +170,13 @@ POLICY = {
         ),
     },
     # The incident register (违规处理): the supervisor or HR records an incident
-    # and how it was handled, never one they are accountable for; an incident
-    # is never deleted.
+    # and how it was handled while the handover is open (a closed one is
+    # recorded), never one they are accountable for; an incident is never
+    # deleted.
     "hr.client.handover.incident": {
-        "create": ((AFTER_DRAFT + (DONE,), ("supervisor", "admin")),),
-        "write:record": (
-            (AFTER_DRAFT + (DONE,), ("supervisor", "admin"), "independent"),
-        ),
-        "write:handling": (
-            (AFTER_DRAFT + (DONE,), ("supervisor", "admin"), "independent"),
-        ),
+        "create": ((AFTER_DRAFT, ("supervisor", "admin")),),
+        "write:record": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
+        "write:handling": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
     },
     "hr.client.handover.signature": {
         "write:sign": (

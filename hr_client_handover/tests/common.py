@@ -5,7 +5,7 @@ from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
-from ..demo.hr_client_handover_demo import signature_image
+from ..demo.hr_client_handover_demo import plain_duty_record, signature_image
 from ..models.hr_client_handover_stages import CANCEL, ORDER, STAGE
 
 # A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
@@ -357,15 +357,7 @@ class HandoverCase(TransactionCase):
     def record_duty(self, item, **values):
         """The responsible person records a departure duty (the talk held, the
         consent, the equipment checked) before ticking it."""
-        today = fields.Date.context_today(item)
-        defaults = {
-            "personal_data": {
-                "data_consent": "given",
-                "data_consent_date": today,
-                "data_action": "deleted",
-            },
-            "equipment_damage": {"damage_found": False},
-        }.get(item.duty, {"duty_date": today})
+        defaults = plain_duty_record(item.duty, fields.Date.context_today(item))
         item.with_user(item.responsible_id).write(
             {"duty_notes": "Talked it through.", **defaults, **values}
         )
