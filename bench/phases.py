@@ -7,6 +7,10 @@ copy of the built data set (see builder.py):
 * naive:  per-record ORM ``write({'user_id': ...})`` with default tracking,
   including the commit where Odoo writes the tracking messages, on a sample;
 * floor:  one raw SQL UPDATE per table on the same rows;
+* mass edit: Odoo's own list multi-edit, what a user would do instead: select
+  the records of a sample of customers in each list (customers, opportunities,
+  quotations, activities) and set the salesperson once (one ``web_save`` per
+  model, with tracking, notifications and the commit);
 * screens: what a user waits for on a handover of 10,000 customers: generating
   its lines, assigning successors (balanced split), opening the form, printing
   each PDF.
@@ -124,6 +128,7 @@ def phase_engine(env, args):
     handover = built_handover(env)
     approver = handover.approver_id
     cr = env.cr
+    before = {table: _max_id(cr, table) for table in MAIL_TABLES}
     env.invalidate_all()
     queries = cr.sql_log_count
     started = time.time()
@@ -132,6 +137,7 @@ def phase_engine(env, args):
     _run_background(env, handover)
     seconds = time.time() - started
     queries = cr.sql_log_count - queries
+    mail = _mail_sent(cr, before)
     # The transfer's own peak, before the form reads below load every line.
     transfer_rss = _peak_rss_mb()
     noise = _noise_left_alone(env, handover)
@@ -171,6 +177,8 @@ def phase_engine(env, args):
         "seconds": seconds,
         "queries": queries,
         "moved": moved,
+        "mail": mail,
+        "successors": len(handover.line_ids.successor_id),
         "noise_after": noise,
         "revert_seconds": revert_seconds,
         "revert_queries": revert_queries,
@@ -215,6 +223,111 @@ def phase_naive(env, args):
         "seconds": seconds,
         "queries": cr.sql_log_count - queries,
         "records": count,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _sample_records(env, handover, customers):
+    """What the engine moves for the first `customers` customers of the
+    handover's departing user in its company, by model, as a user would select
+    them in each list."""
+    departing = handover.departing_user_id
+    company = [("company_id", "in", [handover.company_id.id, False])]
+    partners = env["res.partner"].search(
+        [("user_id", "=", departing.id), ("is_company", "=", True), *company],
+        limit=customers,
+        order="id",
+    )
+    contacts = env["res.partner"].search(
+        [("user_id", "=", departing.id), ("id", "child_of", partners.ids)]
+    )
+    leads = env["crm.lead"].search(
+        [
+            ("user_id", "=", departing.id),
+            ("partner_id", "in", contacts.ids),
+            ("won_status", "=", "pending"),
+            *company,
+        ]
+    )
+    orders = env["sale.order"].search(
+        [
+            ("user_id", "=", departing.id),
+            ("partner_id", "in", contacts.ids),
+            ("state", "in", ("draft", "sent")),
+            *company,
+        ]
+    )
+    activities = env["mail.activity"].search(
+        [
+            ("user_id", "=", departing.id),
+            "|",
+            "|",
+            "&",
+            ("res_model", "=", "res.partner"),
+            ("res_id", "in", contacts.ids),
+            "&",
+            ("res_model", "=", "crm.lead"),
+            ("res_id", "in", leads.ids),
+            "&",
+            ("res_model", "=", "sale.order"),
+            ("res_id", "in", orders.ids),
+        ]
+    )
+    return {
+        "res.partner": contacts,
+        "crm.lead": leads,
+        "sale.order": orders,
+        "mail.activity": activities,
+    }
+
+
+def _max_id(cr, table):
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
+    return cr.fetchone()[0]
+
+
+MAIL_TABLES = ("mail_message", "mail_notification", "mail_mail")
+
+
+def _mail_sent(cr, before):
+    """Messages, notifications and e-mails written since `before`."""
+    return {table: _max_id(cr, table) - before[table] for table in MAIL_TABLES}
+
+
+def phase_mass_edit(env, args):
+    """Odoo's list multi-edit of the salesperson, model by model, on the records
+    of a sample of customers: one ``web_save`` per list as the web client
+    sends it (ids, values, the list's fields to read back), by a sales
+    administrator, with tracking and notifications, then the commit."""
+    handover = built_handover(env)
+    successor = handover.line_ids[0].successor_id
+    # Odoo's administrator, a sales administrator who may edit every list.
+    editor = env.ref("base.user_admin")
+    targets = _sample_records(env, handover, args.mass_sample)
+    cr = env.cr
+    before = {table: _max_id(cr, table) for table in MAIL_TABLES}
+    env.invalidate_all()
+    queries = cr.sql_log_count
+    started = time.time()
+    by_model = {}
+    for model, records in targets.items():
+        records.with_user(editor).web_save(
+            {"user_id": successor.id},
+            {"display_name": {}, "user_id": {"fields": {"display_name": {}}}},
+        )
+        by_model[model] = len(records)
+    # Tracking messages and notifications are written at commit.
+    env.cr.commit()
+    seconds = time.time() - started
+    return {
+        "seconds": seconds,
+        "queries": cr.sql_log_count - queries,
+        "records": sum(by_model.values()),
+        "by_model": by_model,
+        "customers": args.mass_sample,
+        "mail": _mail_sent(cr, before),
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -417,4 +530,5 @@ PHASES = {
     "engine": phase_engine,
     "naive": phase_naive,
     "floor": phase_floor,
+    "mass_edit": phase_mass_edit,
 }

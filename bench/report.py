@@ -19,8 +19,9 @@ TARGETS = {
     "per_record_growth": 1.25,
     "peak_rss_mb": 1024,
     "queries_per_record": 0.03,
-    "vs_floor": 10,
+    "vs_floor": 6,
     "vs_naive": 50,
+    "vs_mass_edit": 50,
     "revert_seconds_100k": 600,
     "generate_seconds": 10,
     "assign_seconds": 5,
@@ -69,8 +70,10 @@ def report(args, results, elapsed, screen_lines, reports):
     of the screens' handover; `reports`: the PDFs printed); write the JSON.
     The exit status: 1 when a target is missed."""
     engine, naive, floor = results["engine"], results["naive"], results["floor"]
+    mass = results["mass_edit"]
     moved = engine["moved"]
     per_engine = engine["seconds"] / moved
+    per_mass = mass["seconds"] / mass["records"]
     per_naive = naive["seconds"] / naive["records"]
     per_floor = floor["seconds"] / floor["records"]
     rows = [
@@ -80,6 +83,13 @@ def report(args, results, elapsed, screen_lines, reports):
             engine["seconds"],
             engine["queries"],
             engine["transfer_rss_mb"],
+        ),
+        (
+            f"mass edit ({mass['customers']} c.)",
+            mass["records"],
+            mass["seconds"],
+            mass["queries"],
+            mass["peak_rss_mb"],
         ),
         (
             "naive (sample)",
@@ -108,6 +118,16 @@ def report(args, results, elapsed, screen_lines, reports):
         )
     print()
     print(f"moved: {json.dumps(engine['by_model'])}")
+    print(f"mass edit: {json.dumps(mass['by_model'])}")
+    print(
+        "written by the engine / the mass edit: chatter lines "
+        f"{engine['mail']['mail_message']} / {mass['mail']['mail_message']},"
+        f" notifications {engine['mail']['mail_notification']} /"
+        f" {mass['mail']['mail_notification']}, e-mails"
+        f" {engine['mail']['mail_mail']} / {mass['mail']['mail_mail']}"
+        f" ({engine['successors']} successors)"
+    )
+    print(f"engine vs mass edit: {per_mass / per_engine:.1f}x faster per moved record")
     print(f"engine vs naive: {per_naive / per_engine:.1f}x faster per moved record")
     print(
         f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record"
@@ -155,8 +175,21 @@ def report(args, results, elapsed, screen_lines, reports):
             "<= 0.03 queries per moved record",
             engine["queries"] / moved <= TARGETS["queries_per_record"],
         ),
-        ("<= 10x the raw-SQL floor", per_engine / per_floor <= TARGETS["vs_floor"]),
-        (">= 50x faster than naive", per_naive / per_engine >= TARGETS["vs_naive"]),
+        (
+            f"<= {TARGETS['vs_floor']}x the raw-SQL floor per record",
+            per_engine / per_floor <= TARGETS["vs_floor"],
+        ),
+        (
+            f">= {TARGETS['vs_mass_edit']}x faster than Odoo's mass edit per record",
+            per_mass / per_engine >= TARGETS["vs_mass_edit"],
+        ),
+        (
+            "the engine notifies each successor once (notifications <= 2 per"
+            f" successor + 10 for the handover's people:"
+            f" {engine['mail']['mail_notification']}), the mass edit once per"
+            f" record ({mass['mail']['mail_notification']} for {mass['records']})",
+            engine["mail"]["mail_notification"] <= 2 * engine["successors"] + 10,
+        ),
         ("noise left alone", engine["noise_after"] == results["build"]["noise"]),
         (
             f"form of {screens['lines']} lines <= 1 s server time (before approval)",
@@ -204,6 +237,7 @@ def report(args, results, elapsed, screen_lines, reports):
         "ratios": {
             "engine_vs_naive_speedup": per_naive / per_engine,
             "engine_vs_floor": per_engine / per_floor,
+            "engine_vs_mass_edit_speedup": per_mass / per_engine,
             "engine_queries_per_record": engine["queries"] / moved,
         },
     }

@@ -14,6 +14,8 @@ median:
 * naive:  per-record ORM ``write({'user_id': ...})`` with default tracking,
   including the commit where Odoo writes the tracking messages, on a sample;
 * floor:  one raw SQL UPDATE per table on the same rows;
+* mass edit: Odoo's list multi-edit of the salesperson, one save per model, on
+  the records of a sample of customers (``--mass-sample``);
 * screens: what a user waits for on a handover of 10,000 customers: generating
   its lines, assigning successors (balanced split), opening the form, printing
   each PDF.
@@ -82,6 +84,8 @@ def _phase(phase, db, args):
             str(args.customers),
             "--sample",
             str(args.sample),
+            "--mass-sample",
+            str(args.mass_sample),
             "--port",
             str(args.port),
         ],
@@ -140,7 +144,7 @@ def orchestrate(args):
     results = {"build": build}
     # Each path in turn, on a fresh copy, `repeat` times: the paths share the
     # machine's noise instead of one of them getting a quiet minute.
-    runs = {phase: [] for phase in ("engine", "naive", "floor", "screens")}
+    runs = {phase: [] for phase in ("engine", "mass_edit", "naive", "floor", "screens")}
     for attempt in range(args.repeat):
         for phase in runs:
             print(
@@ -176,6 +180,12 @@ def main():
     )
     parser.add_argument(
         "--sample", type=int, default=100, help="records per model for the naive path"
+    )
+    parser.add_argument(
+        "--mass-sample",
+        type=int,
+        default=2000,
+        help="customers whose records the mass-edit path edits (every model)",
     )
     parser.add_argument(
         "--grow",

@@ -27,6 +27,7 @@
         "wizard/hr_client_handover_cancel_views.xml",
         "wizard/hr_client_handover_assign_views.xml",
         "wizard/hr_departure_wizard_views.xml",
+        "wizard/hr_client_handover_everything_views.xml",
         "views/hr_client_handover_transfer_views.xml",
         "views/hr_client_handover_document_views.xml",
         "views/hr_client_handover_line_views.xml",

@@ -143,7 +143,7 @@ AFTER_DRAFT = STAGES.AFTER_DRAFT
 AFTER_APPROVAL = STAGES.after("plan_approval")
 UP_TO_MATERIALS = STAGES.until("materials")
 UP_TO_VISITS = STAGES.until("visits")
-STATES = STAGES.ORDER
+ORDER = STAGES.ORDER
 
 # Who reads a handover and everything under it.
 READERS = frozenset(
@@ -254,13 +254,13 @@ HANDOVER_BUTTONS = {
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
     "action_allow_departure": during(OPEN, "admin"),
     # The auditors of the record: the supervising witness and the administrator.
-    "action_verify_integrity": during(STATES, "witness", "admin"),
+    "action_verify_integrity": during(ORDER, "witness", "admin"),
     # The calendar's event form, filled in (handover meeting, training session).
     "action_schedule_meeting": during(UP_TO_MATERIALS, "supervisor", "admin"),
     "action_schedule_training": during(
         [*UP_TO_MATERIALS, "visits", "verification", "summary"], "supervisor", "admin"
     ),
-    "action_open_banner_link": during(STATES, *READERS),
+    "action_open_banner_link": during(ORDER, *READERS),
 }
 # Buttons that only open a dialog or report: an allowed call changes nothing.
 HARMLESS_BUTTONS = (

@@ -1,6 +1,8 @@
 from . import hr_client_handover_policy
 from . import hr_client_handover_template
 from . import hr_client_handover_rule
+from . import hr_client_handover_progress
+from . import hr_client_handover_activities
 from . import hr_client_handover_banner
 from . import hr_client_handover_digest
 from . import hr_client_handover_chatter
@@ -9,6 +11,8 @@ from . import hr_client_handover_departure
 from . import hr_client_handover_visits
 from . import hr_client_handover_transfer_mixin
 from . import hr_client_handover_calendar
+from . import hr_client_handover_omission
+from . import hr_client_handover_everything
 from . import hr_client_handover
 from . import hr_client_handover_retention
 from . import hr_client_handover_line

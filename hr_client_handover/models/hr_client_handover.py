@@ -1,6 +1,5 @@
 import math
 import random
-from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -9,13 +8,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, is_html_empty
 
+from .hr_client_handover_activities import ROLE_ACTIVITIES, STAGE_SIDE_ACTIVITIES
 from .hr_client_handover_item import ITEM_ACTIVITIES
 from .hr_client_handover_stages import (
     CANCEL,
     CLOSED,
     DONE,
     DRAFT,
-    MATERIALS,
     OPEN,
     SELECTION,
     STAGE,
@@ -25,13 +24,8 @@ from .hr_client_handover_stages import (
 )
 from .hr_client_handover_template import HANDOVER_TYPES
 from .hr_client_handover_visits import (
-    REVIEW_WORKING_DAYS,
-    WAIVER_ACTIVITY,
     WITNESS_VISITS_ACTIVITY,
 )
-
-STATES = SELECTION
-ACTIVE_STATES = list(OPEN)
 
 TRANSFER_STATES = [
     ("pending", "Pending"),
@@ -41,38 +35,10 @@ TRANSFER_STATES = [
     ("reverted", "Reverted"),
 ]
 
-# state -> (activity type xml id, role of the users who must act)
-STATE_ACTIVITIES = {
-    stage.key: (stage.activity, stage.activity_role)
-    for stage in STAGES
-    if stage.activity
-}
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
-# The activities each of them is given, those of STATE_ACTIVITIES and the
-# ones of their own steps: they follow the person who replaces them.
-ROLE_ACTIVITIES = {
-    field: tuple(
-        xmlid for xmlid, role in STATE_ACTIVITIES.values() if f"{role}_id" == field
-    )
-    + extra
-    for field, extra in (
-        (
-            "supervisor_id",
-            (
-                "hr_client_handover.mail_act_handover_waiver",
-                "hr_client_handover.mail_act_handover_follow_up",
-            ),
-        ),
-        ("approver_id", ()),
-        ("witness_id", ("hr_client_handover.mail_act_handover_witness_visits",)),
-    )
-}
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
-# Activities of a stage besides its own, removed when it is left: waivers left
-# undecided where visits are optional are nothing to do.
-STAGE_SIDE_ACTIVITIES = [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
 FOLLOW_UP_DAYS = 30
 
 
@@ -84,6 +50,8 @@ class HrClientHandover(models.Model):
         "hr.client.handover.chatter.mixin",
         "mail.activity.mixin",
         "hr.client.handover.policy",
+        "hr.client.handover.progress.mixin",
+        "hr.client.handover.activity.mixin",
         "hr.client.handover.banner.mixin",
         "hr.client.handover.digest.mixin",
         "hr.client.handover.gate.mixin",
@@ -91,6 +59,8 @@ class HrClientHandover(models.Model):
         "hr.client.handover.departure.mixin",
         "hr.client.handover.visit.mixin",
         "hr.client.handover.transfer.mixin",
+        "hr.client.handover.omission.mixin",
+        "hr.client.handover.everything.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
@@ -206,7 +176,7 @@ class HrClientHandover(models.Model):
     )
     summary = fields.Html()
     state = fields.Selection(
-        STATES,
+        SELECTION,
         default=DRAFT,
         required=True,
         tracking=True,
@@ -227,10 +197,6 @@ class HrClientHandover(models.Model):
         copy=False,
         readonly=True,
     )
-    transfer_done = fields.Integer(
-        compute="_compute_transfer_progress", string="Moved Records"
-    )
-    transfer_progress = fields.Float(compute="_compute_transfer_progress")
     refuse_reason = fields.Text(readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False)
     plan_reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -272,7 +238,7 @@ class HrClientHandover(models.Model):
     )
     done_date = fields.Date(readonly=True, copy=False)
     reminded_state = fields.Selection(
-        STATES, readonly=True, copy=False, help="Stage whose actors were reminded."
+        SELECTION, readonly=True, copy=False, help="Stage whose actors were reminded."
     )
     escalated_on = fields.Date(readonly=True, copy=False)
     returned_on = fields.Date(readonly=True, copy=False)
@@ -294,26 +260,6 @@ class HrClientHandover(models.Model):
         "hr.client.handover.signature",
         compute="_compute_sign_request_id",
         string="Signature Awaited From You",
-    )
-
-    line_count = fields.Integer(compute="_compute_line_stats", string="Customer Count")
-    successor_count = fields.Integer(compute="_compute_line_stats")
-    materials_done_count = fields.Integer(compute="_compute_line_stats")
-    visit_done_count = fields.Integer(compute="_compute_line_stats")
-    spot_check_count = fields.Integer(compute="_compute_line_stats")
-    check_done_count = fields.Integer(
-        compute="_compute_line_stats",
-        help="Customers of the spot-check sample whose call confirmed the handover.",
-    )
-    progress = fields.Float(
-        compute="_compute_line_stats",
-        help="How far the procedure is: the stages completed before Done, plus "
-        "the share of the current stage's customer work already done (customers "
-        "with a successor in draft, materials confirmed, visits done or waived, "
-        "calls confirmed). 100% once Done; 0 when cancelled.",
-    )
-    is_overdue = fields.Boolean(
-        compute="_compute_is_overdue", search="_search_is_overdue"
     )
     # Everyone who holds a role on the handover, on one of its customers or
     # on one of its signatures: who reads it and its parts (the record rules of
@@ -376,193 +322,6 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends(
-        "line_ids.successor_id",
-        "line_ids.line_progress",
-        "line_ids.materials_confirmed_on",
-        "line_ids.visit_state",
-        "line_ids.spot_check_selected",
-        "line_ids.check_result",
-        "line_ids.checked_on",
-        "state",
-    )
-    def _compute_line_stats(self):
-        """Counted in the database for saved handovers (a form, list or kanban
-        stays fast with thousands of lines); from the lines in the form's
-        cache while it is being edited."""
-        saved = self.filtered("id")
-        counts = saved._line_counts() if saved else {}
-        steps = [state for state, _label in STATES if state != CANCEL]
-        for handover in self:
-            if handover in saved:
-                values = counts.get(handover.id, {})
-            else:
-                lines = handover.line_ids
-                values = {
-                    "line_count": len(lines),
-                    "successor_count": len(lines.successor_id),
-                    "materials_done_count": len(
-                        lines.filtered("materials_confirmed_on")
-                    ),
-                    "visit_done_count": len(
-                        lines.filtered(
-                            lambda line: line.visit_state in ("done", "waived")
-                        )
-                    ),
-                    "spot_check_count": len(lines.filtered("spot_check_selected")),
-                    "check_done_count": len(
-                        lines.filtered(
-                            lambda line: line.spot_check_selected
-                            and line.check_result == "confirmed"
-                            and line.checked_on
-                        )
-                    ),
-                    "assigned_count": len(lines.filtered("successor_id")),
-                }
-            for name in (
-                "line_count",
-                "successor_count",
-                "materials_done_count",
-                "visit_done_count",
-                "spot_check_count",
-                "check_done_count",
-            ):
-                handover[name] = values.get(name, 0)
-            if handover.state == CANCEL:
-                handover.progress = 0.0
-            else:
-                done = steps.index(handover.state) + handover._stage_done_share(values)
-                handover.progress = 100.0 * min(done / (len(steps) - 1), 1.0)
-
-    def _stage_done_share(self, counts):
-        """The share (0 to 1) of the current stage's customer work done, from
-        the line statistics ``counts``: customers with a successor in draft,
-        materials confirmed, visits done or waived, calls confirmed; none in
-        the stages of review, approval and summary (their work is one click)."""
-        self.ensure_one()
-        done, total = {
-            "draft": ("assigned_count", "line_count"),
-            "materials": ("materials_done_count", "line_count"),
-            "visits": ("visit_done_count", "line_count"),
-            "verification": ("check_done_count", "spot_check_count"),
-        }.get(self.state, (None, None))
-        if not done or not counts.get(total):
-            return 0.0
-        return min(counts.get(done, 0) / counts[total], 1.0)
-
-    def _line_counts(self):
-        """{handover id: line statistics}, in three grouped queries."""
-        Line = self.env["hr.client.handover.line"].sudo()
-        base = [("handover_id", "in", self.ids)]
-        counts = defaultdict(dict)
-        for handover, total, successors, materials, assigned in Line._read_group(
-            base,
-            ["handover_id"],
-            [
-                "__count",
-                "successor_id:count_distinct",
-                "materials_confirmed_on:count",
-                "successor_id:count",
-            ],
-        ):
-            counts[handover.id].update(
-                line_count=total,
-                successor_count=successors,
-                materials_done_count=materials,
-                assigned_count=assigned,
-            )
-        for handover, count in Line._read_group(
-            base + [("visit_state", "in", ("done", "waived"))],
-            ["handover_id"],
-            ["__count"],
-        ):
-            counts[handover.id]["visit_done_count"] = count
-        # The sample, and its calls recorded as confirmed.
-        for handover, result, count, checked in Line._read_group(
-            base + [("spot_check_selected", "=", True)],
-            ["handover_id", "check_result"],
-            ["__count", "checked_on:count"],
-        ):
-            values = counts[handover.id]
-            values["spot_check_count"] = values.get("spot_check_count", 0) + count
-            if result == "confirmed":
-                values["check_done_count"] = checked
-        return counts
-
-    @api.depends("transfer_total", "transfer_state")
-    def _compute_transfer_progress(self):
-        """Moved values from the ledger; progress from what is left in the queue
-        (transfer) or to give back (revert)."""
-        Transfer = self.env["hr.client.handover.transfer"].sudo()
-        moved = dict(
-            Transfer._read_group(
-                [("handover_id", "in", self.ids), ("outcome", "=", "moved")],
-                ["handover_id"],
-                ["__count"],
-            )
-        )
-        running = self.filtered(lambda h: h.transfer_state == "running")
-        left = dict(
-            self.env["hr.client.handover.queue"]
-            .sudo()
-            ._read_group(
-                [("handover_id", "in", running.ids)], ["handover_id"], ["__count"]
-            )
-            if running
-            else []
-        )
-        reverting = self.filtered(lambda h: h.transfer_state == "reverting")
-        settled = dict(
-            Transfer._read_group(
-                [
-                    ("handover_id", "in", reverting.ids),
-                    ("outcome", "=", "moved"),
-                    "|",
-                    ("reverted_on", "!=", False),
-                    ("note", "!=", False),
-                ],
-                ["handover_id"],
-                ["__count"],
-            )
-            if reverting
-            else []
-        )
-        for handover in self:
-            origin = handover._origin
-            done = moved.get(origin, 0)
-            handover.transfer_done = done
-            total = handover.transfer_total
-            if handover.transfer_state == "running":
-                ratio = (total - left.get(origin, 0)) / total if total else 0.0
-            elif handover.transfer_state == "reverting":
-                ratio = settled.get(origin, 0) / done if done else 0.0
-            elif handover.transfer_state in ("done", "reverted"):
-                ratio = 1.0
-            else:
-                ratio = 0.0
-            handover.transfer_progress = 100.0 * ratio
-
-    @api.depends("last_working_day", "state")
-    def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
-        for handover in self:
-            handover.is_overdue = bool(
-                handover.state in ACTIVE_STATES
-                and handover.last_working_day
-                and handover.last_working_day < today
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        domain = [
-            ("state", "in", ACTIVE_STATES),
-            ("last_working_day", "<", fields.Date.context_today(self)),
-        ]
-        if (operator == "=") == value:
-            return domain
-        return ["!", *domain] if len(domain) == 1 else ["!", "&", *domain]
-
     @api.depends(
         "departing_user_id",
         "supervisor_id",
@@ -636,8 +395,8 @@ class HrClientHandover(models.Model):
             "CASE %s %s END",
             groupby_terms["state"],
             SQL(" ").join(
-                SQL("WHEN %s THEN %s", state, index)
-                for index, (state, _label) in enumerate(STATES)
+                SQL("WHEN %s THEN %s", key, index)
+                for index, (key, _label) in enumerate(SELECTION)
             ),
         )
         result = super()._read_group_orderby(order, in_order, query)
@@ -768,7 +527,7 @@ class HrClientHandover(models.Model):
         Read without flushing these handovers: the flush would hit the unique
         index first.
         """
-        active = self.filtered(lambda handover: handover.state in ACTIVE_STATES)
+        active = self.filtered(lambda handover: handover.state in OPEN)
         if not active:
             return
         self.flush_model(["state", "name"])
@@ -916,7 +675,7 @@ class HrClientHandover(models.Model):
                 ]._get_default_for_type(handover.handover_type, handover.company_id)
             if not handover.item_ids and handover.template_id:
                 handover._create_items_from_template()
-        handovers._schedule_state_activities()
+        handovers._schedule_stage_activities()
         handovers._warn_plans_counting_on_departing()
         return handovers
 
@@ -1052,7 +811,7 @@ class HrClientHandover(models.Model):
         # Whoever fills in a new handover is the one starting it.
         return set() if self._origin.id else {"starter"}
 
-    def _state_label(self):
+    def _stage_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
@@ -1060,7 +819,7 @@ class HrClientHandover(models.Model):
         """Check the current user may run `action` on every handover in self.
 
         Raises AccessError when the user holds none of the roles, UserError when
-        the handover is not in a state where the action applies (which makes a
+        the handover is not in a stage where the action applies (which makes a
         second identical call fail cleanly instead of applying twice).
         """
         self._policy_check(action, self._action_label(action))
@@ -1111,8 +870,8 @@ class HrClientHandover(models.Model):
         }[action]
 
     def _lock(self):
-        """Row-lock the handovers and re-read their state, so that two concurrent
-        clicks on the same button cannot both pass the state check."""
+        """Row-lock the handovers and re-read their stage, so that two concurrent
+        clicks on the same button cannot both pass the stage check."""
         if not self.ids:
             return
         try:
@@ -1134,115 +893,32 @@ class HrClientHandover(models.Model):
         self._check_can(action)
 
     # ------------------------------------------------------------------
-    # Activities
+    # Stage changes
     # ------------------------------------------------------------------
-    def _users_for_role(self, role):
-        self.ensure_one()
-        if role == "successor":
-            return self.line_ids.successor_id
-        if role == "departing":
-            user = self.departing_user_id
-            return user if user and user.active else self.supervisor_id
-        return {
-            "supervisor": self.supervisor_id,
-            "approver": self.approver_id,
-            # Without a witness (not required off key positions), the supervisor.
-            "witness": self.witness_id or self.supervisor_id,
-        }[role]
-
-    def _activity_deadline(self, state):
-        """The deadline of the activities of ``state`` (its ``deadline``)."""
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        if STAGE[state].deadline == "review":
-            return self._add_working_days(today, REVIEW_WORKING_DAYS)
-        deadline = self.last_working_day or today
-        return max(deadline, today)
-
-    def _schedule_state_activities(self):
-        for handover in self:
-            stage = STAGE[handover.state]
-            xmlid, role = stage.activity, stage.activity_role
-            if not xmlid:
-                continue
-            deadline = handover._activity_deadline(handover.state)
-            note = "_visit_activity_note" if role == "visitor" else None
-            for user in handover._users_to_act(role):
-                handover._schedule_activity(xmlid, user, deadline, note=note)
-
-    def _schedule_activity(self, xmlid, user, deadline, note=None):
-        """Schedule an activity in its assignee's language: the activity keeps
-        the summary and note of its type as read when it is created (``note``:
-        the name of a method writing the note for the assignee instead)."""
-        self.ensure_one()
-        # The workflow schedules it once the caller passed the policy: following
-        # the assignee in as a follower needs no right of the caller's.
-        in_lang = self.sudo().with_context(lang=user.lang or self.env.lang)
-        values = {"note": getattr(in_lang, note)(user)} if note else {}
-        in_lang.activity_schedule(
-            xmlid, date_deadline=deadline, user_id=user.id, **values
-        )
-
-    def _users_to_act(self, role):
-        """Users who must act in the current state: successors only when one of
-        their lines still waits for them (a re-visit concerns one customer)."""
-        self.ensure_one()
-        if role == "visitor":
-            return self._visitors_to_act()
-        if role != "successor":
-            return self._users_for_role(role)
-        if self.state == MATERIALS:
-            waiting = [("materials_confirmed_on", "=", False)]
-        else:
-            waiting = [("visit_state", "not in", ("done", "waived"))]
-        # Grouped in SQL: a handover of 100,000 customers is not loaded line by
-        # line to find its few successors.
-        groups = (
-            self.env["hr.client.handover.line"]
-            .sudo()
-            ._read_group(
-                [("handover_id", "=", self.id), ("successor_id", "!=", False)]
-                + waiting,
-                ["successor_id"],
-            )
-        )
-        return self.env["res.users"].browse([user.id for (user,) in groups])
-
-    def _close_state_activities(self, state, feedback=None):
-        # As superuser: the button that leaves the stage checked its caller;
-        # the activities it closes are others' (mail.activity allows only
-        # their assignee, models/mail_activity.py). "Done" still names the
-        # user who pressed it.
-        handovers = self.sudo()
-        xmlid = STAGE[state].activity
-        if xmlid:
-            handovers.activity_feedback([xmlid], feedback=feedback)
-        handovers.activity_unlink(STAGE_SIDE_ACTIVITIES)
-
-    def _move_to(self, new_state, feedback=None, **extra):
+    def _move_to(self, new_stage, feedback=None, **extra):
         """The one way from a stage to another: the button that completes the
         stage, a refusal, a visit sent back, the cancellation. Writes the new
         stage (with ``extra`` values), seals it, then leaves the old stage and
         enters the new one."""
         for handover in self:
-            old_state = handover.state
+            old_stage = handover.state
             # The line events of the stage left, in one message.
             handover._post_stage_digest()
-            values = dict(extra, state=new_state)
+            values = dict(extra, state=new_stage)
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
-            handover._on_leave_stage(old_state, feedback=feedback)
+            handover._on_leave_stage(old_stage, feedback=feedback)
             handover._on_enter_stage()
 
-    def _on_leave_stage(self, state, feedback=None):
-        """``state`` was left for the current stage: its activities close and,
+    def _on_leave_stage(self, key, feedback=None):
+        """The stage ``key`` was left for the current one: its activities close and,
         when its button completed it (the next stage in order), the transfer
         starts at its moment, the documents it files are to be filed (right
         after, see ``_file_soon``) and the events it needed are sealed."""
         self.ensure_one()
-        stage = STAGE[state]
-        self._close_state_activities(state, feedback=feedback)
-        if self.state != next_stage(state):
+        stage = STAGE[key]
+        self._close_stage_activities(key, feedback=feedback)
+        if self.state != next_stage(key):
             return
         moment = self.template_id.transfer_moment or "plan"
         if (
@@ -1273,7 +949,7 @@ class HrClientHandover(models.Model):
             self._create_signature_requests(stage.key)
         if stage.enter:
             getattr(self, stage.enter)()
-        self._schedule_state_activities()
+        self._schedule_stage_activities()
 
     def _prepare_summary(self):
         """Whoever closes the stage before the summary hands the template over."""
@@ -1323,17 +999,7 @@ class HrClientHandover(models.Model):
         the policy's row)."""
         self._prepare_action("witness_visits")
         for handover in self:
-            handover.sudo().write(
-                {
-                    "visits_witnessed_by_id": self.env.uid,
-                    "visits_witnessed_on": fields.Datetime.now(),
-                }
-            )
-            handover._seal(
-                "witness",
-                handover,
-                ("visits_witnessed_by_id", "visits_witnessed_on"),
-            )
+            handover._stamp("witness", "visits_witnessed_by_id", "visits_witnessed_on")
             lines = handover.line_ids
             handover.message_post(
                 body=self.env._(
@@ -1444,18 +1110,16 @@ class HrClientHandover(models.Model):
         self._check_stage_gate()
         for handover in self:
             stage = STAGE[handover.state]
-            new_state = next_stage(stage.key)
+            new_stage = next_stage(stage.key)
             values = {}
             if stage.stamp:
-                user_field, date_field = stage.stamp
-                values[user_field] = self.env.uid
-                values[date_field] = fields.Datetime.now()
-            if new_state == DONE:
+                values.update(self._stamp_values(*stage.stamp))
+            if new_stage == DONE:
                 values["done_date"] = fields.Date.context_today(handover)
             if any(other.refused_to == stage.key for other in STAGES):
                 # Submitted again: the reason of the last refusal is answered.
                 values["refuse_reason"] = False
-            handover._move_to(new_state, **values)
+            handover._move_to(new_stage, **values)
         return True
 
     def action_cancel(self):
@@ -1668,6 +1332,18 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Integrity (tamper evidence)
     # ------------------------------------------------------------------
+    def _stamp_values(self, user_field, date_field):
+        """Who did a step and when: the current user, now."""
+        return {user_field: self.env.uid, date_field: fields.Datetime.now()}
+
+    def _stamp(self, kind, user_field, date_field, sealed=()):
+        """Stamp the current user and now on the handover, as superuser (the
+        caller passed the policy), and seal the stamp as ``kind`` with the
+        other fields ``sealed`` the step relies on."""
+        self.ensure_one()
+        self.sudo().write(self._stamp_values(user_field, date_field))
+        self._seal(kind, self, (user_field, date_field, *sealed))
+
     def _seal(self, kind, records, names, released=()):
         return self.env["hr.client.handover.seal"]._seal(
             kind, self, records, names, released
@@ -1689,55 +1365,3 @@ class HrClientHandover(models.Model):
                 "sticky": not intact,
             },
         }
-
-    # ------------------------------------------------------------------
-    # Scheduled actions
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_remind_and_escalate(self):
-        """Once the days left fall to the company's setting or below, remind the
-        people who must act in the current stage (once per stage, so a missed
-        daily run still reminds); once past the deadline, escalate to the
-        division manager (once)."""
-        today = fields.Date.context_today(self)
-        handovers = self.search(
-            [("state", "in", ACTIVE_STATES), ("last_working_day", "!=", False)]
-        )
-        for handover in handovers:
-            days_left = (handover.last_working_day - today).days
-            if days_left < 0:
-                if handover.approver_id and not handover.escalated_on:
-                    handover._schedule_activity(
-                        "hr_client_handover.mail_act_handover_overdue",
-                        handover.approver_id,
-                        today,
-                    )
-                    handover.escalated_on = today
-            elif (
-                days_left <= handover.company_id.handover_reminder_days
-                and handover.reminded_state != handover.state
-            ):
-                role = STAGE[handover.state].activity_role
-                for user in handover._users_to_act(role):
-                    handover._schedule_activity(
-                        "hr_client_handover.mail_act_handover_reminder",
-                        user,
-                        handover.last_working_day,
-                    )
-                handover.reminded_state = handover.state
-
-    @api.model
-    def _cron_return_from_leave(self):
-        today = fields.Date.context_today(self)
-        handovers = self.search(
-            [
-                ("handover_type", "=", "leave"),
-                ("transfer_state", "=", "done"),
-                ("return_date", "<=", today),
-                ("returned_on", "=", False),
-                ("state", "!=", CANCEL),
-            ]
-        )
-        for handover in handovers:
-            handover._return_from_leave()
-            self.env["ir.cron"]._commit_progress(1)

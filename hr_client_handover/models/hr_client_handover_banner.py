@@ -334,24 +334,24 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
 
     def _banner_summary_approval(self, texts, links, user, problems):
         texts.append(self.env._("Summary awaiting approval"))
-        after = self.item_ids.filtered("post_departure")
-        if after:
-            texts.append(
-                self._banner_ratio(
-                    self.env._("Checklist after departure"),
-                    len(after.filtered("done")),
-                    len(after),
+        # The checklist's parts still open at the approval: those due after the
+        # departure, and the countersigns.
+        for label, items, done in (
+            (
+                self.env._("Checklist after departure"),
+                self.item_ids.filtered("post_departure"),
+                "done",
+            ),
+            (
+                self.env._("Countersigns"),
+                self.item_ids.filtered("countersigner_id"),
+                "countersigned_on",
+            ),
+        ):
+            if items:
+                texts.append(
+                    self._banner_ratio(label, len(items.filtered(done)), len(items))
                 )
-            )
-        countersign = self.item_ids.filtered("countersigner_id")
-        if countersign:
-            texts.append(
-                self._banner_ratio(
-                    self.env._("Countersigns"),
-                    len(countersign.filtered("countersigned_on")),
-                    len(countersign),
-                )
-            )
         return self.env["res.users"]
 
     def _banner_closed_parts(self):

@@ -102,16 +102,11 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         label = self._action_label("allow_departure")
         self._policy_check_button("allow_departure", label)
         for handover in self:
-            handover.sudo().write(
-                {
-                    "departure_allowed_by_id": self.env.uid,
-                    "departure_allowed_on": fields.Datetime.now(),
-                }
-            )
-            handover._seal(
+            handover._stamp(
                 "departure",
-                handover,
-                ("departure_allowed_by_id", "departure_allowed_on", "supervisor_id"),
+                "departure_allowed_by_id",
+                "departure_allowed_on",
+                sealed=("supervisor_id",),
             )
             handover.message_post(
                 body=self.env._(

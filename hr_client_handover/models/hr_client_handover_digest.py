@@ -76,7 +76,7 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
             by_kind[seal.kind][day, actor].append(entry)
         body = Markup("<p><b>%s</b></p>") % self.env._(
             "%(stage)s: line events recorded in this stage (%(count)s)",
-            stage=self._state_label(),
+            stage=self._stage_label(),
             count=len(events),
         )
         for kind in DIGEST_KINDS:

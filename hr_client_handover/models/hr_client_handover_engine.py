@@ -120,20 +120,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             line = self._line_of_partner(
                 handover, SQL.identifier(Model._table, rule.partner_field)
             )
-            query.add_where(self._not_moved_yet(handover, rule, id_column))
-            cr.execute(
-                SQL(
-                    "INSERT INTO hr_client_handover_queue"
-                    " (handover_id, rule_id, res_model, res_id, line_id)"
-                    " SELECT %s, %s, %s, s.id, s.line FROM (%s) s"
-                    " WHERE s.line IS NOT NULL ORDER BY s.id",
-                    handover.id,
-                    rule.id,
-                    rule.model,
-                    query.select(SQL("%s AS id", id_column), SQL("%s AS line", line)),
-                )
-            )
-            total += cr.rowcount
+            total += self._queue(handover, rule, query, id_column, line)
         # The queue was empty a moment ago: give the planner its new size before
         # the activities look their records up in it, and before the batches.
         cr.execute(SQL("ANALYZE hr_client_handover_queue"))
@@ -166,9 +153,12 @@ class HrClientHandoverEngine(models.AbstractModel):
             res_id=res_id,
             partner_line=self._line_of_partner(handover, res_id),
         )
-        query.add_where(
-            self._not_moved_yet(handover, rule, SQL.identifier(table, "id"))
-        )
+        return self._queue(handover, rule, query, SQL.identifier(table, "id"), line)
+
+    def _queue(self, handover, rule, query, id_column, line):
+        """Queue the records of ``rule`` that ``query`` selects and have a line
+        (``line``: SQL giving a record's line); return how many."""
+        query.add_where(self._not_moved_yet(handover, rule, id_column))
         self.env.cr.execute(
             SQL(
                 "INSERT INTO hr_client_handover_queue"
@@ -178,10 +168,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 handover.id,
                 rule.id,
                 rule.model,
-                query.select(
-                    SQL("%s AS id", SQL.identifier(table, "id")),
-                    SQL("%s AS line", line),
-                ),
+                query.select(SQL("%s AS id", id_column), SQL("%s AS line", line)),
             )
         )
         return self.env.cr.rowcount
@@ -216,20 +203,14 @@ class HrClientHandoverEngine(models.AbstractModel):
         """Move (or give back) batch by batch until nothing is left.
 
         Returns 'done'; 'later' when only rows other transactions hold are left
-        (retried by the background job); with `commit` (background), each batch
-        is committed and 'paused' means the cron's time is up.
+        (retried by the background job); 'more' when `max_batches` batches are
+        done and some are left; with `commit` (background), each batch is
+        committed and 'paused' means the cron's time is up.
         """
         if "handover_team_cache" not in self.env.context:
-            # Successors' teams, read once per run, not once per batch; the batch
-            # size can be tuned with a system parameter.
-            batch = self.env.context.get("handover_batch_size") or int(
-                self.env["ir.config_parameter"].get_param(
-                    "hr_client_handover.transfer_batch_size", BATCH_SIZE
-                )
+            return self._for_run()._run(
+                handover, commit=commit, max_batches=max_batches
             )
-            return self.with_context(
-                handover_team_cache={}, handover_batch_size=batch
-            )._run(handover, commit=commit, max_batches=max_batches)
         Cron = self.env["ir.cron"]
         cursor = 0
         for count in range(1, 1 << 62):
@@ -247,7 +228,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 self._flush_quietly()
                 self.env.invalidate_all()
             if max_batches and count >= max_batches:
-                return "paused"
+                return "more"
         if self._left(handover):
             return "later"
         if handover.transfer_state == "running":
@@ -257,6 +238,17 @@ class HrClientHandoverEngine(models.AbstractModel):
         if commit:
             Cron._commit_progress()
         return "done"
+
+    def _for_run(self):
+        """The engine with what a run reads once, not once per batch: the
+        successors' teams (filled as they are met) and the batch size (a
+        system parameter, to tune it)."""
+        batch = self.env.context.get("handover_batch_size") or int(
+            self.env["ir.config_parameter"].get_param(
+                "hr_client_handover.transfer_batch_size", BATCH_SIZE
+            )
+        )
+        return self.with_context(handover_team_cache={}, handover_batch_size=batch)
 
     def _left(self, handover):
         if handover.transfer_state == "running":
@@ -304,23 +296,31 @@ class HrClientHandoverEngine(models.AbstractModel):
             return self._move_step(handover, cursor)
         return self._give_back_step(handover, cursor)
 
-    def _move_step(self, handover, cursor):
-        cr = self.env.cr
-        # The batch is cut from the queue before the join: the cost of a batch
-        # never depends on what is left behind it.
-        cr.execute(
+    def _batch_after(self, handover, cursor, query):
+        """The rows of one batch: ``query`` takes the handover, the cursor (the
+        last id done) and the batch size, in that order."""
+        self.env.cr.execute(
             SQL(
-                "SELECT q.id, q.rule_id, q.res_id, q.line_id, l.successor_id"
-                " FROM (SELECT id, rule_id, res_id, line_id"
-                "  FROM hr_client_handover_queue"
-                "  WHERE handover_id = %s AND id > %s ORDER BY id LIMIT %s) q"
-                " JOIN hr_client_handover_line l ON l.id = q.line_id ORDER BY q.id",
+                query,
                 handover.id,
                 cursor,
                 self.env.context["handover_batch_size"],
             )
         )
-        rows = cr.fetchall()
+        return self.env.cr.fetchall()
+
+    def _move_step(self, handover, cursor):
+        # The batch is cut from the queue before the join: the cost of a batch
+        # never depends on what is left behind it.
+        rows = self._batch_after(
+            handover,
+            cursor,
+            "SELECT q.id, q.rule_id, q.res_id, q.line_id, l.successor_id"
+            " FROM (SELECT id, rule_id, res_id, line_id"
+            "  FROM hr_client_handover_queue"
+            "  WHERE handover_id = %s AND id > %s ORDER BY id LIMIT %s) q"
+            " JOIN hr_client_handover_line l ON l.id = q.line_id ORDER BY q.id",
+        )
         if not rows:
             return None, 0
         by_rule = defaultdict(list)
@@ -337,7 +337,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             moved += count
         finished = [row[0] for row in rows if (row[1], row[2]) in settled]
         if finished:
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     "DELETE FROM hr_client_handover_queue WHERE id IN %s",
                     tuple(finished),
@@ -697,23 +697,18 @@ class HrClientHandoverEngine(models.AbstractModel):
     def _give_back_step(self, handover, cursor):
         """Give back one batch of ledger rows after `cursor`, wherever the value is
         still what the handover set; a changed value is kept, with a note."""
-        cr = self.env.cr
         self.env["hr.client.handover.transfer"].flush_model()
-        cr.execute(
-            SQL(
-                "SELECT t.id, t.res_model, t.field_name, t.rule_id, t.res_id,"
-                " t.old_user_id, t.new_user_id, t.old_team_id, t.new_team_id,"
-                " t.follower_added"
-                " FROM hr_client_handover_transfer t"
-                " WHERE t.handover_id = %s AND t.id > %s AND t.outcome = 'moved'"
-                " AND t.reverted_on IS NULL AND t.note IS NULL"
-                " ORDER BY t.id LIMIT %s",
-                handover.id,
-                cursor,
-                self.env.context["handover_batch_size"],
-            )
+        rows = self._batch_after(
+            handover,
+            cursor,
+            "SELECT t.id, t.res_model, t.field_name, t.rule_id, t.res_id,"
+            " t.old_user_id, t.new_user_id, t.old_team_id, t.new_team_id,"
+            " t.follower_added"
+            " FROM hr_client_handover_transfer t"
+            " WHERE t.handover_id = %s AND t.id > %s AND t.outcome = 'moved'"
+            " AND t.reverted_on IS NULL AND t.note IS NULL"
+            " ORDER BY t.id LIMIT %s",
         )
-        rows = cr.fetchall()
         if not rows:
             return None, 0
         groups = defaultdict(list)

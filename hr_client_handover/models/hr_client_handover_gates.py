@@ -30,6 +30,10 @@ class HrClientHandoverGateMixin(models.AbstractModel):
     def _some_names(lines):
         return ", ".join(lines[:5].partner_id.mapped("display_name"))
 
+    @staticmethod
+    def _some_items(items):
+        return ", ".join(items[:5].mapped("name"))
+
     def _plan_problems(self):
         self.ensure_one()
         problems = self._plan_todo()
@@ -67,6 +71,8 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     names=self._some_names(missing),
                 )
             )
+        # No customer left behind (models/hr_client_handover_omission.py).
+        problems += self._omission_todo()
         if not self.supervisor_id:
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
@@ -117,7 +123,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     "%(count)s checklist item(s) are not done yet (%(names)s). "
                     "Tick them in the Checklist tab first.",
                     count=len(open_items),
-                    names=", ".join(open_items[:5].mapped("name")),
+                    names=self._some_items(open_items),
                 )
             )
         unconfirmed = due_now.filtered(
@@ -130,7 +136,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     "confirmation (%(names)s): a successor or the supervising "
                     "witness presses Confirm in the Checklist tab.",
                     count=len(unconfirmed),
-                    names=", ".join(unconfirmed[:5].mapped("name")),
+                    names=self._some_items(unconfirmed),
                 )
             )
         return problems + self._signature_problems(MATERIALS)
@@ -223,6 +229,13 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         """The words of a summary, spaces and layout aside."""
         return " ".join(html2plaintext(html or "").split())
 
+    @staticmethod
+    def _items_and_people(items, person_field):
+        """'Item (Person), …': checklist items with whom each waits for."""
+        return ", ".join(
+            f"{item.name} ({item[person_field].name or '-'})" for item in items
+        )
+
     def _closing_problems(self):
         """The checklist part due after the last working day is done and every
         item to countersign is countersigned (before Done)."""
@@ -239,10 +252,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     "responsible person ticks them in the Checklist tab.",
                     ref=self.name,
                     count=len(open_items),
-                    items=", ".join(
-                        f"{item.name} ({item.responsible_id.name or '-'})"
-                        for item in open_items
-                    ),
+                    items=self._items_and_people(open_items, "responsible_id"),
                 )
             )
         missing = self.item_ids.filtered(
@@ -256,10 +266,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     "presses Countersign in the Checklist tab.",
                     ref=self.name,
                     count=len(missing),
-                    items=", ".join(
-                        f"{item.name} ({item.countersigner_id.name})"
-                        for item in missing
-                    ),
+                    items=self._items_and_people(missing, "countersigner_id"),
                 )
             )
         return problems

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .hr_client_handover import STATE_ACTIVITIES
+from .hr_client_handover_activities import STAGE_ACTIVITIES
 from .hr_client_handover_stages import CLOSED, VISITS
 
 CHECK_RESULTS = [
@@ -1012,7 +1012,7 @@ class HrClientHandoverLine(models.Model):
         """Mark done the materials activity of the successors of these lines
         who have nothing left to confirm."""
         for handover, lines in self.grouped("handover_id").items():
-            xmlid = STATE_ACTIVITIES[handover.state][0]
+            xmlid = STAGE_ACTIVITIES[handover.state][0]
             for user in lines.successor_id - handover._users_to_act("successor"):
                 # As superuser: the button checked its caller, who may close
                 # another successor's activity (mail.activity: assignee only).

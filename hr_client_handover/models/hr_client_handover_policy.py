@@ -33,6 +33,7 @@ from .hr_client_handover_stages import (
     AFTER_APPROVAL,
     AFTER_DRAFT,
     CLOSED,
+    DONE,
     IN_CANCEL,
     IN_DRAFT,
     IN_MATERIALS,
@@ -44,6 +45,7 @@ from .hr_client_handover_stages import (
     STAGE,
     STAGES,
     SUMMARY,
+    UNTIL_APPROVAL,
     UNTIL_MATERIALS,
     UNTIL_SUMMARY,
     UNTIL_VISITS,
@@ -101,6 +103,13 @@ POLICY = {
             (IN_VISITS, ("witness",), "visits_unwitnessed", "visits_recorded"),
         ),
         "cancel": ((OPEN, ("supervisor", "admin")),),
+        # Hand Everything To… (wizard/hr_client_handover_everything.py): what
+        # a user owns goes to one successor, through the transfer engine; the
+        # handover ends at once, and the administrator may give it all back.
+        "hand_everything": ((IN_DRAFT, ("admin",)),),
+        "give_everything_back": (
+            ((DONE,), ("admin",), "handed_everything", "transfer_done"),
+        ),
         "revert_transfer": ((IN_CANCEL, ("supervisor", "admin"), "transfer_done"),),
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
@@ -178,6 +187,14 @@ POLICY = {
         "write:record": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
         "write:handling": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
     },
+    # The customers the plan leaves out, each justified by the direct
+    # supervisor (models/hr_client_handover_omission.py), never by the
+    # departing employee, while the plan is drawn and reviewed.
+    "hr.client.handover.omission": {
+        "create": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "unlink": ((UNTIL_APPROVAL, ("supervisor",)),),
+        "write:justify": ((UNTIL_APPROVAL, ("supervisor",)),),
+    },
     "hr.client.handover.signature": {
         "write:sign": (
             (SIGNING, ("signer",), "signing_open"),
@@ -206,6 +223,7 @@ FIELD_GROUPS = {
             "stage_line_ids",
             "item_ids",
             "signature_ids",
+            "omission_ids",
             "incident_ids",
         ),
     },
@@ -249,6 +267,7 @@ FIELD_GROUPS = {
         ),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
+    "hr.client.handover.omission": {"justify": ("partner_id", "reason")},
     "hr.client.handover.incident": {
         "record": (
             "kind",
@@ -264,6 +283,7 @@ FIELD_GROUPS = {
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
     "hr.client.handover.item": ("content", "people"),
+    "hr.client.handover.omission": ("justify",),
     "hr.client.handover.incident": ("record", "handling"),
 }
 # Set once, when the record is created, by whoever may create it.
@@ -271,6 +291,7 @@ CREATE_ONLY_FIELDS = {
     "hr.client.handover": ("employee_id", "company_id"),
     "hr.client.handover.line": ("handover_id",),
     "hr.client.handover.item": ("handover_id",),
+    "hr.client.handover.omission": ("handover_id",),
     "hr.client.handover.incident": ("handover_id",),
 }
 
@@ -283,6 +304,7 @@ HANDOVER_MODELS = (
     "hr.client.handover.signature",
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
+    "hr.client.handover.omission",
     "hr.client.handover.incident",
 )
 # The fields of a handover's calendar events (models/calendar_event.py): what
@@ -320,6 +342,7 @@ PART_MODELS = (
     "hr.client.handover.line",
     "hr.client.handover.item",
     "hr.client.handover.signature",
+    "hr.client.handover.omission",
     "hr.client.handover.incident",
 )
 
@@ -345,6 +368,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
             "%(record)s is recorded and can no longer change. Nothing was changed.",
             record=self.display_name,
         )
+
+    def _policy_handed_everything(self):
+        return self.handover_type == "everything"
 
     # -- the checks ----------------------------------------------------------
     def _policy_roles(self):
@@ -832,7 +858,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     "%(ref)s is in the stage '%(state)s', where you have nothing to "
                     "change on it. Nothing was changed.",
                     ref=handover.name,
-                    state=handover._state_label(),
+                    state=handover._stage_label(),
                 )
             )
 

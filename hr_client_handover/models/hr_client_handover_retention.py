@@ -172,16 +172,11 @@ class HrClientHandoverRetention(models.Model):
                    COALESCE(deals.won_before, 0) AS won_count_before,
                    COALESCE(deals.lost_after, 0) AS lost_count,
                    CASE
-                       WHEN COALESCE(sales.after_count, 0)
-                            + COALESCE(deals.won_after, 0) > 0 THEN 'retained'
+                       WHEN outcome.retained THEN 'retained'
                        WHEN COALESCE(deals.lost_after, 0) > 0 THEN 'lost'
                        ELSE 'no_activity'
                    END AS status,
-                   CASE
-                       WHEN COALESCE(sales.after_count, 0)
-                            + COALESCE(deals.won_after, 0) > 0 THEN 1
-                       ELSE 0
-                   END AS retained,
+                   outcome.retained::int AS retained,
                    touch.activity_count,
                    touch.last_activity_date,
                    met.met_by_successor,
@@ -194,22 +189,27 @@ class HrClientHandoverRetention(models.Model):
               JOIN moved ON moved.handover_id = line.handover_id
               JOIN hr_client_handover h ON h.id = line.handover_id
               LEFT JOIN LATERAL (
-                  SELECT COUNT(*) FILTER (WHERE so.date_order >= moved.transfer_date)
+                  SELECT COUNT(*) FILTER (WHERE so.date_order >= moved.transfer_date
+                                            AND so.date_order
+                                                < moved.transfer_date + %(days)s)
                              AS after_count,
                          SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0))
-                             FILTER (WHERE so.date_order >= moved.transfer_date)
+                             FILTER (WHERE so.date_order >= moved.transfer_date
+                                       AND so.date_order
+                                           < moved.transfer_date + %(days)s)
                              AS after_amount,
                          COUNT(*) FILTER (WHERE so.date_order < moved.transfer_date)
                              AS before_count,
                          SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0))
                              FILTER (WHERE so.date_order < moved.transfer_date)
-                             AS before_amount
+                             AS before_amount,
+                         COUNT(*) FILTER (WHERE so.date_order >= moved.transfer_date)
+                             AS since_count
                     FROM sale_order so
                     JOIN res_partner buyer ON buyer.id = so.partner_id
                    WHERE buyer.commercial_partner_id = line.partner_id
                      AND so.state = 'sale'
                      AND so.date_order >= moved.transfer_date - %(days)s
-                     AND so.date_order < moved.transfer_date + %(days)s
               ) sales ON TRUE
               LEFT JOIN LATERAL (
                   SELECT COUNT(*) FILTER (
@@ -235,26 +235,21 @@ class HrClientHandoverRetention(models.Model):
                     JOIN res_partner contact ON contact.id = lead.partner_id
                    WHERE contact.commercial_partner_id = line.partner_id
               ) deals ON TRUE
-              LEFT JOIN LATERAL (
-                  SELECT COUNT(*) AS activity_count, MAX(done) AS last_activity_date
-                    FROM (
-                        SELECT event.start AS done
-                          FROM calendar_event event
-                         WHERE event.active
-                           AND event.start >= moved.transfer_date
-                           AND event.start <= NOW() AT TIME ZONE 'UTC'
-                           AND event.id IN (
-                               SELECT guest.calendar_event_id
-                                 FROM res_partner contact
-                                 JOIN calendar_event_res_partner_rel guest
-                                   ON guest.res_partner_id = contact.id
-                                WHERE contact.commercial_partner_id = line.partner_id)
-                        %(messages)s
-                    ) done
-              ) touch ON TRUE
+              CROSS JOIN LATERAL (
+                  SELECT COALESCE(sales.after_count, 0)
+                         + COALESCE(deals.won_after, 0) > 0 AS retained
+              ) outcome
               LEFT JOIN res_users successor ON successor.id = line.successor_id
               LEFT JOIN LATERAL (
-                  SELECT MAX(event.start) AS met_on
+                  SELECT COUNT(*) AS event_count,
+                         MAX(event.start) AS last_event_on,
+                         MAX(event.start) FILTER (
+                             WHERE event.user_id = line.successor_id OR EXISTS (
+                                 SELECT 1 FROM calendar_attendee host
+                                  WHERE host.event_id = event.id
+                                    AND host.partner_id = successor.partner_id
+                                    AND host.state IS DISTINCT FROM 'declined')
+                         ) AS met_on
                     FROM calendar_event event
                    WHERE event.active
                      AND event.start >= moved.transfer_date
@@ -265,12 +260,16 @@ class HrClientHandoverRetention(models.Model):
                            JOIN calendar_event_res_partner_rel guest
                              ON guest.res_partner_id = contact.id
                           WHERE contact.commercial_partner_id = line.partner_id)
-                     AND (event.user_id = line.successor_id OR EXISTS (
-                         SELECT 1 FROM calendar_attendee host
-                          WHERE host.event_id = event.id
-                            AND host.partner_id = successor.partner_id
-                            AND host.state IS DISTINCT FROM 'declined'))
               ) events ON TRUE
+              LEFT JOIN LATERAL (
+                  SELECT COUNT(*) AS message_count, MAX(written.date) AS last_message_on
+                    FROM (%(messages)s) written
+              ) messages ON TRUE
+              CROSS JOIN LATERAL (
+                  SELECT events.event_count + messages.message_count AS activity_count,
+                         GREATEST(events.last_event_on, messages.last_message_on)
+                             AS last_activity_date
+              ) touch
               CROSS JOIN LATERAL (
                   SELECT (line.visit_successor_confirmed_on IS NOT NULL
                           AND NOT COALESCE(line.visit_waived, FALSE))
@@ -290,13 +289,7 @@ class HrClientHandoverRetention(models.Model):
                          AND COALESCE(deals.won_after, 0) = 0
                          AND touch.activity_count = 0
                          AND met.last_meeting_date IS NULL
-                         AND NOT EXISTS (
-                             SELECT 1 FROM sale_order so
-                               JOIN res_partner buyer ON buyer.id = so.partner_id
-                              WHERE buyer.commercial_partner_id = line.partner_id
-                                AND so.state = 'sale'
-                                AND so.date_order >= moved.transfer_date
-                         ) AS at_risk
+                         AND sales.since_count = 0 AS at_risk
               ) risk
               LEFT JOIN hr_client_handover_risk_alert alert ON alert.line_id = line.id
             """,
@@ -311,10 +304,9 @@ class HrClientHandoverRetention(models.Model):
         opportunities, its orders…), one branch per model and customer field."""
         # The report's readers need not read the rules: they are configuration.
         rules = self.env["hr.client.handover.rule"].sudo()._for_scope("partner")
-        return SQL("").join(
+        branches = [
             SQL(
                 """
-                UNION ALL
                 SELECT msg.date
                   FROM %(table)s rec
                   JOIN res_partner contact ON contact.id = %(customer)s
@@ -331,6 +323,9 @@ class HrClientHandoverRetention(models.Model):
             for model, partner_field in dict.fromkeys(
                 (rule.model, rule.partner_field) for rule in rules
             )
+        ]
+        return SQL(" UNION ALL ").join(
+            branches or [SQL("SELECT NULL::timestamp AS date WHERE FALSE")]
         )
 
     def action_notify_risk_managers(self):

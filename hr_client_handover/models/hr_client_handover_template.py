@@ -5,6 +5,8 @@ HANDOVER_TYPES = [
     ("transfer", "Internal transfer"),
     ("promotion", "Promotion"),
     ("leave", "Leave (temporary)"),
+    # Hand Everything To… (wizard/hr_client_handover_everything.py)
+    ("everything", "Everything to one successor"),
 ]
 
 ITEM_CATEGORIES = [

@@ -87,23 +87,33 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
     def _cron_run_transfers(self):
         """Background transfers and reverts: committed batches, resumable after a
         crash (the queue and the ledger tell what is left), time-boxed by the
-        cron framework."""
-        engine = self.env["hr.client.handover.engine"]
+        cron framework.
+
+        The handovers share the job in turns of one batch each, so that when
+        many are approved together (a reorganisation) each one's first batch
+        is committed early instead of waiting for the others to finish. A
+        handover another worker holds (a second cron thread or server) is
+        skipped: it is that worker's turn."""
+        engine = self.env["hr.client.handover.engine"]._for_run()
         Cron = self.env["ir.cron"]
         handovers = self.search(
             [("transfer_state", "in", ("running", "reverting"))], order="id"
         )
         Cron._commit_progress(remaining=engine._remaining(handovers))
         later = False
-        for handover in handovers:
-            status = engine._run(handover, commit=True)
-            if status == "paused":
-                # Time is up: let other jobs run, then come back at once (a
-                # trigger due now wakes the cron workers at commit).
-                self._trigger_transfer_job()
-                Cron._commit_progress()
-                return
-            later = later or status == "later"
+        while handovers:
+            turn, handovers = handovers, self.browse()
+            for handover in turn:
+                status = engine._run(handover, commit=True, max_batches=1)
+                if status == "paused":
+                    # Time is up: let other jobs run, then come back at once (a
+                    # trigger due now wakes the cron workers at commit).
+                    self._trigger_transfer_job()
+                    Cron._commit_progress()
+                    return
+                if status == "more":
+                    handovers |= handover
+                later = later or status == "later"
         if later:
             # Only rows other transactions hold are left: try again in a minute
             # instead of spinning on them.

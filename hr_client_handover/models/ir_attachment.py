@@ -6,7 +6,7 @@ from .hr_client_handover_stages import CLOSED
 
 # A handover in these stages is recorded: its files, chatter and activities
 # no longer change.
-FROZEN_STATES = CLOSED
+FROZEN_STAGES = CLOSED
 # What a file is: changing any of these replaces or moves it.
 FILE_FIELDS = frozenset(
     ("name", "description", "raw", "datas", "db_datas", "store_fname", "url")
@@ -38,6 +38,46 @@ def handover_participant(handover, user):
     # The roles are asked of every part, which ``user`` need not all read.
     handover = handover.sudo()
     return bool(handover._get_user_roles(user) | handover._policy_part_roles(user))
+
+
+def refused_on_handovers(records, target, refusal):
+    """(records of ``records`` on handovers that the current user may not
+    change, error factory of the first): ``target(record)`` is the (model,
+    res_id) a record is on, ``refusal(record, handover)`` None when the user
+    may change it, else a function returning the error."""
+    # What the records are on, whatever the user reads of it.
+    on_handovers = records.sudo().filtered(
+        lambda record: target(record)[0] in HANDOVER_MODELS and target(record)[1]
+    )
+    if not on_handovers:
+        return records.browse(), None
+    handovers = handovers_of(records.env, [target(rec) for rec in on_handovers])
+    forbidden = []
+    first_error = None
+    for record in on_handovers:
+        handover = handovers.get(target(record))
+        error = handover and refusal(record, handover)
+        if error:
+            forbidden.append(record.id)
+            first_error = first_error or error
+    return records.browse(forbidden), first_error
+
+
+def refuse_handover_changes(records, operation, result, forbidden_of):
+    """``_check_access(operation)`` of ``records`` (messages, activities) with
+    the handover's refusals added to core's answer ``result``: on a write or
+    an unlink, ``forbidden_of(rest)`` returns (the records of handovers the
+    user may not change, error factory) among those core let through. Core's
+    error is kept when core refused first."""
+    if records.env.su or operation not in ("write", "unlink") or not records._ids:
+        return result
+    rest = records - result[0] if result else records
+    forbidden, error = forbidden_of(rest)
+    if not forbidden:
+        return result
+    if result:
+        return result[0] + forbidden, result[1]
+    return forbidden, error
 
 
 class IrAttachment(models.Model):
@@ -92,51 +132,33 @@ class IrAttachment(models.Model):
         """(attachments of ``self`` the current user may not change or delete,
         error factory): a file of a handover is changed or deleted by whoever
         added it, while the handover is open."""
-        # What the files are attached to and who added them, read or not.
-        files = self.sudo().filtered(
-            lambda att: att.res_model in HANDOVER_MODELS and att.res_id
+        # (Who added a file is read as the system: see refused_on_handovers.)
+        return refused_on_handovers(
+            self, lambda att: (att.res_model, att.res_id), self._handover_file_refusal
         )
-        if not files:
-            return self.browse(), None
-        handovers = handovers_of(self.env, [(a.res_model, a.res_id) for a in files])
-        forbidden = []
-        reasons = []
-        for att in files:
-            handover = handovers.get((att.res_model, att.res_id))
-            if not handover:
-                continue
-            if att.create_uid.id != self.env.uid:
-                forbidden.append(att.id)
-                reasons.append(("author", handover, att))
-            elif handover.state in FROZEN_STATES:
-                forbidden.append(att.id)
-                reasons.append(("frozen", handover, att))
-        if not forbidden:
-            return self.browse(), None
 
-        def error():
-            reason, handover, att = reasons[0]
-            if reason == "author":
-                return AccessError(
-                    self.env._(
-                        "The file %(file)s of %(ref)s was added by %(user)s: only "
-                        "they can change or delete it, while the handover is open. "
-                        "Nothing was changed.",
-                        file=att.name,
-                        ref=handover.name,
-                        user=att.create_uid.name,
-                    )
+    def _handover_file_refusal(self, att, handover):
+        if att.create_uid.id != self.env.uid:
+            return lambda: AccessError(
+                self.env._(
+                    "The file %(file)s of %(ref)s was added by %(user)s: only "
+                    "they can change or delete it, while the handover is open. "
+                    "Nothing was changed.",
+                    file=att.name,
+                    ref=handover.name,
+                    user=att.create_uid.name,
                 )
-            return UserError(
+            )
+        if handover.state in FROZEN_STAGES:
+            return lambda: UserError(
                 self.env._(
                     "%(ref)s is %(state)s: its files are part of its record and can "
                     "no longer change. Nothing was changed.",
                     ref=handover.name,
-                    state=handover._state_label(),
+                    state=handover._stage_label(),
                 )
             )
-
-        return self.browse(forbidden), error
+        return None
 
     @api.model
     def _handover_check_attach(self, pairs):
@@ -155,13 +177,13 @@ class IrAttachment(models.Model):
                         ref=handover.name,
                     )
                 )
-            if handover.state in FROZEN_STATES:
+            if handover.state in FROZEN_STAGES:
                 raise UserError(
                     self.env._(
                         "%(ref)s is %(state)s: its record is closed and takes no "
                         "more files. Nothing was changed.",
                         ref=handover.name,
-                        state=handover._state_label(),
+                        state=handover._stage_label(),
                     )
                 )
 

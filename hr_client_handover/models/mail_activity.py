@@ -22,7 +22,10 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_stages import CLOSED, STAGE, STAGES
-from .ir_attachment import HANDOVER_MODELS, handovers_of
+from .ir_attachment import (
+    refuse_handover_changes,
+    refused_on_handovers,
+)
 
 # The activity types of steps inside a stage, besides the stages' own.
 INNER_STEP_ACTIVITIES = (
@@ -36,65 +39,60 @@ INNER_STEP_ACTIVITIES = (
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def unlink(self):
+        # A departure never deletes activities: core deletes those of a user
+        # being archived (mail's res.users.action_archive); they were
+        # transferred by the handover, or they stay on their records, with
+        # their user (models/res_users.py). The steps of a handover itself go
+        # as before: the direct supervisor acts in the departed user's place.
+        leaving = self.env.context.get("handover_archived_user_ids")
+        if leaving:
+            kept = self.sudo().filtered(
+                lambda act: act.user_id.id in leaving
+                and act.res_model not in HANDOVER_MODELS
+            )
+            return super(MailActivity, self - kept).unlink()
+        return super().unlink()
+
     def _check_access(self, operation):
-        result = super()._check_access(operation)
-        if self.env.su or operation not in ("write", "unlink") or not self._ids:
-            return result
-        activities = self - result[0] if result else self
-        forbidden, error = activities._handover_activity_forbidden()
-        if not forbidden:
-            return result
-        if result:
-            return result[0] + forbidden, result[1]
-        return forbidden, error
+        return refuse_handover_changes(
+            self,
+            operation,
+            super()._check_access(operation),
+            lambda activities: activities._handover_activity_forbidden(),
+        )
 
     def _handover_activity_forbidden(self):
         """(activities of ``self`` on handovers the current user may not change,
         error factory)."""
-        # Which record each activity is on, whatever the user reads of it.
-        activities = self.sudo().filtered(
-            lambda act: act.res_model in HANDOVER_MODELS and act.res_id
-        )
-        if not activities:
-            return self.browse(), None
         user = self.env.user
-        handovers = handovers_of(
-            self.env, [(act.res_model, act.res_id) for act in activities]
-        )
         admin = {}
-        forbidden = self.browse()
-        for activity in activities:
+
+        def refusal(activity, handover):
             if activity.user_id == user or (
                 activity.create_uid == user and not activity.automated
             ):
-                continue
-            handover = handovers.get((activity.res_model, activity.res_id))
-            if not handover:
-                continue
+                return None
             if handover not in admin:
                 admin[handover] = "admin" in handover._get_user_roles(user)
-            if not admin[handover]:
-                forbidden |= self.browse(activity.id)
-        if not forbidden:
-            return forbidden, None
-        # Named in the refusal: the user tried to change it, by its id.
-        first = forbidden[:1].sudo()
-        handover = handovers[first.res_model, first.res_id]
-
-        def error():
-            return AccessError(
+            if admin[handover]:
+                return None
+            # Named in the refusal: the user tried to change it, by its id.
+            return lambda: AccessError(
                 self.env._(
                     "The activity %(activity)s of %(ref)s is assigned to %(user)s: "
                     "only they, whoever scheduled it or a handover administrator "
                     "can change, reschedule, mark done or cancel it. Nothing was "
                     "changed.",
-                    activity=first.summary or first.activity_type_id.name,
+                    activity=activity.summary or activity.activity_type_id.name,
                     ref=handover.name,
-                    user=first.user_id.name or "-",
+                    user=activity.user_id.name or "-",
                 )
             )
 
-        return forbidden, error
+        return refused_on_handovers(
+            self, lambda act: (act.res_model, act.res_id), refusal
+        )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         # Checked before the "done" message is posted, not at the archiving

@@ -10,11 +10,18 @@ routes, which run as superuser once they checked the author: see
 ``hr.client.handover._check_can_update_message_content``) meets it.
 """
 
+from functools import cache
+
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
-from .ir_attachment import FROZEN_STATES, HANDOVER_MODELS, handovers_of
+from .ir_attachment import (
+    FROZEN_STAGES,
+    HANDOVER_MODELS,
+    refuse_handover_changes,
+    refused_on_handovers,
+)
 
 # What a note's author may still change on it while the handover is open
 # (the chatter's edit); the rest (author, date, type, tracking...) is the
@@ -32,69 +39,46 @@ class MailMessage(models.Model):
     _inherit = "mail.message"
 
     def _check_access(self, operation):
-        result = super()._check_access(operation)
-        if self.env.su or operation not in ("write", "unlink") or not self._ids:
-            return result
-        messages = self - result[0] if result else self
-        forbidden, error = messages._handover_message_forbidden()
-        if not forbidden:
-            return result
-        if result:
-            return result[0] + forbidden, result[1]
-        return forbidden, error
+        return refuse_handover_changes(
+            self,
+            operation,
+            super()._check_access(operation),
+            lambda messages: messages._handover_message_forbidden(),
+        )
 
     def _handover_message_forbidden(self):
         """(messages of ``self`` on handovers that the current user may not
         edit nor delete, error factory)."""
-        messages = self.sudo().filtered(
-            lambda msg: msg.model in HANDOVER_MODELS and msg.res_id
-        )
-        if not messages:
-            return self.browse(), None
-        handovers = handovers_of(self.env, [(m.model, m.res_id) for m in messages])
-        sealed = set(
-            self.env["hr.client.handover.seal"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", messages.ids)])
-            .mapped("res_id")
-        )
         partner = self.env.user.partner_id
-        forbidden = []
-        reasons = []
-        for message in messages:
-            handover = handovers.get((message.model, message.res_id))
-            if not handover:
-                continue
+
+        @cache
+        def sealed():
+            # Searched once, when a message on a handover is met. The seals of
+            # any handover: the user's reading of them does not decide whether
+            # a message is sealed.
+            return set(
+                self.env["hr.client.handover.seal"]
+                .sudo()
+                .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+                .mapped("res_id")
+            )
+
+        def refusal(message, handover):
             if (
-                message.id in sealed
+                message.id in sealed()
                 or message.message_type != "comment"
                 or message.tracking_value_ids
                 or message.mail_activity_type_id
             ):
-                reason = "decision"
-            elif message.author_id != partner:
-                reason = "author"
-            elif handover.state in FROZEN_STATES:
-                reason = "frozen"
-            else:
-                continue
-            forbidden.append(message.id)
-            reasons.append((reason, handover, message))
-        if not forbidden:
-            return self.browse(), None
-
-        def error():
-            reason, handover, message = reasons[0]
-            if reason == "decision":
-                return AccessError(
+                return lambda: AccessError(
                     self.env._(
                         "This message records what happened on %(ref)s: nobody can "
                         "change or delete it. Nothing was changed.",
                         ref=handover.name,
                     )
                 )
-            if reason == "author":
-                return AccessError(
+            if message.author_id != partner:
+                return lambda: AccessError(
                     self.env._(
                         "This note on %(ref)s was written by %(author)s: only they "
                         "can change or delete it, while the handover is open. "
@@ -103,16 +87,18 @@ class MailMessage(models.Model):
                         author=message.author_id.name or message.email_from,
                     )
                 )
-            return UserError(
-                self.env._(
-                    "%(ref)s is %(state)s: its chatter is part of its record and can "
-                    "no longer change. Nothing was changed.",
-                    ref=handover.name,
-                    state=handover._state_label(),
+            if handover.state in FROZEN_STAGES:
+                return lambda: UserError(
+                    self.env._(
+                        "%(ref)s is %(state)s: its chatter is part of its record "
+                        "and can no longer change. Nothing was changed.",
+                        ref=handover.name,
+                        state=handover._stage_label(),
+                    )
                 )
-            )
+            return None
 
-        return self.browse(forbidden), error
+        return refused_on_handovers(self, lambda msg: (msg.model, msg.res_id), refusal)
 
     def _handover_check_author(self, vals):
         """A message on a handover shows the user who posts it as its author."""

@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
+from .hr_client_handover_policy import HANDOVER_MODELS
 from .hr_client_handover_stages import CLOSED
 
 
@@ -33,7 +34,11 @@ class ResUsers(models.Model):
     def action_archive(self):
         # Before other modules archive what belongs to the user (sales teams...).
         self._check_handover_before_archive()
-        return super().action_archive()
+        # Core deletes the activities of the users it archives: a departure
+        # never does (models/mail_activity.py).
+        return super(
+            ResUsers, self.with_context(handover_archived_user_ids=self.ids)
+        ).action_archive()
 
     def write(self, vals):
         leaving = self.browse()
@@ -113,6 +118,60 @@ class ResUsers(models.Model):
                     self.env._("Open %(ref)s", ref=handover.name),
                 )
             raise UserError(message)
+        self._check_nothing_left_behind()
+
+    def _check_nothing_left_behind(self):
+        """Refuse to archive a user who still owns customers, open deals,
+        quotations or activities (what the transfer rules move), whoever
+        archives and whether or not a handover exists: the way forward is a
+        handover, or everything handed to one successor."""
+        for user in self.filtered("active"):
+            left = self._handover_work_left(user)
+            if not left:
+                continue
+            message = self.env._(
+                "%(user)s cannot be archived: they still own %(left)s, which "
+                "would be left behind (and Odoo would delete their activities). "
+                "Start a client handover from their employee (Start Client "
+                "Handover, or register the departure), or hand everything to one "
+                "successor with 'Hand Everything To…'.",
+                user=user.name,
+                left=left,
+            )
+            Everything = self.env["hr.client.handover.everything"]
+            if Everything._may_hand_everything():
+                raise RedirectWarning(
+                    message,
+                    Everything._open_action(user),
+                    self.env._("Hand Everything To…"),
+                )
+            raise UserError(
+                message
+                + " "
+                + self.env._("A client handover administrator can do the latter.")
+            )
+
+    def _handover_work_left(self, user):
+        """What ``user`` still owns that a transfer rule moves, in words
+        ("Open opportunities: 2, …"); empty when nothing."""
+        # Whoever archives the user need not read the rules nor the records.
+        Rule = self.env["hr.client.handover.rule"].sudo()
+        # The steps of a handover itself are the workflow's: once the user
+        # has left, the direct supervisor acts in their place.
+        own_steps = [("res_model", "not in", HANDOVER_MODELS)]
+        counts = [
+            (
+                rule.name,
+                self.env[rule.model]
+                .sudo()
+                .search_count(
+                    rule._selection_domain(user)
+                    + (own_steps if rule.model == "mail.activity" else [])
+                ),
+            )
+            for rule in Rule.search([])
+        ]
+        return ", ".join(f"{name}: {count}" for name, count in counts if count)
 
     def _owns_handover_work(self, user):
         """Whether ``user`` still owns a record a transfer rule would move

@@ -80,13 +80,13 @@ class HrClientHandoverReport(models.AbstractModel):
             )
         )
         closures = {}
-        state = DRAFT
+        stage = DRAFT
         for seal in seals:
-            new_state = json.loads(seal.sealed_values).get("state")
-            if not new_state:
+            new_stage = json.loads(seal.sealed_values).get("state")
+            if not new_stage:
                 continue
-            closures[state, new_state] = (seal.user_id, seal.sealed_on)
-            state = new_state
+            closures[stage, new_stage] = (seal.user_id, seal.sealed_on)
+            stage = new_stage
         empty = (handover.env["res.users"], False)
         return {
             key: closures.get((key, next_stage(key)), empty)

@@ -434,11 +434,11 @@ class HandoverCase(TransactionCase):
     # The stages in order, up to Done.
     STEPS = [key for key in ORDER if key != CANCEL]
 
-    def advance(self, handover, to_state):
-        """Walk the handover to `to_state`, every step by its actor: the work
+    def advance(self, handover, to_stage):
+        """Walk the handover to `to_stage`, every step by its actor: the work
         the stage still lacks (``work_<stage>``), then its completing button
         pressed by the first role of its row."""
-        while handover.state != to_state:
+        while handover.state != to_stage:
             stage = STAGE[handover.state]
             if not stage.action:
                 raise AssertionError(f"cannot advance a handover from {stage.key}")

@@ -71,8 +71,8 @@ class TestHandoverAccess(HandoverCase):
                     self.snapshot(handover), before, f"{name} changed {state}"
                 )
             # The right actor does it; pressing the same button again is refused.
-            next_state = self.STEPS[self.STEPS.index(state) + 1]
-            self.advance(handover, next_state)
+            following = self.STEPS[self.STEPS.index(state) + 1]
+            self.advance(handover, following)
             after = self.snapshot(handover)
             actor = getattr(self, sorted(allowed)[0])
             with (

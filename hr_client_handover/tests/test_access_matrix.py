@@ -148,6 +148,7 @@ PUBLIC_METHODS = {
         "action_approve_summary",
         "action_cancel",
         "action_revert_transfer",
+        "action_give_everything_back",
         "action_allow_departure",
         "action_open_refuse",
         "action_open_assign_successors",
@@ -171,6 +172,8 @@ PUBLIC_METHODS = {
     "hr.client.handover.signature": {"action_sign"},
     "hr.client.handover.refuse": {"action_refuse"},
     "hr.client.handover.cancel": {"action_cancel_handover"},
+    "hr.client.handover.everything": {"action_hand_everything"},
+    "hr.client.handover.omission": set(),
     # Its events: the handover's policy guards create, write and unlink only.
     "calendar.event": set(),
 }
@@ -369,9 +372,9 @@ class TestAccessMatrix(HandoverCase):
         Handover = self.env["hr.client.handover"].with_user(user)
         call_kw(Handover, "_move_to", [handover.ids, "done"], {})
 
-    def button(self, handover, user, method, next_state):
+    def button(self, handover, user, method, to_stage):
         getattr(handover.with_user(user), method)()
-        self.assertState(handover, next_state)
+        self.assertState(handover, to_stage)
 
     def op_action_submit_plan(self, handover, user):
         self.button(handover, user, "action_submit_plan", "plan_review")

@@ -279,7 +279,7 @@ class TestTransferEngine(TransactionCase):
         engine = self.env["hr.client.handover.engine"].with_context(
             handover_batch_size=10, **QUIET
         )
-        self.assertEqual(engine._run(handover, max_batches=1), "paused")
+        self.assertEqual(engine._run(handover, max_batches=1), "more")
         first = moved_count(self.env, handover)
         self.assertTrue(0 < first < handover.transfer_total)
         # The ledger equals what really moved.
@@ -469,7 +469,7 @@ class TestBackgroundEngine(TransactionCase):
         """A record moved, then given back to the departing user, is not selected
         again: no unique-index violation, the transfer completes."""
         data, handover = self._start_background("stuck")
-        self.assertEqual(self._engine()._run(handover, max_batches=1), "paused")
+        self.assertEqual(self._engine()._run(handover, max_batches=1), "more")
         moved = self._ledger(handover, res_model="res.partner")[:1]
         partner = self.env["res.partner"].browse(moved.res_id)
         partner.user_id = data["departing"]
@@ -480,6 +480,24 @@ class TestBackgroundEngine(TransactionCase):
         self.assertEqual(partner.user_id, data["departing"], "the later edit stands")
         self.assertEqual(
             len(self._ledger(handover, res_model="res.partner", res_id=partner.id)), 1
+        )
+
+    def test_handovers_approved_together_take_turns(self):
+        """In a reorganisation, handovers approved together share the background
+        job batch by batch: the second one's first batch does not wait for the
+        first handover to finish."""
+        self.env["ir.config_parameter"].set_param(
+            "hr_client_handover.transfer_batch_size", 10
+        )
+        _data, first = self._start_background("turn1")
+        _data, second = self._start_background("turn2")
+        self.assertGreater(first.transfer_total, 20, "several batches each")
+        self._run_cron()
+        self.assertEqual((first | second).mapped("transfer_state"), ["done", "done"])
+        self.assertLess(
+            min(self._ledger(second).ids),
+            max(self._ledger(first).ids),
+            "the second handover started before the first one ended",
         )
 
     def test_selection_once_and_progress_counts_what_moves(self):
@@ -652,7 +670,7 @@ class TestBackgroundEngine(TransactionCase):
             {"handover_id": handover.id, "reason": "Employee stays"}
         ).action_cancel_handover()
         self.assertEqual(handover.transfer_state, "reverting", "runs in the background")
-        self.assertEqual(self._engine()._run(handover, max_batches=1), "paused")
+        self.assertEqual(self._engine()._run(handover, max_batches=1), "more")
         self._run_cron()
         self.assertEqual(handover.transfer_state, "reverted")
         self.assertEqual(data["partners"].user_id, data["departing"])

@@ -5,3 +5,4 @@ from . import hr_client_handover_assign
 from . import hr_departure_wizard
 from . import hr_client_handover_line_reason
 from . import base_partner_merge_automatic_wizard
+from . import hr_client_handover_everything
