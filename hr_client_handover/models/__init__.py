@@ -25,6 +25,8 @@ from . import hr_client_handover_transfer
 from . import hr_client_handover_seal
 from . import hr_client_handover_document
 from . import hr_client_handover_engine
+from . import hr_client_handover_incident
+from . import hr_client_handover_duty
 from . import hr_department
 from . import hr_employee
 from . import ir_actions_report

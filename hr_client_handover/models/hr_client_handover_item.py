@@ -19,6 +19,15 @@ ITEM_ACTIVITIES = {
         "responsible_id",
         lambda item: item.post_departure and not item.done,
     ),
+    # The duties of the direct supervisor due by the last working day (the
+    # exit interview, the care talk, the equipment check).
+    "hr_client_handover.mail_act_handover_duty": (
+        "responsible_id",
+        lambda item: item.duty
+        and not item.post_departure
+        and not item.done
+        and item.responsible_id != item.handover_id.departing_user_id,
+    ),
 }
 
 

@@ -193,6 +193,21 @@ POLICY = {
         "countersign": (
             (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
         ),
+        # What a duty records before it is ticked (the talk, the review, the
+        # consent, the damage): whoever ticks it, while it is not done.
+        "write:record": (
+            (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day", "not_done"),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "not_done"),
+        ),
+    },
+    # The incident register (违规处理): the supervisor or HR records an incident
+    # and how it was handled while the handover is open (a closed one is
+    # recorded), never one they are accountable for; an incident is never
+    # deleted.
+    "hr.client.handover.incident": {
+        "create": ((AFTER_DRAFT, ("supervisor", "admin")),),
+        "write:record": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
+        "write:handling": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
     },
     # The customers the plan leaves out, each justified by the direct
     # supervisor (models/hr_client_handover_omission.py), never by the
@@ -221,6 +236,7 @@ FIELD_GROUPS = {
             "notice_date",
             "last_working_day",
             "return_date",
+            "new_position_date",
         ),
         "roles": ("supervisor_id", "witness_id", "approver_id"),
         "summary": ("summary",),
@@ -230,6 +246,7 @@ FIELD_GROUPS = {
             "item_ids",
             "signature_ids",
             "omission_ids",
+            "incident_ids",
         ),
     },
     "hr.client.handover.line": {
@@ -261,15 +278,35 @@ FIELD_GROUPS = {
             "needs_receipt",
         ),
         "people": ("responsible_id", "countersigner_id"),
+        "record": (
+            "duty_date",
+            "duty_notes",
+            "data_consent",
+            "data_consent_date",
+            "data_action",
+            "damage_found",
+            "damage_accountable_id",
+        ),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
     "hr.client.handover.omission": {"justify": ("partner_id", "reason")},
+    "hr.client.handover.incident": {
+        "record": (
+            "kind",
+            "description",
+            "date",
+            "accountable_user_id",
+            "accountable_employee_id",
+        ),
+        "handling": ("resolution",),
+    },
 }
 # Field groups a new record may be given (the rest comes from the buttons).
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
     "hr.client.handover.item": ("content", "people"),
     "hr.client.handover.omission": ("justify",),
+    "hr.client.handover.incident": ("record", "handling"),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
@@ -277,6 +314,7 @@ CREATE_ONLY_FIELDS = {
     "hr.client.handover.line": ("handover_id",),
     "hr.client.handover.item": ("handover_id",),
     "hr.client.handover.omission": ("handover_id",),
+    "hr.client.handover.incident": ("handover_id",),
 }
 
 # The records of a handover, whose files and activities the policy guards
@@ -289,6 +327,7 @@ HANDOVER_MODELS = (
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
     "hr.client.handover.omission",
+    "hr.client.handover.incident",
 )
 # The fields of a handover's calendar events (models/calendar_event.py): what
 # makes an event a handover's (set by the handover, never by hand), what links
@@ -326,6 +365,7 @@ PART_MODELS = (
     "hr.client.handover.item",
     "hr.client.handover.signature",
     "hr.client.handover.omission",
+    "hr.client.handover.incident",
 )
 
 

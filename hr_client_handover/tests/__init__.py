@@ -28,3 +28,4 @@ from . import test_banner
 from . import test_stage_tabs
 from . import test_no_customer_left
 from . import test_timeline
+from . import test_duties

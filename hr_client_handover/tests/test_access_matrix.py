@@ -161,6 +161,8 @@ PUBLIC_METHODS = {
         "action_open_assign_successors",
         "action_schedule_meeting",
         "action_schedule_training",
+        # Opens the incidents the caller may read (the record rules decide).
+        "action_open_incidents",
     },
     "hr.client.handover.line": {
         "action_confirm_materials",

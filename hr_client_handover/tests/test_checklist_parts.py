@@ -27,9 +27,13 @@ class TestChecklistParts(HandoverCase):
             sorted(self.after.mapped("name")),
             [
                 "Expenses and deposits settled",
+                "Personal data deleted or anonymised with the employee's consent "
+                "(consent and its date recorded)",
                 "Social insurance and housing provident fund transferred",
                 "System accounts and access rights handed over or revoked "
                 "(within one working day after leaving)",
+                "Team review of the archived material after the departure (date "
+                "and conclusions recorded)",
             ],
         )
         self.assertTrue(self.to_receive)
@@ -41,13 +45,13 @@ class TestChecklistParts(HandoverCase):
         handover = self.handover
         item = self.after[0]
         with self.assertRaisesRegex(UserError, "ticked once the plan is approved"):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.advance(handover, "materials")
         self.assertActivityFor(handover, "post_departure", self.after.responsible_id)
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
         for item in self.before:
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.sign(handover, "materials")
         with self.assertRaisesRegex(UserError, "receiver's confirmation"):
             handover.with_user(self.supervisor).action_complete_materials()

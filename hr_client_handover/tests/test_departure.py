@@ -127,7 +127,7 @@ class TestHandoverDeparture(HandoverCase):
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.post_departure):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.successor_a).action_confirm()
         others = handover.sudo().signature_ids.user_id - self.departing

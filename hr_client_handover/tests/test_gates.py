@@ -88,7 +88,7 @@ class TestHandoverGates(HandoverCase):
         for other in others:
             other.with_user(other.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.post_departure):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.sign(handover, "materials")
         self.assertRefused(
             handover,
@@ -146,7 +146,7 @@ class TestHandoverGates(HandoverCase):
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
         for item in handover.item_ids.filtered(lambda item: not item.post_departure):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.successor_a).action_confirm()
         self.sign(

@@ -150,7 +150,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         # the departing employee has left.
         with freeze_time(self.working_days_after(handover.last_working_day, 1)):
             for item in handover.item_ids - mine:
-                item.with_user(item.responsible_id).action_mark_done()
+                self.tick(item)
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)
