@@ -220,20 +220,23 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
 
     def _on_late_departure(self):
         """The handover was not finished by the last working day (a breach of
-        the policy, 违规): said on the handover. The hook where the incident
-        register records the lateness."""
+        the policy, 违规): recorded in the incident register, the person who
+        had to act in the current stage accountable (the departing employee
+        when nobody else had)."""
         self.ensure_one()
-        self.message_post(
-            body=self.env._(
-                "The handover was not finished by the last working day (%(day)s): "
-                "it is still in the stage '%(stage)s'. Still to do by %(user)s: "
-                "%(left)s.",
-                day=self.last_working_day,
-                stage=self._stage_label(),
-                user=self.employee_id.name,
-                left=self._departing_duties_left() or self.env._("nothing"),
-            )
+        description = self.env._(
+            "The handover was not finished by the last working day (%(day)s): "
+            "it is still in the stage '%(stage)s'. Still to do by %(user)s: "
+            "%(left)s.",
+            day=self.last_working_day,
+            stage=self._stage_label(),
+            user=self.employee_id.name,
+            left=self._departing_duties_left() or self.env._("nothing"),
         )
+        # Said on the handover by the register.
+        role = STAGE[self.state].activity_role
+        late = self._users_to_act(role)[:1] if role else None
+        self._record_incident("late", description, user=late or None)
 
     def _on_revocation_refused(self, exc):
         """The archive was refused: logged every day, said on the handover

@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -208,16 +210,18 @@ class TestDuties(HandoverCase):
         handover = self.draft_handover()
         self.advance(handover, "materials")
         item = self.items_by_duty(handover)["personal_data"].with_user(self.supervisor)
-        with self.assertRaisesRegex(UserError, "consents"):
+        # Due after the departure: done once the employee has left.
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            with self.assertRaisesRegex(UserError, "consents"):
+                item.action_mark_done()
+            item.write({"data_consent": "given", "data_consent_date": self.today})
+            with self.assertRaisesRegex(UserError, "what was done"):
+                item.action_mark_done()
+            item.data_action = "kept"
+            with self.assertRaisesRegex(UserError, "delete or anonymise"):
+                item.action_mark_done()
+            item.data_action = "anonymised"
             item.action_mark_done()
-        item.write({"data_consent": "given", "data_consent_date": self.today})
-        with self.assertRaisesRegex(UserError, "what was done"):
-            item.action_mark_done()
-        item.data_action = "kept"
-        with self.assertRaisesRegex(UserError, "delete or anonymise"):
-            item.action_mark_done()
-        item.data_action = "anonymised"
-        item.action_mark_done()
         self.assertTrue(item.done)
         self.assertEqual(item.done_by_id, self.supervisor)
 

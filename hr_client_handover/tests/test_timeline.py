@@ -145,10 +145,15 @@ class TestTimeline(HandoverCase):
         self.assertTrue(item.done)
         self.assertEqual(item.done_by_id, self.env.ref("base.user_root"))
         self.assertIn("revoked by the system", item.done_note)
-        # Late: said on the handover.
+        # Late: said on the handover and recorded in the incident register,
+        # the people of the stage (the visitors) accountable.
         self.assertEqual(
             len(self.notes(handover, "not finished by the last working day")), 1
         )
+        late = handover.sudo().incident_ids.filtered(lambda i: i.kind == "late")
+        self.assertEqual(len(late), 1)
+        self.assertIn("not finished by the last working day", late.description)
+        self.assertTrue(late.accountable_user_id)
         # What waited for the departing user is the supervisor's, marked so.
         mine = handover.sudo().activity_ids.filtered(
             lambda act: act.user_id == self.supervisor
@@ -172,6 +177,11 @@ class TestTimeline(HandoverCase):
         self.revoke_on(self.day_after(handover, 2))
         self.assertEqual(
             len(self.notes(handover, "not finished by the last working day")), 1
+        )
+        self.assertEqual(
+            handover.sudo().incident_ids.mapped("kind").count("late"),
+            1,
+            "recorded once",
         )
 
     def test_archive_refused_is_said_and_the_next_goes_on(self):
