@@ -21,6 +21,28 @@ DEMO_STAGES = [
 ]
 
 
+# A meeting or training session held yesterday, with its minutes.
+HELD_EVENT = {
+    "days": -1,
+    "hour": 2,
+    "minutes": "<p>Customers, files and open deals reviewed with the successors.</p>",
+}
+
+
+def plain_duty_record(duty, today):
+    """A plain record of a departure duty held ``today`` (its notes aside):
+    the talk's or the review's date, the consent given and the data
+    anonymised, the equipment found intact."""
+    return {
+        "personal_data": {
+            "data_consent": "given",
+            "data_consent_date": today,
+            "data_action": "anonymised",
+        },
+        "equipment_damage": {"damage_found": False},
+    }.get(duty, {"duty_date": today})
+
+
 def signature_image(seed):
     """A hand-written looking stroke, the same for the same seed (base64 PNG)."""
     rng = random.Random(seed)
@@ -86,7 +108,13 @@ class HrClientHandoverDemo(models.AbstractModel):
           materials stage: {"days": days from now (negative: held), "hour":
           hour (UTC), "location", "minutes": html}
         - ``training``: a training session, scheduled once the walk is over
-          (same keys)
+          (same keys); a template that requires training gets one held before
+          the summary is submitted, and one that requires a meeting a meeting
+          in the materials stage, when the story has none
+        - ``duties``: {duty: values} what the supervisor records on the
+          departure duties of the checklist (the exit interview, the care talk,
+          the equipment check...) before ticking them; ``damage_handling``: how
+          the damage found at the equipment check was handled
         - ``days_ago``: the walk took place this many days ago (the clock is
           set back for it), so that a done handover has a history behind it
         """
@@ -98,7 +126,7 @@ class HrClientHandoverDemo(models.AbstractModel):
                 if state == target:
                     break
                 self._act(handover._users_for_role(role), handover, button)
-            if story.get("training"):
+            if story.get("training") and not handover.training_held:
                 self._hold_event(handover, "training", story["training"])
         return True
 
@@ -320,12 +348,33 @@ class HrClientHandoverDemo(models.AbstractModel):
         departing = handover._users_for_role("departing")
         for successor, lines in handover.line_ids.grouped("successor_id").items():
             self._act(successor, lines, "action_confirm_materials")
-        for item in handover.item_ids:
-            self._act(item.responsible_id or departing, item, "action_mark_done")
+        # The part due after the departure waits for it (the last working day
+        # passed, or the user archived).
+        duties = story.get("duties", {})
+        for item in handover.item_ids.filtered(
+            lambda item: not item.post_departure or handover._departure_happened()
+        ):
+            user = item.responsible_id or departing
+            if item.duty:
+                self._act(user, item, "write", self._duty_record(item, duties))
+            self._act(user, item, "action_mark_done")
+        if story.get("damage_handling"):
+            supervisor = handover._users_for_role("supervisor")
+            incidents = handover.sudo().incident_ids.filtered(
+                lambda incident: incident.kind == "damage"
+            )
+            self._act(
+                supervisor,
+                incidents,
+                "write",
+                {"resolution": story["damage_handling"]},
+            )
         # Each department countersigns (会签) what it answers for: HR the
         # social insurance and housing fund, and in place of a department the
         # settings do not name.
-        for item in handover.item_ids.filtered("countersigner_id"):
+        for item in handover.item_ids.filtered(
+            lambda item: item.countersigner_id and item.done
+        ):
             self._act(item.countersigner_id, item, "action_countersign")
         # The receiver confirms what was handed over by the last working day:
         # the witness, or a successor where the witness ticked it.
@@ -337,7 +386,20 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(handover.line_ids.successor_id[:1], ticked, "action_confirm")
         if story.get("meeting"):
             self._hold_event(handover, "meeting", story["meeting"])
+        elif handover.require_meeting and not handover.meeting_held:
+            self._hold_event(handover, "meeting", HELD_EVENT)
         self._sign(handover, MATERIALS)
+
+    @api.model
+    def _duty_record(self, item, duties):
+        """What the supervisor records on a departure duty of the checklist:
+        the story's, else a plain record of it."""
+        today = fields.Date.context_today(self)
+        values = plain_duty_record(item.duty, today)
+        values["duty_notes"] = self.env._(
+            "Held and recorded with the departing employee."
+        )
+        return dict(values, **duties.get(item.duty, {}))
 
     def _work_visits(self, handover, story, finish):
         """The successor and the departing employee visit each customer
@@ -402,7 +464,10 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(witness, line, "action_record_check")
 
     def _work_summary(self, handover, story, finish):
-        """The departing employee writes the summary, then everyone signs it."""
+        """The departing employee writes the summary, then everyone signs it;
+        the successors' training is held by then."""
+        if handover.require_training and not handover.training_held:
+            self._hold_event(handover, "training", HELD_EVENT)
         if story.get("summary"):
             self._act(
                 handover._users_for_role("departing"),

@@ -8,6 +8,7 @@ from . import hr_client_handover_digest
 from . import hr_client_handover_chatter
 from . import hr_client_handover_gates
 from . import hr_client_handover_departure
+from . import hr_client_handover_timeline
 from . import hr_client_handover_visits
 from . import hr_client_handover_transfer_mixin
 from . import hr_client_handover_calendar
@@ -25,6 +26,8 @@ from . import hr_client_handover_transfer
 from . import hr_client_handover_seal
 from . import hr_client_handover_document
 from . import hr_client_handover_engine
+from . import hr_client_handover_incident
+from . import hr_client_handover_duty
 from . import hr_department
 from . import hr_employee
 from . import ir_actions_report

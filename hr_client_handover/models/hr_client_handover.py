@@ -49,6 +49,8 @@ class HrClientHandover(models.Model):
         # mail.thread, with the handover's rules on its messages and files
         "hr.client.handover.chatter.mixin",
         "mail.activity.mixin",
+        # before the policy: its conditions' messages fall back to the policy's
+        "hr.client.handover.timeline.mixin",
         "hr.client.handover.policy",
         "hr.client.handover.progress.mixin",
         "hr.client.handover.activity.mixin",
@@ -866,7 +868,10 @@ class HrClientHandover(models.Model):
             "approve_summary": self.env._("Approve the summary"),
             "cancel": self.env._("Cancel the handover"),
             "revert_transfer": self.env._("Revert the transfer"),
-            "allow_departure": self.env._("Allow the departure before the end"),
+            "allow_departure": self.env._(
+                "Allow the early departure (the direct supervisor signs)"
+            ),
+            "confirm_departure": self.env._("Confirm the departure"),
             "verify_integrity": self.env._("Verify the integrity of the record"),
         }[action]
 

@@ -1,7 +1,7 @@
 """The activities of a handover: who acts in each stage, the activities a
 stage gives them with their deadline, and the scheduled actions that remind
-them before the last working day, escalate once it is past, and give a leave's
-records back on the day of return.
+them before the last working day, escalate an overdue stage (again until
+someone acts), and give a leave's records back on the day of return.
 """
 
 from odoo import api, fields, models
@@ -139,24 +139,17 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
     def _cron_remind_and_escalate(self):
         """Once the days left fall to the company's setting or below, remind the
         people who must act in the current stage (once per stage, so a missed
-        daily run still reminds); once past the deadline, escalate to the
-        division manager (once)."""
+        daily run still reminds); once the stage is overdue, escalate it up the
+        organisation chart, again every few working days until someone acts
+        (``_escalate_if_overdue``, models/hr_client_handover_timeline.py)."""
         today = fields.Date.context_today(self)
-        handovers = self.search(
-            [("state", "in", OPEN), ("last_working_day", "!=", False)]
-        )
-        for handover in handovers:
+        for handover in self.search([("state", "in", OPEN)]):
+            handover._escalate_if_overdue(today)
+            if not handover.last_working_day:
+                continue
             days_left = (handover.last_working_day - today).days
-            if days_left < 0:
-                if handover.approver_id and not handover.escalated_on:
-                    handover._schedule_activity(
-                        "hr_client_handover.mail_act_handover_overdue",
-                        handover.approver_id,
-                        today,
-                    )
-                    handover.escalated_on = today
-            elif (
-                days_left <= handover.company_id.handover_reminder_days
+            if (
+                0 <= days_left <= handover.company_id.handover_reminder_days
                 and handover.reminded_state != handover.state
             ):
                 role = STAGE[handover.state].activity_role

@@ -430,8 +430,9 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             and item.done
             and not item.countersigned_on
         )
+        # Ticked once the departing employee has left, not before.
         mine = after.filtered(lambda item: item.responsible_id == user)
-        if mine:
+        if mine and self._departure_happened():
             texts.append(
                 self.env._(
                     "After-departure items to tick by you: %(count)s", count=len(mine)

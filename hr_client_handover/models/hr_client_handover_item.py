@@ -19,6 +19,15 @@ ITEM_ACTIVITIES = {
         "responsible_id",
         lambda item: item.post_departure and not item.done,
     ),
+    # The duties of the direct supervisor due by the last working day (the
+    # exit interview, the care talk, the equipment check).
+    "hr_client_handover.mail_act_handover_duty": (
+        "responsible_id",
+        lambda item: item.duty
+        and not item.post_departure
+        and not item.done
+        and item.responsible_id != item.handover_id.departing_user_id,
+    ),
 }
 
 
@@ -77,6 +86,12 @@ class HrClientHandoverItem(models.Model):
     done = fields.Boolean(readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     done_on = fields.Datetime(readonly=True, copy=False)
+    done_note = fields.Char(
+        readonly=True,
+        copy=False,
+        help="How the item was done when the system did it (the accounts "
+        "revoked the day after the last working day).",
+    )
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
@@ -102,6 +117,8 @@ class HrClientHandoverItem(models.Model):
         "handover_id.witness_id",
         "handover_id.supervisor_id",
         "handover_id.signs_on_behalf",
+        "handover_id.last_working_day",
+        "handover_id.departing_user_id.active",
         "responsible_id",
         "done_by_id",
         "confirmed_on",
@@ -144,6 +161,11 @@ class HrClientHandoverItem(models.Model):
     def _policy_own_item(self):
         """Added by hand to the checklist, not given by the template."""
         return not self.template_item_id
+
+    def _policy_departed(self):
+        """The departing employee has left: an item due after the departure
+        is ticked from then on."""
+        return self.handover_id._departure_happened()
 
     def _policy_departing_responsible(self):
         """The item was the departing user's to tick (the direct supervisor
@@ -190,6 +212,19 @@ class HrClientHandoverItem(models.Model):
                 "'%(item)s' is due after the last working day: it is ticked once "
                 "the plan is approved. Nothing was changed.",
                 item=self.name,
+            )
+        if (
+            self.post_departure
+            and condition in ("departed", "due_by_last_day")
+            and not self._policy_departed()
+        ):
+            return self.env._(
+                "'%(item)s' is due after the departure: it is ticked once "
+                "%(user)s has left (after the last working day, %(day)s). "
+                "Nothing was changed.",
+                item=self.name,
+                user=self.handover_id.employee_id.name,
+                day=self.handover_id.last_working_day or "-",
             )
         if not self.post_departure and state not in UNTIL_MATERIALS:
             return self.env._(

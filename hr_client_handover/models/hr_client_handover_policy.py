@@ -57,6 +57,9 @@ ITEM_ACTORS = ("responsible", "departing", "supervisor", "admin")
 # departing user has left, the direct supervisor for the items that were
 # theirs), and the administrator.
 ITEM_TICKERS = ("responsible", "admin")
+# The stages in which the departing employee may have left: every stage but
+# the cancellation (a handover may be done before the last working day).
+UNTIL_DONE = (*OPEN, DONE)
 # Who checks the seals of a handover (Verify Integrity, the Integrity tab): the
 # supervising witness, who audits the handover, and the administrator; in every
 # stage, a closed handover included.
@@ -132,6 +135,17 @@ POLICY = {
         "allow_departure": (
             (OPEN, ("admin",), "departure_not_allowed", "has_supervisor"),
         ),
+        # The direct supervisor confirms the departure (确认离职事实) once the
+        # employee has left the company, once.
+        "confirm_departure": (
+            (
+                UNTIL_DONE,
+                ("supervisor",),
+                "leaves_company",
+                "departed",
+                "departure_unconfirmed",
+            ),
+        ),
         "verify_integrity": ((OPEN + CLOSED, AUDITORS),),
         # Calendar events of the handover (models/calendar_event.py): the
         # supervisor chairs the handover meeting (交接会议) and arranges the
@@ -172,13 +186,21 @@ POLICY = {
         # or the supervisor, never from the person the item is about.
         "write:people": ((IN_DRAFT, ("supervisor", "admin")),),
         # Due by the last working day: until the materials stage ends; due after
-        # it (post-departure part): from the plan's approval until Done.
-        # Ticked by whoever answers for the item, nobody else.
+        # it (post-departure part): from the plan's approval until Done, once
+        # the departing employee has left (the last working day passed, or
+        # their user archived). Ticked by whoever answers for the item, nobody
+        # else.
         "mark_done": (
             (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day"),
             (UNTIL_MATERIALS, ("proxy",), "due_by_last_day", "departing_responsible"),
-            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure"),
-            (AFTER_APPROVAL, ("proxy",), "post_departure", "departing_responsible"),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "departed"),
+            (
+                AFTER_APPROVAL,
+                ("proxy",),
+                "post_departure",
+                "departed",
+                "departing_responsible",
+            ),
         ),
         "reset": (
             (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),
@@ -197,6 +219,21 @@ POLICY = {
         "countersign": (
             (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
         ),
+        # What a duty records before it is ticked (the talk, the review, the
+        # consent, the damage): whoever ticks it, while it is not done.
+        "write:record": (
+            (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day", "not_done"),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "not_done"),
+        ),
+    },
+    # The incident register (违规处理): the supervisor or HR records an incident
+    # and how it was handled while the handover is open (a closed one is
+    # recorded), never one they are accountable for; an incident is never
+    # deleted.
+    "hr.client.handover.incident": {
+        "create": ((AFTER_DRAFT, ("supervisor", "admin")),),
+        "write:record": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
+        "write:handling": ((AFTER_DRAFT, ("supervisor", "admin"), "independent"),),
     },
     # The customers the plan leaves out, each justified by the direct
     # supervisor (models/hr_client_handover_omission.py), never by the
@@ -225,6 +262,7 @@ FIELD_GROUPS = {
             "notice_date",
             "last_working_day",
             "return_date",
+            "new_position_date",
         ),
         "roles": ("supervisor_id", "witness_id", "approver_id"),
         "summary": ("summary",),
@@ -234,6 +272,7 @@ FIELD_GROUPS = {
             "item_ids",
             "signature_ids",
             "omission_ids",
+            "incident_ids",
         ),
     },
     "hr.client.handover.line": {
@@ -265,15 +304,35 @@ FIELD_GROUPS = {
             "needs_receipt",
         ),
         "people": ("responsible_id", "countersigner_id"),
+        "record": (
+            "duty_date",
+            "duty_notes",
+            "data_consent",
+            "data_consent_date",
+            "data_action",
+            "damage_found",
+            "damage_accountable_id",
+        ),
     },
     "hr.client.handover.signature": {"sign": ("signature",)},
     "hr.client.handover.omission": {"justify": ("partner_id", "reason")},
+    "hr.client.handover.incident": {
+        "record": (
+            "kind",
+            "description",
+            "date",
+            "accountable_user_id",
+            "accountable_employee_id",
+        ),
+        "handling": ("resolution",),
+    },
 }
 # Field groups a new record may be given (the rest comes from the buttons).
 CREATE_GROUPS = {
     "hr.client.handover.line": ("plan", "materials", "visit"),
     "hr.client.handover.item": ("content", "people"),
     "hr.client.handover.omission": ("justify",),
+    "hr.client.handover.incident": ("record", "handling"),
 }
 # Set once, when the record is created, by whoever may create it.
 CREATE_ONLY_FIELDS = {
@@ -281,6 +340,7 @@ CREATE_ONLY_FIELDS = {
     "hr.client.handover.line": ("handover_id",),
     "hr.client.handover.item": ("handover_id",),
     "hr.client.handover.omission": ("handover_id",),
+    "hr.client.handover.incident": ("handover_id",),
 }
 
 # The records of a handover, whose files and activities the policy guards
@@ -293,6 +353,7 @@ HANDOVER_MODELS = (
     "hr.client.handover.transfer",
     "hr.client.handover.seal",
     "hr.client.handover.omission",
+    "hr.client.handover.incident",
 )
 # The fields of a handover's calendar events (models/calendar_event.py): what
 # makes an event a handover's (set by the handover, never by hand), what links
@@ -330,6 +391,7 @@ PART_MODELS = (
     "hr.client.handover.item",
     "hr.client.handover.signature",
     "hr.client.handover.omission",
+    "hr.client.handover.incident",
 )
 
 

@@ -17,6 +17,8 @@ SEAL_KINDS = [
     ("filed", "Filed document"),
     ("reset", "Reopened for a new round"),
     ("departure", "Departure allowed before the end"),
+    ("confirmation", "Departure confirmed"),
+    ("revocation", "Accounts revoked after the last working day"),
     ("meeting", "Meeting minutes"),
     ("message", "Message of the system"),
 ]

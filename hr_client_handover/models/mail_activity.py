@@ -23,6 +23,7 @@ from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_stages import CLOSED, STAGE, STAGES
 from .ir_attachment import (
+    HANDOVER_MODELS,
     refuse_handover_changes,
     refused_on_handovers,
 )

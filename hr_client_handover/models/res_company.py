@@ -49,6 +49,13 @@ class ResCompany(models.Model):
     handover_reminder_days = fields.Integer(
         string="Reminder (days before deadline)", default=3
     )
+    handover_escalation_days = fields.Integer(
+        string="Escalate Again Every (working days)",
+        default=2,
+        help="An overdue stage is escalated to the next person up the "
+        "organisation chart, again every this many working days until someone "
+        "acts.",
+    )
 
     def _handover_countersigner(self, department):
         """Who countersigns the checklist items of ``department`` (a key of

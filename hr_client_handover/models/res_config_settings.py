@@ -25,6 +25,9 @@ class ResConfigSettings(models.TransientModel):
     handover_reminder_days = fields.Integer(
         related="company_id.handover_reminder_days", readonly=False
     )
+    handover_escalation_days = fields.Integer(
+        related="company_id.handover_escalation_days", readonly=False
+    )
     handover_retention_days = fields.Integer(
         string="Retention Window",
         config_parameter="hr_client_handover.retention_days",

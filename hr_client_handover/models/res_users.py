@@ -95,8 +95,8 @@ class ResUsers(models.Model):
             message = self.env._(
                 "%(user)s is still needed by the handover %(ref)s: %(left)s. Finish "
                 "them first, or have a handover administrator press 'Allow "
-                "Departure' on %(ref)s; the direct supervisor then confirms and "
-                "signs in their place.",
+                "Early Departure (Supervisor Signs)' on %(ref)s; the direct "
+                "supervisor then confirms and signs in their place.",
                 user=user.name,
                 ref=handover.name,
                 left=left,

@@ -27,6 +27,8 @@ from . import test_small_things
 from . import test_banner
 from . import test_stage_tabs
 from . import test_no_customer_left
+from . import test_timeline
+from . import test_duties
 from . import test_countersign
 from . import test_checklist_parts
 from . import test_item_translations

@@ -1,11 +1,13 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
-from ..demo.hr_client_handover_demo import signature_image
+from ..demo.hr_client_handover_demo import plain_duty_record, signature_image
 from ..models.hr_client_handover_stages import CANCEL, ORDER, STAGE
 
 # A hand-drawn looking stroke, as the signature widget sends it (base64 PNG).
@@ -138,6 +140,15 @@ class HandoverCase(TransactionCase):
             )
 
         cls._create_portfolio()
+        # The shipped resignation template requires the handover meeting and the
+        # successors' training (test_duties); the other tests hold them where
+        # they test them (test_calendar's template).
+        resignation = cls.env.ref("hr_client_handover.handover_template_resignation")
+        cls.shipped_resignation_events = (
+            resignation.require_meeting,
+            resignation.require_training,
+        )
+        resignation.write({"require_meeting": False, "require_training": False})
 
     @classmethod
     def _create_portfolio(cls):
@@ -336,14 +347,33 @@ class HandoverCase(TransactionCase):
             lambda ln: not ln.materials_confirmed_on
         ):
             line.with_user(line.successor_id).action_confirm_materials()
-        for item in handover.item_ids.filtered(lambda item: not item.done):
-            item.with_user(item.responsible_id).action_mark_done()
+        # The part due after the departure waits for it (``do_post_departure``).
+        for item in handover.item_ids.filtered(
+            lambda item: not item.done
+            and (not item.post_departure or handover._departure_happened())
+        ):
+            self.tick(item)
         receiver = handover.line_ids.successor_id[:1]
         for item in handover.item_ids.filtered(
             lambda item: item.needs_receipt and not item.confirmed_on
         ):
             item.with_user(receiver).action_confirm()
         self.sign(handover, "materials")
+
+    def record_duty(self, item, **values):
+        """The responsible person records a departure duty (the talk held, the
+        consent, the equipment checked) before ticking it."""
+        defaults = plain_duty_record(item.duty, fields.Date.context_today(item))
+        item.with_user(item.responsible_id).write(
+            {"duty_notes": "Talked it through.", **defaults, **values}
+        )
+
+    def tick(self, item):
+        """Whoever answers for the item ticks it, having recorded its duty
+        (the talk, the consent, the equipment check) when it has one."""
+        if item.duty:
+            self.record_duty(item)
+        item.with_user(item.responsible_id).action_mark_done()
 
     def do_visits(self, handover, lines=None):
         """Both visitors confirm each visit, the contact met recorded first."""
@@ -468,8 +498,22 @@ class HandoverCase(TransactionCase):
     def work_verification(self, handover):
         self.do_calls(handover)
 
+    def do_post_departure(self, handover):
+        """The part of the checklist due after the departure, ticked by whoever
+        answers for it the first working day after the last working day."""
+        items = handover.item_ids.filtered(
+            lambda item: item.post_departure and not item.done
+        )
+        if not items:
+            return
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            for item in items:
+                self.tick(item)
+
     def work_summary_approval(self, handover):
-        """Each countersigner countersigns the items waiting for them (会签)."""
+        """The part due after the departure ticked, then each countersigner
+        countersigns the items waiting for them (会签)."""
+        self.do_post_departure(handover)
         for item in handover.item_ids.filtered(
             lambda item: item.countersigner_id
             and item.done

@@ -100,6 +100,9 @@ MATRIX = {
     "refuse_summary_approval": (A, A,    A,    A,    OK,   A,    A,    A),
     # Done.
     "write_closed_header":   (U,   U,    U,    U,    U,    U,    A,    A),
+    # The direct supervisor confirms the departure, once the employee has left
+    # (the walk's last working day is still ahead: not yet).
+    "action_confirm_departure": (A, A,   A,    U,    A,    A,    A,    A),
     "cancel_closed":         (U,   U,    U,    U,    U,    U,    A,    A),
 }  # fmt: skip
 EXCEPTIONS = {ACCESS: AccessError, USER: UserError}
@@ -122,6 +125,9 @@ PRIVATE_METHODS = {
         "_file_report",
         "_cron_remind_and_escalate",
         "_cron_return_from_leave",
+        "_cron_revoke_departed_accounts",
+        "_revoke_departing_accounts",
+        "_escalate_if_overdue",
     ],
     "hr.client.handover.document": ["_file_report", "_cron_file_due_reports"],
     "hr.client.handover.line": ["_send_back_to_visit", "_policy_check_button"],
@@ -154,10 +160,13 @@ PUBLIC_METHODS = {
         "action_revert_transfer",
         "action_give_everything_back",
         "action_allow_departure",
+        "action_confirm_departure",
         "action_open_refuse",
         "action_open_assign_successors",
         "action_schedule_meeting",
         "action_schedule_training",
+        # Opens the incidents the caller may read (the record rules decide).
+        "action_open_incidents",
     },
     "hr.client.handover.line": {
         "action_confirm_materials",
@@ -431,6 +440,10 @@ class TestAccessMatrix(HandoverCase):
         self.env.invalidate_all()
         self.assertEqual(self.alpha.user_id, self.departing)
 
+    def op_action_confirm_departure(self, handover, user):
+        handover.with_user(user).action_confirm_departure()
+        self.assertEqual(handover.sudo().departure_confirmed_by_id, user)
+
     def op_action_allow_departure(self, handover, user):
         handover.with_user(user).action_allow_departure()
         self.assertEqual(handover.sudo().departure_allowed_by_id, user)
@@ -614,7 +627,10 @@ class TestAccessMatrix(HandoverCase):
         self.work_summary_approval(handover)
         self.run_cells(handover, ["action_approve_summary", "refuse_summary_approval"])
         self.advance(handover, "done")
-        self.run_cells(handover, ["write_closed_header", "cancel_closed"])
+        self.run_cells(
+            handover,
+            ["write_closed_header", "cancel_closed", "action_confirm_departure"],
+        )
 
         self.assertEqual(
             self.cells_run,

@@ -155,6 +155,10 @@ class TestHandoverBanner(HandoverCase):
         self.advance(handover, "summary_approval")
         text, _links = self.banner(handover, self.approver)
         self.assertIn("Summary awaiting approval", text)
+        # The checklist's part due after the departure waits for it.
+        self.assertIn("Checklist after departure 0/3", text)
+        self.do_post_departure(handover)
+        text, _links = self.banner(handover, self.approver)
         self.assertIn("Your turn: Approve Summary", text)
         self.advance(handover, "done")
         text, links = self.banner(handover, self.departing)

@@ -3,6 +3,8 @@ materials stage (with the receiver's confirmation where the template asks for
 it); what is due after it (accounts revoked, insurance transferred, expenses
 settled) is ticked after the departure and gates Done."""
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -25,9 +27,13 @@ class TestChecklistParts(HandoverCase):
             sorted(self.after.mapped("name")),
             [
                 "Expenses and deposits settled",
+                "Personal data deleted or anonymised with the employee's consent "
+                "(consent and its date recorded)",
                 "Social insurance and housing provident fund transferred",
                 "System accounts and access rights handed over or revoked "
                 "(within one working day after leaving)",
+                "Team review of the archived material after the departure (date "
+                "and conclusions recorded)",
             ],
         )
         self.assertTrue(self.to_receive)
@@ -39,13 +45,13 @@ class TestChecklistParts(HandoverCase):
         handover = self.handover
         item = self.after[0]
         with self.assertRaisesRegex(UserError, "ticked once the plan is approved"):
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.advance(handover, "materials")
         self.assertActivityFor(handover, "post_departure", self.after.responsible_id)
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
         for item in self.before:
-            item.with_user(item.responsible_id).action_mark_done()
+            self.tick(item)
         self.sign(handover, "materials")
         with self.assertRaisesRegex(UserError, "receiver's confirmation"):
             handover.with_user(self.supervisor).action_complete_materials()
@@ -62,15 +68,20 @@ class TestChecklistParts(HandoverCase):
         late = self.after[0]
         with self.assertRaisesRegex(UserError, "Customer Visits"):
             late.with_user(self.successor_a).action_confirm()
-        late.with_user(late.responsible_id).action_mark_done()
+        # Not before the departure: the day after the last working day.
+        self.assertFalse(late.with_user(late.responsible_id).can_mark_done)
+        with self.assertRaisesRegex(UserError, "is ticked once .* has left"):
+            late.with_user(late.responsible_id).action_mark_done()
+        self.assertFalse(late.done)
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            late.with_user(late.responsible_id).action_mark_done()
         self.assertTrue(late.done)
 
         # Done waits for the rest of the post-departure part.
         self.advance(handover, "summary_approval")
         with self.assertRaisesRegex(UserError, "due after the last working day"):
             handover.with_user(self.approver).action_approve_summary()
-        for item in self.after.filtered(lambda item: not item.done):
-            item.with_user(item.responsible_id).action_mark_done()
+        self.do_post_departure(handover)
         self.assertActivityDone(handover, "post_departure")
         self.work_summary_approval(handover)
         handover.with_user(self.approver).action_approve_summary()

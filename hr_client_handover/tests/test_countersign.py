@@ -80,7 +80,8 @@ class TestCountersign(HandoverCase):
         )
         with self.assertRaisesRegex(UserError, "not marked done yet"):
             it_item.with_user(self.it_manager).action_countersign()
-        it_item.with_user(it_item.responsible_id).action_mark_done()
+        # Due after the departure: ticked the day after the last working day.
+        self.do_post_departure(handover)
         # The countersigner, who reads the checklist but not the customers,
         # is told on the form what waits for them.
         self.assertIn(
@@ -114,6 +115,7 @@ class TestCountersign(HandoverCase):
 
         # The handover cannot close while a countersign is missing.
         self.advance(handover, "summary_approval")
+        self.do_post_departure(handover)
         with self.assertRaisesRegex(UserError, "Expenses and deposits settled.*Fred"):
             handover.with_user(self.approver).action_approve_summary()
         self.assertEqual(handover.state, "summary_approval")

@@ -87,8 +87,8 @@ class TestHandoverGates(HandoverCase):
         line, *others = handover.line_ids
         for other in others:
             other.with_user(other.successor_id).action_confirm_materials()
-        for item in handover.item_ids:
-            item.with_user(item.responsible_id).action_mark_done()
+        for item in handover.item_ids.filtered(lambda item: not item.post_departure):
+            self.tick(item)
         self.sign(handover, "materials")
         self.assertRefused(
             handover,
@@ -145,8 +145,8 @@ class TestHandoverGates(HandoverCase):
         handover = self.advance(self.draft_handover(), "materials")
         for line in handover.line_ids:
             line.with_user(line.successor_id).action_confirm_materials()
-        for item in handover.item_ids:
-            item.with_user(item.responsible_id).action_mark_done()
+        for item in handover.item_ids.filtered(lambda item: not item.post_departure):
+            self.tick(item)
         for item in handover.item_ids.filtered("needs_receipt"):
             item.with_user(self.successor_a).action_confirm()
         self.sign(

@@ -218,7 +218,7 @@ class TestIntegrity(HandoverCase):
             )
         with self.assertRaisesRegex(UserError, "Materials"):
             item.with_user(self.supervisor).unlink()
-        item.with_user(item.responsible_id).action_mark_done()
+        self.tick(item)
         item.with_user(self.witness).action_confirm()
         with self.assertRaisesRegex(UserError, "confirmed on receipt"):
             item.with_user(item.responsible_id).action_reset()

@@ -1,5 +1,7 @@
 import unittest
 
+from freezegun import freeze_time
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import html2plaintext
 
@@ -144,9 +146,11 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
         self.assertTrue(all(mine.mapped("done")))
         self.assertFalse(any((handover.item_ids - mine).mapped("done")))
-        # The supervisor ticks theirs (due after the last working day).
-        for item in handover.item_ids - mine:
-            item.with_user(item.responsible_id).action_mark_done()
+        # The supervisor ticks theirs (due after the last working day), once
+        # the departing employee has left.
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            for item in handover.item_ids - mine:
+                self.tick(item)
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)
