@@ -14,8 +14,8 @@ from . import hr_client_handover_transfer_mixin
 from . import hr_client_handover_calendar
 from . import hr_client_handover_omission
 from . import hr_client_handover_everything
-from . import hr_client_handover
 from . import hr_client_handover_letter
+from . import hr_client_handover
 from . import hr_client_handover_retention
 from . import hr_client_handover_line
 from . import calendar_event

@@ -51,6 +51,7 @@ class HrClientHandover(models.Model):
         "mail.activity.mixin",
         # before the policy: its conditions' messages fall back to the policy's
         "hr.client.handover.timeline.mixin",
+        "hr.client.handover.letter.mixin",
         "hr.client.handover.policy",
         "hr.client.handover.progress.mixin",
         "hr.client.handover.activity.mixin",

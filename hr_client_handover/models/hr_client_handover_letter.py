@@ -41,8 +41,13 @@ def summary_sections(html):
     ]
 
 
-class HrClientHandoverLetter(models.Model):
-    _inherit = "hr.client.handover"
+class HrClientHandoverLetterMixin(models.AbstractModel):
+    """Who submitted, the summary's sections and the checklist's changes from
+    its template (inherited by hr.client.handover, before the policy: its
+    conditions' messages fall back to the policy's)."""
+
+    _name = "hr.client.handover.letter.mixin"
+    _description = "Client Handover Submitters, Summary Sections, Template Changes"
 
     # Stamped by the stage table (``stamp`` of the draft and summary stages).
     plan_submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
