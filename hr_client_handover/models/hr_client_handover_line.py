@@ -617,10 +617,16 @@ class HrClientHandoverLine(models.Model):
         # visit half confirmed before the contact met was recorded (before
         # 19.0.1.3.0) stays open until someone records it, or it could never
         # be confirmed by the second visitor.
+        # Likewise one half confirmed before its date and place were recorded
+        # (before 19.0.1.8.0).
         return self.visit_state in ("pending", "waiver_requested") or (
             self.visit_state == "partial"
-            and not self.visit_contact_id
-            and not (self.visit_contact or "").strip()
+            and (
+                not self.visit_contact_id
+                and not (self.visit_contact or "").strip()
+                or not self.visit_date
+                or not (self.visit_place or "").strip()
+            )
         )
 
     def _policy_call_open(self):

@@ -24,3 +24,4 @@ from . import test_activity_done
 from . import test_successor_presence
 from . import test_line_actions
 from . import test_small_things
+from . import test_signed_sheets

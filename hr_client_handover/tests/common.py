@@ -330,10 +330,18 @@ class HandoverCase(TransactionCase):
 
     def record_visit(self, line, user, contact="Purchasing manager"):
         """``user`` records when, where and whom the joint visit met."""
-        values = {"visit_date": self.today, "visit_place": "Customer's office"}
+        values = {
+            name: value
+            for name, value in (
+                ("visit_date", self.today),
+                ("visit_place", "Customer's office"),
+            )
+            if not line[name]
+        }
         if not (line.visit_contact_id or line.visit_contact):
             values["visit_contact"] = contact
-        line.with_user(user).write(values)
+        if values:
+            line.with_user(user).write(values)
 
     def refuse(self, handover, user, reason):
         wizard = Form(
