@@ -93,7 +93,7 @@ class HrClientHandoverSignature(models.Model):
         )
 
     def _policy_frozen_message(self, condition):
-        if self.signed_on:
+        if self.signed_on and self._stage_is_open():
             return self.env._("You have already signed here. Nothing was changed.")
         return self.env._(
             "The %(stage)s stage of %(ref)s is over: its signatures are frozen.",

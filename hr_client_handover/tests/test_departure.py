@@ -178,7 +178,7 @@ class TestHandoverDeparture(HandoverCase):
 
         # ...confirms the visits with the successors...
         line = handover.line_ids[0]
-        line.with_user(line.successor_id).visit_contact = "Purchasing manager"
+        self.record_visit(line, line.successor_id)
         line.with_user(line.successor_id).action_confirm_visit()
         line.with_user(self.supervisor).action_confirm_visit()
         self.assertEqual(line.visit_departing_confirmed_by_id, self.supervisor)
@@ -187,7 +187,7 @@ class TestHandoverDeparture(HandoverCase):
         with self.assertRaisesRegex(UserError, "already confirmed"):
             line.with_user(self.supervisor).action_confirm_visit()
         for line in handover.line_ids[1:]:
-            line.with_user(line.successor_id).visit_contact = "Purchasing manager"
+            self.record_visit(line, line.successor_id)
             line.with_user(line.successor_id).action_confirm_visit()
             line.with_user(self.supervisor).action_confirm_visit()
         self.witness_visits(handover)
