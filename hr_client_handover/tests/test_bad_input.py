@@ -625,7 +625,7 @@ CATALOGUE = [
         "departing",
         sign("materials", "departing"),
         UserError,
-        "Changing Signature is not possible",
+        "is over: its signatures are frozen",
     ),
     (
         "visits",

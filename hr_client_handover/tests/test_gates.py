@@ -207,6 +207,13 @@ class TestHandoverGates(HandoverCase):
             "has not confirmed the customer visits",
         )
         self.witness_visits(handover)
+        self.assertRefused(
+            handover,
+            self.supervisor,
+            "action_complete_visits",
+            r"Waiting for 4 signature\(s\)",
+        )
+        self.sign(handover, "visits")
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
 

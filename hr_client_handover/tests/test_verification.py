@@ -132,6 +132,7 @@ class TestHandoverVerification(HandoverCase):
         problem.with_user(self.witness).with_context(
             check_result="confirmed"
         ).action_set_check_result()
+        self.sign(handover, "verification")
         handover.with_user(self.witness).action_complete_verification()
         self.assertEqual(handover.state, "summary")
 
