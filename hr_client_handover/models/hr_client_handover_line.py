@@ -122,13 +122,11 @@ class HrClientHandoverLine(models.Model):
         string="Visit",
     )
     visit_date = fields.Date(
-        string="Visit Date",
         copy=False,
         help="The day the successor and the departing employee visited the "
         "customer together (一同拜访).",
     )
     visit_place = fields.Char(
-        string="Visit Place",
         copy=False,
         help="Where the customer was met: their office, a site, a fair...",
     )
