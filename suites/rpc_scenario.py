@@ -135,7 +135,8 @@ class Scenario:
                 ["role", "user_id"],
             )
             roles = {sig["role"] for sig in signatures}
-            assert roles == {"departing", "successor", "witness"}, f"roles {roles}"
+            wanted = set(STAGES.STAGE[stage].signatures)
+            assert roles == wanted, f"roles {roles}, not {wanted}"
             for sig in signatures:
                 signer = self.sessions[m2o(sig["user_id"])]
                 signer.write_ids(
@@ -420,7 +421,11 @@ class Scenario:
                 successor.write_ids(
                     "hr.client.handover.line",
                     mine,
-                    {"materials_location": "Cabinet B2, shared drive /customers"},
+                    {
+                        "materials_paper": "Framework contract",
+                        "materials_no_electronic": True,
+                        "materials_location": "Cabinet B2",
+                    },
                 )
                 successor.call(
                     "hr.client.handover.line", "action_confirm_materials", mine
@@ -486,7 +491,12 @@ class Scenario:
                 successor.write_ids(
                     "hr.client.handover.line",
                     mine,
-                    {"visit_contact": "Purchasing manager", "visit_notes": "Met."},
+                    {
+                        "visit_date": date.today().isoformat(),
+                        "visit_place": "Customer's office",
+                        "visit_contact": "Purchasing manager",
+                        "visit_notes": "Met.",
+                    },
                 )
                 successor.call("hr.client.handover.line", "action_confirm_visit", mine)
         departing = self.departing

@@ -327,6 +327,7 @@ LINE_BUTTONS = {
     "action_approve_waiver": during(["visits"], "supervisor"),
     "action_refuse_waiver": during(["visits"], "supervisor"),
     "action_send_back_visit": during(["visits"], "supervisor"),
+    "action_send_back_materials": during(["materials"], "supervisor"),
     "action_record_check": LINE_CHECK,
     "action_set_check_result": LINE_CHECK,
     "action_toggle_spot_check": LINE_CHECK,
@@ -1710,6 +1711,8 @@ class Suite:
         done, missing data), or None when it would go through."""
         if method == "action_confirm_materials":
             return line["materials_confirmed"]
+        if method == "action_send_back_materials":
+            return not line["materials_confirmed"]
         if method == "action_confirm_visit":
             mine = (
                 line["visit_by_successor"]
@@ -3925,6 +3928,7 @@ class Suite:
         mine = self.lines_of(hc, first, lambda line: not line["materials_confirmed"])
         if mine:
             line_id = mine[0]["id"]
+            self.describe_materials(hc, first, [line_id])
             self.act(hc, first, "action_confirm_materials", LINE, [line_id])
             self.column_check(hc, LINE, line_id, "materials_confirmed_by_id", first.uid)
             self.again(hc, first, LINE, "action_confirm_materials", line_id)
@@ -4016,6 +4020,7 @@ class Suite:
                 )
             ]
             if ids:
+                self.describe_materials(hc, successor, ids)
                 self.act(hc, successor, "action_confirm_materials", LINE, ids)
         self.tick_open_items(hc, hc.items)
         # What was due by the last working day; the post-departure part is not
@@ -4102,7 +4107,27 @@ class Suite:
             hc, witness, "action_witness_visits", HANDOVER, expected_state="visits"
         )
         self.again(hc, witness, HANDOVER, "action_witness_visits", hc.id)
+        self.sign(hc, "visits")
         self.complete(hc, self.supervisor)
+
+    def describe_materials(self, hc, person, line_ids):
+        """`person` describes the materials before confirming them."""
+        self.cells.run(
+            f"walk {hc.tag} materials described on line {short(line_ids, 40)} "
+            f"as {person.login}",
+            person,
+            LINE,
+            "write",
+            [
+                line_ids,
+                {
+                    "materials_paper": "Framework contract",
+                    "materials_no_electronic": True,
+                    "materials_location": "Cabinet B2",
+                },
+            ],
+            ALLOWED,
+        )
 
     def contact_met(self, hc, person, line_ids):
         """`person` notes the contact met before confirming the visits."""
@@ -4112,7 +4137,14 @@ class Suite:
             person,
             LINE,
             "write",
-            [line_ids, {"visit_contact": "Purchasing manager"}],
+            [
+                line_ids,
+                {
+                    "visit_contact": "Purchasing manager",
+                    "visit_date": date.today().isoformat(),
+                    "visit_place": "Customer's office",
+                },
+            ],
             ALLOWED,
         )
 
@@ -4168,6 +4200,7 @@ class Suite:
                     ALLOWED,
                 )
                 self.act(hc, witness, "action_record_check", LINE, [line["id"]])
+        self.sign(hc, "verification")
         self.complete(hc, witness)
 
     def walk_summary(self, hc):

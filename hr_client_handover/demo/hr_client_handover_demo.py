@@ -9,7 +9,13 @@ from PIL import Image, ImageDraw
 
 from odoo import api, fields, models
 
-from ..models.hr_client_handover_stages import MATERIALS, STAGES, SUMMARY
+from ..models.hr_client_handover_stages import (
+    MATERIALS,
+    STAGES,
+    SUMMARY,
+    VERIFICATION,
+    VISITS,
+)
 
 # The stages a demo handover goes through: the work done inside each one (its
 # ``_work_<stage>`` method, when it has one), and the role and button that close
@@ -346,6 +352,19 @@ class HrClientHandoverDemo(models.AbstractModel):
         """Each successor confirms their customers' files, the checklist is
         worked through and countersigned, and everyone signs."""
         departing = handover._users_for_role("departing")
+        for line in handover.line_ids:
+            # What the plan did not describe: the CRM record, no paper file.
+            if not (line.materials_paper and line.materials_location):
+                self._act(
+                    line.successor_id,
+                    line,
+                    "write",
+                    {
+                        "materials_no_paper": not line.materials_paper,
+                        "materials_electronic": line.materials_electronic or "CRM",
+                        "materials_location": line.materials_location or "CRM",
+                    },
+                )
         for successor, lines in handover.line_ids.grouped("successor_id").items():
             self._act(successor, lines, "action_confirm_materials")
         # The part due after the departure waits for it (the last working day
@@ -439,6 +458,11 @@ class HrClientHandoverDemo(models.AbstractModel):
                 line,
                 "write",
                 {
+                    "visit_date": fields.Date.context_today(line),
+                    "visit_place": ", ".join(
+                        part for part in (customer.street, customer.city) if part
+                    )
+                    or customer.name,
                     "visit_contact_id": contact.id,
                     "visit_contact": False if contact else customer.name,
                     "visit_notes": visits.get(customer.id, False),
@@ -451,6 +475,7 @@ class HrClientHandoverDemo(models.AbstractModel):
             self._act(
                 handover._users_for_role("witness"), handover, "action_witness_visits"
             )
+            self._sign(handover, VISITS)
 
     def _work_verification(self, handover, story, finish):
         """The witness phones the sampled customers, who all confirm."""
@@ -462,6 +487,8 @@ class HrClientHandoverDemo(models.AbstractModel):
             }
             self._act(witness, line, "write", values)
             self._act(witness, line, "action_record_check")
+        if finish:
+            self._sign(handover, VERIFICATION)
 
     def _work_summary(self, handover, story, finish):
         """The departing employee writes the summary, then everyone signs it;

@@ -948,11 +948,7 @@ class HrClientHandover(models.Model):
         stage = STAGE[self.state]
         if stage.signatures:
             # A refused stage is done again: its signers sign the new text.
-            signed = self.signature_ids.filtered(
-                lambda sig: sig.stage == stage.key and sig.signed_on
-            )
-            signed.sudo().write({"signature": False, "signed_on": False})
-            self._seal("reset", signed, ("signature", "signed_on"))
+            self.env["hr.client.handover.signature"]._reset_signed(self, stage.key)
             self._create_signature_requests(stage.key)
         if stage.enter:
             getattr(self, stage.enter)()

@@ -17,6 +17,8 @@ from .hr_client_handover_stages import (
     MATERIALS,
     STAGE,
     SUMMARY,
+    VERIFICATION,
+    VISITS,
     next_stage,
 )
 
@@ -298,7 +300,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 )
             else:
                 waiting |= witness
-        return waiting
+        return waiting | self._banner_signatures(VISITS, texts, user)
 
     def _banner_verification(self, texts, links, user, problems):
         sample = [("spot_check_selected", "=", True)]
@@ -318,7 +320,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         witness = self._users_for_role("witness")
         if user == witness:
             self._banner_link(links, self.env._("Calls to make"), to_call)
-        return witness if calls_left else self.env["res.users"]
+        waiting = witness if calls_left else self.env["res.users"]
+        return waiting | self._banner_signatures(VERIFICATION, texts, user)
 
     def _banner_summary(self, texts, links, user, problems):
         empty = self._summary_is_empty() or bool(self._summary_unwritten_sections())

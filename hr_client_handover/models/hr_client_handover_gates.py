@@ -7,7 +7,7 @@ never loaded one by one."""
 from odoo import models
 from odoo.tools import html2plaintext, is_html_empty
 
-from .hr_client_handover_stages import MATERIALS, SUMMARY
+from .hr_client_handover_stages import MATERIALS, SUMMARY, VERIFICATION, VISITS
 
 
 class HrClientHandoverGateMixin(models.AbstractModel):
@@ -177,9 +177,14 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     ref=self.name,
                 )
             ]
-        return []
+        return self._signature_problems(VISITS)
 
     def _verification_problems(self):
+        self.ensure_one()
+        return self._calls_problems() or self._signature_problems(VERIFICATION)
+
+    def _calls_problems(self):
+        """The sampled customers who have not confirmed on the phone yet."""
         self.ensure_one()
         # A result chosen but not recorded is not a call yet.
         unconfirmed = self._gate_lines(

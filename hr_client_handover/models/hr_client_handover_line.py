@@ -4,7 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover_activities import STAGE_ACTIVITIES
-from .hr_client_handover_stages import CLOSED, VISITS
+from .hr_client_handover_stages import CLOSED, MATERIALS, VISITS
 
 CHECK_RESULTS = [
     ("pending", "To call"),
@@ -27,6 +27,8 @@ MATERIALS_SEALED = (
     "materials_paper",
     "materials_electronic",
     "materials_location",
+    "materials_no_paper",
+    "materials_no_electronic",
 )
 VISIT_CONFIRMATIONS = (
     "visit_successor_confirmed_on",
@@ -38,6 +40,8 @@ VISIT_CONFIRMATIONS = (
 )
 # What the visitors met and wrote, frozen by the first confirmation.
 VISIT_NOTES = (
+    "visit_date",
+    "visit_place",
     "visit_contact_id",
     "visit_contact",
     "visit_contact_name",
@@ -91,8 +95,25 @@ class HrClientHandoverLine(models.Model):
     materials_paper = fields.Text(string="Paper Materials")
     materials_electronic = fields.Text(string="Electronic Materials")
     materials_location = fields.Char(string="Storage Location")
+    materials_no_paper = fields.Boolean(
+        string="No Paper Materials",
+        help="This customer has no paper file to hand over.",
+    )
+    materials_no_electronic = fields.Boolean(
+        string="No Electronic Materials",
+        help="This customer has no electronic file to hand over.",
+    )
     materials_confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     materials_confirmed_on = fields.Datetime(readonly=True, copy=False)
+    materials_return_count = fields.Integer(
+        string="Materials Sent Back",
+        readonly=True,
+        copy=False,
+        help="How many times the direct supervisor sent these materials back.",
+    )
+    materials_return_reason = fields.Text(
+        string="Last Materials Sent-back Reason", readonly=True, copy=False
+    )
 
     visit_state = fields.Selection(
         VISIT_STATES,
@@ -100,11 +121,25 @@ class HrClientHandoverLine(models.Model):
         store=True,
         string="Visit",
     )
+    visit_date = fields.Date(
+        copy=False,
+        help="The day the successor and the departing employee visited the "
+        "customer together (一同拜访).",
+    )
+    visit_place = fields.Char(
+        copy=False,
+        help="Where the customer was met: their office, a site, a fair...",
+    )
     visit_contact_id = fields.Many2one(
         "res.partner",
         string="Contact Met",
+        compute="_compute_visit_contact_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('commercial_partner_id', '=', partner_id), ('id', '!=', partner_id)]",
-        help="The customer's contact met at the visit; else write their name.",
+        help="The customer's contact met at the visit (its first contact by "
+        "default); else write their name.",
     )
     visit_contact = fields.Char(
         string="Contact Met (Name)",
@@ -210,6 +245,7 @@ class HrClientHandoverLine(models.Model):
     can_approve_waiver = fields.Boolean(compute="_compute_can_actions")
     can_refuse_waiver = fields.Boolean(compute="_compute_can_actions")
     can_send_back_visit = fields.Boolean(compute="_compute_can_actions")
+    can_send_back_materials = fields.Boolean(compute="_compute_can_actions")
     can_record_check = fields.Boolean(compute="_compute_can_actions")
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
@@ -255,6 +291,15 @@ class HrClientHandoverLine(models.Model):
                 line.visit_state = "waiver_requested"
             else:
                 line.visit_state = "pending"
+
+    @api.depends("partner_id")
+    def _compute_visit_contact_id(self):
+        """The customer's first contact person, until someone chooses another."""
+        for line in self:
+            contact = line.visit_contact_id
+            if not contact or contact.commercial_partner_id != line.partner_id:
+                first = line._visit_contact_partner() if line.partner_id else contact
+                line.visit_contact_id = first if first != line.partner_id else False
 
     @api.depends(
         "materials_confirmed_on", "visit_state", "check_result", "spot_check_selected"
@@ -570,10 +615,16 @@ class HrClientHandoverLine(models.Model):
         # visit half confirmed before the contact met was recorded (before
         # 19.0.1.3.0) stays open until someone records it, or it could never
         # be confirmed by the second visitor.
+        # Likewise one half confirmed before its date and place were recorded
+        # (before 19.0.1.8.0).
         return self.visit_state in ("pending", "waiver_requested") or (
             self.visit_state == "partial"
-            and not self.visit_contact_id
-            and not (self.visit_contact or "").strip()
+            and (
+                not self.visit_contact_id
+                and not (self.visit_contact or "").strip()
+                or not self.visit_date
+                or not (self.visit_place or "").strip()
+            )
         )
 
     def _policy_call_open(self):
@@ -650,6 +701,7 @@ class HrClientHandoverLine(models.Model):
                         date=line.materials_confirmed_on,
                     )
                 )
+            line._check_materials_recorded()
         self.sudo().write(
             {
                 "materials_confirmed_by_id": self.env.uid,
@@ -660,6 +712,119 @@ class HrClientHandoverLine(models.Model):
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("materials", lines, MATERIALS_SEALED)
         self._close_done_successor_activities()
+        return True
+
+    def _check_materials_recorded(self):
+        """The paper and electronic materials and where they are kept are
+        written, or each declared none (无), before the successor confirms."""
+        self.ensure_one()
+        missing = []
+        for text, none, label in (
+            (
+                "materials_paper",
+                "materials_no_paper",
+                self.env._("the paper materials (or tick No Paper Materials)"),
+            ),
+            (
+                "materials_electronic",
+                "materials_no_electronic",
+                self.env._(
+                    "the electronic materials (or tick No Electronic Materials)"
+                ),
+            ),
+        ):
+            written = bool((self[text] or "").strip())
+            if written and self[none]:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s: %(field)s are written while %(none)s is "
+                        "ticked. Clear one of them. Nothing was changed.",
+                        customer=self.partner_id.display_name,
+                        field=self._fields[text].get_description(self.env)["string"],
+                        none=self._fields[none].get_description(self.env)["string"],
+                    )
+                )
+            if not written and not self[none]:
+                missing.append(label)
+        has_materials = not (self.materials_no_paper and self.materials_no_electronic)
+        if has_materials and not (self.materials_location or "").strip():
+            missing.append(self.env._("where they are kept (Storage Location)"))
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Before confirming the materials of %(customer)s, fill in "
+                    "%(missing)s in its Materials tab. Nothing was changed.",
+                    customer=self.partner_id.display_name,
+                    missing="; ".join(missing),
+                )
+            )
+
+    def action_send_back_materials(self):
+        """Open the dialog asking why the materials must be handed over again."""
+        self._policy_check("send_back_materials", self.env._("Send the materials back"))
+        self._check_can_send_back_materials()
+        return self._open_reason_dialog(
+            "send_back_materials", self.env._("Send the Materials Back")
+        )
+
+    def _check_can_send_back_materials(self):
+        for line in self:
+            if not line.materials_confirmed_on:
+                raise UserError(
+                    self.env._(
+                        "The materials of %(customer)s are not confirmed yet: there "
+                        "is nothing to send back.",
+                        customer=line.partner_id.display_name,
+                    )
+                )
+
+    def _do_send_back_materials(self, reason):
+        """The direct supervisor sends confirmed materials back: the successor's
+        confirmation is cleared (the seals and the chatter keep it), the
+        materials can be completed again and the successor confirms them anew;
+        the materials sign-off is signed again."""
+        label = self.env._("Send the materials back")
+        self._policy_check_button("send_back_materials", label)
+        reason = self._required_reason(reason)
+        self._check_can_send_back_materials()
+        confirmation = ("materials_confirmed_by_id", "materials_confirmed_on")
+        for line in self:
+            handover = line.handover_id
+            handover.message_post(
+                body=self.env._(
+                    "%(user)s sent the materials of %(customer)s back: %(reason)s. "
+                    "Cleared: confirmed by %(successor)s on %(date)s. The successor "
+                    "confirms them again.",
+                    user=self.env.user.name,
+                    customer=line.partner_id.display_name,
+                    reason=reason,
+                    successor=line.materials_confirmed_by_id.name,
+                    date=fields.Datetime.to_string(line.materials_confirmed_on),
+                )
+            )
+            line.sudo().write(
+                {
+                    **dict.fromkeys(confirmation, False),
+                    "materials_return_count": line.materials_return_count + 1,
+                    "materials_return_reason": reason,
+                }
+            )
+            handover._seal(
+                "reset",
+                line,
+                confirmation,
+                released=tuple(f for f in MATERIALS_SEALED if f not in confirmation),
+            )
+        for handover, lines in self.grouped("handover_id").items():
+            self.env["hr.client.handover.signature"]._reset_signed(handover, MATERIALS)
+            xmlid = STAGE_ACTIVITIES[handover.state][0]
+            current = handover.sudo().activity_ids.filtered(
+                lambda act, xmlid=xmlid: act.activity_type_id == self.env.ref(xmlid)
+            )
+            for user in lines.successor_id - current.user_id:
+                handover._schedule_activity(
+                    xmlid, user, handover._activity_deadline(handover.state)
+                )
         return True
 
     def action_confirm_visit(self):
@@ -712,6 +877,7 @@ class HrClientHandoverLine(models.Model):
                         customer=customer,
                     )
                 )
+            line._check_visit_recorded()
             if as_successor:
                 values = {
                     field_name: now,
@@ -742,6 +908,31 @@ class HrClientHandoverLine(models.Model):
             line.handover_id._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
         self.handover_id._update_visit_activities()
         return True
+
+    def _check_visit_recorded(self):
+        """The joint visit (一同拜访) says when and where it took place: the
+        first confirmation records it, the second confirms the same visit."""
+        self.ensure_one()
+        customer = self.partner_id.display_name
+        if not self.visit_date or not (self.visit_place or "").strip():
+            raise UserError(
+                self.env._(
+                    "Record when and where the visit of %(customer)s took place "
+                    "(Visit Date and Visit Place in its Visit tab) before "
+                    "confirming it. Nothing was changed.",
+                    customer=customer,
+                )
+            )
+        if self.visit_date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "The visit of %(customer)s is dated %(date)s, in the future: "
+                    "confirm it once it took place, with the day it did. Nothing "
+                    "was changed.",
+                    customer=customer,
+                    date=self.visit_date,
+                )
+            )
 
     def _open_reason_dialog(self, action, title):
         self.ensure_one()
@@ -1005,6 +1196,8 @@ class HrClientHandoverLine(models.Model):
         self.sudo().write(dict.fromkeys((*VISIT_RESET, "visit_contact_name"), False))
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("reset", lines, VISIT_RESET, released=VISIT_NOTES)
+            # The visit sheet they signed changed: they sign it again.
+            self.env["hr.client.handover.signature"]._reset_signed(handover, VISITS)
             if handover.visits_witnessed_on:
                 handover._reset_visits_witness()
 

@@ -168,6 +168,7 @@ POLICY = {
         "approve_waiver": ((IN_VISITS, ("supervisor",)),),
         "refuse_waiver": ((IN_VISITS, ("supervisor",)),),
         "send_back_visit": ((IN_VISITS, ("supervisor",)),),
+        "send_back_materials": ((IN_MATERIALS, ("supervisor",)),),
         "record_check": ((IN_VERIFICATION, ("witness",)),),
     },
     "hr.client.handover.item": {
@@ -282,8 +283,12 @@ FIELD_GROUPS = {
             "materials_paper",
             "materials_electronic",
             "materials_location",
+            "materials_no_paper",
+            "materials_no_electronic",
         ),
         "visit": (
+            "visit_date",
+            "visit_place",
             "visit_contact_id",
             "visit_contact",
             "visit_notes",

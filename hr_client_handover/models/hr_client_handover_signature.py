@@ -8,12 +8,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_policy import POLICY
-from .hr_client_handover_stages import STAGES
+from .hr_client_handover_stages import STAGE, STAGES, VERIFICATION, VISITS
 
 SIGNATURE_ROLES = [
     ("departing", "Handed over by"),
     ("successor", "Received by"),
     ("witness", "Witnessed by"),
+    # the supervising witness who phoned the sampled customers (抽查属实后签字)
+    ("verifier", "Verified by phone by"),
 ]
 SIGNATURE_STAGES = [(stage.key, stage.label) for stage in STAGES if stage.signatures]
 # A drawn signature has at least this much ink (dark, opaque pixels) spread
@@ -91,7 +93,7 @@ class HrClientHandoverSignature(models.Model):
         )
 
     def _policy_frozen_message(self, condition):
-        if self.signed_on:
+        if self.signed_on and self._stage_is_open():
             return self.env._("You have already signed here. Nothing was changed.")
         return self.env._(
             "The %(stage)s stage of %(ref)s is over: its signatures are frozen.",
@@ -118,6 +120,7 @@ class HrClientHandoverSignature(models.Model):
         if self.env.su:
             return super().write(vals)
         self._policy_check_write(set(vals))
+        self._check_sheet_complete()
         if not self._is_drawn(vals.get("signature")):
             raise UserError(
                 self.env._(
@@ -167,6 +170,7 @@ class HrClientHandoverSignature(models.Model):
             )
         self.ensure_one()
         self._policy_check_write({"signature"})
+        self._check_sheet_complete()
         return {
             "type": "ir.actions.client",
             "tag": "hr_client_handover_sign",
@@ -175,6 +179,30 @@ class HrClientHandoverSignature(models.Model):
                 "name": self.user_id.name,
             },
         }
+
+    def _check_sheet_complete(self):
+        """The visit sheet is signed once every customer is visited or its
+        visit waived, the phone check once the sampled customers confirmed
+        (属实后签字): nobody signs a sheet still to be filled in."""
+        for sig in self:
+            handover = sig.handover_id
+            if sig.stage == VISITS and not handover._visits_recorded():
+                raise UserError(
+                    self.env._(
+                        "The visit sheet of %(ref)s is signed once every customer "
+                        "is visited or its visit waived. Nothing was changed.",
+                        ref=handover.name,
+                    )
+                )
+            if sig.stage == VERIFICATION and handover._calls_problems():
+                raise UserError(
+                    self.env._(
+                        "The phone check of %(ref)s is signed once every sampled "
+                        "customer confirmed the handover on the phone. Nothing was "
+                        "changed.",
+                        ref=handover.name,
+                    )
+                )
 
     @api.model
     def _is_drawn(self, value):
@@ -208,22 +236,31 @@ class HrClientHandoverSignature(models.Model):
 
     @api.model
     def _create_requests(self, handover, stage):
-        """The signatures ``handover`` asks for when ``stage`` starts: the
-        departing employee's, each successor's and the witness's, once each."""
+        """The signatures ``handover`` asks for when ``stage`` starts, once
+        each: those of the roles of its row in the stage table (the departing
+        employee, each successor, the witness; the witness who phoned). A
+        handover whose template needs no visits has no visit sheet to sign."""
         handover.ensure_one()
+        if (
+            stage == VISITS
+            and handover.template_id
+            and not handover.template_id.require_visits
+        ):
+            return self.browse()
         existing = {
             (sig.role, sig.user_id.id)
             for sig in handover.signature_ids
             if sig.stage == stage
         }
-        wanted = []
-        if handover.departing_user_id:
-            wanted.append(("departing", handover.departing_user_id))
-        wanted += [("successor", user) for user in handover.line_ids.successor_id]
+        roles = STAGE[stage].signatures
         witness = handover._users_for_role("witness")
-        if witness:
-            wanted.append(("witness", witness))
-        self.sudo().create(
+        wanted = []
+        if "departing" in roles and handover.departing_user_id:
+            wanted.append(("departing", handover.departing_user_id))
+        if "successor" in roles:
+            wanted += [("successor", user) for user in handover.line_ids.successor_id]
+        wanted += [(role, witness) for role in ("witness", "verifier") if role in roles]
+        return self.sudo().create(
             [
                 {
                     "handover_id": handover.id,
@@ -232,6 +269,19 @@ class HrClientHandoverSignature(models.Model):
                     "user_id": user.id,
                 }
                 for role, user in wanted
-                if (role, user.id) not in existing
+                if user and (role, user.id) not in existing
             ]
         )
+
+    @api.model
+    def _reset_signed(self, handover, stage):
+        """What was signed in ``stage`` changed (the stage is done again, a
+        visit is sent back): its signers sign again; the seals keep the
+        signatures cleared."""
+        signed = handover.signature_ids.filtered(
+            lambda sig: sig.stage == stage and sig.signed_on
+        )
+        if signed:
+            signed.sudo().write({"signature": False, "signed_on": False})
+            handover._seal("reset", signed, ("signature", "signed_on"))
+        return signed

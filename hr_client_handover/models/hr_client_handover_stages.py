@@ -38,7 +38,8 @@ Stage = namedtuple(
         # deadline of the stage's activities: "review" (working days from
         # today) or "last_day" (the departing employee's last working day)
         "deadline",
-        # signatures requested when the stage starts, required before it ends
+        # signatures requested when the stage starts, required before it ends:
+        # the roles who sign (hr.client.handover.signature's ``role``)
         "signatures",
         # documents filed with HR (备案) when the stage ends
         "files",
@@ -72,6 +73,9 @@ DONE = "done"
 CANCEL = "cancel"
 
 PLANNERS = ("departing", "supervisor", "admin")
+# Three-party sign-off (移交人 / 接交人 / 监交人): the departing employee, each
+# successor, the supervising witness.
+THREE_PARTIES = ("departing", "successor", "witness")
 
 STAGES = (
     Stage(
@@ -122,7 +126,7 @@ STAGES = (
         activity="hr_client_handover.mail_act_handover_materials",
         activity_role="successor",
         deadline="last_day",
-        signatures=True,
+        signatures=THREE_PARTIES,
         files=("plan",),
         seals=("meeting",),
         enter="_schedule_item_activities",
@@ -137,6 +141,9 @@ STAGES = (
         activity="hr_client_handover.mail_act_handover_visits",
         activity_role="visitor",
         deadline="last_day",
+        # the visit sheet (拜访客户交接计划表), signed by who visited together
+        # and the witness
+        signatures=THREE_PARTIES,
     ),
     Stage(
         VERIFICATION,
@@ -148,6 +155,9 @@ STAGES = (
         activity="hr_client_handover.mail_act_handover_spot_check",
         activity_role="witness",
         deadline="last_day",
+        # the spot check found true (属实后签字) by the witness who called; the
+        # visit sheet carries both sign-offs, filed once the calls are signed
+        signatures=("verifier",),
         files=("visits",),
         enter="_draw_spot_check_sample",
     ),
@@ -161,7 +171,7 @@ STAGES = (
         activity="hr_client_handover.mail_act_handover_write_summary",
         activity_role="departing",
         deadline="last_day",
-        signatures=True,
+        signatures=THREE_PARTIES,
         seals=("training",),
         enter="_prepare_summary",
         stamp=("summary_submitted_by_id", "summary_submitted_on"),

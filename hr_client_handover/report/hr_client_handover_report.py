@@ -9,8 +9,12 @@ from odoo.addons.base.models.ir_actions_report import _wkhtml
 from ..models.hr_client_handover_stages import (
     DRAFT,
     MATERIALS,
+    STAGE,
     SUMMARY,
+    THREE_PARTIES,
+    VERIFICATION,
     VISIT_SHEET_STAGES,
+    VISITS,
     next_stage,
 )
 
@@ -30,8 +34,8 @@ class HrClientHandoverReport(models.AbstractModel):
     _name = "hr.client.handover.report"
     _description = "Client Handover Report Helpers"
 
-    # Stage whose signatures fill the sign-off boxes; none: boxes to sign by hand.
-    _signature_stage = None
+    # Stages whose signatures fill the sign-off boxes; none: boxes to sign by hand.
+    _signature_stages = ()
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -100,25 +104,33 @@ class HrClientHandoverReport(models.AbstractModel):
         return ", ".join(line.strip() for line in lines if line.strip())
 
     def _signature_rows(self, handover):
-        """Sign-off boxes, in rows: the departing employee, every successor, the
-        witness, each with their signature of the report's stage when captured."""
+        """Sign-off boxes, in rows: the signers of the report's stages as the
+        stage table names them (the departing employee, every successor, the
+        witness; the witness who phoned), each with their signature when
+        captured; without stages, the three parties' boxes to sign by hand."""
         Signature = handover.env["hr.client.handover.signature"]
         role_labels = dict(
             Signature._fields["role"]._description_selection(handover.env)
         )
+        stages = self._signature_stages
         signed = {
             (sig.role, sig.user_id): sig
             for sig in handover.signature_ids
-            if self._signature_stage and sig.stage == self._signature_stage
+            if sig.stage in stages
         }
-        expected = [
-            ("departing", handover.departing_user_id, handover.employee_id.name)
-        ]
-        expected += [
-            ("successor", user, user.name)
-            for user in handover.line_ids.successor_id.sorted("name")
-        ]
-        expected.append(("witness", handover.witness_id, handover.witness_id.name))
+        people = {
+            "departing": [(handover.departing_user_id, handover.employee_id.name)],
+            "successor": [
+                (user, user.name)
+                for user in handover.line_ids.successor_id.sorted("name")
+            ],
+            "witness": [(handover.witness_id, handover.witness_id.name)],
+        }
+        people["verifier"] = people["witness"]
+        roles = [
+            role for stage in stages for role in STAGE[stage].signatures or ()
+        ] or THREE_PARTIES
+        expected = [(role, user, name) for role in roles for user, name in people[role]]
         boxes = [
             {
                 "role": role_labels[role],
@@ -146,7 +158,7 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
     _inherit = ["hr.client.handover.report"]
     _description = "Client Handover Plan and Checklist Report"
 
-    _signature_stage = MATERIALS
+    _signature_stages = (MATERIALS,)
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -253,13 +265,17 @@ class ReportHrClientHandoverReportHandoverVisits(models.AbstractModel):
     _inherit = ["hr.client.handover.report"]
     _description = "Client Handover Visit and Verification Report"
 
+    # The visit sheet: signed by who visited and the witness, then by the
+    # witness who phoned (抽查属实后签字).
+    _signature_stages = (VISITS, VERIFICATION)
+
 
 class ReportHrClientHandoverReportHandoverSummary(models.AbstractModel):
     _name = "report.hr_client_handover.report_handover_summary"
     _inherit = ["hr.client.handover.report"]
     _description = "Client Handover Summary Report"
 
-    _signature_stage = SUMMARY
+    _signature_stages = (SUMMARY,)
 
     @api.model
     def _get_report_values(self, docids, data=None):

@@ -322,7 +322,37 @@ class HandoverCase(TransactionCase):
         handover = self.create_handover(**values)
         handover.with_user(self.departing).action_generate_lines()
         self.assign(handover, self.successor_a, self.successor_b)
+        self.describe_materials(handover.line_ids)
         return handover
+
+    MATERIALS = {
+        "materials_paper": "Framework contract",
+        "materials_electronic": "CRM record, offers",
+        "materials_location": "Cabinet 3",
+    }
+
+    def describe_materials(self, lines, user=None):
+        """The departing employee (or ``user``) describes the materials of
+        the lines that say nothing of them yet, as the plan does."""
+        for line in lines.filtered(
+            lambda ln: not (ln.materials_paper or ln.materials_no_paper)
+        ):
+            line.with_user(user or self.departing).write(self.MATERIALS)
+
+    def record_visit(self, line, user, contact="Purchasing manager"):
+        """``user`` records when, where and whom the joint visit met."""
+        values = {
+            name: value
+            for name, value in (
+                ("visit_date", self.today),
+                ("visit_place", "Customer's office"),
+            )
+            if not line[name]
+        }
+        if not (line.visit_contact_id or line.visit_contact):
+            values["visit_contact"] = contact
+        if values:
+            line.with_user(user).write(values)
 
     def refuse(self, handover, user, reason):
         wizard = Form(
@@ -346,6 +376,7 @@ class HandoverCase(TransactionCase):
         for line in handover.line_ids.filtered(
             lambda ln: not ln.materials_confirmed_on
         ):
+            self.describe_materials(line, line.successor_id)
             line.with_user(line.successor_id).action_confirm_materials()
         # The part due after the departure waits for it (``do_post_departure``).
         for item in handover.item_ids.filtered(
@@ -376,10 +407,11 @@ class HandoverCase(TransactionCase):
         item.with_user(item.responsible_id).action_mark_done()
 
     def do_visits(self, handover, lines=None):
-        """Both visitors confirm each visit, the contact met recorded first."""
+        """Both visitors confirm each visit, its date, place and contact met
+        recorded first."""
         for line in lines if lines is not None else handover.line_ids:
-            if not (line.visit_contact_id or line.visit_contact):
-                line.with_user(line.successor_id).visit_contact = "Purchasing manager"
+            if line.visit_state == "pending":
+                self.record_visit(line, line.successor_id)
             line.with_user(line.successor_id).action_confirm_visit()
             line.with_user(self.departing).action_confirm_visit()
 
@@ -494,9 +526,11 @@ class HandoverCase(TransactionCase):
         )
         if not handover.visits_witnessed_on:
             self.witness_visits(handover)
+        self.sign(handover, "visits")
 
     def work_verification(self, handover):
         self.do_calls(handover)
+        self.sign(handover, "verification")
 
     def do_post_departure(self, handover):
         """The part of the checklist due after the departure, ticked by whoever

@@ -157,7 +157,7 @@ class TestHandoverAccess(HandoverCase):
         for user in (self.successor_b, self.supervisor, self.witness, self.approver):
             with self.subTest(user=user.name), self.assertRaises(AccessError):
                 line.with_user(user).action_confirm_visit()
-        line.with_user(self.successor_a).visit_contact = "Purchasing manager"
+        self.record_visit(line, self.successor_a)
         line.with_user(self.successor_a).action_confirm_visit()
         with self.assertRaisesRegex(UserError, "already confirmed the visit"):
             line.with_user(self.successor_a).action_confirm_visit()

@@ -72,6 +72,7 @@ MATRIX = {
     "action_confirm_materials": (A, OK,  A,    A,    A,    A,    A,    A),
     "sign_materials":        (OK,  OK,   OK,   A,    A,    A,    A,    A),
     "action_complete_materials": (A, A,  A,    OK,   A,    A,    A,    A),
+    "action_send_back_materials": (A, A, A,    OK,   A,    A,    A,    A),
     "action_allow_departure": (A,  A,    A,    A,    A,    OK,   A,    A),
     # The handover meeting (Odoo Calendar): the supervisor chairs it.
     "schedule_meeting":      (A,   A,    A,    OK,   A,    OK,   A,    A),
@@ -175,6 +176,7 @@ PUBLIC_METHODS = {
         "action_approve_waiver",
         "action_refuse_waiver",
         "action_send_back_visit",
+        "action_send_back_materials",
         "action_record_check",
         "action_set_check_result",
         "action_toggle_spot_check",
@@ -495,6 +497,10 @@ class TestAccessMatrix(HandoverCase):
         self.line_reason(self.line_b, user, "action_refuse_waiver", "Visit them")
         self.assertEqual(self.line_b.sudo().visit_state, "pending")
 
+    def op_action_send_back_materials(self, handover, user):
+        self.line_reason(self.line_a, user, "action_send_back_materials", "Again")
+        self.assertFalse(self.line_a.sudo().materials_confirmed_on)
+
     def op_action_send_back_visit(self, handover, user):
         self.line_reason(self.line_a, user, "action_send_back_visit", "Again")
         self.assertEqual(self.line_a.sudo().visit_state, "pending")
@@ -586,10 +592,12 @@ class TestAccessMatrix(HandoverCase):
             ).action_cancel_handover()
             self.run_cells(handover, ["action_revert_transfer"])
         self.do_materials(handover)
-        self.run_cells(handover, ["action_complete_materials"])
+        self.run_cells(
+            handover, ["action_complete_materials", "action_send_back_materials"]
+        )
         handover.with_user(self.supervisor).action_complete_materials()
 
-        self.line_a.with_user(self.successor_a).visit_contact = "Purchasing manager"
+        self.record_visit(self.line_a, self.successor_a)
         self.run_cells(handover, ["action_request_waiver"])
         self.line_reason(
             self.line_b, self.departing, "action_request_waiver", "Moved abroad"
@@ -603,6 +611,7 @@ class TestAccessMatrix(HandoverCase):
         self.do_visits(handover, lines - self.line_b)
         self.run_cells(handover, ["action_send_back_visit", "action_witness_visits"])
         self.witness_visits(handover)
+        self.sign(handover, "visits")
         self.run_cells(handover, ["action_complete_visits"])
         handover.with_user(self.supervisor).action_complete_visits()
 
@@ -611,6 +620,7 @@ class TestAccessMatrix(HandoverCase):
         self.run_cells(handover, ["action_record_check"])
         self.sampled.with_user(self.witness).action_record_check()
         self.do_calls(handover)
+        self.sign(handover, "verification")
         self.run_cells(handover, ["action_complete_verification"])
         handover.with_user(self.witness).action_complete_verification()
 

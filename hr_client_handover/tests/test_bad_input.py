@@ -597,11 +597,11 @@ CATALOGUE = [
     ),
     (
         "visits",
-        "visit confirmed without the contact met",
+        "visit confirmed without its date and place",
         "successor_a",
         button("line_a", "action_confirm_visit"),
         UserError,
-        "Record the contact met",
+        "Record when and where the visit",
     ),
     (
         "visits",
@@ -625,7 +625,7 @@ CATALOGUE = [
         "departing",
         sign("materials", "departing"),
         UserError,
-        "Changing Signature is not possible",
+        "is over: its signatures are frozen",
     ),
     (
         "visits",

@@ -98,7 +98,7 @@ class TestHandoverBanner(HandoverCase):
 
         # Visits: a waiver awaits the supervisor, visits await each side.
         first_a = lines_a[0]
-        first_a.with_user(self.successor_a).visit_contact = "Purchasing manager"
+        self.record_visit(first_a, self.successor_a)
         first_a.with_user(self.successor_a).action_confirm_visit()
         self.line_reason(
             lines_b[0], self.successor_b, "action_request_waiver", "Closed"

@@ -178,7 +178,7 @@ class TestHandoverDeparture(HandoverCase):
 
         # ...confirms the visits with the successors...
         line = handover.line_ids[0]
-        line.with_user(line.successor_id).visit_contact = "Purchasing manager"
+        self.record_visit(line, line.successor_id)
         line.with_user(line.successor_id).action_confirm_visit()
         line.with_user(self.supervisor).action_confirm_visit()
         self.assertEqual(line.visit_departing_confirmed_by_id, self.supervisor)
@@ -187,10 +187,20 @@ class TestHandoverDeparture(HandoverCase):
         with self.assertRaisesRegex(UserError, "already confirmed"):
             line.with_user(self.supervisor).action_confirm_visit()
         for line in handover.line_ids[1:]:
-            line.with_user(line.successor_id).visit_contact = "Purchasing manager"
+            self.record_visit(line, line.successor_id)
             line.with_user(line.successor_id).action_confirm_visit()
             line.with_user(self.supervisor).action_confirm_visit()
         self.witness_visits(handover)
+        # ...and signs the visit sheet in their place.
+        visit_sheet = handover.sudo().signature_ids.filtered(
+            lambda sig: sig.stage == "visits"
+        )
+        self.sign(handover, "visits", users=visit_sheet.user_id - self.departing)
+        departing_visit_sig = visit_sheet.filtered(
+            lambda sig: sig.user_id == self.departing
+        )
+        departing_visit_sig.with_user(self.supervisor).signature = PNG_SIGNATURE
+        self.assertEqual(departing_visit_sig.signed_by_id, self.supervisor)
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertIn(
             "Sam Supervisor on behalf of Dora Departing: "
@@ -200,6 +210,7 @@ class TestHandoverDeparture(HandoverCase):
 
         # ...and the handover reaches Done, its chain intact.
         self.do_calls(handover)
+        self.sign(handover, "verification")
         handover.with_user(
             handover._users_for_role("witness")
         ).action_complete_verification()

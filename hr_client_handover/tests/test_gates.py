@@ -174,7 +174,7 @@ class TestHandoverGates(HandoverCase):
         signature.with_user(self.witness).signature = PNG_SIGNATURE
         handover.with_user(self.supervisor).action_complete_materials()
         self.assertEqual(handover.state, "visits")
-        with self.assertRaisesRegex(UserError, "Changing Signature is not possible"):
+        with self.assertRaisesRegex(UserError, "is over: its signatures are frozen"):
             signature.with_user(self.witness).signature = False
 
     # ------------------------------------------------------------------
@@ -184,7 +184,7 @@ class TestHandoverGates(HandoverCase):
         handover = self.advance(self.draft_handover(), "visits")
         first, second, *others = handover.line_ids
         self.do_visits(handover, handover.line_ids.browse([line.id for line in others]))
-        first.with_user(first.successor_id).visit_contact = "Purchasing manager"
+        self.record_visit(first, first.successor_id)
         first.with_user(first.successor_id).action_confirm_visit()
         self.line_reason(
             second, second.successor_id, "action_request_waiver", "Moved abroad"
@@ -207,6 +207,13 @@ class TestHandoverGates(HandoverCase):
             "has not confirmed the customer visits",
         )
         self.witness_visits(handover)
+        self.assertRefused(
+            handover,
+            self.supervisor,
+            "action_complete_visits",
+            r"Waiting for 4 signature\(s\)",
+        )
+        self.sign(handover, "visits")
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
 
@@ -237,6 +244,13 @@ class TestHandoverGates(HandoverCase):
         first.with_user(self.witness).with_context(
             check_result="confirmed"
         ).action_set_check_result()
+        self.assertRefused(
+            handover,
+            self.witness,
+            "action_complete_verification",
+            rf"Waiting for 1 signature\(s\) \({self.witness.name}\)",
+        )
+        self.sign(handover, "verification")
         handover.with_user(self.witness).action_complete_verification()
         self.assertEqual(handover.state, "summary")
 

@@ -133,7 +133,8 @@ class TestHandoverTour(HandoverCase, HttpCase):
 
         # Materials: each successor confirms receiving the materials of their
         # customers, the departing employee ticks the checklist; all three parties
-        # sign in the browser.
+        # sign in the browser. The plan described the materials of each customer.
+        self.describe_materials(handover.line_ids)
         for successor in successors:
             self.run_tour("materials_successor", successor, url)
             mine = handover.line_ids.grouped("successor_id")[successor]
@@ -187,7 +188,14 @@ class TestHandoverTour(HandoverCase, HttpCase):
         # employee; the supervisor approves the waiver from their activity and
         # the witness confirms the stage.
         for line in handover.line_ids:
-            line.with_user(line.successor_id).visit_contact = "前台"
+            line.with_user(line.successor_id).write(
+                {
+                    "visit_contact_id": False,
+                    "visit_contact": "前台",
+                    "visit_date": self.today,
+                    "visit_place": "客户办公室",
+                }
+            )
         self.run_tour("request_waiver", self.departing, url)
         waived = handover.line_ids.filtered("waiver_requested_on")
         self.assertEqual(len(waived), 1)
@@ -208,8 +216,18 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("approve_waiver", self.supervisor, "/odoo")
         self.assertEqual(waived.visit_state, "waived")
         self.assertEqual(waived.waiver_approved_by_id, self.supervisor)
+        # Who visited together signs the visit sheet; the witness confirms the
+        # visits and signs it in the browser.
+        self.sign(handover, "visits", users=self.departing | successors)
         self.run_tour("witness_visits", self.witness, "/odoo")
         self.assertEqual(handover.visits_witnessed_by_id, self.witness)
+        self.assertTrue(
+            all(
+                handover.signature_ids.filtered(
+                    lambda sig: sig.stage == "visits"
+                ).mapped("signed_on")
+            )
+        )
         self.run_tour("complete_visits", self.supervisor, url)
         self.assertEqual(handover.state, "verification")
         sample = handover.line_ids.filtered("spot_check_selected")
@@ -226,6 +244,11 @@ class TestHandoverTour(HandoverCase, HttpCase):
         noted = sample.filtered("check_notes")
         self.assertEqual(len(noted), 1)
         self.assertIn("新的客户经理", noted.check_notes)
+        verified = handover.signature_ids.filtered(
+            lambda sig: sig.stage == "verification"
+        )
+        self.assertEqual(verified.user_id, self.witness)
+        self.assertTrue(verified.signed_on)
 
         # Summary: the successors sign, the departing employee writes the summary in
         # the html editor, signs and submits it.

@@ -111,6 +111,10 @@ class TestHandoverVerification(HandoverCase):
 
         self.do_visits(handover, problem)
         self.witness_visits(handover)
+        # The visit sheet changed: who signed it signs it again.
+        with self.assertRaisesRegex(UserError, r"Waiting for 4 signature\(s\)"):
+            handover.with_user(self.supervisor).action_complete_visits()
+        self.sign(handover, "visits")
         handover.with_user(self.supervisor).action_complete_visits()
 
         # Verification again: same sample, only the problem customer to call.
@@ -128,6 +132,7 @@ class TestHandoverVerification(HandoverCase):
         problem.with_user(self.witness).with_context(
             check_result="confirmed"
         ).action_set_check_result()
+        self.sign(handover, "verification")
         handover.with_user(self.witness).action_complete_verification()
         self.assertEqual(handover.state, "summary")
 
@@ -186,5 +191,11 @@ class TestHandoverVerification(HandoverCase):
             ).action_set_check_result()
         self.do_calls(handover)
         self.assertEqual(self.sampled(handover).checked_by_id, self.supervisor)
+        # The supervisor who called signs the phone check.
+        verified = handover.signature_ids.filtered(
+            lambda sig: sig.stage == "verification"
+        )
+        self.assertEqual(verified.user_id, self.supervisor)
+        self.sign(handover, "verification")
         handover.with_user(self.supervisor).action_complete_verification()
         self.assertEqual(handover.state, "summary")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -37,6 +39,7 @@ class TestVisits(HandoverCase):
         )
         if not line.visit_contact_id:
             line.with_user(successor).visit_contact = "Mr. Wang at the front desk"
+        self.record_visit(line, successor)
         line.with_user(successor).action_confirm_visit()
         line.with_user(self.departing).action_confirm_visit()
 
@@ -45,9 +48,21 @@ class TestVisits(HandoverCase):
         self.start_visits()
         line = self.line_alpha
         successor = line.successor_id
+        # The customer's first contact is proposed; the visitors may clear it.
+        self.assertEqual(line.visit_contact_id, self.alpha.child_ids.sorted("id")[:1])
+        line.with_user(successor).visit_contact_id = False
         with self.assertRaisesRegex(UserError, "Record the contact met"):
             line.with_user(successor).action_confirm_visit()
         line.with_user(successor).visit_contact_id = self.alpha_buyer
+        # One joint visit (一同拜访): when and where it took place.
+        with self.assertRaisesRegex(UserError, "Record when and where the visit"):
+            line.with_user(successor).action_confirm_visit()
+        line.with_user(successor).visit_place = "Alpha's office, Shanghai"
+        line.with_user(successor).visit_date = self.today + timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "in the future"):
+            line.with_user(successor).action_confirm_visit()
+        self.assertEqual(line.visit_state, "pending")
+        line.with_user(successor).visit_date = self.today
         line.with_user(successor).action_confirm_visit()
         self.assertEqual(line.visit_state, "partial")
         self.assertEqual(line.visit_successor_confirmed_by_id, successor)
@@ -56,8 +71,13 @@ class TestVisits(HandoverCase):
         # The contact met is frozen by the first confirmation.
         with self.assertRaisesRegex(UserError, "confirmed or waived"):
             line.with_user(self.departing).visit_contact = "Someone else"
+        # The departing employee confirms the same visit: its date and place.
+        for field, value in (("visit_date", self.today), ("visit_place", "Else")):
+            with self.assertRaisesRegex(UserError, "confirmed or waived"):
+                line.with_user(self.departing).write({field: value})
         line.with_user(self.departing).action_confirm_visit()
         self.assertEqual(line.visit_state, "done")
+        self.assertEqual(line.visit_place, "Alpha's office, Shanghai")
         self.assertEqual(line.visit_departing_confirmed_by_id, self.departing)
         self.assertFalse(line.visit_confirmed_on_behalf_by_id)
         self.assertTrue(line.visit_done_on)
@@ -67,6 +87,8 @@ class TestVisits(HandoverCase):
             limit=1,
         )
         self.assertIn(f'"visit_contact_id": {self.alpha_buyer.id}', seal.sealed_values)
+        self.assertIn('"visit_place": "Alpha\'s office, Shanghai"', seal.sealed_values)
+        self.assertIn(f'"visit_date": "{self.today}"', seal.sealed_values)
         self.assertIn(
             f'"visit_departing_confirmed_by_id": {self.departing.id}',
             seal.sealed_values,
@@ -85,12 +107,14 @@ class TestVisits(HandoverCase):
             {
                 "visit_successor_confirmed_on": fields.Datetime.now(),
                 "visit_successor_confirmed_by_id": line.successor_id.id,
+                "visit_contact_id": False,
             }
         )
         self.assertEqual(line.visit_state, "partial")
         with self.assertRaisesRegex(UserError, "Record the contact met"):
             line.with_user(self.departing).action_confirm_visit()
-        line.with_user(self.departing).visit_contact = "Purchasing manager"
+        # Nor its date and place (before 19.0.1.8.0): the other side records them.
+        self.record_visit(line, self.departing)
         line.with_user(self.departing).action_confirm_visit()
         self.assertEqual(line.visit_state, "done")
         with self.assertRaisesRegex(UserError, "confirmed or waived"):
@@ -171,6 +195,7 @@ class TestVisits(HandoverCase):
         self.assertIn("supervising witness, confirmed", self.chatter())
         with self.assertRaisesRegex(UserError, "already confirmed the visits"):
             self.handover.with_user(self.witness).action_witness_visits()
+        self.sign(self.handover, "visits")
         self.handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(self.handover.state, "verification")
         self.assertTrue(
@@ -212,6 +237,7 @@ class TestVisits(HandoverCase):
         with self.assertRaisesRegex(UserError, "has not confirmed the customer visits"):
             self.handover.with_user(self.supervisor).action_complete_visits()
         self.handover.with_user(self.witness).action_witness_visits()
+        self.sign(self.handover, "visits")
         self.handover.with_user(self.supervisor).action_complete_visits()
         self.assertTrue(
             self.env["hr.client.handover.seal"]._integrity_message(self.handover)[0]

@@ -117,6 +117,7 @@ class TestHandoverWorkflow(HandoverCase):
             lines = handover.line_ids.filtered(
                 lambda line, s=successor: line.successor_id == s
             )
+            self.describe_materials(lines, successor)
             lines.with_user(successor).action_confirm_materials()
             self.assertEqual(lines.materials_confirmed_by_id, successor)
             self.assertNotIn(
@@ -160,7 +161,7 @@ class TestHandoverWorkflow(HandoverCase):
                 lambda line, s=successor: line.successor_id == s
             )
             for line in lines - waived:
-                line.with_user(successor).visit_contact = "Purchasing manager"
+                self.record_visit(line, successor)
                 line.with_user(successor).action_confirm_visit()
                 self.assertEqual(line.visit_state, "partial")
                 line.with_user(self.departing).action_confirm_visit()
@@ -173,6 +174,8 @@ class TestHandoverWorkflow(HandoverCase):
             )
         self.assertActivityFor(handover, "witness_visits", self.witness)
         self.witness_visits(handover)
+        # The visit sheet is signed by the visitors and the witness.
+        self.sign(handover, "visits")
         handover.with_user(self.supervisor).action_complete_visits()
         self.assertEqual(handover.state, "verification")
         self.assertActivityDone(handover, "visits")
@@ -186,6 +189,8 @@ class TestHandoverWorkflow(HandoverCase):
             line.with_user(self.witness).check_result = "confirmed"
             line.with_user(self.witness).action_record_check()
             self.assertEqual(line.checked_by_id, self.witness)
+        # The witness who called signs the spot check found true.
+        self.sign(handover, "verification")
         handover.with_user(self.witness).action_complete_verification()
         self.assertEqual(handover.state, "summary")
         self.assertActivityDone(handover, "spot_check")

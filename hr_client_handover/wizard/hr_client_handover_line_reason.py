@@ -5,12 +5,14 @@ REASON_ACTIONS = [
     ("request_waiver", "Request a visit waiver"),
     ("refuse_waiver", "Refuse the visit waiver"),
     ("send_back_visit", "Send the visit back"),
+    ("send_back_materials", "Send the materials back"),
 ]
 
 
 class HrClientHandoverLineReason(models.TransientModel):
-    """The reason of a decision on one customer's visit: a waiver request, its
-    refusal, or a visit sent back by the direct supervisor."""
+    """The reason of a decision on one customer's visit or materials: a waiver
+    request, its refusal, or a visit or materials sent back by the direct
+    supervisor."""
 
     _name = "hr.client.handover.line.reason"
     _inherit = ["hr.client.handover.dialog"]
@@ -30,14 +32,15 @@ class HrClientHandoverLineReason(models.TransientModel):
             "request_waiver": self.env._("Request a visit waiver"),
             "refuse_waiver": self.env._("Refuse the visit waiver"),
             "send_back_visit": self.env._("Send the visit back"),
+            "send_back_materials": self.env._("Send the materials back"),
         }
         if action not in labels:
             if not action and "action" not in values:
                 return  # defaults only: checked again with its action at creation
             raise UserError(
                 self.env._(
-                    "Choose what the reason is for: a waiver request, its refusal "
-                    "or a visit sent back. Nothing was changed."
+                    "Choose what the reason is for: a waiver request, its refusal, "
+                    "a visit or materials sent back. Nothing was changed."
                 )
             )
         targets["line_id"]._policy_check(action, labels[action])

@@ -484,7 +484,7 @@ addTour("visits_confirm", () => [
 ]);
 
 // Witness: once every customer is visited, open the handover from the activity
-// that asks to confirm the visits, and confirm them.
+// that asks to confirm the visits, confirm them and sign the visit sheet.
 addTour("witness_visits", () => [
     ...openFromMyActivities(),
     stageIs("visits"),
@@ -493,10 +493,12 @@ addTour("witness_visits", () => [
         content: "The witness's confirmation is recorded",
         trigger: `${FORM} .o_statusbar_buttons:not(:has(button[name=action_witness_visits]))`,
     },
+    ...signSteps(),
 ]);
 
-// Witness: add a customer to the sample, call them all, complete the
-// verification and sign the summary that opens.
+// Witness: add a customer to the sample, call them all, sign the phone check
+// found true (属实后签字), complete the verification and sign the summary that
+// opens.
 addTour("verification", () => [
     stageIs("verification"),
     ...openTab("verification"),
@@ -523,6 +525,7 @@ addTour("verification", () => [
         `${LINES} .o_data_row ${CONFIRMED_CALL}`,
         "Record a confirmed call for each customer of the sample"
     ),
+    ...signSteps(),
     clickHeaderButton("action_complete_verification", "Complete the verification"),
     stageIs("summary"),
     ...signSteps(),
