@@ -218,7 +218,10 @@ class HrClientHandover(models.Model):
         "ir.attachment", string="Filed Plan", readonly=True, copy=False
     )
     visits_attachment_id = fields.Many2one(
-        "ir.attachment", string="Filed Visit Sheet", readonly=True, copy=False
+        "ir.attachment",
+        string="Filed Visit and Verification Sheet",
+        readonly=True,
+        copy=False,
     )
     document_ids = fields.One2many(
         "hr.client.handover.document",
