@@ -719,19 +719,13 @@ class HrClientHandoverLine(models.Model):
         written, or each declared none (无), before the successor confirms."""
         self.ensure_one()
         missing = []
+        paper = self.env._("the paper materials (or tick No Paper Materials)")
+        electronic = self.env._(
+            "the electronic materials (or tick No Electronic Materials)"
+        )
         for text, none, label in (
-            (
-                "materials_paper",
-                "materials_no_paper",
-                self.env._("the paper materials (or tick No Paper Materials)"),
-            ),
-            (
-                "materials_electronic",
-                "materials_no_electronic",
-                self.env._(
-                    "the electronic materials (or tick No Electronic Materials)"
-                ),
-            ),
+            ("materials_paper", "materials_no_paper", paper),
+            ("materials_electronic", "materials_no_electronic", electronic),
         ):
             written = bool((self[text] or "").strip())
             if written and self[none]:
