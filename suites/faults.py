@@ -199,7 +199,7 @@ def final_checks(env, handovers, edit, logs, churn, ran):
         "serialization failures are retried; the scheduled action never fails",
         cron.active
         and cron.failure_count == 0
-        and "server action #" not in logs
+        and f"server action #{cron.ir_actions_server_id.id} failed" not in logs
         and churn_count > 0,
         f"{retries} batches retried, {churn_count} concurrent edits "
         f"({churn_failed} of theirs retried), "
