@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-from .hr_client_handover_stages import CANCEL, OPEN, SELECTION
+from .hr_client_handover_stages import CANCEL, OPEN, SELECTION, STAGE
 
 
 class HrClientHandoverProgressMixin(models.AbstractModel):
@@ -107,12 +107,8 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
         materials confirmed, visits done or waived, calls confirmed; none in
         the stages of review, approval and summary (their work is one click)."""
         self.ensure_one()
-        done, total = {
-            "draft": ("assigned_count", "line_count"),
-            "materials": ("materials_done_count", "line_count"),
-            "visits": ("visit_done_count", "line_count"),
-            "verification": ("check_done_count", "spot_check_count"),
-        }.get(self.state, (None, None))
+        stage = STAGE.get(self.state)
+        done, total = (stage and stage.progress) or (None, None)
         if not done or not counts.get(total):
             return 0.0
         return min(counts.get(done, 0) / counts[total], 1.0)

@@ -55,8 +55,12 @@ Stage = namedtuple(
         # the template's transfer moment whose transfer starts when the stage
         # ends; the last stage starts a transfer not started yet whatever it is
         "transfer",
+        # (done, total): the line statistics (the handover's counters) that
+        # measure the stage's customer work for the progress bar; none where
+        # the stage's work is one click
+        "progress",
     ],
-    defaults=(None,) * 14,
+    defaults=(None,) * 15,
 )
 
 # The stage keys, written here once: the addon's code names a stage by these.
@@ -89,6 +93,7 @@ STAGES = (
         activity_role="departing",
         deadline="last_day",
         stamp=("plan_submitted_by_id", "plan_submitted_on"),
+        progress=("assigned_count", "line_count"),
     ),
     Stage(
         PLAN_REVIEW,
@@ -130,6 +135,7 @@ STAGES = (
         files=("plan",),
         seals=("meeting",),
         enter="_schedule_item_activities",
+        progress=("materials_done_count", "line_count"),
     ),
     Stage(
         VISITS,
@@ -144,6 +150,7 @@ STAGES = (
         # the visit sheet (拜访客户交接计划表), signed by who visited together
         # and the witness
         signatures=THREE_PARTIES,
+        progress=("visit_done_count", "line_count"),
     ),
     Stage(
         VERIFICATION,
@@ -160,6 +167,7 @@ STAGES = (
         signatures=("verifier",),
         files=("visits",),
         enter="_draw_spot_check_sample",
+        progress=("check_done_count", "spot_check_count"),
     ),
     Stage(
         SUMMARY,
