@@ -4,6 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .hr_client_handover_activities import STAGE_ACTIVITIES
+from .hr_client_handover_policy import FIELD_GROUPS
 from .hr_client_handover_stages import CLOSED, MATERIALS, VISITS
 
 CHECK_RESULTS = [
@@ -23,12 +24,8 @@ VISIT_STATES = [
 MATERIALS_SEALED = (
     "materials_confirmed_by_id",
     "materials_confirmed_on",
-    "customer_notes",
-    "materials_paper",
-    "materials_electronic",
-    "materials_location",
-    "materials_no_paper",
-    "materials_no_electronic",
+    # what the successor confirms: the policy's materials fields
+    *FIELD_GROUPS["hr.client.handover.line"]["materials"],
 )
 VISIT_CONFIRMATIONS = (
     "visit_successor_confirmed_on",
