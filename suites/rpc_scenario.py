@@ -12,6 +12,16 @@ create/read/write/search), each in their role, with their own key. Wrong-role
 and private calls must be refused (HTTP 403, AccessError; 422, UserError). One
 step still logs in over XML-RPC, deprecated in Odoo 19 and gone in Odoo 20.
 
+The procedure is the policy's: the supervisor holds the handover meeting and
+the successors' training (calendar events with minutes), each responsible
+records a departure duty before ticking it, the countersigners (会签)
+countersign, the summary's sections are written. The checklist's part due after
+the departure is refused while the salesperson is still there; once their
+summary is submitted they leave early: HR presses Allow Early Departure
+(Supervisor Signs), the administrator archives their user (their API key stops
+working), the direct supervisor confirms the departure and, with the others
+responsible, ticks the rest before the division manager approves.
+
 Prints PASS or FAIL per step and closes with ``rpc: N passed, M failed``; exits 1
 when a step failed (the steps after a failure are not run). The server is always
 stopped; its log is var/rpc-server.log.
@@ -20,9 +30,10 @@ Usage: python suites/rpc_scenario.py [--database NAME] [--reuse] [--port N]
 """
 
 import contextlib
+import re
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import harness
 from harness import (
@@ -49,6 +60,8 @@ from harness import (
 
 DEFAULT_DATABASE = "handover_rpc"
 STAGES = harness.load_stages()
+# A section of the summary the stage hands over: its heading and its guidance.
+SECTION = re.compile(r"(<h3[^>]*>.*?</h3>)\s*<p[^>]*>.*?</p>", re.S)
 
 
 class StepFailed(Exception):
@@ -153,6 +166,131 @@ class Scenario:
                 ],
             )
             assert not unsigned, f"{len(unsigned)} signature(s) not recorded"
+
+    def session_of(self, uid):
+        """The session of the user `uid`: a demo user's, else (a countersigner
+        the company's settings name) a new API key of theirs."""
+        if uid not in self.sessions:
+            [user] = self.admin.read_ids("res.users", [uid], ["login"])
+            self.login(user["login"])
+        return self.sessions[uid]
+
+    def checklist(self):
+        """The handover's checklist items, with who answers for each."""
+        fields = ["name", "responsible_id", "post_departure", "duty"]
+        fields += ["countersigner_id", "done", "countersigned_on"]
+        return self.hr.search_read(
+            "hr.client.handover.item", [("handover_id", "=", self.handover_id)], fields
+        )
+
+    @staticmethod
+    def duty_record(duty):
+        """What the responsible person records on a departure duty before
+        ticking it: the talk's or the review's date, the consent given and the
+        data anonymised, the equipment found intact."""
+        today = date.today().isoformat()
+        values = {
+            "personal_data": {
+                "data_consent": "given",
+                "data_consent_date": today,
+                "data_action": "anonymised",
+            },
+            "equipment_damage": {"damage_found": False},
+        }.get(duty, {"duty_date": today})
+        return {"duty_notes": "Held and recorded.", **values}
+
+    def tick(self, items):
+        """Whoever answers for each item records its duty, when it has one,
+        then ticks it; the items read done by whom ticked them."""
+        by_responsible = {}
+        for item in items:
+            uid = m2o(item["responsible_id"])
+            assert uid, f"'{item['name']}' has nobody responsible"
+            by_responsible.setdefault(uid, []).append(item)
+        for uid, its_items in by_responsible.items():
+            session = self.session_of(uid)
+            for item in its_items:
+                if item["duty"]:
+                    session.write_ids(
+                        "hr.client.handover.item",
+                        [item["id"]],
+                        self.duty_record(item["duty"]),
+                    )
+            session.call(
+                "hr.client.handover.item",
+                "action_mark_done",
+                [item["id"] for item in its_items],
+            )
+        rows = self.hr.read_ids(
+            "hr.client.handover.item",
+            [item["id"] for item in items],
+            ["done", "done_by_id", "responsible_id"],
+        )
+        for row in rows:
+            assert row["done"], f"item {row['id']} not done"
+            assert m2o(row["done_by_id"]) == m2o(row["responsible_id"]), row
+
+    def countersign(self):
+        """Each countersigner (会签: HR in place of a department the settings
+        do not name) countersigns the done items waiting for them."""
+        with self.step("each countersigner countersigns the done items (会签)"):
+            waiting = [
+                item
+                for item in self.checklist()
+                if item["countersigner_id"]
+                and item["done"]
+                and not item["countersigned_on"]
+            ]
+            assert waiting, "no done item waits for a countersign"
+            by_countersigner = {}
+            for item in waiting:
+                uid = m2o(item["countersigner_id"])
+                by_countersigner.setdefault(uid, []).append(item["id"])
+            for uid, item_ids in by_countersigner.items():
+                self.session_of(uid).call(
+                    "hr.client.handover.item", "action_countersign", item_ids
+                )
+            rows = self.hr.read_ids(
+                "hr.client.handover.item",
+                [item["id"] for item in waiting],
+                ["countersigned_on"],
+            )
+            assert all(row["countersigned_on"] for row in rows), rows
+
+    def hold_event(self, kind):
+        """The supervisor schedules the handover meeting (or the successors'
+        training) from the handover's button, held earlier today, and writes
+        its minutes once it took place."""
+        supervisor = self.supervisor
+        with self.step(f"{supervisor.login}: holds the {kind}, writes its minutes"):
+            action = supervisor.call(
+                "hr.client.handover", f"action_schedule_{kind}", [self.handover_id]
+            )
+            start = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+            start -= timedelta(hours=3)
+            event = supervisor.call(
+                "calendar.event",
+                "create",
+                vals_list=[
+                    {
+                        "start": str(start),
+                        "stop": str(start + timedelta(hours=1)),
+                        "location": "Meeting room 2",
+                    }
+                ],
+                context={
+                    **(supervisor.context or {}),
+                    **action["context"],
+                    "no_mail_to_attendees": True,
+                },
+            )[0]
+            supervisor.write_ids(
+                "calendar.event",
+                [event],
+                {"notes": "<p>Customers, files and open deals reviewed.</p>"},
+            )
+            held = self.handover(supervisor, [f"{kind}_held"])[f"{kind}_held"]
+            assert held, f"the {kind} does not count as held"
 
     def check_ownership(self):
         """Every record of the portfolio belongs to its customer's successor."""
@@ -436,24 +574,28 @@ class Scenario:
                 by = {m2o(line["materials_confirmed_by_id"]) for line in confirmed}
                 assert by == {successor.uid}, f"confirmed by {by}"
 
-        with self.step("each responsible: action_mark_done on their checklist items"):
-            items = self.hr.search_read(
-                "hr.client.handover.item",
-                [("handover_id", "=", self.handover_id)],
-                ["responsible_id", "post_departure"],
+        self.hold_event("meeting")
+        with self.step("each responsible ticks the items due by the last working day"):
+            items = self.checklist()
+            before = [item for item in items if not item["post_departure"]]
+            after = [item for item in items if item["post_departure"]]
+            assert before and after, "no checklist part due after the departure"
+            self.tick(before)
+        with self.step("an item due after the departure is refused before it: 422"):
+            item = after[0]
+            session = self.session_of(m2o(item["responsible_id"]))
+            error = expect_refusal(
+                HTTP_USER_ERROR,
+                lambda: session.call(
+                    "hr.client.handover.item", "action_mark_done", [item["id"]]
+                ),
             )
-            by_responsible = {}
-            for item in items:
-                responsible = m2o(item["responsible_id"]) or self.departing.uid
-                by_responsible.setdefault(responsible, []).append(item["id"])
-            for uid, item_ids in by_responsible.items():
-                self.sessions[uid].call(
-                    "hr.client.handover.item", "action_mark_done", item_ids
-                )
+            assert "after the departure" in error.message, error.message
+        self.countersign()
         with self.step(f"{self.witness.login}: action_confirm on the checklist"):
             # What was due by the last working day; the post-departure part is
             # ticked by its responsible people and needs no receipt.
-            item_ids = [item["id"] for item in items if not item["post_departure"]]
+            item_ids = [item["id"] for item in before]
             self.witness.call("hr.client.handover.item", "action_confirm", item_ids)
             still_open = self.hr.search(
                 "hr.client.handover.item",
@@ -535,16 +677,79 @@ class Scenario:
             assert by == {witness.uid}, f"checked by {by}"
 
     def work_summary(self):
+        self.hold_event("training")
         departing = self.departing
-        with self.step(f"{departing.login}: writes the summary"):
-            departing.write_ids(
-                "hr.client.handover",
-                [self.handover_id],
-                {
-                    "summary": "<p>Three customers handed over, visited together "
-                    "and confirmed on the phone. No open issue.</p>"
-                },
+        with self.step("the summary as the template gave it is refused: 422"):
+            error = expect_refusal(
+                HTTP_USER_ERROR,
+                lambda: departing.call(
+                    "hr.client.handover", "action_submit_summary", [self.handover_id]
+                ),
             )
+            assert "template's text" in error.message, error.message
+        with self.step(f"{departing.login}: writes each section of the summary"):
+            # The stage hands over the template's text: its heading and the
+            # system's introduction stay, each section's guidance is replaced.
+            text = self.handover(departing, ["summary"])["summary"]
+            assert len(SECTION.findall(text)) >= 2, f"no sections in: {text}"
+            written = [
+                "Alpha Tea and Beta Silk to one successor, Gamma Porcelain to "
+                "the other; all three buy regularly.",
+                "The Alpha yearly contract is in negotiation; no complaint, no "
+                "overdue payment.",
+                "Visited together; the sampled customers confirmed on the phone.",
+                "Renew the Alpha contract before the quarter ends.",
+            ]
+            lines = iter(written)
+            summary = SECTION.sub(
+                lambda match: (
+                    f"{match.group(1)}<p>{next(lines, 'Nothing to add.')}</p>"
+                ),
+                text,
+            )
+            departing.write_ids(
+                "hr.client.handover", [self.handover_id], {"summary": summary}
+            )
+
+    def work_summary_review(self):
+        """The departing employee's part is over (the summary submitted and
+        signed): they leave before their last working day. HR allows the early
+        departure, the administrator archives their user (the accounts
+        revoked), and the direct supervisor acts in their place from then on."""
+        hr, admin, departing = self.hr, self.admin, self.departing
+        with self.step(f"{hr.login}: action_allow_departure (Supervisor Signs)"):
+            hr.call("hr.client.handover", "action_allow_departure", [self.handover_id])
+            allowed = self.handover(hr, ["departure_allowed_by_id"])
+            assert m2o(allowed["departure_allowed_by_id"]) == hr.uid, allowed
+        with self.step("admin archives the departing user: their key is refused"):
+            admin.call("res.users", "action_archive", [departing.uid])
+            [user] = admin.call(
+                "res.users",
+                "search_read",
+                domain=[("id", "=", departing.uid), ("active", "=", False)],
+                fields=["active"],
+            )
+            assert not user["active"], user
+            expect_refusal(401, lambda: departing.search("res.partner", []))
+
+    def work_summary_approval(self):
+        supervisor = self.supervisor
+        with self.step(f"{supervisor.login}: action_confirm_departure (离职事实)"):
+            supervisor.call(
+                "hr.client.handover", "action_confirm_departure", [self.handover_id]
+            )
+            confirmed = self.handover(supervisor, ["departure_confirmed_by_id"])
+            by = m2o(confirmed["departure_confirmed_by_id"])
+            assert by == supervisor.uid, f"confirmed by {by}"
+        with self.step("each responsible ticks the items due after the departure"):
+            after = [
+                item
+                for item in self.checklist()
+                if item["post_departure"] and not item["done"]
+            ]
+            assert after, "nothing left due after the departure"
+            self.tick(after)
+        self.countersign()
 
     def final_checks(self):
         admin = self.admin
