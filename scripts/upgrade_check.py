@@ -10,9 +10,10 @@ its first batch. Writes the scenario and a snapshot of the addon's stored data
 (counts and checksums) to OUT_JSON.
 
 ``check CONFIG DATABASE BEFORE_JSON UPGRADE_LOG``: after ``-u`` to the working
-tree, checks the upgrade log, that the snapshot is unchanged, that the
-background transfer completes, that every open handover goes on to Done with the
-current buttons, and that a done handover's ledger reverts. Prints
+tree, checks the upgrade log, that the snapshot is unchanged (what a migration
+adds by design aside, checked as added), that the background transfer
+completes, that every open handover goes on to Done with the current buttons as
+the policy asks now, and that a done handover's ledger reverts. Prints
 ``upgrade: N passed, M failed``.
 
 Only SQL reads the snapshot (and the signature images through the ORM, where
@@ -38,7 +39,17 @@ TABLES = [
     ("handovers", "hr_client_handover", "TRUE"),
     ("lines", "hr_client_handover_line", "TRUE"),
     ("checklist items", "hr_client_handover_item", "TRUE"),
-    ("signatures", "hr_client_handover_signature", "TRUE"),
+    # The 19.0.1.8.0 migration requests the signatures of the visit sheet and
+    # of the phone check from the handovers already in these stages, by design:
+    # they are left out here and checked as added (_check_sheet_signatures).
+    (
+        "signatures",
+        "hr_client_handover_signature",
+        "NOT EXISTS (SELECT 1 FROM hr_client_handover handover"
+        " WHERE handover.id = hr_client_handover_signature.handover_id"
+        " AND handover.state = hr_client_handover_signature.stage"
+        " AND handover.state IN ('visits', 'verification'))",
+    ),
     ("ledger rows", "hr_client_handover_transfer", "TRUE"),
     (
         "filed attachments",
@@ -415,15 +426,23 @@ def _compare(name, before, after):
 
 class Walker:
     """Takes a handover on to Done with the current buttons, each pressed by
-    the user holding the role, doing what its stage still lacks."""
+    the user holding the role, doing what its stage still lacks as the policy
+    asks now (the demo walker and the tests' helpers do it the same way)."""
 
     def __init__(self, env):
         from odoo.addons.hr_client_handover.demo.hr_client_handover_demo import (
+            HELD_EVENT,
+            plain_duty_record,
             signature_image,
         )
 
         self.env = env
         self.signature_image = signature_image
+        self.plain_duty_record = plain_duty_record
+        self.held_event = HELD_EVENT
+        # The handover administrator who allows an early departure and
+        # archives the departing user (an administrator of users too).
+        self.admin = env.ref("base.user_admin")
 
     def act(self, user, records, method, *args):
         """`method` on `records` as `user`, ending as a web request does."""
@@ -433,11 +452,46 @@ class Walker:
         self.env.cr.precommit.run()
 
     def sign(self, handover, stage):
+        """Every signer of `stage` signs as themselves; the direct supervisor
+        signs in the place of a departing user who has left (代签)."""
         for sig in handover.sudo().signature_ids.filtered(
             lambda sig: sig.stage == stage and not sig.signed_on
         ):
-            image = self.signature_image(sig.user_id.login)
-            self.act(sig.user_id, sig, "write", {"signature": image})
+            signer = sig.user_id if sig.user_id.active else handover.supervisor_id
+            image = self.signature_image(signer.login)
+            self.act(signer, sig, "write", {"signature": image})
+
+    def hold(self, handover, kind):
+        """The supervisor holds the handover meeting or the successors'
+        training from the handover, with its minutes, as the demo does."""
+        self.env["hr.client.handover.demo"]._hold_event(handover, kind, self.held_event)
+        self.env.cr.precommit.run()
+        handover.invalidate_recordset()
+
+    def ticker(self, item, role):
+        """Who ticks `item`: whoever answers for it; the direct supervisor in
+        the place of a departing user who has left; the administrator for an
+        item nobody answers for."""
+        user = item.responsible_id
+        if not user or user == item.countersigner_id:
+            # Who ticks an item does not countersign it (items made before
+            # 19.0.1.5.0 could name one person for both).
+            return self.admin
+        if not user.active and user == item.handover_id.departing_user_id:
+            return role("supervisor")
+        return user
+
+    def tick(self, item, role):
+        """The item ticked, its departure duty (the talk, the consent, the
+        equipment check) recorded first (write:record, ITEM_TICKERS)."""
+        ticker = self.ticker(item, role)
+        if item.duty:
+            recorder = ticker if ticker == item.responsible_id else self.admin
+            values = self.plain_duty_record(item.duty, date.today()) | {
+                "duty_notes": "Held and recorded with the departing employee."
+            }
+            self.act(recorder, item, "write", values)
+        self.act(ticker, item, "action_mark_done")
 
     def to_done(self, handover):
         """Each stage: the work it still lacks (``_<stage>``), then its
@@ -476,13 +530,26 @@ class Walker:
             self.act(supervisor, wizard, "action_assign")
 
     def _materials(self, handover, role):
+        # Since 19.0.1.8.0 paper, electronic and location are described (or an
+        # explicit "none") before the successor confirms: what the previous
+        # release left empty is the CRM record, no paper file.
         for line in handover.line_ids.filtered(
             lambda ln: not ln.materials_confirmed_on
         ):
+            values = {}
+            if not (line.materials_paper or line.materials_no_paper):
+                values["materials_no_paper"] = True
+            if not (line.materials_electronic or line.materials_no_electronic):
+                values["materials_electronic"] = "CRM"
+            if not line.materials_location:
+                values["materials_location"] = "CRM"
+            if values:
+                self.act(line.successor_id, line, "write", values)
             self.act(line.successor_id, line, "action_confirm_materials")
+        # The part due after the departure waits for it (_summary_approval).
         due = handover.item_ids.filtered(lambda item: not item.post_departure)
         for item in due.filtered(lambda item: not item.done):
-            self.act(item.responsible_id or role("departing"), item, "action_mark_done")
+            self.tick(item, role)
         for item in due.filtered(lambda i: i.needs_receipt and not i.confirmed_on):
             # Who ticked an item does not confirm its receipt.
             witness = role("witness")
@@ -492,6 +559,8 @@ class Walker:
                 else handover.line_ids.successor_id[:1]
             )
             self.act(confirmer, item, "action_confirm")
+        if handover.require_meeting and not handover.meeting_held:
+            self.hold(handover, "meeting")
         self.sign(handover, "materials")
 
     def _visits(self, handover, role):
@@ -501,16 +570,25 @@ class Walker:
             if line.visit_waiver_reason:
                 self.act(role("supervisor"), line, "action_approve_waiver")
                 continue
+            # Since 19.0.1.8.0 a visit records when and where it took place,
+            # since 19.0.1.3.0 the contact met, before it is confirmed.
+            values = {}
+            if not line.visit_date:
+                values["visit_date"] = date.today()
+            if not line.visit_place:
+                values["visit_place"] = "客户办公室"
             if not (line.visit_contact_id or line.visit_contact):
-                # Recorded since 19.0.1.3.0, before the (second) confirmation.
-                contact = {"visit_contact": "采购经理"}
-                self.act(line.successor_id, line, "write", contact)
+                values["visit_contact"] = "采购经理"
+            if values:
+                self.act(line.successor_id, line, "write", values)
             if not line.visit_successor_confirmed_on:
                 self.act(line.successor_id, line, "action_confirm_visit")
             if not line.visit_departing_confirmed_on:
                 self.act(role("departing"), line, "action_confirm_visit")
         if not handover.visits_witnessed_on:
             self.act(role("witness"), handover, "action_witness_visits")
+        # The visit sheet, signed by who visited and the witness (19.0.1.8.0).
+        self.sign(handover, "visits")
 
     def _verification(self, handover, role):
         witness = role("witness")
@@ -520,27 +598,89 @@ class Walker:
         ):
             line = line.with_context(check_result="confirmed")
             self.act(witness, line, "action_set_check_result")
+        # The phone check, signed by the witness who called (19.0.1.8.0).
+        self.sign(handover, "verification")
 
     def _summary(self, handover, role):
-        # Since 19.0.1.7.0 the template's text left as it is is no summary.
-        empty = getattr(handover, "_summary_is_empty", None)
-        if empty() if empty else not (handover.summary or "").strip():
+        if handover.require_training and not handover.training_held:
+            self.hold(handover, "training")
+        # Since 19.0.1.7.0 the template's text left as it is is no summary,
+        # since 19.0.1.8.0 neither is one of its sections left as it was.
+        if handover._summary_is_empty() or handover._summary_unwritten_sections():
             self.act(role("departing"), handover, "write", {"summary": SUMMARY})
         self.sign(handover, "summary")
 
     def _summary_approval(self, handover, role):
         items = handover.item_ids
-        for item in items.filtered(lambda item: item.post_departure and not item.done):
-            ticker = item.responsible_id or role("departing")
-            if ticker == item.countersigner_id:
-                # Who ticks an item does not countersign it (items made before
-                # 19.0.1.5.0 could name one person for both).
-                ticker = role("supervisor")
-            self.act(ticker, item, "action_mark_done")
+        post = items.filtered(lambda item: item.post_departure and not item.done)
+        if post and not handover._departure_happened():
+            # Ticked once the departing employee has left: an administrator
+            # allows the early departure and archives the user (the system
+            # does it the day after the last working day); the direct
+            # supervisor then acts in their place (代签).
+            if not handover.departure_allowed_on:
+                self.act(self.admin, handover, "action_allow_departure")
+            self.act(self.admin, handover.departing_user_id, "action_archive")
+            handover.invalidate_recordset()
+        for item in post:
+            self.tick(item, role)
+        # Each countersigner countersigns (会签), never what they ticked.
         for item in items.filtered(
             lambda i: i.countersigner_id and not i.countersigned_on
         ):
             self.act(item.countersigner_id, item, "action_countersign")
+
+
+def _check_sheet_signatures(env, before):
+    """The signatures the 19.0.1.8.0 migration requests by design: each
+    handover in the visits or the phone verification stage asks its stage's
+    signers (the stage table's roles: the departing employee, each successor
+    and the witness sign the visit sheet, the witness who phoned the phone
+    check), once each, none signed yet; nothing else was added. Returns
+    (problems, what was added)."""
+    from odoo.addons.hr_client_handover.models.hr_client_handover_stages import (
+        STAGE,
+    )
+
+    old_ids = set(before["snapshot"]["signatures"]["rows"])
+    Signature = env["hr.client.handover.signature"].sudo()
+    added = Signature.search([("id", "not in", [int(i) for i in old_ids])])
+    handovers = (
+        env["hr.client.handover"]
+        .with_context(active_test=False)
+        .search([("state", "in", ("visits", "verification"))], order="id")
+    )
+    problems, found = [], []
+    for handover in handovers:
+        stage = handover.state
+        roles = STAGE[stage].signatures
+        witness = handover._users_for_role("witness")
+        wanted = set()
+        if stage != "visits" or handover.template_id.require_visits:
+            if "departing" in roles:
+                wanted.add(("departing", handover.departing_user_id.id))
+            if "successor" in roles:
+                wanted |= {("successor", u.id) for u in handover.line_ids.successor_id}
+            wanted |= {(r, witness.id) for r in ("witness", "verifier") if r in roles}
+        mine = added.filtered(
+            lambda sig, h=handover, st=stage: sig.handover_id == h and sig.stage == st
+        )
+        got = [(sig.role, sig.user_id.id) for sig in mine]
+        if set(got) != wanted or len(got) != len(wanted):
+            problems.append(
+                f"{handover.name} ({stage}): {len(got)} requested, "
+                f"{len(wanted)} expected"
+            )
+        if mine.filtered("signed_on"):
+            problems.append(f"{handover.name}: signed already")
+        found.append(f"{handover.name} {stage}: {len(mine)}")
+        added -= mine
+    if added:
+        problems.append(
+            f"{len(added)} other signature(s) added (ids "
+            f"{', '.join(str(i) for i in added.ids[:8])})"
+        )
+    return problems, found
 
 
 def _given_back(env, handover):
@@ -687,6 +827,26 @@ def check(conf, db, before_path, log_path):
                 not problems,
                 problems or f"{len(old[name]['rows'])} rows",
             )
+        problems, found = _check_sheet_signatures(env, before)
+        verdict(
+            "the visit sheet and the phone check ask their signers in the "
+            "handovers already in these stages (19.0.1.8.0)",
+            found and not problems,
+            "; ".join(problems) if problems else ", ".join(found) or "none",
+        )
+        # The items of the previous release due after the last working day
+        # (the accounts revoked) kept no post_departure value (19.0.1.1.0).
+        cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE post_departure IS NOT TRUE)"
+            " FROM hr_client_handover_item WHERE due_rule = 'after_last_day'"
+        )
+        due_after, not_after = cr.fetchone()
+        verdict(
+            "the previous release's checklist items due after the last working "
+            "day are ticked after the departure (19.0.1.8.0)",
+            due_after and not not_after,
+            f"{due_after} items, {not_after} not after the departure",
+        )
         cr.execute(
             "SELECT count(*) FROM ir_attachment"
             " WHERE res_model = 'hr.client.handover.signature'"
