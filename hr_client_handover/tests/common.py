@@ -545,9 +545,13 @@ class HandoverCase(TransactionCase):
                 self.tick(item)
 
     def work_summary_approval(self, handover):
-        """The part due after the departure ticked, then each countersigner
-        countersigns the items waiting for them (会签)."""
+        """The part due after the departure ticked, then countersigned."""
         self.do_post_departure(handover)
+        self.countersign_done(handover)
+
+    def countersign_done(self, handover):
+        """Each countersigner countersigns the done items waiting for them
+        (会签)."""
         for item in handover.item_ids.filtered(
             lambda item: item.countersigner_id
             and item.done

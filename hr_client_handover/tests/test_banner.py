@@ -88,7 +88,7 @@ class TestHandoverBanner(HandoverCase):
         self.assertFalse(handover.can_complete_stage)
         self.do_materials(handover)
         # HR (here the administrator) countersigns the items once done.
-        self.work_summary_approval(handover)
+        self.countersign_done(handover)
         self.assertTrue(handover.can_complete_stage)
         text, _links = self.banner(handover, self.supervisor)
         self.assertIn("Your turn: Materials Complete", text)
@@ -123,22 +123,43 @@ class TestHandoverBanner(HandoverCase):
         lines_b[0].with_user(self.supervisor).action_approve_waiver()
         self.do_visits(handover, handover.line_ids - lines_b[0] - first_a)
         first_a.with_user(self.departing).action_confirm_visit()
-        # Every customer visited or waived: the witness confirms the stage.
+        # Every customer visited or waived: the visit sheet is signed by who
+        # visited and the witness, and the witness confirms the stage.
         text, links = self.banner(handover, self.supervisor)
-        self.assertEqual(text, f"Visits {total}/{total} · Waiting for: Wendy Witness")
+        self.assertEqual(
+            text,
+            f"Visits {total}/{total} · Signatures 0/4 · Waiting for: Wendy Witness,"
+            " Dora Departing, Alan Successor, and Bea Successor",
+        )
+        self.sign(handover, "visits")
+        text, links = self.banner(handover, self.supervisor)
+        self.assertEqual(
+            text,
+            f"Visits {total}/{total} · Signatures 4/4 · Waiting for: Wendy Witness",
+        )
         self.assertFalse(handover.can_complete_stage)
         text, links = self.banner(handover, self.witness)
-        self.assertEqual(text, f"Visits {total}/{total} · Your turn: Witness Visits")
+        self.assertEqual(
+            text,
+            f"Visits {total}/{total} · Your turn: Witness Visits · Signatures 4/4",
+        )
         self.witness_visits(handover)
         text, links = self.banner(handover, self.supervisor)
-        self.assertEqual(text, f"Visits {total}/{total} · Your turn: Visits Complete")
+        self.assertEqual(
+            text,
+            f"Visits {total}/{total} · Signatures 4/4 · Your turn: Visits Complete",
+        )
         self.assertTrue(handover.can_complete_stage)
         handover.with_user(self.supervisor).action_complete_visits()
 
         # Verification: the witness has calls to make.
         sample = handover.line_ids.filtered("spot_check_selected")
         text, links = self.banner(handover, self.witness)
-        self.assertEqual(text, f"Calls confirmed 0/{len(sample)} · Waiting for: you")
+        self.assertEqual(
+            text,
+            f"Calls confirmed 0/{len(sample)} · Signatures 0/1 · Your signature is"
+            " awaited (Sign-off tab) · Waiting for: you",
+        )
         self.assertEqual(links, [f"Calls to make: {len(sample)}"])
         self.assertEqual(self.open_link(handover, self.witness, 0)[0], sample)
         text, links = self.banner(handover, self.successor_a)
@@ -156,8 +177,8 @@ class TestHandoverBanner(HandoverCase):
         text, _links = self.banner(handover, self.approver)
         self.assertIn("Summary awaiting approval", text)
         # The checklist's part due after the departure waits for it.
-        self.assertIn("Checklist after departure 0/3", text)
-        self.do_post_departure(handover)
+        self.assertIn("Checklist after departure 0/5", text)
+        self.work_summary_approval(handover)
         text, _links = self.banner(handover, self.approver)
         self.assertIn("Your turn: Approve Summary", text)
         self.advance(handover, "done")
@@ -225,6 +246,7 @@ class TestHandoverBanner(HandoverCase):
         with self.assertRaisesRegex(UserError, "are not visited yet"):
             handover.with_user(self.supervisor).action_complete_visits()
         self.do_visits(handover)
+        self.sign(handover, "visits")
         self.assertEqual(len(handover._stage_problems()), 1, "the witness is due")
         with self.assertRaisesRegex(UserError, "Witness Visits"):
             handover.with_user(self.supervisor).action_complete_visits()
@@ -308,7 +330,7 @@ class TestHandoverBanner(HandoverCase):
                 ]
             )
 
-        for user, queries in ((self.successor_a, 15), (self.supervisor, 14)):
+        for user, queries in ((self.successor_a, 15), (self.supervisor, 15)):
             # Warm the caches of the user, the rules and the handovers' headers.
             read_banner(small, user)
             read_banner(big, user)
@@ -374,6 +396,7 @@ class TestHandoverDigest(HandoverCase):
             ),
             waiver,
         )
+        self.sign(handover, "visits")
         self.witness_visits(handover)
         handover.with_user(self.supervisor).action_complete_visits()
         digest = self.digest(handover, "Customer Visits")

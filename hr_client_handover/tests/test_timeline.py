@@ -170,7 +170,7 @@ class TestTimeline(HandoverCase):
             )
         )
         line = handover.line_ids[0]
-        line.with_user(self.supervisor).visit_contact = "Purchasing manager"
+        self.record_visit(line, self.supervisor)
         line.with_user(self.supervisor).action_confirm_visit()
         self.assertTrue(line.visit_departing_confirmed_on)
         # Once: the next run changes nothing.
