@@ -48,7 +48,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xmlrpc.client
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import harness
 import psycopg2
@@ -4334,9 +4334,39 @@ class Suite:
                 hc, first, LINE, line_id, "materials_location", "confirmed"
             )
         self.checklist_specials(hc)
+        for kind in ("meeting", "training"):
+            self.hold_meeting(hc, kind)
         self.sign(hc, "materials")
         self.finish_materials(hc)
         self.complete(hc, self.supervisor)
+
+    def hold_meeting(self, hc, kind):
+        """The supervisor schedules the handover meeting (or the training) from
+        the handover, as its button opens it, held an hour ago, and writes its
+        minutes (the template asks for both)."""
+        supervisor = self.session(hc.row["supervisor_id"]) or self.supervisor
+
+        def hold():
+            action = supervisor.call(HANDOVER, f"action_schedule_{kind}", [hc.id])
+            start = datetime.now(tz=UTC).replace(microsecond=0) - timedelta(hours=2)
+            event = supervisor.call(
+                "calendar.event",
+                "create",
+                {
+                    "start": start.strftime("%Y-%m-%d %H:%M:%S"),
+                    "stop": (start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"),
+                },
+                context=action["context"],
+            )
+            supervisor.call(
+                "calendar.event",
+                "write",
+                [event],
+                {"notes": "<p>Customers, files and open deals reviewed.</p>"},
+            )
+
+        self.cells.changed()
+        self.cells.check(f"walk {hc.tag} the {kind} held, its minutes written", hold)
 
     def column_check(self, hc, model, record_id, field, wanted):
         self.cells.check(
