@@ -11,8 +11,9 @@ walk, and on each demo handover, every role (departing, successor, supervisor,
 witness, division manager, officer, administrator, colleague, unrelated internal
 user, portal user) tries to read, search, create, write each field group, unlink,
 send x2many commands and press each public button on the handover, its customer
-lines, checklist, signatures, ledger and seals, the refuse / cancel / assign
-wizards and the attachments behind them (signature images, filed summary PDF).
+lines, checklist, signatures, justified omissions, incidents, ledger and seals,
+the refuse / cancel / assign / hand-everything wizards and the attachments
+behind them (signature images, filed summary PDF).
 
 The expected outcome of each cell comes from the policy table below, written from
 the access policy's prose and not from the addon's code, except the stages (their
@@ -47,7 +48,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xmlrpc.client
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import harness
 import psycopg2
@@ -124,6 +125,8 @@ HANDOVER = "hr.client.handover"
 LINE = "hr.client.handover.line"
 ITEM = "hr.client.handover.item"
 SIGNATURE = "hr.client.handover.signature"
+OMISSION = "hr.client.handover.omission"
+INCIDENT = "hr.client.handover.incident"
 LEDGER = "hr.client.handover.transfer"
 SEAL = "hr.client.handover.seal"
 DOCUMENT = "hr.client.handover.document"
@@ -172,11 +175,34 @@ def during(states, *roles):
 
 def completing(*keys):
     """The buttons that end the stages `keys` (``action_<action>`` of the stage
-    table), each a rule: pressed in its stage by the roles the table names."""
+    table), each a rule: pressed in its stage by the roles the table names; a
+    review or an approval also by an administrator, who acts in place of a
+    reviewer who submitted what is reviewed (``button_blocked``)."""
     return {
-        f"action_{STAGES.STAGE[key].action}": during([key], *STAGES.STAGE[key].roles)
+        f"action_{STAGES.STAGE[key].action}": during(
+            [key],
+            *STAGES.STAGE[key].roles,
+            *(("admin",) if key in REVIEWED else ()),
+        )
         for key in keys
     }
+
+
+# The review and approval stages, and who submitted what each is about: whoever
+# submits a plan or a summary never reviews nor approves it.
+REVIEWED = {
+    "plan_review": "plan_submitted_by_id",
+    "plan_approval": "plan_submitted_by_id",
+    "summary_review": "summary_submitted_by_id",
+    "summary_approval": "summary_submitted_by_id",
+}
+# Who reviews in each: the user field of the handover naming them.
+REVIEWER_FIELD = {
+    "plan_review": "supervisor_id",
+    "plan_approval": "approver_id",
+    "summary_review": "supervisor_id",
+    "summary_approval": "approver_id",
+}
 
 
 NOBODY = {}
@@ -186,12 +212,14 @@ NOBODY = {}
 HANDOVER_FIELDS = {
     "details": (
         "reason",
-        "key_position",
         "notice_date",
         "last_working_day",
         "return_date",
     ),
-    "plan": ("default_successor_id", "handover_type", "template_id"),
+    "plan": ("default_successor_id",),
+    # The checklist is the template's: which template, for which type, and
+    # whether the position is a key one.
+    "template": ("key_position", "handover_type", "template_id"),
     "summary": ("summary",),
     "roles": ("witness_id", "approver_id", "supervisor_id"),
     "workflow": (
@@ -212,6 +240,12 @@ HANDOVER_FIELDS = {
         "done_date",
         "departure_allowed_by_id",
         "departure_allowed_on",
+        "departure_confirmed_by_id",
+        "departure_confirmed_on",
+        "plan_submitted_by_id",
+        "plan_submitted_on",
+        "summary_submitted_by_id",
+        "summary_submitted_on",
         "transfer_state",
         "state",
     ),
@@ -222,6 +256,9 @@ HANDOVER_WRITE = {
         **during(AFTER_DRAFT, "supervisor", "admin"),
     },
     "plan": during(["draft"], *PLANNERS),
+    # Changed only by the supervisor or an administrator, in draft (whoever
+    # starts the handover sets them on create).
+    "template": during(["draft"], "supervisor", "admin"),
     "summary": during(["summary"], "departing", "supervisor"),
     "roles": {
         **during(["draft"], "supervisor", "admin"),
@@ -253,6 +290,12 @@ HANDOVER_BUTTONS = {
     "action_cancel": during(OPEN, "supervisor", "admin"),
     "action_revert_transfer": during(["cancel"], "supervisor", "admin"),
     "action_allow_departure": during(OPEN, "admin"),
+    # The direct supervisor confirms the departure (确认离职事实) of an
+    # employee who resigned, once they have left, once, until Done.
+    "action_confirm_departure": during([*OPEN, "done"], "supervisor"),
+    # What was handed to one successor at once is given back by an
+    # administrator (a handover of that type, done, its transfer run).
+    "action_give_everything_back": during(["done"], "admin"),
     # The auditors of the record: the supervising witness and the administrator.
     "action_verify_integrity": during(ORDER, "witness", "admin"),
     # The calendar's event form, filled in (handover meeting, training session).
@@ -348,6 +391,8 @@ ITEM_FIELDS = {
     # Who answers for the item and who countersigns it: never named (nor
     # cleared) by the departing employee the item is about.
     "people": ("responsible_id", "countersigner_id"),
+    # What a duty records before it is ticked (the talk, the consent...).
+    "record": ("duty_date", "duty_notes"),
     "progress": (
         "done",
         "done_by_id",
@@ -357,15 +402,22 @@ ITEM_FIELDS = {
         "countersigned_on",
     ),
 }
+# The checklist is the template's: the departing employee changes or removes
+# only the items they added (an item of the template: a UserError to them).
 ITEM_WRITE = {
     "checklist": during(["draft"], *PLANNERS),
     "people": during(["draft"], "supervisor", "admin"),
     "progress": NOBODY,
 }
-ITEM_EDIT = during(["draft"], *PLANNERS)  # create and unlink
+TEMPLATE_KEEPERS = frozenset({"supervisor", "admin"})
+ITEM_EDIT = during(["draft"], *PLANNERS)  # create and unlink (own items)
 ITEM_WORKERS = ("responsible", "departing", "supervisor", "admin")
 # Who ticks an item: whoever answers for it, and the administrator.
 ITEM_TICKERS = ("responsible", "admin")
+# A duty's record (the talk held, the consent): written by whoever ticks the
+# item, while it is not done, in the stages its part of the checklist is done.
+ITEM_RECORD = during(UP_TO_MATERIALS, *ITEM_TICKERS)
+POST_DEPARTURE_RECORD = during(AFTER_APPROVAL, *ITEM_TICKERS)
 # Nobody confirms or countersigns an item they ticked, nor one of their own
 # handover (a UserError where the role would otherwise allow it).
 ITEM_BUTTONS = {
@@ -376,7 +428,8 @@ ITEM_BUTTONS = {
     "action_countersign": during(AFTER_APPROVAL, "countersigner"),
 }
 # The part of the checklist due after the last working day: ticked from the
-# plan's approval until Done, never confirmed on receipt.
+# plan's approval until Done, once the departing employee has left (before:
+# a UserError), never confirmed on receipt.
 POST_DEPARTURE_BUTTONS = {
     **ITEM_BUTTONS,
     "action_mark_done": during(AFTER_APPROVAL, *ITEM_TICKERS),
@@ -394,6 +447,16 @@ SIGNATURE_OTHER_FIELDS = (
     "stage",
     "handover_id",
 )
+
+# hr.client.handover.omission: a customer the plan leaves out, justified with
+# a reason by the direct supervisor (never the departing employee), while the
+# plan is drawn and reviewed: create, write and unlink.
+OMISSION_EDIT = during(STAGES.until("plan_approval"), "supervisor")
+# hr.client.handover.incident (违规处理): recorded and handled by the supervisor
+# or HR (the handover administrator) while the handover is open after its
+# draft, never by the person accountable for it (a UserError); never deleted.
+INCIDENT_EDIT = during(AFTER_DRAFT, "supervisor", "admin")
+INCIDENT_FORGED = ("recorded_by_id", "department_id")
 
 # Ledger, seals: create, write, unlink by nobody (administrators included); the
 # wizards: only the user who created one reads or writes it.
@@ -687,7 +750,8 @@ ITEMS_SQL = """
 SELECT id, responsible_id, done, done_by_id, confirmed_by_id IS NOT NULL AS confirmed,
        category,
        countersigner_id, countersigned_on IS NOT NULL AS countersigned,
-       post_departure, needs_receipt
+       post_departure, needs_receipt, duty,
+       template_item_id IS NOT NULL AS from_template
 FROM hr_client_handover_item WHERE handover_id = %s ORDER BY id
 """
 SIGNATURES_SQL = """
@@ -737,6 +801,26 @@ class Handover:
         self.lines = probe.rows(LINES_SQL, (handover_id,))
         self.items = probe.rows(ITEMS_SQL, (handover_id,))
         self.signatures = probe.rows(SIGNATURES_SQL, (handover_id,))
+        # The departing employee has left: the last working day passed, or
+        # their user is archived.
+        last_day = self.row["last_working_day"]
+        departing = self.row["departing_user_id"]
+        self.departed = bool(last_day and last_day < date.today()) or (
+            bool(departing)
+            and not probe.value(
+                "SELECT active FROM res_users WHERE id = %s", (departing,)
+            )
+        )
+        self.omissions = probe.rows(
+            "SELECT id, partner_id FROM hr_client_handover_omission "
+            "WHERE handover_id = %s ORDER BY id",
+            (handover_id,),
+        )
+        self.incidents = probe.rows(
+            "SELECT id, accountable_user_id FROM hr_client_handover_incident "
+            "WHERE handover_id = %s ORDER BY id",
+            (handover_id,),
+        )
         self.ledger = [
             row["id"]
             for row in probe.rows(
@@ -860,6 +944,8 @@ SHORT = {
     LINE: "line",
     ITEM: "item",
     SIGNATURE: "signature",
+    OMISSION: "omission",
+    INCIDENT: "incident",
     LEDGER: "ledger",
     SEAL: "seal",
     DOCUMENT: "filed document",
@@ -1237,6 +1323,8 @@ class Suite:
             self.item_cells,
             self.item_button_cells,
             self.signature_cells,
+            self.omission_cells,
+            self.incident_cells,
             self.record_cells,
             self.command_cells,
             self.button_cells,
@@ -1376,7 +1464,7 @@ class Suite:
         return same_value(stored, value)
 
     def handover_write_cells(
-        self, hc, people, groups=("details", "plan", "summary", "roles")
+        self, hc, people, groups=("details", "plan", "template", "summary", "roles")
     ):
         insiders = self.insiders(hc)
         for group in groups:
@@ -1782,7 +1870,7 @@ class Suite:
                 continue
             item_roles = hc.item_roles(person.uid, item)
             for group, fields in ITEM_FIELDS.items():
-                expected = expect(ITEM_WRITE[group], hc.state, item_roles)
+                expected = self.item_write_expected(hc, item, group, item_roles)
                 for field in self.fields_for(fields, person, insiders):
                     value = self.item_value(item, field, person)
                     self.write_cell(
@@ -1790,6 +1878,21 @@ class Suite:
                     )
         for person in people:  # last: an unlink wrongly let through
             self.unlink_cell(hc, person, hc.roles(person.uid), ITEM, ITEM_EDIT)
+
+    @staticmethod
+    def item_write_expected(hc, item, group, roles):
+        """Who writes `group` on `item`: the template's items are changed by
+        the supervisor or an administrator only; a duty's record while the
+        item is open, by whoever ticks it."""
+        if group == "record":
+            rule = POST_DEPARTURE_RECORD if item["post_departure"] else ITEM_RECORD
+            return expect(rule, hc.state, roles, item["done"])
+        blocked = (
+            group == "checklist"
+            and item["from_template"]
+            and not roles & TEMPLATE_KEEPERS
+        )
+        return expect(ITEM_WRITE[group], hc.state, roles, blocked)
 
     def item_created(self, handover_id, name):
         def observe(_result):
@@ -1817,6 +1920,7 @@ class Suite:
         values = {
             "category": "other" if item["category"] != "other" else "documents",
             "due_date": "2027-02-01",
+            "duty_date": date.today().isoformat(),
             "sequence": 99,
             "countersign_department": "finance",
         }
@@ -1829,7 +1933,12 @@ class Suite:
         confirm (allowed ones are the walk's)."""
         if not hc.items:
             return
-        fresh = [i for i in hc.items if not i["done"] and not i["confirmed"]]
+        # (A duty is ticked once recorded: the walk does it.)
+        fresh = [
+            i
+            for i in hc.items
+            if not i["done"] and not i["confirmed"] and not i["duty"]
+        ]
         item = (fresh or hc.items)[0]
         done = [i for i in hc.items if i["done"] and not i["confirmed"]]
         to_confirm = (done or hc.items)[0]
@@ -1838,7 +1947,10 @@ class Suite:
             roles = hc.item_roles(person.uid, item)
             who = self.who(person, roles)
             title = f"{hc.tag} item {item['id']}"
-            mark = expect(buttons["action_mark_done"], hc.state, roles, item["done"])
+            early = item["post_departure"] and not hc.departed
+            mark = expect(
+                buttons["action_mark_done"], hc.state, roles, item["done"] or early
+            )
             self.cells.run(
                 f"{title} action_mark_done as {who}",
                 person,
@@ -1985,6 +2097,177 @@ class Suite:
             (hc.id,),
         )
 
+    # -- omissions and incidents ----------------------------------------------
+    def created(self, model, handover_id, field, value):
+        def observe(_result):
+            query = sql.SQL(
+                "SELECT count(*) FROM {} WHERE handover_id = %s AND {} = %s"
+            ).format(sql.Identifier(TABLE[model]), sql.Identifier(field))
+            found = self.probe.value(query, (handover_id, value))
+            assert found == 1, f"{found} {SHORT[model]}(s) with {field}={value}"
+
+        return observe
+
+    def part_ids(self, model, hc):
+        query = sql.SQL("SELECT id FROM {} WHERE handover_id = %s ORDER BY id").format(
+            sql.Identifier(TABLE[model])
+        )
+        return [row["id"] for row in self.probe.rows(query, (hc.id,))]
+
+    def omission_cells(self, hc, people):
+        """Create, write the reason, unlink a justified omission."""
+        for person in people:
+            roles = hc.roles(person.uid)
+            who = self.who(person, roles)
+            expected = expect(OMISSION_EDIT, hc.state, roles)
+            partner = self.fresh_partner()
+            values = {
+                "handover_id": hc.id,
+                "partner_id": partner,
+                "reason": f"Left out by {person.login}",
+            }
+            self.cells.run(
+                f"{hc.tag} omission create as {who}",
+                person,
+                OMISSION,
+                "create",
+                [values],
+                expected,
+                self.created(OMISSION, hc.id, "partner_id", partner),
+            )
+            if person.uid == hc.row["supervisor_id"] and not self.lean:
+                forged = REFUSED_BY_ROLE if expected is ALLOWED else expected | {4}
+                self.cells.run(
+                    f"{hc.tag} omission create with justified_by_id as {who}",
+                    person,
+                    OMISSION,
+                    "create",
+                    [
+                        {
+                            **values,
+                            "partner_id": self.fresh_partner(),
+                            "justified_by_id": self.spare.uid,
+                        }
+                    ],
+                    forged,
+                )
+        ids = self.part_ids(OMISSION, hc)
+        if not ids:
+            return
+        for person in people:
+            roles = hc.roles(person.uid)
+            self.write_cell(
+                hc,
+                OMISSION,
+                ids[0],
+                "reason",
+                (f"Reason by {person.login}", NOT_WRITTEN),
+                person,
+                roles,
+                expect(OMISSION_EDIT, hc.state, roles),
+            )
+        # Last: the refused ones on the first, the allowed ones on the last.
+        ordered = sorted(
+            people,
+            key=lambda p: expect(OMISSION_EDIT, hc.state, hc.roles(p.uid)) is ALLOWED,
+        )
+        for person in ordered:
+            roles = hc.roles(person.uid)
+            expected = expect(OMISSION_EDIT, hc.state, roles)
+            ids = self.part_ids(OMISSION, hc)
+            target = ids[-1] if expected is ALLOWED else ids[0] if ids else None
+            if target:
+                self.cells.run(
+                    f"{hc.tag} omission {target} unlink as {self.who(person, roles)}",
+                    person,
+                    OMISSION,
+                    "unlink",
+                    [[target]],
+                    expected,
+                    self.gone(OMISSION, target),
+                )
+
+    def incident_cells(self, hc, people):
+        """Record an incident (the departing employee accountable), one a
+        recorder is accountable for, handle it, forge it, delete it."""
+        departing = hc.row["departing_user_id"]
+        for person in people:
+            roles = hc.roles(person.uid)
+            who = self.who(person, roles)
+            expected = expect(INCIDENT_EDIT, hc.state, roles)
+            text = f"Incident recorded by {person.login} {next(self._forged)}"
+            values = {
+                "handover_id": hc.id,
+                "kind": "other",
+                "description": text,
+                "accountable_user_id": departing,
+            }
+            mine = person.uid == departing
+            self.cells.run(
+                f"{hc.tag} incident create as {who}",
+                person,
+                INCIDENT,
+                "create",
+                [values],
+                expect(INCIDENT_EDIT, hc.state, roles, mine),
+                self.created(INCIDENT, hc.id, "description", text),
+            )
+            if self.lean or person.uid not in (hc.row["supervisor_id"], self.hr.uid):
+                continue
+            self.cells.run(
+                f"{hc.tag} incident create accountable {person.login} as {who}",
+                person,
+                INCIDENT,
+                "create",
+                [{**values, "accountable_user_id": person.uid}],
+                expect(INCIDENT_EDIT, hc.state, roles, True),
+            )
+            forged = REFUSED_BY_ROLE if expected is ALLOWED else expected | {4}
+            for field in INCIDENT_FORGED:
+                value = (
+                    self.spare.uid
+                    if field == "recorded_by_id"
+                    else self.probe.value("SELECT min(id) FROM hr_department")
+                )
+                self.cells.run(
+                    f"{hc.tag} incident create with {field} as {who}",
+                    person,
+                    INCIDENT,
+                    "create",
+                    [{**values, field: value}],
+                    forged,
+                )
+        incidents = self.probe.rows(
+            "SELECT id, accountable_user_id FROM hr_client_handover_incident "
+            "WHERE handover_id = %s ORDER BY id",
+            (hc.id,),
+        )
+        if not incidents:
+            return
+        incident = incidents[0]
+        for person in people:
+            roles = hc.roles(person.uid)
+            mine = person.uid == incident["accountable_user_id"]
+            self.write_cell(
+                hc,
+                INCIDENT,
+                incident["id"],
+                "resolution",
+                (f"Handled by {person.login}", NOT_WRITTEN),
+                person,
+                roles,
+                expect(INCIDENT_EDIT, hc.state, roles, mine),
+            )
+            self.cells.run(
+                f"{hc.tag} incident {incident['id']} unlink as "
+                f"{self.who(person, roles)}",
+                person,
+                INCIDENT,
+                "unlink",
+                [[incident["id"]]],
+                expect(NOBODY, hc.state, roles),
+            )
+
     # -- ledger and seals: nobody creates, writes or unlinks --------------------
     def record_cells(self, hc, people):
         if not self.seal_model:
@@ -2114,7 +2397,7 @@ class Suite:
             yield (
                 "item_ids",
                 [(1, item["id"], {"location": text})],
-                expect(ITEM_WRITE["checklist"], state, item_roles),
+                self.item_write_expected(hc, item, "checklist", item_roles),
                 self.column_is(ITEM, item["id"], "location", text),
             )
             yield ("item_ids", [(1, item["id"], {"done": True})], nobody, None)
@@ -2219,7 +2502,12 @@ class Suite:
             )
             for person in people:
                 roles = hc.roles(person.uid)
-                expected = expect(rule, hc.state, roles, blocked)
+                expected = expect(
+                    rule,
+                    hc.state,
+                    roles,
+                    blocked or self.button_blocked(hc, method, person, roles),
+                )
                 if expected is ALLOWED and method not in HARMLESS_BUTTONS:
                     continue  # it would move the stage: the walk presses it
                 self.cells.run(
@@ -2231,6 +2519,39 @@ class Suite:
                     expected,
                     observers.get(method),
                 )
+
+    @staticmethod
+    def button_blocked(hc, method, person, roles):
+        """Allowed to the role in this stage, refused on this handover (a
+        UserError): the review of what `person` submitted, an administrator
+        standing in for a reviewer who did not submit it; a departure not to
+        confirm (not a resignation, not yet left, already confirmed); nothing
+        handed to one successor to give back."""
+        row = hc.row
+        if method == "action_confirm_departure":
+            return (
+                row["handover_type"] != "resignation"
+                or not hc.departed
+                or bool(row["departure_confirmed_on"])
+            )
+        if method == "action_give_everything_back":
+            return row["handover_type"] != "everything" or (
+                row["transfer_state"] != "done"
+            )
+        if method == "action_allow_departure":
+            return bool(row["departure_allowed_on"]) or not row["supervisor_id"]
+        stage = next(
+            (key for key in REVIEWED if method == f"action_{STAGES.STAGE[key].action}"),
+            None,
+        )
+        if stage != hc.state:
+            return False
+        submitter = row[REVIEWED[stage]]
+        if person.uid == submitter:
+            return True
+        if roles & set(STAGES.STAGE[stage].roles):
+            return False
+        return submitter != row[REVIEWER_FIELD[stage]]
 
     def unlink_cells(self, hc, people):
         """Unlink the handover; an allowed one deletes a draft made for it."""
@@ -2516,19 +2837,91 @@ class Suite:
         )
 
     def ticker(self, item):
-        """Who ticks `item`: whoever answers for it, else the administrator."""
+        """Who ticks `item`: whoever answers for it, else an administrator;
+        never its countersigner, who then countersigns what another ticked."""
         responsible = item["responsible_id"]
-        return (responsible and self.session(responsible)) or self.hr
+        candidates = [responsible and self.session(responsible), self.hr, self.admin]
+        return next(
+            session
+            for session in candidates
+            if session and session.uid != item["countersigner_id"]
+        )
 
     def tick_open_items(self, hc, items):
-        """Each open item of `items` ticked by whoever answers for it."""
+        """Each open item of `items` ticked by whoever answers for it, its
+        duty recorded first; the part due after the departure once the
+        departing employee has left."""
         by_ticker = {}
         for item in items:
-            if not item["done"]:
-                ticker = self.ticker(item)
-                by_ticker.setdefault(ticker.uid, (ticker, []))[1].append(item["id"])
+            if item["done"] or (item["post_departure"] and not hc.departed):
+                continue
+            ticker = self.ticker(item)
+            if item["duty"]:
+                self.record_duty(hc, ticker, item)
+            by_ticker.setdefault(ticker.uid, (ticker, []))[1].append(item["id"])
         for ticker, ids in by_ticker.values():
             self.act(hc, ticker, "action_mark_done", ITEM, ids)
+
+    def record_duty(self, hc, person, item):
+        """`person`, who ticks the duty `item`, records it first (the talk
+        held, the consent and what was done with the data, the equipment
+        found intact)."""
+        today = date.today().isoformat()
+        values = {
+            "personal_data": {
+                "data_consent": "given",
+                "data_consent_date": today,
+                "data_action": "anonymised",
+            },
+            "equipment_damage": {"damage_found": False},
+        }.get(item["duty"], {"duty_date": today})
+        self.cells.run(
+            f"walk {hc.tag} duty {item['duty']} recorded on item {item['id']} "
+            f"as {person.login}",
+            person,
+            ITEM,
+            "write",
+            [[item["id"]], {"duty_notes": "Talked it through.", **values}],
+            ALLOWED,
+        )
+
+    def depart(self, hc):
+        """The departing employee's last working day passes (the
+        administrator dates it yesterday): the part of the checklist due
+        after the departure is ticked and countersigned, the supervisor
+        confirms the departure."""
+        yesterday = date.today() - timedelta(days=1)
+        self.cells.run(
+            f"walk {hc.tag} last working day yesterday as {self.hr.login}",
+            self.hr,
+            HANDOVER,
+            "write",
+            [
+                [hc.id],
+                {
+                    "notice_date": (yesterday - timedelta(days=40)).isoformat(),
+                    "last_working_day": yesterday.isoformat(),
+                },
+            ],
+            ALLOWED,
+        )
+        hc = self.snapshot(hc.label, hc.id)
+        self.tick_open_items(hc, hc.items)
+        hc = self.snapshot(hc.label, hc.id)
+        by_signer = {}
+        for item in hc.items:
+            signer = item["countersigner_id"] and self.session(item["countersigner_id"])
+            if signer and not item["countersigned"]:
+                by_signer.setdefault(signer.uid, (signer, []))[1].append(item["id"])
+        for signer, ids in by_signer.values():
+            self.act(hc, signer, "action_countersign", ITEM, ids)
+        supervisor = self.session(hc.row["supervisor_id"]) or self.supervisor
+        if hc.row["handover_type"] == "resignation":
+            self.act(hc, supervisor, "action_confirm_departure", HANDOVER)
+            self.column_check(
+                hc, HANDOVER, hc.id, "departure_confirmed_by_id", supervisor.uid
+            )
+            self.again(hc, supervisor, HANDOVER, "action_confirm_departure", hc.id)
 
     def act(self, hc, person, method, target, ids=None, expected_state=None, **kwargs):
         """`person` presses `method` (allowed by the policy) and it works."""
@@ -2689,7 +3082,12 @@ class Suite:
         if self.template_type(hc.row["template_id"]):
             kind = self.template_type(other)
             writes.append({"handover_type": kind})
-        for person in (leaver, self.hr):
+        # The departing employee changes neither (not their role); the
+        # administrator does, but not to a template of another type.
+        for person, expected in (
+            (leaver, REFUSED_BY_ROLE),
+            (self.hr, REFUSED_BY_STAGE),
+        ):
             for values in writes:
                 self.cells.run(
                     f"{hc.tag} handover write {values} (a template of another type) "
@@ -2698,7 +3096,7 @@ class Suite:
                     HANDOVER,
                     "write",
                     [[hc.id], values],
-                    REFUSED_BY_STAGE,
+                    expected,
                 )
 
     def self_countersign_cells(self, hc):
@@ -3936,9 +4334,39 @@ class Suite:
                 hc, first, LINE, line_id, "materials_location", "confirmed"
             )
         self.checklist_specials(hc)
+        for kind in ("meeting", "training"):
+            self.hold_meeting(hc, kind)
         self.sign(hc, "materials")
         self.finish_materials(hc)
         self.complete(hc, self.supervisor)
+
+    def hold_meeting(self, hc, kind):
+        """The supervisor schedules the handover meeting (or the training) from
+        the handover, as its button opens it, held an hour ago, and writes its
+        minutes (the template asks for both)."""
+        supervisor = self.session(hc.row["supervisor_id"]) or self.supervisor
+
+        def hold():
+            action = supervisor.call(HANDOVER, f"action_schedule_{kind}", [hc.id])
+            start = datetime.now(tz=UTC).replace(microsecond=0) - timedelta(hours=2)
+            event = supervisor.call(
+                "calendar.event",
+                "create",
+                {
+                    "start": start.strftime("%Y-%m-%d %H:%M:%S"),
+                    "stop": (start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"),
+                },
+                context=action["context"],
+            )
+            supervisor.call(
+                "calendar.event",
+                "write",
+                [event],
+                {"notes": "<p>Customers, files and open deals reviewed.</p>"},
+            )
+
+        self.cells.changed()
+        self.cells.check(f"walk {hc.tag} the {kind} held, its minutes written", hold)
 
     def column_check(self, hc, model, record_id, field, wanted):
         self.cells.check(
@@ -4122,7 +4550,9 @@ class Suite:
                 line_ids,
                 {
                     "materials_paper": "Framework contract",
-                    "materials_no_electronic": True,
+                    "materials_no_paper": False,
+                    "materials_electronic": "Shared drive, folder Contracts",
+                    "materials_no_electronic": False,
                     "materials_location": "Cabinet B2",
                 },
             ],
@@ -4225,6 +4655,7 @@ class Suite:
 
     def walk_summary_approval(self, hc):
         self.walk_block(hc)
+        self.depart(hc)
         self.complete(hc, self.approver)
         # The approval triggered the filing job; the suite's server runs no
         # cron thread: the administrator runs it, as the scheduler would.
@@ -4576,6 +5007,7 @@ class Suite:
             hc = self.snapshot("H", found["H"])
             self.guard("H reads", self.read_cells, hc, self.people(hc, colleague=True))
         self.guard("wizards on the demo handovers", self.demo_wizard_cells, found)
+        self.guard("hand everything", self.everything_cells, found)
         found["P"] = next(iter(started.values()), None)
         if found["P"]:
             hc = self.snapshot("P", found["P"])
@@ -4638,6 +5070,38 @@ class Suite:
                 values,
                 "action_cancel_handover",
                 CANCEL_WIZARD,
+            )
+
+    def everything_cells(self, found):
+        """Hand Everything To…: only a handover administrator hands what a
+        user owns to one successor; not while that user's handover is in
+        progress (a UserError). Everyone else: refused."""
+        hc = found.get("V") and self.snapshot("V", found["V"])
+        if not hc:
+            return
+        model = "hr.client.handover.everything"
+        values = {
+            "user_id": hc.row["departing_user_id"],
+            "successor_id": self.spare.uid,
+            "reason": "Security suite: everything at once",
+        }
+        for person in self.everyone():
+            roles = {"admin"} if person.uid in self.admins else set()
+            expected = REFUSED_BY_STAGE if roles else REFUSED_BY_ROLE
+            title = (
+                f"{hc.tag} action_hand_everything of {hc.row['departing_user_id']} "
+                f"as {self.who(person, roles)}"
+            )
+            try:
+                wizard = person.call(model, "create", values)
+            except xmlrpc.client.Fault:
+                self.cells.run(
+                    f"{title} (create)", person, model, "create", [values], expected
+                )
+                continue
+            self.cells.changed()
+            self.cells.run(
+                title, person, model, "action_hand_everything", [[wizard]], expected
             )
 
     def cancel_cells(self, started):
