@@ -119,5 +119,5 @@ class TestStageTabs(HandoverCase):
                 with self.env.cr.savepoint():
                     as_a.write({"stage_line_ids": [command]})
             self.assertIs(type(catcher.exception), exception, catcher.exception)
-        self.assertFalse(other.materials_paper)
+        self.assertEqual(other.materials_paper, self.MATERIALS["materials_paper"])
         self.assertIn(own, handover.line_ids)

@@ -540,12 +540,27 @@ addTour("summary", () => [
         trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable`,
         run: "click",
     },
-    {
-        content: "Write who received which customers",
-        trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable p:contains(各接交人接收了哪些客户)`,
-        run: "editor 每位客户都在联合拜访中见到了新的客户经理。",
-    },
-    ...saveForm(),
+    // Every section the template gives is written (the summary gate refuses
+    // one left empty or as the template wrote it).
+    ...[
+        ["who received which customers", "各接交人接收了哪些客户", "每位客户都在联合拜访中见到了新的客户经理。"],
+        ["the open matters and risks", "未结业务、客户投诉、待收款项", "无未结业务，无客户投诉，无待收款项。"],
+        ["what the customers said", "客户的反馈", "客户均认识新的客户经理，电话核查属实。"],
+        ["what the successors must watch", "接交人在接下来几周需要关注的事项", "接交人下月回访每位客户。"],
+    ].flatMap(([what, guidance, text]) => [
+        {
+            content: `Write ${what}`,
+            trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable p:contains(${guidance})`,
+            run: `editor ${text}`,
+        },
+        // Saved section by section: edits made in a row, faster than the
+        // editor commits them, are lost.
+        ...saveForm(),
+        {
+            content: `The summary keeps ${what}`,
+            trigger: `${FORM} .o_field_html[name=summary] .odoo-editor-editable p:contains(${text})`,
+        },
+    ]),
     ...signSteps(),
     clickHeaderButton("action_submit_summary", "Submit the summary"),
     stageIs("summary_review"),
