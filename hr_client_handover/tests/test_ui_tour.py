@@ -269,6 +269,10 @@ class TestHandoverTour(HandoverCase, HttpCase):
 
         self.run_tour("review_summary", self.supervisor, url)
         self.assertEqual(handover.state, "summary_approval")
+        # What is left is due after the departure: ticked once the employee
+        # has left, then countersigned (会签).
+        self.assertFalse(handover.can_complete_stage)
+        self.work_summary_approval(handover)
         self.run_tour("approve_summary", self.approver, url)
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.summary_approved_by_id, self.approver)
