@@ -657,7 +657,7 @@ addTour("filed_documents_menu", () => [
         content: "Open each filed document: the PDF comes",
         trigger: ".o_list_view .o_data_row button[name=action_open]",
         // Three call-button rounds and three downloads on a busy machine.
-        timeout: 180000,
+        timeout: 60000,
         async run({ click, queryAll, waitUntil }) {
             const buttons = queryAll(".o_list_view .o_data_row button[name=action_open]");
             if (buttons.length !== FILED_KINDS.length) {
@@ -673,7 +673,7 @@ addTour("filed_documents_menu", () => [
             try {
                 for (const [index, button] of buttons.entries()) {
                     await click(button);
-                    await waitUntil(() => opened.length === index + 1, { timeout: 50000 });
+                    await waitUntil(() => opened.length === index + 1, { timeout: 30000 });
                 }
             } finally {
                 browser.open = open;
