@@ -50,22 +50,12 @@ class ResPartner(models.Model):
             self.env["hr.client.handover.line"].sudo().with_context(active_test=False)
         )
         ids = self.ids
-        # The contact met once a visitor recorded the visit (before, it is only
-        # the contact suggested for the visit).
-        met = Domain("visit_successor_confirmed_on", "!=", False) | Domain(
-            "visit_departing_confirmed_on", "!=", False
-        )
-        domain = Domain("partner_id", "in", ids) | (
-            Domain("visit_contact_id", "in", ids) & met
-        )
+        domain = Domain("partner_id", "in", ids) | Domain("visit_contact_id", "in", ids)
         if open_only:
             domain &= Domain("handover_state", "not in", CLOSED)
         references = {}
         for line in Line.search(domain):
-            named = line.partner_id
-            if line.visit_successor_confirmed_on or line.visit_departing_confirmed_on:
-                named |= line.visit_contact_id
-            for partner in named & self:
+            for partner in line.partner_id | line.visit_contact_id:
                 references.setdefault(partner.id, set()).add(line.handover_id.id)
         if not open_only:
             attendees = (

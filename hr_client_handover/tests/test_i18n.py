@@ -92,7 +92,12 @@ class TestChineseTranslation(TransactionCase):
         )
         self.assertEqual(
             roles,
-            {"departing": "移交人", "successor": "接交人", "witness": "监交人"},
+            {
+                "departing": "移交人",
+                "successor": "接交人",
+                "witness": "监交人",
+                "verifier": "电话抽查人",
+            },
         )
 
     def test_policy_words(self):
