@@ -177,6 +177,13 @@ def odoo_root():
     return None
 
 
+def _load_by_path(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_stages():
     """The addon's stage table (models/hr_client_handover_stages.py), loaded by
     its path: it imports only Odoo's translation marker, so neither the addon
@@ -187,12 +194,16 @@ def load_stages():
         root = odoo_root()
         if root:
             sys.path.insert(0, root)
-    spec = importlib.util.spec_from_file_location(
-        "hr_client_handover_stages", STAGES_FILE
+    return _load_by_path("hr_client_handover_stages", STAGES_FILE)
+
+
+def plain_duty_record(duty, today):
+    """What a departure duty records when done plainly: the addon's own
+    helper (demo/duty_records.py, which imports nothing), loaded by its path."""
+    module = _load_by_path(
+        "hr_client_handover_duty_records", ROOT / ADDON / "demo" / "duty_records.py"
     )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module.plain_duty_record(duty, today)
 
 
 # ----------------------------------------------------------------------

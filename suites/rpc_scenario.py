@@ -188,15 +188,7 @@ class Scenario:
         """What the responsible person records on a departure duty before
         ticking it: the talk's or the review's date, the consent given and the
         data anonymised, the equipment found intact."""
-        today = date.today().isoformat()
-        values = {
-            "personal_data": {
-                "data_consent": "given",
-                "data_consent_date": today,
-                "data_action": "anonymised",
-            },
-            "equipment_damage": {"damage_found": False},
-        }.get(duty, {"duty_date": today})
+        values = harness.plain_duty_record(duty, date.today().isoformat())
         return {"duty_notes": "Held and recorded.", **values}
 
     def tick(self, items):

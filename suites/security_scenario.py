@@ -2866,15 +2866,7 @@ class Suite:
         """`person`, who ticks the duty `item`, records it first (the talk
         held, the consent and what was done with the data, the equipment
         found intact)."""
-        today = date.today().isoformat()
-        values = {
-            "personal_data": {
-                "data_consent": "given",
-                "data_consent_date": today,
-                "data_action": "anonymised",
-            },
-            "equipment_damage": {"damage_found": False},
-        }.get(item["duty"], {"duty_date": today})
+        values = harness.plain_duty_record(item["duty"], date.today().isoformat())
         self.cells.run(
             f"walk {hc.tag} duty {item['duty']} recorded on item {item['id']} "
             f"as {person.login}",

@@ -16,6 +16,7 @@ from ..models.hr_client_handover_stages import (
     VERIFICATION,
     VISITS,
 )
+from .duty_records import plain_duty_record
 
 # The stages a demo handover goes through: the work done inside each one (its
 # ``_work_<stage>`` method, when it has one), and the role and button that close
@@ -33,20 +34,6 @@ HELD_EVENT = {
     "hour": 2,
     "minutes": "<p>Customers, files and open deals reviewed with the successors.</p>",
 }
-
-
-def plain_duty_record(duty, today):
-    """A plain record of a departure duty held ``today`` (its notes aside):
-    the talk's or the review's date, the consent given and the data
-    anonymised, the equipment found intact."""
-    return {
-        "personal_data": {
-            "data_consent": "given",
-            "data_consent_date": today,
-            "data_action": "anonymised",
-        },
-        "equipment_damage": {"damage_found": False},
-    }.get(duty, {"duty_date": today})
 
 
 def signature_image(seed):
