@@ -126,6 +126,7 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         """The departing user has left: their supervisor takes over what is
         left, with an activity that says so."""
         for handover in self:
+            handover._hand_activities_to_supervisor(handover.departing_user_id)
             left = handover._departing_duties_left()
             supervisor = handover.supervisor_id
             handover.message_post(

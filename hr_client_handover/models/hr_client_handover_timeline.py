@@ -284,8 +284,9 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         if revoked:
             # Archived by write, not action_archive: core deletes the
             # activities of an archived user, which the handover still needs.
+            # (The archive hands their activities to the supervisor:
+            # _on_departing_user_archived.)
             user.write({"active": False})
-            self._hand_activities_to_supervisor(user)
         self.sudo().write(
             {
                 "accounts_revoked_on": now if revoked else False,

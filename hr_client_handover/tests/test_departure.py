@@ -161,6 +161,10 @@ class TestHandoverDeparture(HandoverCase):
             and "on behalf of Dora Departing" in (act.summary or "")
         )
         self.assertTrue(todo, "the supervisor gets an activity for what is left")
+        self.assertFalse(
+            handover.activity_ids.filtered(lambda act: act.user_id == self.departing),
+            "no step waits for the user who left",
+        )
 
         # The supervisor signs in the departing user's place, marked as such...
         self.assertTrue(departing_sig.with_user(self.supervisor).can_sign)
