@@ -607,6 +607,9 @@ class HrClientHandoverLine(models.Model):
     def _policy_materials_open(self):
         return not self.materials_confirmed_on
 
+    def _policy_materials_confirmed(self):
+        return bool(self.materials_confirmed_on)
+
     def _policy_visit_open(self):
         # The first confirmation freezes what the visitors met and wrote. A
         # visit half confirmed before the contact met was recorded (before
@@ -639,6 +642,11 @@ class HrClientHandoverLine(models.Model):
                 "The visit of %(customer)s is confirmed or waived: it can no longer "
                 "change. Nothing was changed. The direct supervisor can send the "
                 "visit back if it must be done again.",
+                customer=customer,
+            ),
+            "materials_confirmed": self.env._(
+                "The materials of %(customer)s are not confirmed yet: there is "
+                "nothing to send back.",
                 customer=customer,
             ),
             "call_open": self.env._(
@@ -753,21 +761,9 @@ class HrClientHandoverLine(models.Model):
     def action_send_back_materials(self):
         """Open the dialog asking why the materials must be handed over again."""
         self._policy_check("send_back_materials", self.env._("Send the materials back"))
-        self._check_can_send_back_materials()
         return self._open_reason_dialog(
             "send_back_materials", self.env._("Send the Materials Back")
         )
-
-    def _check_can_send_back_materials(self):
-        for line in self:
-            if not line.materials_confirmed_on:
-                raise UserError(
-                    self.env._(
-                        "The materials of %(customer)s are not confirmed yet: there "
-                        "is nothing to send back.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
 
     def _do_send_back_materials(self, reason):
         """The direct supervisor sends confirmed materials back: the successor's
@@ -777,7 +773,6 @@ class HrClientHandoverLine(models.Model):
         label = self.env._("Send the materials back")
         self._policy_check_button("send_back_materials", label)
         reason = self._required_reason(reason)
-        self._check_can_send_back_materials()
         confirmation = ("materials_confirmed_by_id", "materials_confirmed_on")
         for line in self:
             handover = line.handover_id

@@ -168,7 +168,9 @@ POLICY = {
         "approve_waiver": ((IN_VISITS, ("supervisor",)),),
         "refuse_waiver": ((IN_VISITS, ("supervisor",)),),
         "send_back_visit": ((IN_VISITS, ("supervisor",)),),
-        "send_back_materials": ((IN_MATERIALS, ("supervisor",)),),
+        "send_back_materials": (
+            (IN_MATERIALS, ("supervisor",), "materials_confirmed"),
+        ),
         "record_check": ((IN_VERIFICATION, ("witness",)),),
     },
     "hr.client.handover.item": {
