@@ -117,28 +117,26 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
             handover.unplanned_partner_ids = unplanned
             handover.omitted_partner_ids = unplanned - handover.omission_ids.partner_id
 
-    def _unplanned_customers(self, planned=None):
+    def _unplanned_customers(self, planned):
         """The customers the departing user owns that the plan leaves out, as
         the transfer rules define them (``_customers_of``); read as the system:
         the plan is compared with everything, whoever asks. Only while the plan
         is drawn and reviewed: later the transfer moved what the plan gave.
-        ``planned``: the customers on the plan (read from the database when
-        None)."""
+        ``planned``: the customers on the plan."""
         self.ensure_one()
         user = self.departing_user_id
         if not user or self.state not in UNTIL_APPROVAL:
             return self.env["res.partner"]
         Line = self.env["hr.client.handover.line"].sudo()
-        owned = Line._customers_of(user.sudo())
-        if planned is None:
-            planned = Line.search([("handover_id", "=", self.id)]).partner_id
-        return owned - planned
+        return Line._customers_of(user.sudo()) - planned
 
     def _omission_todo(self):
         """The plan's gate: the omissions not justified, as an instruction
         (empty when none)."""
         self.ensure_one()
-        omitted = self._unplanned_customers() - self.sudo().omission_ids.partner_id
+        # The field the form shows, computed once per request (the names read
+        # as the system: the plan is compared with everything).
+        omitted = self.omitted_partner_ids.sudo()
         if not omitted:
             return []
         names = ", ".join(omitted[:NAMED].mapped("display_name"))
