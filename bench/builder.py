@@ -238,20 +238,11 @@ COUNTED_AS = {
 
 def _rule_query(env, rule, handover):
     """The records `rule` moves for `handover`'s departing user, as the transfer
-    selects them: owned by them (or by nobody, when the rule includes the
-    unassigned), of the handover's company or none, matching the rule's domain."""
-    from odoo.tools.safe_eval import safe_eval  # noqa: PLC0415
-
-    departing = handover.departing_user_id.id
-    if rule.include_unassigned:
-        domain = [(rule.user_field, "in", [departing, False])]
-    else:
-        domain = [(rule.user_field, "=", departing)]
+    selects them (the rule's own reading: ``_selection_domain``); activities as
+    the engine queues them, by their owner and the rule's domain alone."""
+    scoped = handover if rule.scope == "partner" else None
     Model = env[rule.model].with_context(active_test=False)
-    company = Model._fields.get("company_id")
-    if company and company.store and rule.scope == "partner":
-        domain += [("company_id", "in", [handover.company_id.id, False])]
-    return Model._search(domain + safe_eval(rule.domain or "[]"))
+    return Model._search(rule._selection_domain(handover.departing_user_id, scoped))
 
 
 def _partner_overrides(Model):

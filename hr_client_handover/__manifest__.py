@@ -53,7 +53,9 @@
     ],
     "demo": [
         "demo/hr_client_handover_org_demo.xml",
+        "demo/hr_client_handover_partner_demo.xml",
         "demo/hr_client_handover_crm_demo.xml",
+        "demo/hr_client_handover_sale_demo.xml",
         "demo/hr_client_handover_demo.xml",
     ],
     "assets": {

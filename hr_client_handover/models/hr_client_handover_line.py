@@ -53,6 +53,13 @@ WAIVER_SEALED = (*WAIVER_REQUEST, "visit_waived", "waiver_approved_by_id")
 # The sent-back count and reason stay: they are the line's history.
 VISIT_RESET = (*VISIT_CONFIRMATIONS, *WAIVER_SEALED)
 CHECK_SEALED = ("check_result", "checked_by_id", "checked_on", "check_notes")
+# The models whose records moving with a customer are a figure of their own on
+# its line; the records of any other rule are named with their count, by rule.
+MOVING_COUNTS = {
+    "crm.lead": "opportunity_count",
+    "sale.order": "quotation_count",
+    "mail.activity": "activity_count",
+}
 
 
 class HrClientHandoverLine(models.Model):
@@ -251,6 +258,11 @@ class HrClientHandoverLine(models.Model):
     )
     quotation_count = fields.Integer(compute="_compute_moving_counts")
     activity_count = fields.Integer(compute="_compute_moving_counts")
+    other_records = fields.Char(
+        compute="_compute_moving_counts",
+        help="What the other transfer rules move (or moved) with the customer, "
+        "per rule.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     # The transfer engine finds the line of each record's customer by this pair,
@@ -400,14 +412,39 @@ class HrClientHandoverLine(models.Model):
         return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_moving_counts(self):
-        """What moves (or moved) with each customer, one grouped read per model."""
+        """What moves (or moved) with each customer, one grouped read per model:
+        opportunities, quotations and activities in figures of their own, the
+        records of any other rule by the rule's name (the customer and its
+        contacts are the line itself)."""
         stats = self.env["hr.client.handover.engine"]._line_stats(self)
+        own = {*MOVING_COUNTS, "res.partner", "expected_revenue"}
+        labels = {}
         for line in self:
             values = stats.get(line._origin.id or line.id, {})
-            line.opportunity_count = values.get("crm.lead", 0)
+            for model, field_name in MOVING_COUNTS.items():
+                line[field_name] = values.get(model, 0)
             line.expected_revenue = values.get("expected_revenue", 0.0)
-            line.quotation_count = values.get("sale.order", 0)
-            line.activity_count = values.get("mail.activity", 0)
+            others = sorted(key for key in values if key not in own)
+            for model in others:
+                if model not in labels:
+                    labels[model] = self._moving_label(model)
+            line.other_records = ", ".join(
+                f"{labels[model]}: {int(values[model])}" for model in others
+            )
+
+    @api.model
+    def _moving_label(self, model):
+        """The name of the rules that move records of ``model``, else the
+        model's (a rule removed since its records moved)."""
+        # The rules and models are configuration, named to whoever reads a line.
+        rules = (
+            self.env["hr.client.handover.rule"]
+            .sudo()
+            .search([("model", "=", model), ("scope", "=", "partner")])
+        )
+        return ", ".join(rules.mapped("name")) or (
+            self.env["ir.model"].sudo()._get(model).name
+        )
 
     # ------------------------------------------------------------------
     # Constraints

@@ -6,13 +6,16 @@ it was won in the retention window after the transfer (90 days, Settings >
 Client Handover), *lost* when only lost opportunities followed, and *without
 activity* when nothing followed. "Before" counts the same figures over the
 window before the transfer, for comparison.
-Activity since the transfer is any message or email written on the customer,
-its contacts, opportunities or orders (done activities included) and any
-calendar event the customer attends; the successor *met* the customer when
-they confirmed its visit on the handover line or attended a calendar event
-with it after the transfer. A customer is *at risk* once the window has passed
-since the transfer with no confirmed order, no won opportunity, no activity
-and no meeting: one activity goes to the successor's manager, once.
+What belongs to a customer is what the transfer rules give it (its contacts,
+opportunities, orders and the records of any rule added): the orders and deals
+counted are those of the rules on sales orders and opportunities, whoever owns
+them. Activity since the transfer is any message or email written on those
+records (done activities included) and any calendar event the customer
+attends; the successor *met* the customer when they confirmed its visit on the
+handover line or attended a calendar event with it after the transfer. A
+customer is *at risk* once the window has passed since the transfer with no
+confirmed order, no won opportunity, no activity and no meeting: one activity
+goes to the successor's manager, once.
 The transfer date is the first move of the handover's ledger, else the plan's
 or the summary's approval.
 """
@@ -138,7 +141,13 @@ class HrClientHandoverRetention(models.Model):
 
     @property
     def _table_query(self):
+        """What belongs to a line's customer (its orders, deals and every
+        record whose messages count as activity) is what the transfer rules
+        give it, read as SQL from the rules' models and customer fields."""
         days = SQL("%s * INTERVAL '1 day'", self._retention_window())
+        # The report's readers need not read the rules: they are configuration.
+        Rule = self.env["hr.client.handover.rule"].sudo()
+        customer = SQL.identifier("line", "partner_id")
         return SQL(
             """
             WITH moved AS (
@@ -206,8 +215,7 @@ class HrClientHandoverRetention(models.Model):
                          COUNT(*) FILTER (WHERE so.date_order >= moved.transfer_date)
                              AS since_count
                     FROM sale_order so
-                    JOIN res_partner buyer ON buyer.id = so.partner_id
-                   WHERE buyer.commercial_partner_id = line.partner_id
+                   WHERE so.id IN (SELECT mine.id FROM (%(orders)s) mine)
                      AND so.state = 'sale'
                      AND so.date_order >= moved.transfer_date - %(days)s
               ) sales ON TRUE
@@ -232,8 +240,7 @@ class HrClientHandoverRetention(models.Model):
                                    < moved.transfer_date + %(days)s
                          ) AS lost_after
                     FROM crm_lead lead
-                    JOIN res_partner contact ON contact.id = lead.partner_id
-                   WHERE contact.commercial_partner_id = line.partner_id
+                   WHERE lead.id IN (SELECT mine.id FROM (%(deals)s) mine)
               ) deals ON TRUE
               CROSS JOIN LATERAL (
                   SELECT COALESCE(sales.after_count, 0)
@@ -262,8 +269,13 @@ class HrClientHandoverRetention(models.Model):
                           WHERE contact.commercial_partner_id = line.partner_id)
               ) events ON TRUE
               LEFT JOIN LATERAL (
-                  SELECT COUNT(*) AS message_count, MAX(written.date) AS last_message_on
-                    FROM (%(messages)s) written
+                  SELECT COUNT(*) AS message_count, MAX(msg.date) AS last_message_on
+                    FROM (%(records)s) rec
+                    JOIN mail_message msg
+                      ON msg.model = rec.model AND msg.res_id = rec.id
+                   WHERE msg.date >= moved.transfer_date
+                     AND (msg.message_type IN ('comment', 'email')
+                          OR msg.mail_activity_type_id IS NOT NULL)
               ) messages ON TRUE
               CROSS JOIN LATERAL (
                   SELECT events.event_count + messages.message_count AS activity_count,
@@ -295,37 +307,9 @@ class HrClientHandoverRetention(models.Model):
             """,
             days=days,
             done=DONE,
-            messages=self._messages_since_transfer(),
-        )
-
-    def _messages_since_transfer(self):
-        """SQL: the dates of the messages written since the transfer on what the
-        transfer rules give the line's customer (itself and its contacts, its
-        opportunities, its orders…), one branch per model and customer field."""
-        # The report's readers need not read the rules: they are configuration.
-        rules = self.env["hr.client.handover.rule"].sudo()._for_scope("partner")
-        branches = [
-            SQL(
-                """
-                SELECT msg.date
-                  FROM %(table)s rec
-                  JOIN res_partner contact ON contact.id = %(customer)s
-                  JOIN mail_message msg
-                    ON msg.model = %(model)s AND msg.res_id = rec.id
-                 WHERE contact.commercial_partner_id = line.partner_id
-                   AND msg.date >= moved.transfer_date
-                   AND (msg.message_type IN ('comment', 'email')
-                        OR msg.mail_activity_type_id IS NOT NULL)""",
-                table=SQL.identifier(self.env[model]._table),
-                customer=SQL.identifier("rec", partner_field),
-                model=model,
-            )
-            for model, partner_field in dict.fromkeys(
-                (rule.model, rule.partner_field) for rule in rules
-            )
-        ]
-        return SQL(" UNION ALL ").join(
-            branches or [SQL("SELECT NULL::timestamp AS date WHERE FALSE")]
+            orders=Rule._customer_records_sql(customer, ["sale.order"]),
+            deals=Rule._customer_records_sql(customer, ["crm.lead"]),
+            records=Rule._customer_records_sql(customer),
         )
 
     def action_notify_risk_managers(self):

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import HandoverCase
@@ -77,12 +80,15 @@ class TestTransferRules(HandoverCase):
         self.assertEqual(handover.line_ids.partner_id, shipped | self.kappa)
         self.assertTrue(Users._owns_handover_work(self.invoicer))
 
-        # The figures count the invoice and its activity with the customer.
+        # The figures count the invoice and its activity with the customer,
+        # the invoice under the rule's name.
         line = self.line_of(handover, self.kappa)
         stats = self.env["hr.client.handover.engine"]._line_stats(line)[line.id]
         self.assertEqual(stats["account.move"], 1)
         self.assertEqual(line.activity_count, 1)
         self.assertEqual((line.opportunity_count, line.quotation_count), (0, 0))
+        self.assertEqual(line.other_records, "Draft invoices: 1")
+        self.assertFalse(self.line_of(handover, self.alpha).other_records)
 
         # The transfer moves it, with its activity, to the customer's successor.
         self.assign(handover, self.successor_a, self.successor_b)
@@ -95,6 +101,7 @@ class TestTransferRules(HandoverCase):
         stats = self.env["hr.client.handover.engine"]._line_stats(line)[line.id]
         self.assertEqual(stats["account.move"], 1)
         self.assertEqual(line.activity_count, 1)
+        self.assertEqual(line.other_records, "Draft invoices: 1")
 
         # Retention counts what is written on the invoice since the transfer,
         # as long as the rule gives invoices to customers.
@@ -136,3 +143,58 @@ class TestTransferRules(HandoverCase):
         self.assertFalse(offered())
         self.add_rule()
         self.assertTrue(offered())
+
+    def test_retention_figures_follow_the_rules(self):
+        """The orders and deals the retention analysis counts for a customer are
+        those the rules give it: a rule on the orders shipped to the customer
+        adds the order another company bought for it; without a rule on the
+        opportunities, the customer's deals are nobody's figures."""
+        handover = self.advance(self.draft_handover(), "done")
+        self.env.cr.execute(
+            "UPDATE hr_client_handover_transfer SET transferred_on = %s"
+            " WHERE handover_id = %s",
+            [fields.Datetime.now() - timedelta(days=10), handover.id],
+        )
+        # Since the transfer: a reseller's order delivered to Alpha's buyer,
+        # and Beta's deal won.
+        reseller = self.env["res.partner"].create(
+            {"name": "Reseller Ltd", "is_company": True}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Spare kit", "type": "consu", "list_price": 80.0}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": reseller.id,
+                "partner_shipping_id": self.alpha_buyer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        self.lead_beta.action_set_won()
+        Retention = self.env["hr.client.handover.retention"].with_user(
+            self.handover_admin
+        )
+
+        def figures(partner):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            row = Retention.search(
+                [("handover_id", "=", handover.id), ("partner_id", "=", partner.id)]
+            )
+            return row.order_count, row.won_count, row.status
+
+        orders, won, _status = figures(self.alpha)
+        self.assertEqual(figures(self.beta), (0, 1, "retained"))
+        self.env["hr.client.handover.rule"].create(
+            {
+                "name": "Quotations delivered to the customer",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "user_field": "user_id",
+                "partner_field": "partner_shipping_id",
+                "domain": "[('state', 'in', ['draft', 'sent'])]",
+            }
+        )
+        self.assertEqual(figures(self.alpha), (orders + 1, won, "retained"))
+        self.env.ref("hr_client_handover.handover_rule_crm_lead").active = False
+        self.assertEqual(figures(self.beta), (0, 0, "no_activity"))

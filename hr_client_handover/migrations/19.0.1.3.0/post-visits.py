@@ -12,6 +12,8 @@ the time this one runs."""
 
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.hr_client_handover.models.hr_client_handover_stages import VISITS
+
 
 def migrate(cr, version):
     cr.execute(
@@ -44,5 +46,5 @@ def migrate(cr, version):
     )
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["hr.client.handover"].search(
-        [("state", "=", "visits")]
+        [("state", "=", VISITS)]
     )._update_visit_activities()
