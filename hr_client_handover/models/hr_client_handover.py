@@ -244,7 +244,7 @@ class HrClientHandover(models.Model):
         string="Visits Confirmed by Witness On", readonly=True, copy=False
     )
     done_date = fields.Date(readonly=True, copy=False)
-    reminded_state = fields.Selection(
+    reminded_stage = fields.Selection(
         SELECTION, readonly=True, copy=False, help="Stage whose actors were reminded."
     )
     escalated_on = fields.Date(readonly=True, copy=False)

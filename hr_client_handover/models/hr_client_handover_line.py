@@ -68,7 +68,7 @@ class HrClientHandoverLine(models.Model):
     )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="handover_id.company_id", store=True)
-    handover_state = fields.Selection(
+    handover_stage = fields.Selection(
         related="handover_id.state", store=True, string="Handover Stage"
     )
     departing_user_id = fields.Many2one(related="handover_id.departing_user_id")
@@ -258,7 +258,7 @@ class HrClientHandoverLine(models.Model):
     # the handover's lines for every record (minutes at 10,000 customers).
     _handover_partner_idx = models.Index("(handover_id, partner_id)")
     _partner_active_unique = models.UniqueIndex(
-        f"(partner_id) WHERE handover_state NOT IN {CLOSED!r}",
+        f"(partner_id) WHERE handover_stage NOT IN {CLOSED!r}",
         lambda env, diag: env._(
             "This customer is already in another active handover. Finish or cancel "
             "that handover first, or remove the customer from this one."
@@ -311,7 +311,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.depends_context("uid")
     @api.depends(
-        "handover_state",
+        "handover_stage",
         "successor_id",
         "materials_confirmed_on",
         "visit_state",
@@ -330,7 +330,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     @api.depends(
-        "handover_state",
+        "handover_stage",
         "successor_id",
         "handover_id.supervisor_id",
         "handover_id.witness_id",
@@ -466,7 +466,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.constrains("partner_id", "handover_id")
     def _check_partner(self):
-        active = self.filtered(lambda line: line.handover_state not in CLOSED)
+        active = self.filtered(lambda line: line.handover_stage not in CLOSED)
         busy = active._other_active_handovers()
         for line in self:
             other = busy.get(line.partner_id.id) if line in active else None
@@ -568,7 +568,7 @@ class HrClientHandoverLine(models.Model):
         busy = self.search(
             [
                 ("partner_id", "in", partners.ids),
-                ("handover_state", "not in", CLOSED),
+                ("handover_stage", "not in", CLOSED),
                 ("handover_id", "!=", handover.id),
             ]
         )

@@ -51,8 +51,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     departure_confirmed_on = fields.Datetime(
         string="Departure Confirmed on", readonly=True, copy=False
     )
-    departure_confirm_deadline = fields.Date(
-        compute="_compute_departure_confirm_deadline",
+    departure_confirm_due_date = fields.Date(
+        compute="_compute_departure_confirm_due_date",
         string="Confirm Departure by",
         help="Three working days after the last working day.",
     )
@@ -73,7 +73,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         copy=False,
         help="The handover was not finished by the last working day.",
     )
-    escalated_state = fields.Selection(SELECTION, readonly=True, copy=False)
+    escalated_stage = fields.Selection(SELECTION, readonly=True, copy=False)
     escalation_level = fields.Integer(
         readonly=True,
         copy=False,
@@ -82,10 +82,10 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     can_confirm_departure = fields.Boolean(compute="_compute_can_actions")
 
     @api.depends("last_working_day", "company_id")
-    def _compute_departure_confirm_deadline(self):
+    def _compute_departure_confirm_due_date(self):
         for handover in self:
             day = handover.last_working_day
-            handover.departure_confirm_deadline = day and handover._add_working_days(
+            handover.departure_confirm_due_date = day and handover._add_working_days(
                 day, REVIEW_WORKING_DAYS
             )
 
@@ -179,7 +179,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         ):
             return
         self._schedule_activity(
-            CONFIRM_ACTIVITY, supervisor, self.departure_confirm_deadline
+            CONFIRM_ACTIVITY, supervisor, self.departure_confirm_due_date
         )
 
     # ------------------------------------------------------------------
@@ -409,7 +409,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.ensure_one()
         if self.escalated_on == today or not self._is_stage_overdue(today):
             return False
-        same_stage = self.escalated_state == self.state
+        same_stage = self.escalated_stage == self.state
         level = self.escalation_level if same_stage else 0
         if same_stage and self.escalated_on:
             every = max(self.company_id.handover_escalation_days, 1)
@@ -423,7 +423,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.sudo().write(
             {
                 "escalated_on": today,
-                "escalated_state": self.state,
+                "escalated_stage": self.state,
                 "escalation_level": level + 1,
             }
         )

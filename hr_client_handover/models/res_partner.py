@@ -52,7 +52,7 @@ class ResPartner(models.Model):
         ids = self.ids
         domain = Domain("partner_id", "in", ids) | Domain("visit_contact_id", "in", ids)
         if open_only:
-            domain &= Domain("handover_state", "not in", CLOSED)
+            domain &= Domain("handover_stage", "not in", CLOSED)
         references = {}
         for line in Line.search(domain):
             for partner in line.partner_id | line.visit_contact_id:
