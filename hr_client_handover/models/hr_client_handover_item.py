@@ -120,6 +120,7 @@ class HrClientHandoverItem(models.Model):
         "handover_id.last_working_day",
         "handover_id.departing_user_id.active",
         "responsible_id",
+        "done",
         "done_by_id",
         "confirmed_on",
         "post_departure",
@@ -152,6 +153,15 @@ class HrClientHandoverItem(models.Model):
     def _policy_reopen_post_departure(self):
         return self.post_departure and self._policy_unconfirmed()
 
+    def _policy_done_to_confirm(self):
+        return self.done
+
+    def _policy_done_to_countersign(self):
+        return self.done
+
+    def _policy_not_confirmed(self):
+        return not self.confirmed_on
+
     def _policy_countersign_open(self):
         return bool(self.countersigner_id and not self.countersigned_on)
 
@@ -179,6 +189,22 @@ class HrClientHandoverItem(models.Model):
         return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
+        if condition == "done_to_confirm":
+            return self.env._(
+                "'%(item)s' is not marked done yet: it cannot be confirmed.",
+                item=self.name,
+            )
+        if condition == "done_to_countersign":
+            return self.env._(
+                "'%(item)s' is not marked done yet: it cannot be countersigned. "
+                "Nothing was changed.",
+                item=self.name,
+            )
+        if condition == "not_confirmed":
+            return self.env._(
+                "'%(item)s' is already confirmed. Nothing was changed.",
+                item=self.name,
+            )
         if condition == "own_item":
             return self.env._(
                 "'%(item)s' comes from the template %(template)s: only the direct "
@@ -314,22 +340,6 @@ class HrClientHandoverItem(models.Model):
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
         self._policy_check_button("confirm", self.env._("Confirm the item"))
-        pending = self.filtered(lambda item: not item.done)
-        if pending:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is not marked done yet: it cannot be confirmed.",
-                    item=pending[0].name,
-                )
-            )
-        confirmed = self.filtered("confirmed_on")
-        if confirmed:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is already confirmed. Nothing was changed.",
-                    item=confirmed[0].name,
-                )
-            )
         self.sudo().write(
             {"confirmed_by_id": self.env.uid, "confirmed_on": fields.Datetime.now()}
         )
@@ -340,15 +350,6 @@ class HrClientHandoverItem(models.Model):
         """The countersigner (IT, finance, administration) countersigns a done
         item (会签)."""
         self._policy_check_button("countersign", self.env._("Countersign the item"))
-        pending = self.filtered(lambda item: not item.done)
-        if pending:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is not marked done yet: it cannot be countersigned. "
-                    "Nothing was changed.",
-                    item=pending[0].name,
-                )
-            )
         self.sudo().write({"countersigned_on": fields.Datetime.now()})
         # Sealed; the chatter lists it in the stage's digest.
         self._seal_items(("countersigner_id", "countersigned_on"))

@@ -332,6 +332,10 @@ class HrClientHandoverLine(models.Model):
     @api.depends(
         "handover_stage",
         "successor_id",
+        "materials_confirmed_on",
+        "visit_state",
+        "visit_waived",
+        "waiver_requested_on",
         "handover_id.supervisor_id",
         "handover_id.witness_id",
         "handover_id.departing_user_id",
@@ -610,6 +614,26 @@ class HrClientHandoverLine(models.Model):
     def _policy_materials_confirmed(self):
         return bool(self.materials_confirmed_on)
 
+    def _policy_materials_to_confirm(self):
+        return self._policy_materials_open()
+
+    def _policy_visit_pending(self):
+        """Nobody confirmed a visit nor asked for a waiver yet."""
+        return self.visit_state == "pending"
+
+    def _policy_visit_recorded(self):
+        """A confirmation or a waiver is recorded: something to send back."""
+        return self.visit_state in ("partial", "done", "waived")
+
+    def _policy_waiver_requested(self):
+        return bool(self.waiver_requested_on)
+
+    def _policy_waiver_undecided(self):
+        return self.visit_state == "waiver_requested"
+
+    def _policy_not_waived(self):
+        return not self.visit_waived
+
     def _policy_visit_open(self):
         # The first confirmation freezes what the visitors met and wrote. A
         # visit half confirmed before the contact met was recorded (before
@@ -633,29 +657,65 @@ class HrClientHandoverLine(models.Model):
     def _policy_frozen_message(self, condition):
         customer = self.partner_id.display_name
         return {
-            "materials_open": self.env._(
+            "materials_open": lambda: self.env._(
                 "The materials of %(customer)s were confirmed by its successor: "
                 "they can no longer change. Nothing was changed.",
                 customer=customer,
             ),
-            "visit_open": self.env._(
+            "visit_open": lambda: self.env._(
                 "The visit of %(customer)s is confirmed or waived: it can no longer "
                 "change. Nothing was changed. The direct supervisor can send the "
                 "visit back if it must be done again.",
                 customer=customer,
             ),
-            "materials_confirmed": self.env._(
+            "materials_confirmed": lambda: self.env._(
                 "The materials of %(customer)s are not confirmed yet: there is "
                 "nothing to send back.",
                 customer=customer,
             ),
-            "call_open": self.env._(
+            "call_open": lambda: self.env._(
                 "The call to %(customer)s is recorded (%(result)s): it can no "
                 "longer change. Nothing was changed.",
                 customer=customer,
                 result=self._check_result_label() if self.check_result else "-",
             ),
-        }[condition]
+            "materials_to_confirm": lambda: self.env._(
+                "The materials of %(customer)s were already confirmed on "
+                "%(date)s. Nothing was changed.",
+                customer=customer,
+                date=self.materials_confirmed_on,
+            ),
+            "visit_pending": lambda: self.env._(
+                "The visit of %(customer)s is %(state)s: a waiver can only be "
+                "requested for a customer nobody confirmed a visit of yet. "
+                "Nothing was changed.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+            "waiver_undecided": lambda: self.env._(
+                "No waiver of the visit of %(customer)s waits for a decision "
+                "(visit: %(state)s). Nothing was changed.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+            "not_waived": lambda: self.env._(
+                "The visit waiver of %(customer)s is already approved. Nothing "
+                "was changed.",
+                customer=customer,
+            ),
+            "waiver_requested": lambda: self.env._(
+                "Nobody requested a waiver of the visit of %(customer)s: the "
+                "successor or the departing employee requests it with its "
+                "reason first.",
+                customer=customer,
+            ),
+            "visit_recorded": lambda: self.env._(
+                "Nothing is recorded yet for the visit of %(customer)s "
+                "(visit: %(state)s): there is nothing to send back.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+        }[condition]()
 
     # ------------------------------------------------------------------
     # CRUD guards
@@ -697,15 +757,6 @@ class HrClientHandoverLine(models.Model):
         label = self.env._("Confirm the materials")
         self._policy_check_button("confirm_materials", label)
         for line in self:
-            if line.materials_confirmed_on:
-                raise UserError(
-                    self.env._(
-                        "The materials of %(customer)s were already confirmed on "
-                        "%(date)s. Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        date=line.materials_confirmed_on,
-                    )
-                )
             line._check_materials_recorded()
         self.sudo().write(
             {
@@ -934,23 +985,9 @@ class HrClientHandoverLine(models.Model):
     def action_request_waiver(self):
         """Open the dialog asking why the customer cannot be visited."""
         self._policy_check("request_waiver", self.env._("Request a visit waiver"))
-        self._check_waiver_can_be_requested()
         return self._open_reason_dialog(
             "request_waiver", self.env._("Request a Visit Waiver")
         )
-
-    def _check_waiver_can_be_requested(self):
-        for line in self:
-            if line.visit_state != "pending":
-                raise UserError(
-                    self.env._(
-                        "The visit of %(customer)s is %(state)s: a waiver can only be "
-                        "requested for a customer nobody confirmed a visit of yet. "
-                        "Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _visit_state_label(self):
         self.ensure_one()
@@ -972,7 +1009,6 @@ class HrClientHandoverLine(models.Model):
                     "supervisor decides on it."
                 )
             )
-        self._check_waiver_can_be_requested()
         self.sudo().write(
             {
                 "visit_waiver_reason": reason,
@@ -998,24 +1034,6 @@ class HrClientHandoverLine(models.Model):
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
         self._policy_check_button("approve_waiver", label)
-        for line in self:
-            if line.visit_waived:
-                raise UserError(
-                    self.env._(
-                        "The visit waiver of %(customer)s is already approved. Nothing "
-                        "was changed.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
-            if not line.waiver_requested_on:
-                raise UserError(
-                    self.env._(
-                        "Nobody requested a waiver of the visit of %(customer)s: the "
-                        "successor or the departing employee requests it with its "
-                        "reason first.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
         self.sudo().write({"visit_waived": True, "waiver_approved_by_id": self.env.uid})
         for line in self:
             line.handover_id._seal("waiver", line, WAIVER_SEALED)
@@ -1034,22 +1052,9 @@ class HrClientHandoverLine(models.Model):
     def action_refuse_waiver(self):
         """Open the dialog asking why the waiver is refused."""
         self._policy_check("refuse_waiver", self.env._("Refuse the visit waiver"))
-        self._check_waiver_requested()
         return self._open_reason_dialog(
             "refuse_waiver", self.env._("Refuse the Visit Waiver")
         )
-
-    def _check_waiver_requested(self):
-        for line in self:
-            if line.visit_state != "waiver_requested":
-                raise UserError(
-                    self.env._(
-                        "No waiver of the visit of %(customer)s waits for a decision "
-                        "(visit: %(state)s). Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _do_refuse_waiver(self, reason):
         """The direct supervisor refuses the waiver: the customer is to visit."""
@@ -1057,7 +1062,6 @@ class HrClientHandoverLine(models.Model):
             "refuse_waiver", self.env._("Refuse the visit waiver")
         )
         reason = self._required_reason(reason)
-        self._check_waiver_requested()
         for line in self:
             handover = line.handover_id
             handover.message_post(
@@ -1079,29 +1083,15 @@ class HrClientHandoverLine(models.Model):
     def action_send_back_visit(self):
         """Open the dialog asking why the visit must be done again."""
         self._policy_check("send_back_visit", self.env._("Send the visit back"))
-        self._check_can_send_back()
         return self._open_reason_dialog(
             "send_back_visit", self.env._("Send the Visit Back")
         )
-
-    def _check_can_send_back(self):
-        for line in self:
-            if line.visit_state not in ("partial", "done", "waived"):
-                raise UserError(
-                    self.env._(
-                        "Nothing is recorded yet for the visit of %(customer)s "
-                        "(visit: %(state)s): there is nothing to send back.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _do_send_back_visit(self, reason):
         """The direct supervisor sends one visit back: its confirmations (or its
         waiver) are cleared, the chatter keeps them, both visitors visit again."""
         self._policy_check_button("send_back_visit", self.env._("Send the visit back"))
         reason = self._required_reason(reason)
-        self._check_can_send_back()
         for line in self:
             line.handover_id.message_post(
                 body=self.env._(

@@ -161,13 +161,21 @@ POLICY = {
         "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
         "write:check": ((IN_VERIFICATION, ("witness",), "call_open"),),
-        "confirm_materials": ((IN_MATERIALS, ("line_successor",)),),
+        "confirm_materials": (
+            (IN_MATERIALS, ("line_successor",), "materials_to_confirm"),
+        ),
         "confirm_visit": ((IN_VISITS, ("line_successor", "departing", "proxy")),),
-        # Who has left asks nothing: the supervisor would grant their own request.
-        "request_waiver": ((IN_VISITS, ("line_successor", "departing")),),
-        "approve_waiver": ((IN_VISITS, ("supervisor",)),),
-        "refuse_waiver": ((IN_VISITS, ("supervisor",)),),
-        "send_back_visit": ((IN_VISITS, ("supervisor",)),),
+        # Who has left asks nothing: the supervisor would grant their own
+        # request. A waiver is asked before anyone confirmed a visit, decided
+        # once, and a visit is sent back once something of it is recorded.
+        "request_waiver": (
+            (IN_VISITS, ("line_successor", "departing"), "visit_pending"),
+        ),
+        "approve_waiver": (
+            (IN_VISITS, ("supervisor",), "not_waived", "waiver_requested"),
+        ),
+        "refuse_waiver": ((IN_VISITS, ("supervisor",), "waiver_undecided"),),
+        "send_back_visit": ((IN_VISITS, ("supervisor",), "visit_recorded"),),
         "send_back_materials": (
             (IN_MATERIALS, ("supervisor",), "materials_confirmed"),
         ),
@@ -210,17 +218,26 @@ POLICY = {
             (AFTER_APPROVAL, ITEM_ACTORS, "reopen_post_departure"),
         ),
         # Nobody confirms or countersigns what they ticked, nor an item of
-        # their own handover.
+        # their own handover; an item is confirmed or countersigned once done,
+        # confirmed once.
         "confirm": (
             (
                 UNTIL_MATERIALS,
                 ("successor", "witness"),
                 "due_by_last_day",
                 "independent",
+                "done_to_confirm",
+                "not_confirmed",
             ),
         ),
         "countersign": (
-            (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
+            (
+                AFTER_APPROVAL,
+                ("countersigner",),
+                "countersign_open",
+                "independent",
+                "done_to_countersign",
+            ),
         ),
         # What a duty records before it is ticked (the talk, the review, the
         # consent, the damage): whoever ticks it, while it is not done.
