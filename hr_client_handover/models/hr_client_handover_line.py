@@ -737,6 +737,8 @@ class HrClientHandoverLine(models.Model):
     def _reopen_calls(self):
         """Open the recorded calls of these lines for a new call."""
         for handover, lines in self.grouped("handover_id").items():
+            # As superuser: who recorded the call and when are the workflow's own
+            # fields.
             lines.sudo().write({"checked_by_id": False, "checked_on": False})
             handover._seal(
                 "reset",
@@ -758,6 +760,8 @@ class HrClientHandoverLine(models.Model):
         self._policy_check_button("confirm_materials", label)
         for line in self:
             line._check_materials_recorded()
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {
                 "materials_confirmed_by_id": self.env.uid,
@@ -839,6 +843,8 @@ class HrClientHandoverLine(models.Model):
                     date=fields.Datetime.to_string(line.materials_confirmed_on),
                 )
             )
+            # As superuser: the workflow's own fields, which no user writes; the policy
+            # checked the caller.
             line.sudo().write(
                 {
                     **dict.fromkeys(confirmation, False),
@@ -855,6 +861,8 @@ class HrClientHandoverLine(models.Model):
         for handover, lines in self.grouped("handover_id").items():
             self.env["hr.client.handover.signature"]._reset_signed(handover, MATERIALS)
             xmlid = STAGE_ACTIVITIES[handover.state][0]
+            # As superuser: the successors' activities, which the supervisor may not
+            # read.
             current = handover.sudo().activity_ids.filtered(
                 lambda act, xmlid=xmlid: act.activity_type_id == self.env.ref(xmlid)
             )
@@ -1009,6 +1017,8 @@ class HrClientHandoverLine(models.Model):
                     "supervisor decides on it."
                 )
             )
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {
                 "visit_waiver_reason": reason,
@@ -1034,6 +1044,8 @@ class HrClientHandoverLine(models.Model):
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
         self._policy_check_button("approve_waiver", label)
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write({"visit_waived": True, "waiver_approved_by_id": self.env.uid})
         for line in self:
             line.handover_id._seal("waiver", line, WAIVER_SEALED)
@@ -1104,6 +1116,8 @@ class HrClientHandoverLine(models.Model):
                     cleared=line._visit_record_text(),
                 )
             )
+            # As superuser: the workflow's own fields, which no user writes; the policy
+            # checked the caller.
             line.sudo().write(
                 {
                     "visit_return_count": line.visit_return_count + 1,
@@ -1169,6 +1183,8 @@ class HrClientHandoverLine(models.Model):
     def _clear_visit(self):
         """Open these lines' visits again: confirmations and waiver cleared
         (the seals and the chatter keep them), the witness confirms again."""
+        # As superuser: the workflow's own fields, which no user writes; the caller was
+        # checked.
         self.sudo().write(dict.fromkeys((*VISIT_RESET, "visit_contact_name"), False))
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("reset", lines, VISIT_RESET, released=VISIT_NOTES)
@@ -1210,6 +1226,8 @@ class HrClientHandoverLine(models.Model):
             if line.checked_on:
                 line._raise_call_recorded()
         now = fields.Datetime.now()
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write({"checked_by_id": self.env.uid, "checked_on": now})
         # Sealed; the chatter lists the calls in the stage's digest (a problem
         # gets its own message when it sends the customer back to a visit).
@@ -1275,10 +1293,14 @@ class HrClientHandoverLine(models.Model):
                             customer=line.partner_id.display_name,
                         )
                     )
+                # As superuser: the sample is the workflow's own field; the policy
+                # checked the witness.
                 line.sudo().write({"spot_check_selected": False, "check_result": False})
                 if line.checked_on:
                     handover._seal("reset", line, ("check_result",))
             else:
+                # As superuser: the sample is the workflow's own field; the policy
+                # checked the witness.
                 line.sudo().write(
                     {"spot_check_selected": True, "check_result": "pending"}
                 )
@@ -1289,6 +1311,7 @@ class HrClientHandoverLine(models.Model):
         if not self:
             return
         for line in self:
+            # As superuser: the workflow's own counter, which no user writes.
             line.sudo().problem_count += 1
         self._clear_visit()
         for handover, lines in self.grouped("handover_id").items():

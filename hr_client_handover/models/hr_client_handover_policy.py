@@ -521,6 +521,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         between today and the handover's last working day. The one answer to
         "who may succeed" asked by the assign dialog, the plan's gate
         (submission and approval) and the lines' warning."""
+        # As superuser: who may succeed is answered from facts the caller may not read
+        # (users, employees, leaves, other handovers).
         users = users.sudo().with_context(active_test=False).exists()
         if not users:
             return {}
@@ -528,6 +530,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         reasons = {}
         for user in users.filtered(lambda user: not user.active):
             reasons[user.id] = self.env._("%(user)s is archived", user=user.name)
+        # As superuser: the user's own open handovers, which the caller may not read.
         own = (
             self.env["hr.client.handover"]
             .sudo()
@@ -549,6 +552,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     ref=other.name,
                 ),
             )
+        # As superuser: employees, which only HR reads.
         employees = (
             self.env["hr.employee"]
             .sudo()
@@ -586,6 +590,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         last_day = max(handover.last_working_day or today, today)
         present = employees.filtered("active")
         by_resource = {employee.resource_id.id: employee for employee in present}
+        # As superuser: time off, which only its owner and HR read.
         leaves = (
             self.env["resource.calendar.leaves"]
             .sudo()
@@ -661,6 +666,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
     def _policy_group_users(self, role, company):
         """The active internal users of ``company`` holding ``role`` by their
         group (GROUP_ROLES), by id."""
+        # As superuser: the group's members, which the caller may not read.
         group = self.env.ref(GROUP_ROLES[role]).sudo()
         return group.all_user_ids.filtered(
             lambda user: user.active and not user.share and company in user.company_ids
@@ -912,6 +918,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         result = super()._check_access(operation)
         if result or self.env.su or operation not in ("write", "unlink"):
             return result
+        # As superuser: the handovers of the records, which the policy reads whoever
+        # asks.
         records = self.browse(record_id for record_id in self._ids if record_id).sudo()
         denied = records._policy_handover().filtered(
             lambda handover: not handover._policy_any_grant(handover.state)
@@ -923,6 +931,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         )
 
         def error():
+            # As superuser: the handover named in the refusal, which the policy reads
+            # whoever asks.
             handover = forbidden[:1].sudo()._policy_handover()
             if not handover._policy_any_grant(
                 operations=self._policy_changing_operations(operation)

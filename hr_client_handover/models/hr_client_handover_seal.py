@@ -195,6 +195,7 @@ class HrClientHandoverSeal(models.Model):
         sequence, previous = last.sequence, last.hash or False
         now = fields.Datetime.now()
         vals_list = []
+        # As superuser: the values sealed are read whole, whoever's action seals them.
         for record in records.sudo().with_context(bin_size=False):
             values = {name: self._serialize(record, name) for name in names}
             values.update(dict.fromkeys(released))
@@ -212,6 +213,7 @@ class HrClientHandoverSeal(models.Model):
             }
             vals["hash"] = previous = self._chain_hash(vals)
             vals_list.append(vals)
+        # As superuser: seals are created by the workflow only, never by a user.
         return self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -247,6 +249,8 @@ class HrClientHandoverSeal(models.Model):
         for (model, res_id, name), (seal, value) in latest.items():
             if value is None:
                 continue
+            # As superuser: the sealed record is compared whole, whoever asks for the
+            # check.
             record = (
                 self.env[model]
                 .sudo()
@@ -265,12 +269,16 @@ class HrClientHandoverSeal(models.Model):
         """(intact, message) of the check of ``handover``'s chain."""
         seal, why = self._verify_integrity(handover)
         if not seal:
+            # As superuser: every seal of the handover counts, whichever the
+            # caller may read.
             count = self.sudo().search_count([("handover_id", "=", handover.id)])
             return True, self.env._(
                 "Integrity verified: the %(count)s seals of %(ref)s are intact.",
                 count=count,
                 ref=handover.name,
             )
+        # As superuser: the name of the record whose seal broke, whoever asks for the
+        # check.
         record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
         return False, self.env._(
             "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "
