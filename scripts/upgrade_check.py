@@ -700,7 +700,7 @@ def _given_back(env, handover):
 
 def _renamed_snapshot(snap):
     """`snap` (taken by prepare on the previous release) with the columns of
-    the fields renamed since (19.0.1.6.0) under their current names."""
+    the fields renamed since (19.0.1.6.0, 19.0.1.9.0) under their current names."""
     from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
         RENAMED_FIELDS,
     )
@@ -789,8 +789,9 @@ def check(conf, db, before_path, log_path):
             ", ".join(left) or "none left",
         )
 
-        # The fields renamed in 19.0.1.6.0 keep their field records (the
-        # chatter's tracking values point at them), under the new names only.
+        # The fields renamed in 19.0.1.6.0 and 19.0.1.9.0 keep their field
+        # records (the chatter's tracking values point at them), under the new
+        # names only.
         from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
             RENAMED_FIELDS,
         )
@@ -807,7 +808,8 @@ def check(conf, db, before_path, log_path):
             if (model, old_name) in known or (model, new_name) not in known
         ]
         verdict(
-            "the renamed fields' records carry their new names (19.0.1.6.0)",
+            "the renamed fields' records carry their new names"
+            " (19.0.1.6.0, 19.0.1.9.0)",
             not wrong,
             ", ".join(wrong),
         )

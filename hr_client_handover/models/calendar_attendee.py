@@ -117,18 +117,22 @@ class CalendarAttendee(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        # The event read as superuser: the check that follows is the user's.
         self._check_handover_attendees(self.sudo().event_id)
         return super().unlink()
 
     # The answers post in the event's chatter first: check before anything.
     def do_tentative(self):
+        # The event read as superuser: the check that follows is the user's.
         self._check_handover_attendees(self.sudo().event_id, {"state"})
         return super().do_tentative()
 
     def do_accept(self):
+        # The event read as superuser: the check that follows is the user's.
         self._check_handover_attendees(self.sudo().event_id, {"state"})
         return super().do_accept()
 
     def do_decline(self):
+        # The event read as superuser: the check that follows is the user's.
         self._check_handover_attendees(self.sudo().event_id, {"state"})
         return super().do_decline()

@@ -244,7 +244,7 @@ class HrClientHandover(models.Model):
         string="Visits Confirmed by Witness On", readonly=True, copy=False
     )
     done_date = fields.Date(readonly=True, copy=False)
-    reminded_state = fields.Selection(
+    reminded_stage = fields.Selection(
         SELECTION, readonly=True, copy=False, help="Stage whose actors were reminded."
     )
     escalated_on = fields.Date(readonly=True, copy=False)
@@ -677,6 +677,8 @@ class HrClientHandover(models.Model):
                     handover._policy_check_write(names)
             handover._policy_check_write(roles)
             if not handover.template_id:
+                # As superuser: the template is set by the workflow when none is given;
+                # the user's own values were checked above.
                 handover.sudo().template_id = self.env[
                     "hr.client.handover.template"
                 ]._get_default_for_type(handover.handover_type, handover.company_id)
@@ -715,6 +717,8 @@ class HrClientHandover(models.Model):
                 self.env.ref(xmlid, raise_if_not_found=False)
                 for xmlid in ROLE_ACTIVITIES[name]
             ]
+            # As superuser: the former holder's activities, which the administrator
+            # replacing the role may not read.
             activities = self.sudo().activity_ids.filtered(
                 lambda act, old=old, types=types: act.user_id == old
                 and act.activity_type_id in types
@@ -749,6 +753,8 @@ class HrClientHandover(models.Model):
                 items = handover.item_ids.filtered(
                     lambda item, rule=rule: item.due_rule == rule and not item.done
                 )
+                # As superuser: the due dates follow the last working day, whoever
+                # changed it (the items' fields are not the changer's to write).
                 items.sudo().write({"due_date": due_date, "due_rule": rule})
 
     @api.ondelete(at_uninstall=False)
@@ -774,6 +780,7 @@ class HrClientHandover(models.Model):
             handover.signs_on_behalf = bool(
                 handover.departure_allowed_on
                 and handover.departing_user_id
+                # As superuser: computed for any reader, who may not read the user.
                 and not handover.departing_user_id.sudo().active
             )
 
@@ -961,6 +968,8 @@ class HrClientHandover(models.Model):
         """Whoever closes the stage before the summary hands the template over."""
         self.ensure_one()
         if is_html_empty(self.summary) and self.template_id.summary_template:
+            # As superuser: the summary is the departing employee's to write; the
+            # workflow hands them the template's text.
             self.sudo().summary = self._render_summary_template()
 
     def _drop_stage_work(self):
@@ -981,6 +990,8 @@ class HrClientHandover(models.Model):
     def action_generate_lines(self):
         self._prepare_action("generate_lines")
         for handover in self:
+            # As superuser: the lines list every customer the departing user owns, which
+            # the caller may not read; the policy checked the caller.
             handover.sudo()._generate_lines()
         return True
 
@@ -1089,6 +1100,8 @@ class HrClientHandover(models.Model):
     def _reset_visits_witness(self):
         """A visit was sent back: the witness confirms the visits again."""
         self.ensure_one()
+        # As superuser: the witness's stamp is the workflow's own field, which no user
+        # writes.
         self.sudo().write(
             {"visits_witnessed_by_id": False, "visits_witnessed_on": False}
         )
@@ -1212,6 +1225,8 @@ class HrClientHandover(models.Model):
     def action_revert_transfer(self):
         self._prepare_action("revert_transfer")
         for handover in self:
+            # As superuser: the revert writes back the owners of records the caller may
+            # not write, and the ledger; the policy checked the caller.
             handover.sudo()._revert_transfer()
         return True
 
@@ -1315,6 +1330,7 @@ class HrClientHandover(models.Model):
         minimum = template.spot_check_min if template else 3
         size = min(len(lines), max(math.ceil(len(lines) * rate / 100.0), minimum))
         sample = lines.browse([line.id for line in random.sample(list(lines), size)])
+        # As superuser: the sample is drawn by the workflow, in fields no user writes.
         sample.sudo().write({"spot_check_selected": True, "check_result": "pending"})
 
     def _schedule_follow_up(self):
@@ -1347,6 +1363,7 @@ class HrClientHandover(models.Model):
         caller passed the policy), and seal the stamp as ``kind`` with the
         other fields ``sealed`` the step relies on."""
         self.ensure_one()
+        # The workflow's own fields, which no user writes (see the docstring).
         self.sudo().write(self._stamp_values(user_field, date_field))
         self._seal(kind, self, (user_field, date_field, *sealed))
 

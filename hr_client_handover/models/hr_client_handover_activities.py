@@ -150,7 +150,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
             days_left = (handover.last_working_day - today).days
             if (
                 0 <= days_left <= handover.company_id.handover_reminder_days
-                and handover.reminded_state != handover.state
+                and handover.reminded_stage != handover.state
             ):
                 role = STAGE[handover.state].activity_role
                 for user in handover._users_to_act(role):
@@ -159,7 +159,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
                         user,
                         handover.last_working_day,
                     )
-                handover.reminded_state = handover.state
+                handover.reminded_stage = handover.state
 
     @api.model
     def _cron_return_from_leave(self):

@@ -103,6 +103,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------
     def _banner_count(self, domain):
+        # Counted as the system: the banner states facts about the whole handover,
+        # whoever reads it.
         return (
             self.env["hr.client.handover.line"]
             .sudo()
@@ -111,6 +113,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
 
     def _banner_waiting_by_successor(self, domain):
         """Successors with lines matching ``domain``."""
+        # Counted as the system: the banner names every successor still to act, whoever
+        # reads it.
         Line = self.env["hr.client.handover.line"].sudo()
         groups = Line._read_group(
             [("handover_id", "=", self.id), *domain], groupby=["successor_id"]

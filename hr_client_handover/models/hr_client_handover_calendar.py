@@ -85,6 +85,8 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
     @api.depends("calendar_event_ids.start", "calendar_event_ids.notes")
     def _compute_meeting_held(self):
         for handover in self:
+            # As superuser: the events of the handover count whether or not the reader
+            # is invited to them.
             held = handover.sudo().calendar_event_ids.filtered("handover_held")
             kinds = set(held.mapped("handover_event_kind"))
             handover.meeting_held = "meeting" in kinds
@@ -106,6 +108,8 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
         self.ensure_one()
         label = self.env["calendar.event"]._handover_action_label(kind)
         self._policy_check(kind, label)
+        # As superuser: the event invites people and is written in calendars the caller
+        # may not write; the policy checked the caller above.
         handover = self.sudo()
         departing = handover.departing_user_id
         people = (
@@ -147,6 +151,8 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
         self.ensure_one()
         if not self[EVENT_GATES[kind]]:
             return []
+        # As superuser: the gate counts every event of the handover, whether or not the
+        # user is invited.
         events = self.sudo().calendar_event_ids.filtered(
             lambda event: event.handover_event_kind == kind
         )
@@ -175,6 +181,8 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
         """The stage that needed these events is over: their minutes freeze."""
         now = fields.Datetime.now()
         for handover in self:
+            # As superuser: the events are sealed by the workflow, in fields no user
+            # writes.
             events = handover.sudo().calendar_event_ids.filtered(
                 lambda event: event.handover_event_kind == kind
                 and not event.handover_sealed_on
@@ -194,6 +202,8 @@ class HrClientHandoverCalendarMixin(models.AbstractModel):
         """A cancelled handover leaves no visit, meeting or training ahead in
         anyone's calendar; what was held stays on record."""
         now = fields.Datetime.now()
+        # As superuser: the workflow clears every attendee's calendar, which the caller
+        # may not write.
         events = (
             self.env["calendar.event"]
             .sudo()
@@ -242,6 +252,7 @@ class HrClientHandoverLineCalendarMixin(models.AbstractModel):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_visit_event(self):
+        # As superuser: the line's visit event leaves the attendees' calendars with it.
         self.sudo().visit_event_id.with_context(**QUIET).unlink()
 
     def _visit_contact_partner(self):
@@ -300,6 +311,8 @@ class HrClientHandoverLineCalendarMixin(models.AbstractModel):
         moved with it, its attendees with the successor, deleted when the date
         is cleared, the visit waived or the handover cancelled. Quietly: the
         line's own change went through the policy already."""
+        # As superuser: the event lives in the visitors' calendars, which the caller may
+        # not write (see the docstring).
         Event = self.env["calendar.event"].sudo().with_context(**QUIET)
         for line in self.sudo():
             event = line.visit_event_id.with_context(**QUIET)

@@ -48,6 +48,8 @@ class HrClientHandoverChatterMixin(models.AbstractModel):
     def _has_seals(self):
         self.ensure_one()
         return bool(
+            # As superuser: every seal of the handover counts, whichever the
+            # poster may read.
             self.env["hr.client.handover.seal"]
             .sudo()
             .search_count([("handover_id", "=", self.id)], limit=1)

@@ -30,6 +30,8 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
 
     @api.depends("company_id", "last_working_day", "employee_id")
     def _compute_unavailable_successor_ids(self):
+        # As superuser: every user of the company is a candidate, whom the reader may
+        # not read.
         Users = self.env["res.users"].sudo()
         for handover in self:
             candidates = Users.search(
@@ -43,6 +45,8 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         """These handovers just started: the other open handovers whose lines
         give customers to their departing user are told, with an activity to
         their direct supervisor (else their departing user) to reassign them."""
+        # As superuser: the other handovers, which the starter of this one may not read,
+        # are told.
         Line = self.env["hr.client.handover.line"].sudo()
         for handover in self:
             user = handover.departing_user_id
@@ -56,6 +60,8 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
                 ]
             )
             for other, its_lines in lines.grouped("handover_id").items():
+                # As superuser: the other handover is told (a message, an activity),
+                # whoever started this one.
                 other = other.sudo()
                 customers = ", ".join(its_lines[:5].partner_id.mapped("display_name"))
                 if len(its_lines) > 5:

@@ -32,6 +32,8 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
     def _stage_events(self):
         """The seals of line events since the current stage began."""
         self.ensure_one()
+        # As superuser: the digest lists every event sealed in the stage, whoever
+        # ends it.
         Seal = self.env["hr.client.handover.seal"].sudo()
         start = Seal.search(
             [("handover_id", "=", self.id), ("kind", "=", "stage")],
@@ -105,6 +107,8 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
             ids[seal.res_model].add(seal.res_id)
         names = {}
         for model, res_ids in ids.items():
+            # As superuser: the names of what the seals recorded, archived records
+            # included, whoever posts the digest.
             records = (
                 self.env[model]
                 .sudo()
@@ -124,6 +128,7 @@ class HrClientHandoverDigestMixin(models.AbstractModel):
 
     def _digest_entry(self, seal, values, names):
         """(who, what) of one event for the digest."""
+        # As superuser: the actors' names, archived users included.
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         actor = seal.user_id.name
         name = names.get((seal.res_model, seal.res_id), "-")

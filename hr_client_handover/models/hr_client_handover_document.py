@@ -116,6 +116,8 @@ class HrClientHandoverDocument(models.Model):
         this transaction, in its own, while the web server serves the reports'
         styles (a render inside the request that ends the stage may find no
         worker free to serve them)."""
+        # As superuser: triggering a scheduled action needs the settings' rights, which
+        # the user pressing the button need not hold.
         self.env.ref(
             "hr_client_handover.ir_cron_handover_file_reports"
         ).sudo()._trigger()
@@ -162,10 +164,13 @@ class HrClientHandoverDocument(models.Model):
                 handover.name,
                 kind,
             )
+            # As superuser: triggering a scheduled action needs the settings' rights.
             self.env.ref(
                 "hr_client_handover.ir_cron_handover_file_reports"
             ).sudo()._trigger(fields.Datetime.now() + RETRY_DELAY)
             return False
+        # As superuser: the filed document is the workflow's; nobody may create or
+        # change it by hand.
         attachment = (
             self.env["ir.attachment"]
             .sudo()
@@ -179,6 +184,8 @@ class HrClientHandoverDocument(models.Model):
                 }
             )
         )
+        # As superuser: the filed document fields are the workflow's own, which no user
+        # writes.
         handover.sudo()[filed.field] = attachment
         self.sudo().create(
             {
@@ -214,6 +221,8 @@ class HrClientHandoverDocument(models.Model):
             ]
             for filed in FILED.values()
         )
+        # As superuser: the filing job finds every handover due, whatever its user may
+        # read.
         handovers = (
             self.env["hr.client.handover"]
             .sudo()

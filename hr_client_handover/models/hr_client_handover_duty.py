@@ -99,6 +99,8 @@ class HrClientHandoverItem(models.Model):
             items, handover.template_id.item_template_ids, strict=True
         ):
             if tmpl.duty:
+                # As superuser: the item's duty comes from the template, a field no user
+                # writes.
                 item.sudo().duty = tmpl.duty
         return items
 
@@ -158,6 +160,8 @@ class HrClientHandoverItem(models.Model):
                 user=item.damage_accountable_id,
                 item_id=item.id,
             )
+            # As superuser: the link to the incident is the workflow's own field, which
+            # no user writes.
             item.sudo().incident_id = incident
 
     def action_open_duty(self):
@@ -216,6 +220,9 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if user is None:
             user = self.departing_user_id
+        # As superuser: the workflow records the incident (a lateness, a
+        # finding), not the user whose action found it; the register's policy
+        # is for what people record by hand.
         incident = (
             self.env["hr.client.handover.incident"]
             .sudo()

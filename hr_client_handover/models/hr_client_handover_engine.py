@@ -849,6 +849,8 @@ class HrClientHandoverEngine(models.AbstractModel):
         if not departing:
             return
         line_of = {line.partner_id.id: line.id for line in lines}
+        # As superuser: the engine moves every contact of the customers, which the
+        # caller may not read (the policy checked the caller).
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         for contact in Partner.search_fetch(
             [("commercial_partner_id", "in", list(line_of))], ["commercial_partner_id"]

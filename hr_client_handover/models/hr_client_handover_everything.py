@@ -29,5 +29,8 @@ class HrClientHandoverEverythingMixin(models.AbstractModel):
             )
             handover._move_to(CANCEL, feedback=reason, cancel_reason=reason)
             handover.message_post(body=reason)
+            # As superuser: the revert writes back the owners of records the
+            # administrator may not write, and the ledger, which no user writes; the
+            # policy checked the caller.
             handover.sudo()._revert_transfer()
         return True

@@ -20,6 +20,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         """This handover's lines matching ``domain``, searched as the system:
         the gate states facts about the whole handover."""
         self.ensure_one()
+        # Searched as the system: the gate states facts about the whole handover.
         return (
             self.env["hr.client.handover.line"]
             .sudo()
@@ -51,6 +52,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         """What the plan still lacks, each as a short instruction."""
         self.ensure_one()
         problems = []
+        # Counted as the system: the gate states facts about the whole handover.
         Line = self.env["hr.client.handover.line"].sudo()
         successors = [
             successor

@@ -66,6 +66,7 @@ class HrClientHandoverIncident(models.Model):
             if user and user == handover.departing_user_id:
                 incident.accountable_employee_id = handover.employee_id
                 continue
+            # As superuser: the accountable user's employee record, which only HR reads.
             employees = user.sudo().employee_ids
             incident.accountable_employee_id = (
                 employees.filtered(
@@ -77,6 +78,8 @@ class HrClientHandoverIncident(models.Model):
     @api.depends("accountable_employee_id")
     def _compute_department(self):
         for incident in self:
+            # As superuser: the employee's department, which only HR reads
+            # (hr.employee).
             employee = incident.accountable_employee_id.sudo()
             incident.department_id = employee.department_id
 
@@ -117,7 +120,9 @@ class HrClientHandoverIncident(models.Model):
 
     def _post_on_handover(self):
         for incident in self:
-            incident.handover_id.sudo().message_post(
+            # Said on the handover by whoever recorded the incident (who reads
+            # it: posting asks read access), or by the workflow.
+            incident.handover_id.message_post(
                 body=self.env._(
                     "Incident recorded (%(kind)s), accountable: %(user)s. %(text)s",
                     kind=incident._kind_label(),

@@ -120,6 +120,7 @@ class HrClientHandoverItem(models.Model):
         "handover_id.last_working_day",
         "handover_id.departing_user_id.active",
         "responsible_id",
+        "done",
         "done_by_id",
         "confirmed_on",
         "post_departure",
@@ -152,6 +153,15 @@ class HrClientHandoverItem(models.Model):
     def _policy_reopen_post_departure(self):
         return self.post_departure and self._policy_unconfirmed()
 
+    def _policy_done_to_confirm(self):
+        return self.done
+
+    def _policy_done_to_countersign(self):
+        return self.done
+
+    def _policy_not_confirmed(self):
+        return not self.confirmed_on
+
     def _policy_countersign_open(self):
         return bool(self.countersigner_id and not self.countersigned_on)
 
@@ -179,6 +189,22 @@ class HrClientHandoverItem(models.Model):
         return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
+        if condition == "done_to_confirm":
+            return self.env._(
+                "'%(item)s' is not marked done yet: it cannot be confirmed.",
+                item=self.name,
+            )
+        if condition == "done_to_countersign":
+            return self.env._(
+                "'%(item)s' is not marked done yet: it cannot be countersigned. "
+                "Nothing was changed.",
+                item=self.name,
+            )
+        if condition == "not_confirmed":
+            return self.env._(
+                "'%(item)s' is already confirmed. Nothing was changed.",
+                item=self.name,
+            )
         if condition == "own_item":
             return self.env._(
                 "'%(item)s' comes from the template %(template)s: only the direct "
@@ -304,6 +330,8 @@ class HrClientHandoverItem(models.Model):
                     item=already[0].name,
                 )
             )
+        # As superuser: who ticked the item and when are the workflow's own fields,
+        # which no user writes; the policy checked the caller.
         self.sudo().write(
             {"done": True, "done_by_id": self.env.uid, "done_on": fields.Datetime.now()}
         )
@@ -314,22 +342,8 @@ class HrClientHandoverItem(models.Model):
     def action_confirm(self):
         """The successor or the witness confirms receiving the item."""
         self._policy_check_button("confirm", self.env._("Confirm the item"))
-        pending = self.filtered(lambda item: not item.done)
-        if pending:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is not marked done yet: it cannot be confirmed.",
-                    item=pending[0].name,
-                )
-            )
-        confirmed = self.filtered("confirmed_on")
-        if confirmed:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is already confirmed. Nothing was changed.",
-                    item=confirmed[0].name,
-                )
-            )
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {"confirmed_by_id": self.env.uid, "confirmed_on": fields.Datetime.now()}
         )
@@ -340,15 +354,8 @@ class HrClientHandoverItem(models.Model):
         """The countersigner (IT, finance, administration) countersigns a done
         item (会签)."""
         self._policy_check_button("countersign", self.env._("Countersign the item"))
-        pending = self.filtered(lambda item: not item.done)
-        if pending:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is not marked done yet: it cannot be countersigned. "
-                    "Nothing was changed.",
-                    item=pending[0].name,
-                )
-            )
+        # As superuser: the workflow's own field, which no user writes; the policy
+        # checked the caller.
         self.sudo().write({"countersigned_on": fields.Datetime.now()})
         # Sealed; the chatter lists it in the stage's digest.
         self._seal_items(("countersigner_id", "countersigned_on"))
@@ -357,6 +364,8 @@ class HrClientHandoverItem(models.Model):
 
     def action_reset(self):
         self._policy_check_button("reset", self.env._("Reset the item"))
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {
                 "done": False,
@@ -400,6 +409,8 @@ class HrClientHandoverItem(models.Model):
                     else last_day,
                 }
             )
+        # As superuser: the checklist comes from the template, whoever starts the
+        # handover (its fields are not the starter's to write).
         items = self.sudo().create(values)
         items._copy_template_translations(handover.template_id.item_template_ids)
         return items
@@ -421,6 +432,8 @@ class HrClientHandoverItem(models.Model):
                     if values[index]
                 }
                 if translations:
+                    # As superuser: the template's wording in every language, which no
+                    # user writes on the item.
                     item.sudo().update_field_translations(fname, translations)
 
     @api.model
@@ -464,6 +477,7 @@ class HrClientHandoverItem(models.Model):
         printed on the filed summary; else the item's countersigning
         department."""
         self.ensure_one()
+        # As superuser: the countersigner's employee record, which only HR reads.
         employee = self.sudo().countersigner_id.employee_ids.filtered(
             lambda employee: employee.company_id == self.company_id
         )[:1]
@@ -501,6 +515,8 @@ class HrClientHandoverItem(models.Model):
             for xmlid, (user_field, waiting) in ITEM_ACTIVITIES.items():
                 kind = self.env.ref(xmlid)
                 busy = handover.item_ids.filtered(waiting)[user_field]
+                # As superuser: the activities of other people, which the caller may not
+                # read.
                 handover.sudo().activity_ids.filtered(
                     lambda act, kind=kind, busy=busy: (
                         act.activity_type_id == kind and act.user_id not in busy

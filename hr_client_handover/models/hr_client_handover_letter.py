@@ -112,6 +112,7 @@ class HrClientHandoverLetterMixin(models.AbstractModel):
         langs = {self.departing_user_id.lang} | {
             code for code, _name in self.env["res.lang"].get_installed()
         }
+        # As superuser: the letter is written from the whole handover, whoever opens it.
         handover = self.sudo()
         result = {}
         for lang in filter(None, langs):
@@ -195,6 +196,8 @@ class HrClientHandoverLetterMixin(models.AbstractModel):
         """(added items, removed template items, [(item, [(field, template's
         value, item's value)])]) of the checklist against its template."""
         self.ensure_one()
+        # As superuser: the checklist is compared with its template as a whole, whoever
+        # reads the comparison.
         handover = self.sudo()
         Item = self.env["hr.client.handover.item"]
         items = handover.item_ids

@@ -75,7 +75,7 @@ class HrClientHandoverLine(models.Model):
     )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="handover_id.company_id", store=True)
-    handover_state = fields.Selection(
+    handover_stage = fields.Selection(
         related="handover_id.state", store=True, string="Handover Stage"
     )
     departing_user_id = fields.Many2one(related="handover_id.departing_user_id")
@@ -270,7 +270,7 @@ class HrClientHandoverLine(models.Model):
     # the handover's lines for every record (minutes at 10,000 customers).
     _handover_partner_idx = models.Index("(handover_id, partner_id)")
     _partner_active_unique = models.UniqueIndex(
-        f"(partner_id) WHERE handover_state NOT IN {CLOSED!r}",
+        f"(partner_id) WHERE handover_stage NOT IN {CLOSED!r}",
         lambda env, diag: env._(
             "This customer is already in another active handover. Finish or cancel "
             "that handover first, or remove the customer from this one."
@@ -323,7 +323,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.depends_context("uid")
     @api.depends(
-        "handover_state",
+        "handover_stage",
         "successor_id",
         "materials_confirmed_on",
         "visit_state",
@@ -342,8 +342,12 @@ class HrClientHandoverLine(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     @api.depends(
-        "handover_state",
+        "handover_stage",
         "successor_id",
+        "materials_confirmed_on",
+        "visit_state",
+        "visit_waived",
+        "waiver_requested_on",
         "handover_id.supervisor_id",
         "handover_id.witness_id",
         "handover_id.departing_user_id",
@@ -503,7 +507,7 @@ class HrClientHandoverLine(models.Model):
 
     @api.constrains("partner_id", "handover_id")
     def _check_partner(self):
-        active = self.filtered(lambda line: line.handover_state not in CLOSED)
+        active = self.filtered(lambda line: line.handover_stage not in CLOSED)
         busy = active._other_active_handovers()
         for line in self:
             other = busy.get(line.partner_id.id) if line in active else None
@@ -605,7 +609,7 @@ class HrClientHandoverLine(models.Model):
         busy = self.search(
             [
                 ("partner_id", "in", partners.ids),
-                ("handover_state", "not in", CLOSED),
+                ("handover_stage", "not in", CLOSED),
                 ("handover_id", "!=", handover.id),
             ]
         )
@@ -647,6 +651,26 @@ class HrClientHandoverLine(models.Model):
     def _policy_materials_confirmed(self):
         return bool(self.materials_confirmed_on)
 
+    def _policy_materials_to_confirm(self):
+        return self._policy_materials_open()
+
+    def _policy_visit_pending(self):
+        """Nobody confirmed a visit nor asked for a waiver yet."""
+        return self.visit_state == "pending"
+
+    def _policy_visit_recorded(self):
+        """A confirmation or a waiver is recorded: something to send back."""
+        return self.visit_state in ("partial", "done", "waived")
+
+    def _policy_waiver_requested(self):
+        return bool(self.waiver_requested_on)
+
+    def _policy_waiver_undecided(self):
+        return self.visit_state == "waiver_requested"
+
+    def _policy_not_waived(self):
+        return not self.visit_waived
+
     def _policy_visit_open(self):
         # The first confirmation freezes what the visitors met and wrote. A
         # visit half confirmed before the contact met was recorded (before
@@ -670,29 +694,65 @@ class HrClientHandoverLine(models.Model):
     def _policy_frozen_message(self, condition):
         customer = self.partner_id.display_name
         return {
-            "materials_open": self.env._(
+            "materials_open": lambda: self.env._(
                 "The materials of %(customer)s were confirmed by its successor: "
                 "they can no longer change. Nothing was changed.",
                 customer=customer,
             ),
-            "visit_open": self.env._(
+            "visit_open": lambda: self.env._(
                 "The visit of %(customer)s is confirmed or waived: it can no longer "
                 "change. Nothing was changed. The direct supervisor can send the "
                 "visit back if it must be done again.",
                 customer=customer,
             ),
-            "materials_confirmed": self.env._(
+            "materials_confirmed": lambda: self.env._(
                 "The materials of %(customer)s are not confirmed yet: there is "
                 "nothing to send back.",
                 customer=customer,
             ),
-            "call_open": self.env._(
+            "call_open": lambda: self.env._(
                 "The call to %(customer)s is recorded (%(result)s): it can no "
                 "longer change. Nothing was changed.",
                 customer=customer,
                 result=self._check_result_label() if self.check_result else "-",
             ),
-        }[condition]
+            "materials_to_confirm": lambda: self.env._(
+                "The materials of %(customer)s were already confirmed on "
+                "%(date)s. Nothing was changed.",
+                customer=customer,
+                date=self.materials_confirmed_on,
+            ),
+            "visit_pending": lambda: self.env._(
+                "The visit of %(customer)s is %(state)s: a waiver can only be "
+                "requested for a customer nobody confirmed a visit of yet. "
+                "Nothing was changed.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+            "waiver_undecided": lambda: self.env._(
+                "No waiver of the visit of %(customer)s waits for a decision "
+                "(visit: %(state)s). Nothing was changed.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+            "not_waived": lambda: self.env._(
+                "The visit waiver of %(customer)s is already approved. Nothing "
+                "was changed.",
+                customer=customer,
+            ),
+            "waiver_requested": lambda: self.env._(
+                "Nobody requested a waiver of the visit of %(customer)s: the "
+                "successor or the departing employee requests it with its "
+                "reason first.",
+                customer=customer,
+            ),
+            "visit_recorded": lambda: self.env._(
+                "Nothing is recorded yet for the visit of %(customer)s "
+                "(visit: %(state)s): there is nothing to send back.",
+                customer=customer,
+                state=self._visit_state_label(),
+            ),
+        }[condition]()
 
     # ------------------------------------------------------------------
     # CRUD guards
@@ -714,6 +774,8 @@ class HrClientHandoverLine(models.Model):
     def _reopen_calls(self):
         """Open the recorded calls of these lines for a new call."""
         for handover, lines in self.grouped("handover_id").items():
+            # As superuser: who recorded the call and when are the workflow's own
+            # fields.
             lines.sudo().write({"checked_by_id": False, "checked_on": False})
             handover._seal(
                 "reset",
@@ -734,16 +796,9 @@ class HrClientHandoverLine(models.Model):
         label = self.env._("Confirm the materials")
         self._policy_check_button("confirm_materials", label)
         for line in self:
-            if line.materials_confirmed_on:
-                raise UserError(
-                    self.env._(
-                        "The materials of %(customer)s were already confirmed on "
-                        "%(date)s. Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        date=line.materials_confirmed_on,
-                    )
-                )
             line._check_materials_recorded()
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {
                 "materials_confirmed_by_id": self.env.uid,
@@ -825,6 +880,8 @@ class HrClientHandoverLine(models.Model):
                     date=fields.Datetime.to_string(line.materials_confirmed_on),
                 )
             )
+            # As superuser: the workflow's own fields, which no user writes; the policy
+            # checked the caller.
             line.sudo().write(
                 {
                     **dict.fromkeys(confirmation, False),
@@ -841,6 +898,8 @@ class HrClientHandoverLine(models.Model):
         for handover, lines in self.grouped("handover_id").items():
             self.env["hr.client.handover.signature"]._reset_signed(handover, MATERIALS)
             xmlid = STAGE_ACTIVITIES[handover.state][0]
+            # As superuser: the successors' activities, which the supervisor may not
+            # read.
             current = handover.sudo().activity_ids.filtered(
                 lambda act, xmlid=xmlid: act.activity_type_id == self.env.ref(xmlid)
             )
@@ -971,23 +1030,9 @@ class HrClientHandoverLine(models.Model):
     def action_request_waiver(self):
         """Open the dialog asking why the customer cannot be visited."""
         self._policy_check("request_waiver", self.env._("Request a visit waiver"))
-        self._check_waiver_can_be_requested()
         return self._open_reason_dialog(
             "request_waiver", self.env._("Request a Visit Waiver")
         )
-
-    def _check_waiver_can_be_requested(self):
-        for line in self:
-            if line.visit_state != "pending":
-                raise UserError(
-                    self.env._(
-                        "The visit of %(customer)s is %(state)s: a waiver can only be "
-                        "requested for a customer nobody confirmed a visit of yet. "
-                        "Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _visit_state_label(self):
         self.ensure_one()
@@ -1009,7 +1054,8 @@ class HrClientHandoverLine(models.Model):
                     "supervisor decides on it."
                 )
             )
-        self._check_waiver_can_be_requested()
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write(
             {
                 "visit_waiver_reason": reason,
@@ -1035,24 +1081,8 @@ class HrClientHandoverLine(models.Model):
     def action_approve_waiver(self):
         label = self.env._("Approve the visit waiver")
         self._policy_check_button("approve_waiver", label)
-        for line in self:
-            if line.visit_waived:
-                raise UserError(
-                    self.env._(
-                        "The visit waiver of %(customer)s is already approved. Nothing "
-                        "was changed.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
-            if not line.waiver_requested_on:
-                raise UserError(
-                    self.env._(
-                        "Nobody requested a waiver of the visit of %(customer)s: the "
-                        "successor or the departing employee requests it with its "
-                        "reason first.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write({"visit_waived": True, "waiver_approved_by_id": self.env.uid})
         for line in self:
             line.handover_id._seal("waiver", line, WAIVER_SEALED)
@@ -1071,22 +1101,9 @@ class HrClientHandoverLine(models.Model):
     def action_refuse_waiver(self):
         """Open the dialog asking why the waiver is refused."""
         self._policy_check("refuse_waiver", self.env._("Refuse the visit waiver"))
-        self._check_waiver_requested()
         return self._open_reason_dialog(
             "refuse_waiver", self.env._("Refuse the Visit Waiver")
         )
-
-    def _check_waiver_requested(self):
-        for line in self:
-            if line.visit_state != "waiver_requested":
-                raise UserError(
-                    self.env._(
-                        "No waiver of the visit of %(customer)s waits for a decision "
-                        "(visit: %(state)s). Nothing was changed.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _do_refuse_waiver(self, reason):
         """The direct supervisor refuses the waiver: the customer is to visit."""
@@ -1094,7 +1111,6 @@ class HrClientHandoverLine(models.Model):
             "refuse_waiver", self.env._("Refuse the visit waiver")
         )
         reason = self._required_reason(reason)
-        self._check_waiver_requested()
         for line in self:
             handover = line.handover_id
             handover.message_post(
@@ -1116,29 +1132,15 @@ class HrClientHandoverLine(models.Model):
     def action_send_back_visit(self):
         """Open the dialog asking why the visit must be done again."""
         self._policy_check("send_back_visit", self.env._("Send the visit back"))
-        self._check_can_send_back()
         return self._open_reason_dialog(
             "send_back_visit", self.env._("Send the Visit Back")
         )
-
-    def _check_can_send_back(self):
-        for line in self:
-            if line.visit_state not in ("partial", "done", "waived"):
-                raise UserError(
-                    self.env._(
-                        "Nothing is recorded yet for the visit of %(customer)s "
-                        "(visit: %(state)s): there is nothing to send back.",
-                        customer=line.partner_id.display_name,
-                        state=line._visit_state_label(),
-                    )
-                )
 
     def _do_send_back_visit(self, reason):
         """The direct supervisor sends one visit back: its confirmations (or its
         waiver) are cleared, the chatter keeps them, both visitors visit again."""
         self._policy_check_button("send_back_visit", self.env._("Send the visit back"))
         reason = self._required_reason(reason)
-        self._check_can_send_back()
         for line in self:
             line.handover_id.message_post(
                 body=self.env._(
@@ -1151,6 +1153,8 @@ class HrClientHandoverLine(models.Model):
                     cleared=line._visit_record_text(),
                 )
             )
+            # As superuser: the workflow's own fields, which no user writes; the policy
+            # checked the caller.
             line.sudo().write(
                 {
                     "visit_return_count": line.visit_return_count + 1,
@@ -1216,6 +1220,8 @@ class HrClientHandoverLine(models.Model):
     def _clear_visit(self):
         """Open these lines' visits again: confirmations and waiver cleared
         (the seals and the chatter keep them), the witness confirms again."""
+        # As superuser: the workflow's own fields, which no user writes; the caller was
+        # checked.
         self.sudo().write(dict.fromkeys((*VISIT_RESET, "visit_contact_name"), False))
         for handover, lines in self.grouped("handover_id").items():
             handover._seal("reset", lines, VISIT_RESET, released=VISIT_NOTES)
@@ -1257,6 +1263,8 @@ class HrClientHandoverLine(models.Model):
             if line.checked_on:
                 line._raise_call_recorded()
         now = fields.Datetime.now()
+        # As superuser: the workflow's own fields, which no user writes; the policy
+        # checked the caller.
         self.sudo().write({"checked_by_id": self.env.uid, "checked_on": now})
         # Sealed; the chatter lists the calls in the stage's digest (a problem
         # gets its own message when it sends the customer back to a visit).
@@ -1322,10 +1330,14 @@ class HrClientHandoverLine(models.Model):
                             customer=line.partner_id.display_name,
                         )
                     )
+                # As superuser: the sample is the workflow's own field; the policy
+                # checked the witness.
                 line.sudo().write({"spot_check_selected": False, "check_result": False})
                 if line.checked_on:
                     handover._seal("reset", line, ("check_result",))
             else:
+                # As superuser: the sample is the workflow's own field; the policy
+                # checked the witness.
                 line.sudo().write(
                     {"spot_check_selected": True, "check_result": "pending"}
                 )
@@ -1336,6 +1348,7 @@ class HrClientHandoverLine(models.Model):
         if not self:
             return
         for line in self:
+            # As superuser: the workflow's own counter, which no user writes.
             line.sudo().problem_count += 1
         self._clear_visit()
         for handover, lines in self.grouped("handover_id").items():

@@ -70,6 +70,8 @@ class HrClientHandoverOmission(models.Model):
                 justified_by_id=self.env.uid,
                 justified_on=fields.Datetime.now(),
             )
+            # As superuser: who justified and when are the workflow's own fields (the
+            # policy checked the reason above).
             return super(HrClientHandoverOmission, self.sudo()).write(vals)
         return super().write(vals)
 
@@ -127,6 +129,8 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
         user = self.departing_user_id
         if not user or self.state not in UNTIL_APPROVAL:
             return self.env["res.partner"]
+        # As superuser: the plan is compared with everything the user owns, whoever
+        # asks.
         Line = self.env["hr.client.handover.line"].sudo()
         return Line._customers_of(user.sudo()) - planned
 

@@ -161,13 +161,21 @@ POLICY = {
         "write:materials": ((UNTIL_MATERIALS, LINE_ACTORS, "materials_open"),),
         "write:visit": ((UNTIL_VISITS, LINE_ACTORS, "visit_open"),),
         "write:check": ((IN_VERIFICATION, ("witness",), "call_open"),),
-        "confirm_materials": ((IN_MATERIALS, ("line_successor",)),),
+        "confirm_materials": (
+            (IN_MATERIALS, ("line_successor",), "materials_to_confirm"),
+        ),
         "confirm_visit": ((IN_VISITS, ("line_successor", "departing", "proxy")),),
-        # Who has left asks nothing: the supervisor would grant their own request.
-        "request_waiver": ((IN_VISITS, ("line_successor", "departing")),),
-        "approve_waiver": ((IN_VISITS, ("supervisor",)),),
-        "refuse_waiver": ((IN_VISITS, ("supervisor",)),),
-        "send_back_visit": ((IN_VISITS, ("supervisor",)),),
+        # Who has left asks nothing: the supervisor would grant their own
+        # request. A waiver is asked before anyone confirmed a visit, decided
+        # once, and a visit is sent back once something of it is recorded.
+        "request_waiver": (
+            (IN_VISITS, ("line_successor", "departing"), "visit_pending"),
+        ),
+        "approve_waiver": (
+            (IN_VISITS, ("supervisor",), "not_waived", "waiver_requested"),
+        ),
+        "refuse_waiver": ((IN_VISITS, ("supervisor",), "waiver_undecided"),),
+        "send_back_visit": ((IN_VISITS, ("supervisor",), "visit_recorded"),),
         "send_back_materials": (
             (IN_MATERIALS, ("supervisor",), "materials_confirmed"),
         ),
@@ -210,17 +218,26 @@ POLICY = {
             (AFTER_APPROVAL, ITEM_ACTORS, "reopen_post_departure"),
         ),
         # Nobody confirms or countersigns what they ticked, nor an item of
-        # their own handover.
+        # their own handover; an item is confirmed or countersigned once done,
+        # confirmed once.
         "confirm": (
             (
                 UNTIL_MATERIALS,
                 ("successor", "witness"),
                 "due_by_last_day",
                 "independent",
+                "done_to_confirm",
+                "not_confirmed",
             ),
         ),
         "countersign": (
-            (AFTER_APPROVAL, ("countersigner",), "countersign_open", "independent"),
+            (
+                AFTER_APPROVAL,
+                ("countersigner",),
+                "countersign_open",
+                "independent",
+                "done_to_countersign",
+            ),
         ),
         # What a duty records before it is ticked (the talk, the review, the
         # consent, the damage): whoever ticks it, while it is not done.
@@ -504,6 +521,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         between today and the handover's last working day. The one answer to
         "who may succeed" asked by the assign dialog, the plan's gate
         (submission and approval) and the lines' warning."""
+        # As superuser: who may succeed is answered from facts the caller may not read
+        # (users, employees, leaves, other handovers).
         users = users.sudo().with_context(active_test=False).exists()
         if not users:
             return {}
@@ -511,6 +530,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         reasons = {}
         for user in users.filtered(lambda user: not user.active):
             reasons[user.id] = self.env._("%(user)s is archived", user=user.name)
+        # As superuser: the user's own open handovers, which the caller may not read.
         own = (
             self.env["hr.client.handover"]
             .sudo()
@@ -532,6 +552,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     ref=other.name,
                 ),
             )
+        # As superuser: employees, which only HR reads.
         employees = (
             self.env["hr.employee"]
             .sudo()
@@ -569,6 +590,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         last_day = max(handover.last_working_day or today, today)
         present = employees.filtered("active")
         by_resource = {employee.resource_id.id: employee for employee in present}
+        # As superuser: time off, which only its owner and HR read.
         leaves = (
             self.env["resource.calendar.leaves"]
             .sudo()
@@ -644,6 +666,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
     def _policy_group_users(self, role, company):
         """The active internal users of ``company`` holding ``role`` by their
         group (GROUP_ROLES), by id."""
+        # As superuser: the group's members, which the caller may not read.
         group = self.env.ref(GROUP_ROLES[role]).sudo()
         return group.all_user_ids.filtered(
             lambda user: user.active and not user.share and company in user.company_ids
@@ -895,6 +918,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         result = super()._check_access(operation)
         if result or self.env.su or operation not in ("write", "unlink"):
             return result
+        # As superuser: the handovers of the records, which the policy reads whoever
+        # asks.
         records = self.browse(record_id for record_id in self._ids if record_id).sudo()
         denied = records._policy_handover().filtered(
             lambda handover: not handover._policy_any_grant(handover.state)
@@ -906,6 +931,8 @@ class HrClientHandoverPolicy(models.AbstractModel):
         )
 
         def error():
+            # As superuser: the handover named in the refusal, which the policy reads
+            # whoever asks.
             handover = forbidden[:1].sudo()._policy_handover()
             if not handover._policy_any_grant(
                 operations=self._policy_changing_operations(operation)

@@ -115,6 +115,7 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
 
     def _line_counts(self):
         """{handover id: line statistics}, in three grouped queries."""
+        # Counted as the system: the progress of the whole handover, whoever reads it.
         Line = self.env["hr.client.handover.line"].sudo()
         base = [("handover_id", "in", self.ids)]
         counts = defaultdict(dict)
@@ -156,6 +157,8 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
     def _compute_transfer_progress(self):
         """Moved values from the ledger; progress from what is left in the queue
         (transfer) or to give back (revert)."""
+        # As superuser: the ledger and the queue count for the whole handover; no user
+        # reads the queue.
         Transfer = self.env["hr.client.handover.transfer"].sudo()
         moved = dict(
             Transfer._read_group(
@@ -166,6 +169,7 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
         )
         running = self.filtered(lambda h: h.transfer_state == "running")
         left = dict(
+            # As superuser: no user reads the queue.
             self.env["hr.client.handover.queue"]
             .sudo()
             ._read_group(

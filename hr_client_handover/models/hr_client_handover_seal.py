@@ -23,38 +23,60 @@ SEAL_KINDS = [
     ("message", "Message of the system"),
 ]
 
-# Fields renamed since seals were first written, {model: {old: new}}: in
-# 19.0.1.6.0 a user field came to end in ``_id`` and a date in ``_on``. A seal
-# keeps the values it hashed under the names of its day; reading it for the
-# record of today maps them (the migration of 19.0.1.6.0 reads it too).
+# Fields renamed since seals were first written, by the release that renamed
+# them, {release: {model: {old: new}}}: in 19.0.1.6.0 a user field came to end
+# in ``_id`` and a date in ``_on``; in 19.0.1.9.0 a field naming a stage came to
+# say "stage". A seal keeps the values it hashed under the names of its day;
+# reading it for the record of today maps them (the migration of each release
+# reads its part).
+RENAMED_BY_RELEASE = {
+    "19.0.1.6.0": {
+        "hr.client.handover": {
+            "plan_reviewed_by": "plan_reviewed_by_id",
+            "plan_approved_by": "plan_approved_by_id",
+            "summary_reviewed_by": "summary_reviewed_by_id",
+            "summary_approved_by": "summary_approved_by_id",
+            "visits_witnessed_by": "visits_witnessed_by_id",
+            "departure_allowed_by": "departure_allowed_by_id",
+        },
+        "hr.client.handover.item": {
+            "done_by": "done_by_id",
+            "confirmed_by": "confirmed_by_id",
+        },
+        "hr.client.handover.line": {
+            "materials_confirmed_by": "materials_confirmed_by_id",
+            "visit_successor_confirmed_by": "visit_successor_confirmed_by_id",
+            "visit_departing_confirmed_by": "visit_departing_confirmed_by_id",
+            "visit_confirmed_on_behalf_by": "visit_confirmed_on_behalf_by_id",
+            "waiver_requested_by": "waiver_requested_by_id",
+            "waiver_approved_by": "waiver_approved_by_id",
+            "checked_by": "checked_by_id",
+            "visit_confirmed_by_successor": "visit_successor_confirmed_on",
+            "visit_confirmed_by_departing": "visit_departing_confirmed_on",
+        },
+        "hr.client.handover.transfer": {
+            "transferred_at": "transferred_on",
+            "reverted_at": "reverted_on",
+        },
+    },
+    "19.0.1.9.0": {
+        "hr.client.handover": {
+            "reminded_state": "reminded_stage",
+            "escalated_state": "escalated_stage",
+        },
+        "hr.client.handover.line": {"handover_state": "handover_stage"},
+    },
+}
+# Every rename, {model: {old: new}}.
 RENAMED_FIELDS = {
-    "hr.client.handover": {
-        "plan_reviewed_by": "plan_reviewed_by_id",
-        "plan_approved_by": "plan_approved_by_id",
-        "summary_reviewed_by": "summary_reviewed_by_id",
-        "summary_approved_by": "summary_approved_by_id",
-        "visits_witnessed_by": "visits_witnessed_by_id",
-        "departure_allowed_by": "departure_allowed_by_id",
-    },
-    "hr.client.handover.item": {
-        "done_by": "done_by_id",
-        "confirmed_by": "confirmed_by_id",
-    },
-    "hr.client.handover.line": {
-        "materials_confirmed_by": "materials_confirmed_by_id",
-        "visit_successor_confirmed_by": "visit_successor_confirmed_by_id",
-        "visit_departing_confirmed_by": "visit_departing_confirmed_by_id",
-        "visit_confirmed_on_behalf_by": "visit_confirmed_on_behalf_by_id",
-        "waiver_requested_by": "waiver_requested_by_id",
-        "waiver_approved_by": "waiver_approved_by_id",
-        "checked_by": "checked_by_id",
-        "visit_confirmed_by_successor": "visit_successor_confirmed_on",
-        "visit_confirmed_by_departing": "visit_departing_confirmed_on",
-    },
-    "hr.client.handover.transfer": {
-        "transferred_at": "transferred_on",
-        "reverted_at": "reverted_on",
-    },
+    model: {
+        old: new
+        for renames in RENAMED_BY_RELEASE.values()
+        for old, new in renames.get(model, {}).items()
+    }
+    for model in sorted(
+        {model for renames in RENAMED_BY_RELEASE.values() for model in renames}
+    )
 }
 
 
@@ -173,6 +195,7 @@ class HrClientHandoverSeal(models.Model):
         sequence, previous = last.sequence, last.hash or False
         now = fields.Datetime.now()
         vals_list = []
+        # As superuser: the values sealed are read whole, whoever's action seals them.
         for record in records.sudo().with_context(bin_size=False):
             values = {name: self._serialize(record, name) for name in names}
             values.update(dict.fromkeys(released))
@@ -190,6 +213,7 @@ class HrClientHandoverSeal(models.Model):
             }
             vals["hash"] = previous = self._chain_hash(vals)
             vals_list.append(vals)
+        # As superuser: seals are created by the workflow only, never by a user.
         return self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -225,6 +249,8 @@ class HrClientHandoverSeal(models.Model):
         for (model, res_id, name), (seal, value) in latest.items():
             if value is None:
                 continue
+            # As superuser: the sealed record is compared whole, whoever asks for the
+            # check.
             record = (
                 self.env[model]
                 .sudo()
@@ -243,12 +269,16 @@ class HrClientHandoverSeal(models.Model):
         """(intact, message) of the check of ``handover``'s chain."""
         seal, why = self._verify_integrity(handover)
         if not seal:
+            # As superuser: every seal of the handover counts, whichever the
+            # caller may read.
             count = self.sudo().search_count([("handover_id", "=", handover.id)])
             return True, self.env._(
                 "Integrity verified: the %(count)s seals of %(ref)s are intact.",
                 count=count,
                 ref=handover.name,
             )
+        # As superuser: the name of the record whose seal broke, whoever asks for the
+        # check.
         record = self.env[seal.res_model].sudo().browse(seal.res_id).exists()
         return False, self.env._(
             "Integrity broken: seal #%(sequence)s of %(ref)s (%(kind)s of "

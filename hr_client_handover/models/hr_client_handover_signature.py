@@ -260,6 +260,7 @@ class HrClientHandoverSignature(models.Model):
         if "successor" in roles:
             wanted += [("successor", user) for user in handover.line_ids.successor_id]
         wanted += [(role, witness) for role in ("witness", "verifier") if role in roles]
+        # As superuser: the signature requests are created by the workflow only.
         return self.sudo().create(
             [
                 {
@@ -282,6 +283,7 @@ class HrClientHandoverSignature(models.Model):
             lambda sig: sig.stage == stage and sig.signed_on
         )
         if signed:
+            # As superuser: the signatures are cleared by the workflow, never by a user.
             signed.sudo().write({"signature": False, "signed_on": False})
             handover._seal("reset", signed, ("signature", "signed_on"))
         return signed

@@ -51,8 +51,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     departure_confirmed_on = fields.Datetime(
         string="Departure Confirmed on", readonly=True, copy=False
     )
-    departure_confirm_deadline = fields.Date(
-        compute="_compute_departure_confirm_deadline",
+    departure_confirm_due_date = fields.Date(
+        compute="_compute_departure_confirm_due_date",
         string="Confirm Departure by",
         help="Three working days after the last working day.",
     )
@@ -73,7 +73,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         copy=False,
         help="The handover was not finished by the last working day.",
     )
-    escalated_state = fields.Selection(SELECTION, readonly=True, copy=False)
+    escalated_stage = fields.Selection(SELECTION, readonly=True, copy=False)
     escalation_level = fields.Integer(
         readonly=True,
         copy=False,
@@ -82,10 +82,10 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     can_confirm_departure = fields.Boolean(compute="_compute_can_actions")
 
     @api.depends("last_working_day", "company_id")
-    def _compute_departure_confirm_deadline(self):
+    def _compute_departure_confirm_due_date(self):
         for handover in self:
             day = handover.last_working_day
-            handover.departure_confirm_deadline = day and handover._add_working_days(
+            handover.departure_confirm_due_date = day and handover._add_working_days(
                 day, REVIEW_WORKING_DAYS
             )
 
@@ -97,6 +97,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         or their user is archived."""
         self.ensure_one()
         today = fields.Date.context_today(self)
+        # As superuser: the policy asks this for any caller, who may not read the user
+        # (a portal user, another company's user).
         user = self.departing_user_id.sudo()
         return bool(
             (self.last_working_day and self.last_working_day < today)
@@ -179,7 +181,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         ):
             return
         self._schedule_activity(
-            CONFIRM_ACTIVITY, supervisor, self.departure_confirm_deadline
+            CONFIRM_ACTIVITY, supervisor, self.departure_confirm_due_date
         )
 
     # ------------------------------------------------------------------
@@ -204,6 +206,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         )
         for handover in handovers:
             if handover.state not in CLOSED and not handover.late_departure_on:
+                # As superuser: the workflow's own field, which no user writes (the job
+                # may be run by hand).
                 handover.sudo().late_departure_on = today
                 handover._on_late_departure()
             handover._schedule_departure_confirmation()
@@ -251,6 +255,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         )
         if self.revocation_refused_on:
             return
+        # As superuser: the workflow's own field, which no user writes.
         self.sudo().revocation_refused_on = fields.Date.context_today(self)
         self.message_post(
             body=self.env._(
@@ -269,6 +274,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.ensure_one()
         now = fields.Datetime.now()
         system = self.env.ref("base.user_root")
+        # As superuser: the system archives the user, which the caller (the
+        # day-after job, HR) may not do by their own rights.
         user = self.departing_user_id.sudo()
         if self.state not in CLOSED and not self.departure_allowed_on:
             # Whatever still needs the departing person passes to the direct
@@ -287,6 +294,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
             # (The archive hands their activities to the supervisor:
             # _on_departing_user_archived.)
             user.write({"active": False})
+        # As superuser: the revocation's dates are the workflow's own fields, which no
+        # user writes.
         self.sudo().write(
             {
                 "accounts_revoked_on": now if revoked else False,
@@ -303,6 +312,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         supervisor = self.supervisor_id
         if not supervisor:
             return
+        # As superuser: the archived user's activities, which the caller (HR,
+        # the day-after job) may not read.
         for activity in self.sudo().activity_ids.filtered(
             lambda act: act.user_id == user
         ):
@@ -344,6 +355,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
                 user=user.name,
             )
         )
+        # As superuser: the system ticks the item (done by OdooBot), which no user may
+        # tick for it.
         items.sudo().write(
             {
                 "done": True,
@@ -370,6 +383,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         kind = xmlid and self.env.ref(xmlid, raise_if_not_found=False)
         return any(
             act.activity_type_id == kind and act.date_deadline < today
+            # As superuser: every activity of the stage counts, whoever may read it.
             for act in self.sudo().activity_ids
         )
 
@@ -387,6 +401,8 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         )
         start = self.approver_id or self.supervisor_id
         chain = [start] if start else []
+        # As superuser: the organisation chart above the approver, from their employee
+        # record, which only HR reads.
         employee = start.sudo().employee_ids.filtered(
             lambda emp: emp.company_id == self.company_id
         )[:1]
@@ -409,7 +425,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.ensure_one()
         if self.escalated_on == today or not self._is_stage_overdue(today):
             return False
-        same_stage = self.escalated_state == self.state
+        same_stage = self.escalated_stage == self.state
         level = self.escalation_level if same_stage else 0
         if same_stage and self.escalated_on:
             every = max(self.company_id.handover_escalation_days, 1)
@@ -420,10 +436,12 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
             return False
         user = chain[min(level, len(chain) - 1)]
         self._schedule_activity(OVERDUE_ACTIVITY, user, today)
+        # As superuser: when and to whom the stage was escalated are the workflow's own
+        # fields, which the policy lets no user write.
         self.sudo().write(
             {
                 "escalated_on": today,
-                "escalated_state": self.state,
+                "escalated_stage": self.state,
                 "escalation_level": level + 1,
             }
         )

@@ -69,6 +69,8 @@ class HrClientHandoverTransfer(models.Model):
         for model, ids in by_model.items():
             if model not in self.env:
                 continue
+            # As superuser: the names of what the ledger moved, whoever reads the
+            # ledger.
             records = self.env[model].sudo().browse(ids).exists()
             names.update({(model, rec.id): rec.display_name for rec in records})
         for row in self:

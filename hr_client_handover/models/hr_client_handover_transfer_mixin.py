@@ -32,6 +32,8 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
     def _start_transfer(self):
         """Select what moves, then move it now, or in the background when large."""
         self.ensure_one()
+        # As superuser: the engine moves records the caller may not write, and writes
+        # the ledger and the queue, which no user writes; the policy checked the caller.
         handover = self.sudo()
         total = self.env["hr.client.handover.engine"].sudo()._enqueue(handover)
         handover.write({"transfer_state": "running", "transfer_total": total})
@@ -48,6 +50,8 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         """Give back what the handover moved (reason: 'revert' or 'return'), now
         or in the background when large."""
         self.ensure_one()
+        # As superuser: the engine gives back records the caller may not write; the
+        # policy checked the caller.
         handover = self.sudo()
         total = (
             self.env["hr.client.handover.engine"].sudo()._count_to_give_back(handover)
@@ -74,6 +78,8 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
     def _run_transfer_now(self):
         """Run the transfer or the revert in the current transaction; rows someone
         else is editing are left to the background job, never overwritten."""
+        # As superuser: the engine moves records the caller may not write; the policy
+        # checked the caller.
         if self.env["hr.client.handover.engine"].sudo()._run(self) == "later":
             self._trigger_transfer_job()
 

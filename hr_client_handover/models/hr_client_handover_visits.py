@@ -132,6 +132,8 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
             for xmlid, users, note in wanted:
                 kind = self.env.ref(xmlid)
                 users = users or self.env["res.users"]
+                # As superuser: the activities of the visitors, which the caller may not
+                # read.
                 current = handover.sudo().activity_ids.filtered(
                     lambda act, kind=kind: act.activity_type_id == kind
                 )

@@ -186,6 +186,8 @@ class IrActionsReport(models.Model):
         filed = FILED_BY_REPORT.get(self.report_name)
         if filed:
             record.check_access("read")
+            # The filed document, read as superuser once the reader's access to the
+            # handover is checked.
             return record.sudo()[filed.field] or None
         return super().retrieve_attachment(record)
 

@@ -217,6 +217,7 @@ class IrAttachment(models.Model):
                     raise error()
             if vals.get("res_model") in HANDOVER_MODELS or (
                 vals.get("res_id")
+                # As superuser: where the files are attached, whoever may read them.
                 and any(att.res_model in HANDOVER_MODELS for att in self.sudo())
             ):
                 # Moved onto a handover's record: added to it.

@@ -179,6 +179,7 @@ class MailActivity(models.Model):
             kind = self.env.ref(xmlid, raise_if_not_found=False)
             if kind:
                 step_types[kind.id] = xmlid
+        # As superuser: the kind of every activity, whoever may read it.
         for activity in self.sudo():
             xmlid = step_types.get(activity.activity_type_id.id)
             if (
@@ -188,6 +189,7 @@ class MailActivity(models.Model):
                 or not activity.res_id
             ):
                 continue
+            # As superuser: the handover of the activity, whoever marks it done.
             handover = self.env["hr.client.handover"].sudo().browse(activity.res_id)
             if not handover.exists() or handover.state in CLOSED:
                 continue

@@ -149,6 +149,7 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         if not self.env.su and set(vals) - NOTE_FIELDS:
+            # As superuser: which document each message is on, whoever may read it.
             on_handover = self.sudo().filtered(lambda msg: msg.model in HANDOVER_MODELS)
             if on_handover:
                 names = sorted(set(vals) - NOTE_FIELDS)

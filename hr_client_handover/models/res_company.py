@@ -63,6 +63,7 @@ class ResCompany(models.Model):
         set for it, else of the HR department, else the first client handover
         administrator of the company."""
         self.ensure_one()
+        # As superuser: the departments' managers are employees, which only HR reads.
         company = self.sudo()
         for key in dict.fromkeys((department, "hr")):
             user = company[f"handover_{key}_department_id"].manager_id.user_id
@@ -82,6 +83,8 @@ class ResCompany(models.Model):
                 *([("name", "ilike", name)] for name in HR_DEPARTMENT_NAMES[1:]),
             ]
         )
+        # As superuser: the companies' HR departments are found in the organisation
+        # chart whatever the user may read of it.
         Department = self.env["hr.department"].sudo()
         for company in self.sudo().filtered(
             lambda company: not company.handover_hr_department_id

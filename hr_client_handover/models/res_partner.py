@@ -46,18 +46,20 @@ class ResPartner(models.Model):
         ``open_only``, of handovers still running only; else also in any
         stage, an attendee of their sealed events or a record of their ledger
         (which a cancellation reads to give the customers back)."""
+        # As superuser: every handover that refers to the contact, whoever asks.
         Line = (
             self.env["hr.client.handover.line"].sudo().with_context(active_test=False)
         )
         ids = self.ids
         domain = Domain("partner_id", "in", ids) | Domain("visit_contact_id", "in", ids)
         if open_only:
-            domain &= Domain("handover_state", "not in", CLOSED)
+            domain &= Domain("handover_stage", "not in", CLOSED)
         references = {}
         for line in Line.search(domain):
             for partner in line.partner_id | line.visit_contact_id:
                 references.setdefault(partner.id, set()).add(line.handover_id.id)
         if not open_only:
+            # As superuser: every handover that refers to the contact, whoever asks.
             attendees = (
                 self.env["calendar.attendee"]
                 .sudo()
@@ -72,6 +74,7 @@ class ResPartner(models.Model):
                 references.setdefault(attendee.partner_id.id, set()).add(
                     attendee.event_id.handover_id.id
                 )
+            # As superuser: every handover that refers to the contact, whoever asks.
             rows = (
                 self.env["hr.client.handover.transfer"]
                 .sudo()
@@ -82,6 +85,7 @@ class ResPartner(models.Model):
             )
             for res_id, handover in rows:
                 references.setdefault(res_id, set()).add(handover.id)
+        # As superuser: every handover that refers to the contact, whoever asks.
         Handover = self.env["hr.client.handover"].sudo()
         return {
             partner: Handover.browse(sorted(references[partner.id]))

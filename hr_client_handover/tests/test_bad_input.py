@@ -591,7 +591,7 @@ CATALOGUE = [
         "visits",
         "visit sent back without a reason",
         "supervisor",
-        line_reason("line_a", "send_back_visit", " "),
+        line_reason("line_visited", "send_back_visit", " "),
         UserError,
         "Give the reason",
     ),
@@ -923,6 +923,9 @@ class TestBadInput(HandoverCase):
             self.run_stage("cancel")
         self.advance(handover, "visits")
 
+        # A visit both visitors confirmed: one the supervisor could send back.
+        self.line_visited = self.line_confirmed
+        self.do_visits(handover, self.line_visited)
         self.run_stage("visits")
         self.advance(handover, "verification")
 

@@ -297,7 +297,7 @@ class TestHandoverBanner(HandoverCase):
             """
             INSERT INTO hr_client_handover_line
                 (handover_id, partner_id, successor_id, company_id, sequence,
-                 handover_state, visit_state, create_uid, write_uid,
+                 handover_stage, visit_state, create_uid, write_uid,
                  create_date, write_date)
             SELECT %s, id, %s, %s, 10, 'draft', 'pending', 1, 1, now(), now()
               FROM res_partner WHERE id IN %s
@@ -306,7 +306,7 @@ class TestHandoverBanner(HandoverCase):
         )
         big.sudo().state = "visits"
         self.env.cr.execute(
-            "UPDATE hr_client_handover_line SET handover_state = 'visits'"
+            "UPDATE hr_client_handover_line SET handover_stage = 'visits'"
             " WHERE handover_id = %s",
             [big.id],
         )

@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -210,3 +210,73 @@ class TestLineActions(HandoverCase):
         self.assertIn(
             "Your turn: Submit Plan", handover.with_user(self.departing).banner_text
         )
+
+    def test_visit_buttons_and_their_checks_ask_the_same_policy(self):
+        """A visit's buttons show exactly where the policy lets their action
+        pass (the conditions of its rows, not a restatement in the view), and
+        where they are hidden the action is refused with its reason."""
+        handover = self.advance(self.draft_handover(), "visits")
+        line = handover.line_ids.filtered(
+            lambda ln: ln.successor_id == self.successor_a
+        )[0]
+        views = self.views()
+        buttons = {
+            "action_request_waiver": (self.departing, self.successor_a),
+            "action_approve_waiver": (self.supervisor,),
+            "action_refuse_waiver": (self.supervisor,),
+            "action_send_back_visit": (self.supervisor,),
+        }
+
+        def shown():
+            line.invalidate_recordset()
+            result = set()
+            for name, users in buttons.items():
+                for user in users:
+                    record = line.with_user(user)
+                    for kind in ("list", "form"):
+                        if not views[kind].xpath(f"//button[@name='{name}']"):
+                            continue
+                        labels = self.shown_buttons(views[kind], record, name)
+                        self.assertEqual(
+                            bool(labels),
+                            record._policy_allows(name[len("action_") :]),
+                            (name, user.name, kind, line.visit_state),
+                        )
+                        if labels:
+                            result.add((name, user))
+            return result
+
+        # Pending: only a waiver can be asked.
+        self.assertEqual(
+            shown(),
+            {
+                ("action_request_waiver", self.departing),
+                ("action_request_waiver", self.successor_a),
+            },
+        )
+        with self.assertRaisesRegex(UserError, "nothing to send back"):
+            line.with_user(self.supervisor).action_send_back_visit()
+        with self.assertRaisesRegex(UserError, "No waiver of the visit"):
+            line.with_user(self.supervisor).action_refuse_waiver()
+        with self.assertRaisesRegex(UserError, "Nobody requested a waiver"):
+            line.with_user(self.supervisor).action_approve_waiver()
+        # Asked: the supervisor decides; nobody asks again.
+        self.line_reason(line, self.departing, "action_request_waiver", "Far away")
+        self.assertEqual(
+            shown(),
+            {
+                ("action_approve_waiver", self.supervisor),
+                ("action_refuse_waiver", self.supervisor),
+            },
+        )
+        with self.assertRaisesRegex(UserError, "a waiver can only be requested"):
+            line.with_user(self.successor_a).action_request_waiver()
+        # Waived: it can only be sent back.
+        line.with_user(self.supervisor).action_approve_waiver()
+        self.assertEqual(shown(), {("action_send_back_visit", self.supervisor)})
+        with self.assertRaisesRegex(UserError, "already approved"):
+            line.with_user(self.supervisor).action_approve_waiver()
+        # Sent back: pending again.
+        self.line_reason(line, self.supervisor, "action_send_back_visit", "Go there")
+        self.assertEqual(line.visit_state, "pending")
+        self.assertEqual(len(shown()), 2)

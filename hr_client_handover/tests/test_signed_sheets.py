@@ -1,4 +1,4 @@
-"""The signed sheets of the policy (issue 24, item 3): the visit sheet
+"""The signed sheets of the procedure: the visit sheet
 (拜访客户交接计划表) signed by who visited together and the witness before the
 visits stage ends, the phone check signed by the witness who called once the
 customers confirmed (抽查属实后签字) before the verification ends; both printed
@@ -136,7 +136,7 @@ class TestSignedSheets(HandoverCase):
 
 @tagged("post_install", "-at_install")
 class TestMaterialsSheet(HandoverCase):
-    """Materials (issue 24, item 7): paper, electronic and location are given
+    """Materials: paper, electronic and location are given
     (or declared none) before the successor confirms; the supervisor sends a
     confirmed materials line back with a reason."""
 

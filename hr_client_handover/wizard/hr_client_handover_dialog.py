@@ -45,6 +45,7 @@ class HrClientHandoverDialog(models.AbstractModel):
         """{field name: records} of this dialog, in the current user's
         environment (read as superuser: the check comes next)."""
         self.ensure_one()
+        # Read as superuser: the check of the user comes next (see the docstring).
         dialog = self.sudo()
         return {
             name: dialog[name].with_env(self.env) for name in self._dialog_target_fields
@@ -54,6 +55,7 @@ class HrClientHandoverDialog(models.AbstractModel):
         for dialog in self:
             dialog._dialog_check(
                 dialog._dialog_targets(),
+                # Read as superuser: the check of the user follows.
                 {name: dialog.sudo()[name] for name in dialog._dialog_value_fields},
             )
 

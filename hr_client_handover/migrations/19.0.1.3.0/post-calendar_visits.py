@@ -12,7 +12,7 @@ def migrate(cr, version):
         [
             ("planned_visit_date", "!=", False),
             ("visit_event_id", "=", False),
-            ("handover_state", "not in", ("done", "cancel")),
+            ("handover_stage", "not in", ("done", "cancel")),
             ("visit_state", "not in", ("done", "waived")),
         ]
     )

@@ -2,18 +2,19 @@
 in ``_on``. The columns, the field records (hence the chatter's tracking
 values, which point at them) and their XML ids keep their rows under the new
 names; seals keep what they sealed, under the names of the day
-(``hr.client.handover.seal`` reads them through ``RENAMED_FIELDS``)."""
+(``hr.client.handover.seal`` reads them through ``RENAMED_FIELDS``); the
+renames of this release are its part of ``RENAMED_BY_RELEASE``."""
 
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, rename_column
 
 from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
-    RENAMED_FIELDS,
+    RENAMED_BY_RELEASE,
 )
 
 
 def migrate(cr, version):
-    for model, names in RENAMED_FIELDS.items():
+    for model, names in RENAMED_BY_RELEASE["19.0.1.6.0"].items():
         table = model.replace(".", "_")
         for old, new in names.items():
             if column_exists(cr, table, old):
