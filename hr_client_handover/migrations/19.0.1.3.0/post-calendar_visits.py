@@ -5,6 +5,8 @@ yet visited or waived, get their event (quietly, as new ones do)."""
 
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.hr_client_handover.models.hr_client_handover_stages import CLOSED
+
 
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
@@ -12,7 +14,7 @@ def migrate(cr, version):
         [
             ("planned_visit_date", "!=", False),
             ("visit_event_id", "=", False),
-            ("handover_stage", "not in", ("done", "cancel")),
+            ("handover_stage", "not in", CLOSED),
             ("visit_state", "not in", ("done", "waived")),
         ]
     )
