@@ -360,7 +360,17 @@ class HrClientHandoverEngine(models.AbstractModel):
                 tuple(ids),
             )
         )
-        current = {row[0]: row[1:] for row in cr.fetchall()}
+        rows = cr.fetchall()
+        current = {row[0]: row[1:] for row in rows}
+        if rows:
+            # What was just read under the lock is what the write's overrides
+            # compare with (a lead's owner, …): in the cache, they do not
+            # read every column of the batch's records again for it.
+            locked = Model.browse(list(current))
+            for index, column in enumerate(columns, 1):
+                Model._fields[column]._insert_cache(
+                    locked, [row[index] for row in rows]
+                )
         busy = set()
         missing = [rid for rid in ids if rid not in current]
         if missing:

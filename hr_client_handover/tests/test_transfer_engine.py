@@ -1,17 +1,21 @@
 """The transfer engine at scale and under faults: query budget, background mode
 and resume, concurrent approval, revert and leave return."""
 
+import re
 import threading
 import uuid
+from collections import Counter
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
+from odoo.sql_db import Cursor
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import load_chinese
 
@@ -190,6 +194,39 @@ class TestTransferEngine(TransactionCase):
         self.assertEqual(large_moved, 10 * small_moved)
         self.assertLessEqual(large_queries, 0.2 * large_moved, counts)
         self.assertLessEqual(large_queries, 10 * small_queries, counts)
+
+    def test_owner_written_in_one_statement_per_table_and_group(self):
+        """A batch writes the new owner of a table's records in one UPDATE per
+        owner and team it gives them, not one per 100 records (core's flush)."""
+        data = build_portfolio(self.env, "setw", 150)
+        handover = to_plan_approval(data)
+        self.env.flush_all()
+        statements = []
+        execute = Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            statements.append(query.code if isinstance(query, SQL) else query)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch("odoo.sql_db.Cursor.execute", spy):
+            handover.with_user(data["approver"]).with_context(
+                handover_sync=True
+            ).action_approve_plan()
+            self.env.flush_all()
+        ledger = self.env["hr.client.handover.transfer"].search(
+            [("handover_id", "=", handover.id), ("res_model", "=", "crm.lead")]
+        )
+        groups = Counter(
+            (row.old_user_id, row.new_user_id, row.old_team_id, row.new_team_id)
+            for row in ledger
+        )
+        self.assertGreater(min(groups.values()), 100, "more than core writes at once")
+        writes = [
+            query
+            for query in statements
+            if re.match(r'\s*UPDATE\s+"crm_lead"\s+SET', query) and '"user_id"' in query
+        ]
+        self.assertEqual(len(writes), len(groups), writes)
 
     def test_what_moves_and_what_stays(self):
         data = build_portfolio(self.env, "moves", 6)
