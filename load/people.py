@@ -230,7 +230,7 @@ class Person(HttpUser):
             handover = CONFIG["transfer_handover"]
             name = "open form (transfer running)"
         else:
-            name = "open form (10,000 lines)"
+            name = "open form (their handover)"
         self.call(
             name, "hr.client.handover", "web_read", [handover], specification=FORM
         )

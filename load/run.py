@@ -47,7 +47,7 @@ BASE_DB = "handover_base"
 BUILD_BASE = 10000  # bench/builder.py: above it, multiples of it
 VAR = ROOT / "var" / "load"
 
-FORM_OPENS = ("open form (10,000 lines)", "open form (transfer running)")
+FORM_OPENS = ("open form (their handover)", "open form (transfer running)")
 BUTTONS = (
     "confirm materials",
     "confirm visit",
