@@ -3,11 +3,12 @@
 
 SHELL := /bin/bash
 VENV := .venv
-LINT_PATHS := hr_client_handover $(wildcard bench suites scripts/*.py conftest.py)
+LINT_PATHS := hr_client_handover $(wildcard bench load suites scripts/*.py conftest.py)
 ADDON := hr_client_handover
 PRETTIER := node_modules/.bin/prettier
 XML_GLOB := "$(ADDON)/**/*.xml"
 BENCH_ARGS ?=
+LOAD_ARGS ?=
 RPC_ARGS ?=
 FAULTS_ARGS ?=
 SECURITY_ARGS ?=
@@ -18,10 +19,10 @@ KEYS_DB ?= handover_demo
 KEYS_LOGINS ?= admin $(shell sed -n 's|.*: *\([^ ]*\) / .*|\1|p' hr_client_handover/demo/LOGINS.txt)
 I18N := . ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} $(VENV)/bin/python scripts/i18n.py
 
-.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-upgrade test-security test-faults lint format bench test-core i18n-export i18n-check screenshots clean
+.PHONY: help setup demo test test-rpc api-keys dist test-wheel test-uninstall test-upgrade test-security test-faults lint format bench load test-core i18n-export i18n-check screenshots clean
 
 help:
-	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-upgrade | test-security | test-faults | lint | format | bench | test-core | i18n-export | i18n-check | screenshots | clean  (see README.md)"
+	@echo "make setup | demo | test | test-rpc | api-keys | dist | test-wheel | test-uninstall | test-upgrade | test-security | test-faults | lint | format | bench | load | test-core | i18n-export | i18n-check | screenshots | clean  (see README.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -92,6 +93,12 @@ bench:
 	@$(MAKE) --no-print-directory setup
 	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
 	  $(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# Load test (load/run.py): people at work over JSON-2 while a big transfer runs
+# on a server with 2 workers and a cron worker; LOAD_ARGS="--quick" for development.
+load: setup
+	@. ./.odoo.env && PYTHONPATH=$$ODOO_ROOT$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(VENV)/bin/python load/run.py $(LOAD_ARGS)
 
 test-core: setup
 	@CORE_WITH_ADDON=$(CORE_WITH_ADDON) bash scripts/test_core.sh

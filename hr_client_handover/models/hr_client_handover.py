@@ -40,6 +40,10 @@ ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 FOLLOW_UP_DAYS = 30
+# How long a button waits for another one on the same handover to finish (a
+# line button holds it a fraction of a second) before it says someone else is
+# working on it.
+LOCK_WAIT = "10s"
 
 
 class HrClientHandover(models.Model):
@@ -888,14 +892,21 @@ class HrClientHandover(models.Model):
 
     def _lock(self):
         """Row-lock the handovers and re-read their stage, so that two concurrent
-        clicks on the same button cannot both pass the stage check."""
+        clicks on the same button cannot both pass the stage check. A click
+        waits a few seconds (LOCK_WAIT) for one on the same handover to end:
+        people confirming their own lines at the same moment all get through,
+        one after the other, instead of being refused."""
         if not self.ids:
             return
+        cr = self.env.cr
+        cr.execute("SET LOCAL lock_timeout = %s", [LOCK_WAIT])
         try:
-            self.env.cr.execute(
-                "SELECT id FROM hr_client_handover WHERE id IN %s FOR UPDATE NOWAIT",
+            cr.execute(
+                "SELECT id FROM hr_client_handover WHERE id IN %s ORDER BY id"
+                " FOR UPDATE",
                 [tuple(self.ids)],
             )
+            cr.execute("SET LOCAL lock_timeout = DEFAULT")
         except pg_errors.LockNotAvailable as exc:
             raise UserError(
                 self.env._(

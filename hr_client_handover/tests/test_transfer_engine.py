@@ -3,6 +3,7 @@ and resume, concurrent approval, revert and leave return."""
 
 import re
 import threading
+import time
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -13,6 +14,7 @@ from freezegun import freeze_time
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.sql_db import Cursor
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -746,7 +748,7 @@ class TestConcurrentApproval(BaseCase):
         cls.cases = {}
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            for case in ("double", "locked", "retry"):
+            for case in ("double", "locked", "retry", "busy"):
                 data = build_portfolio(env, f"{case}{uuid.uuid4().hex[:8]}", 5)
                 to_plan_approval(data)
                 cls.cases[case] = {
@@ -801,7 +803,12 @@ class TestConcurrentApproval(BaseCase):
                 self.assertEqual(handover.state, "plan_approval")
                 barrier.wait(timeout=10)
                 try:
-                    handover.with_context(handover_sync=True).action_approve_plan()
+                    # As a request runs it: the click that waited for the other
+                    # one is run again when that one changed the handover.
+                    retrying(
+                        handover.with_context(handover_sync=True).action_approve_plan,
+                        env,
+                    )
                     cr.commit()  # pylint: disable=invalid-commit
                     outcomes.append("approved")
                 except UserError as exc:
@@ -841,6 +848,48 @@ class TestConcurrentApproval(BaseCase):
                 ),
                 0,
             )
+
+    def test_button_waits_for_another_on_the_same_handover(self):
+        """Two people press a line button of the same handover at the same
+        moment: the second waits for the first to commit instead of being
+        refused with 'Someone else is working on this handover'."""
+        case = self.cases["busy"]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, case["approver_id"], {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            handover.with_context(handover_sync=True).action_approve_plan()
+            self.assertEqual(handover.state, "materials")
+            line = handover.line_ids[0]
+            line.sudo().write(
+                {"materials_no_paper": True, "materials_no_electronic": True}
+            )
+            successor_id = line.successor_id.id
+            cr.commit()  # pylint: disable=invalid-commit
+        holding = threading.Event()
+
+        def other_click():
+            # Another button on the same handover, committed a second later.
+            with self.registry.cursor() as other_cr:
+                other_cr.execute(
+                    "SELECT id FROM hr_client_handover WHERE id = %s FOR UPDATE",
+                    [case["handover_id"]],
+                )
+                holding.set()
+                time.sleep(1)
+                other_cr.commit()  # pylint: disable=invalid-commit
+
+        thread = threading.Thread(target=other_click)
+        thread.start()
+        try:
+            self.assertTrue(holding.wait(timeout=30))
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, successor_id, {})
+                line = env["hr.client.handover.line"].browse(line.id)
+                line.action_confirm_materials()
+                cr.commit()  # pylint: disable=invalid-commit
+                self.assertTrue(line.materials_confirmed_on)
+        finally:
+            thread.join(timeout=60)
 
     @mute_logger("odoo.sql_db")
     def test_record_edited_meanwhile_is_not_overwritten(self):
