@@ -895,7 +895,13 @@ class HrClientHandover(models.Model):
         clicks on the same button cannot both pass the stage check. A click
         waits a few seconds (LOCK_WAIT) for one on the same handover to end:
         people confirming their own lines at the same moment all get through,
-        one after the other, instead of being refused."""
+        one after the other, instead of being refused.
+
+        The lock also writes the rows (a new row version, nothing changed): a
+        click that waited for another then fails with a serialization error,
+        which Odoo answers by running the request again on what the first
+        click committed (its seals, its counts), instead of going on with what
+        it read before the wait."""
         if not self.ids:
             return
         cr = self.env.cr
@@ -904,6 +910,11 @@ class HrClientHandover(models.Model):
             cr.execute(
                 "SELECT id FROM hr_client_handover WHERE id IN %s ORDER BY id"
                 " FOR UPDATE",
+                [tuple(self.ids)],
+            )
+            cr.execute(
+                "UPDATE hr_client_handover SET write_date = write_date"
+                " WHERE id IN %s",
                 [tuple(self.ids)],
             )
             cr.execute("SET LOCAL lock_timeout = DEFAULT")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -748,7 +749,7 @@ class TestConcurrentApproval(BaseCase):
         cls.cases = {}
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            for case in ("double", "locked", "retry", "busy"):
+            for case in ("double", "locked", "retry", "busy", "stale"):
                 data = build_portfolio(env, f"{case}{uuid.uuid4().hex[:8]}", 5)
                 to_plan_approval(data)
                 cls.cases[case] = {
@@ -890,6 +891,57 @@ class TestConcurrentApproval(BaseCase):
                 self.assertTrue(line.materials_confirmed_on)
         finally:
             thread.join(timeout=60)
+
+    @mute_logger("odoo.sql_db")
+    def test_button_after_a_wait_runs_again_on_what_the_other_committed(self):
+        """Two successors confirm their materials at the same moment: the one
+        that read the handover before the other committed is run again by
+        Odoo (serialization error, as a web request is retried) instead of
+        sealing on what it read before, so no seal number is taken twice."""
+        case = self.cases["stale"]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, case["approver_id"], {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            handover.with_context(handover_sync=True).action_approve_plan()
+            lines = handover.line_ids.filtered("successor_id")[:2]
+            lines.sudo().write(
+                {"materials_no_paper": True, "materials_no_electronic": True}
+            )
+            pairs = [(line.id, line.successor_id.id) for line in lines]
+            cr.commit()  # pylint: disable=invalid-commit
+        self.assertEqual(len(pairs), 2)
+
+        def confirm(cr, line_id, user_id):
+            env = api.Environment(cr, user_id, {})
+            env["hr.client.handover.line"].browse(line_id).action_confirm_materials()
+
+        with self.registry.cursor() as late_cr:
+            # The late click's transaction has read the database already ...
+            late_cr.execute(
+                "SELECT count(*) FROM hr_client_handover_seal WHERE handover_id = %s",
+                [case["handover_id"]],
+            )
+            # ... when the other click commits.
+            with self.registry.cursor() as first_cr:
+                confirm(first_cr, *pairs[0])
+                first_cr.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(pg_errors.SerializationFailure):
+                confirm(late_cr, *pairs[1])
+            late_cr.rollback()
+            env = api.Environment(late_cr, pairs[1][1], {})
+            retrying(lambda: confirm(late_cr, *pairs[1]), env)
+            late_cr.execute(
+                "SELECT sequence, count(*) FROM hr_client_handover_seal"
+                " WHERE handover_id = %s GROUP BY sequence HAVING count(*) > 1",
+                [case["handover_id"]],
+            )
+            self.assertEqual(late_cr.fetchall(), [])
+            late_cr.execute(
+                "SELECT count(*) FROM hr_client_handover_line"
+                " WHERE id IN %s AND materials_confirmed_on IS NOT NULL",
+                [tuple(line_id for line_id, _user in pairs)],
+            )
+            self.assertEqual(late_cr.fetchone()[0], 2)
 
     @mute_logger("odoo.sql_db")
     def test_record_edited_meanwhile_is_not_overwritten(self):
