@@ -106,9 +106,9 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
 
         The handovers share the job in rounds of one batch each, so that when
         many are approved together (a reorganisation) each one's first batch
-        is committed early instead of waiting for the others to finish: every
-        round takes the handovers approved since, a handover's first batch is
-        cut to its share, and the others' turns are shuffled (see the engine's
+        is committed early instead of waiting for the others to finish: a
+        handover approved meanwhile has the next turn, its first batch cut to
+        its share, and the others' turns are shuffled (see the engine's
         ``_turns``). Several workers (the second scheduled action, other
         servers on the same database) run this together: a handover another
         worker holds is skipped for this round, it is that worker's turn; a
@@ -118,26 +118,37 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         handovers = self.search([("transfer_state", "in", ("running", "reverting"))])
         Cron._commit_progress(remaining=engine._remaining(handovers))
         later = set()
+        served = set()  # the handovers of the current round that had their turn
+        progressed = False
         while True:
-            turns = engine._turns(skip=later)
-            # A fresh snapshot for the batches of the round.
+            # Asked again before every turn: a handover approved meanwhile has
+            # the next one (the engine puts the unopened first).
+            turns = [
+                (handover, size)
+                for handover, size in engine._turns(skip=later)
+                if handover.id not in served
+            ]
+            # A fresh snapshot for the batch.
             Cron._commit_progress()
-            progressed = False
-            for handover, size in turns:
-                status = engine.with_context(handover_batch_size=size)._run(
-                    handover, commit=True, max_batches=1
-                )
-                if status == "paused":
-                    # Time is up: let other jobs run, then come back at once (a
-                    # trigger due now wakes the cron workers at commit).
-                    self._trigger_transfer_job()
-                    Cron._commit_progress()
-                    return
-                if status == "later":
-                    later.add(handover.id)
-                progressed = progressed or status in ("more", "done")
-            if not progressed:
-                break
+            if not turns:
+                if not progressed:
+                    break
+                served, progressed = set(), False  # the next round
+                continue
+            handover, size = turns[0]
+            served.add(handover.id)
+            status = engine.with_context(handover_batch_size=size)._run(
+                handover, commit=True, max_batches=1
+            )
+            if status == "paused":
+                # Time is up: let other jobs run, then come back at once (a
+                # trigger due now wakes the cron workers at commit).
+                self._trigger_transfer_job()
+                Cron._commit_progress()
+                return
+            if status == "later":
+                later.add(handover.id)
+            progressed = progressed or status in ("more", "done")
         if later:
             # Only rows other transactions hold are left: try again in a minute
             # instead of spinning on them.
