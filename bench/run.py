@@ -19,6 +19,9 @@ median:
 * screens: what a user waits for on a handover of 10,000 customers: generating
   its lines, assigning successors (balanced split), opening the form, printing
   each PDF.
+* reorganisation: the customers split into handovers of ``--reorg-size``
+  customers (100 of 1,000 at 100,000), approved one after the other, moved by
+  one, then two, cron workers (reorg.py).
 
 Prints a table and the targets (exit status 1 when one is missed), writes JSON
 under bench/results/.
@@ -32,7 +35,7 @@ targets report.py; this entry point runs each phase in its own process.
 
 Usage: python bench/run.py [--customers N | --quick] [--repeat N] [--sample N]
        [--db-prefix NAME] [--keep] [--reuse] [--grow TEMPLATE] [--base NAME]
-       [--port N]
+       [--port N] [--only PHASE,...] [--reorg-size N]
 """
 
 
@@ -50,7 +53,24 @@ from pathlib import Path
 # Neither imports Odoo at load time: the orchestration runs without it.
 from builder import BUILD_BASE
 from phases import PHASES, REPORTS, SCREEN_LINES, odoo_env
+from reorg import phase_reorg1, phase_reorg2, phase_reorg_build
 from report import median_result, report
+
+PHASES = dict(
+    PHASES,
+    reorg_build=phase_reorg_build,
+    reorg1=phase_reorg1,
+    reorg2=phase_reorg2,
+)
+# What --only names, and the phases each runs.
+MEASURED = {
+    "engine": ("engine",),
+    "mass_edit": ("mass_edit",),
+    "naive": ("naive",),
+    "floor": ("floor",),
+    "screens": ("screens",),
+    "reorg": ("reorg1", "reorg2"),
+}
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -88,6 +108,10 @@ def _phase(phase, db, args):
             str(args.mass_sample),
             "--port",
             str(args.port),
+            "--reorg-size",
+            str(args.reorg_size),
+            "--reorg-timeout",
+            str(args.reorg_timeout),
         ],
         check=False,
         capture_output=True,
@@ -99,9 +123,29 @@ def _phase(phase, db, args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _fresh_copy(args):
+def _fresh_copy(args, template=None):
     _run(["dropdb", "--if-exists", args.run_db])
-    _run(["createdb", "-T", args.template_db, args.run_db])
+    _run(["createdb", "-T", template or args.template_db, args.run_db])
+
+
+def _reorg_template(args):
+    """The data set split into the reorganisation's handovers: built once from
+    the template, kept and reused as the template is."""
+    reorg_db = f"{args.db_prefix}_reorg_tpl"
+    built = ROOT / "var" / f"bench-{reorg_db}-{args.customers}-{args.reorg_size}.json"
+    if args.reuse and built.exists():
+        _odoo("-d", reorg_db, "-u", "hr_client_handover", "--stop-after-init")
+        return reorg_db, json.loads(built.read_text())
+    built.unlink(missing_ok=True)
+    _run(["dropdb", "--if-exists", reorg_db])
+    _run(["createdb", "-T", args.template_db, reorg_db])
+    print(
+        f"bench: splitting into handovers of {args.reorg_size} customers ...",
+        flush=True,
+    )
+    split = _phase("reorg_build", reorg_db, args)
+    built.write_text(json.dumps(split))
+    return reorg_db, split
 
 
 def orchestrate(args):
@@ -142,22 +186,27 @@ def orchestrate(args):
         built.parent.mkdir(exist_ok=True)
         built.write_text(json.dumps(build))
     results = {"build": build}
+    runs = {phase: [] for name in args.only for phase in MEASURED[name]}
+    sources = {phase: template for phase in runs}
+    if "reorg" in args.only:
+        reorg_db, results["reorg_build"] = _reorg_template(args)
+        sources.update(reorg1=reorg_db, reorg2=reorg_db)
     # Each path in turn, on a fresh copy, `repeat` times: the paths share the
     # machine's noise instead of one of them getting a quiet minute.
-    runs = {phase: [] for phase in ("engine", "mass_edit", "naive", "floor", "screens")}
     for attempt in range(args.repeat):
         for phase in runs:
             print(
                 f"bench: measuring {phase} ({attempt + 1}/{args.repeat}) ...",
                 flush=True,
             )
-            _fresh_copy(args)
+            _fresh_copy(args, sources[phase])
             runs[phase].append(_phase(phase, run_db, args))
     for phase, phase_runs in runs.items():
         results[phase] = median_result(phase_runs)
     _run(["dropdb", "--if-exists", run_db])
     if not args.keep:
-        _run(["dropdb", "--if-exists", template])
+        for db in set(sources.values()):
+            _run(["dropdb", "--if-exists", db])
         built.unlink(missing_ok=True)
     return report(args, results, time.time() - started, SCREEN_LINES, REPORTS)
 
@@ -204,6 +253,23 @@ def main():
         default=8100,
         help="HTTP port of the server the screens phase prints the PDFs through",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(MEASURED),
+        help="comma-separated paths to measure (default: all): " + ", ".join(MEASURED),
+    )
+    parser.add_argument(
+        "--reorg-size",
+        type=int,
+        default=1000,
+        help="customers per handover of the reorganisation",
+    )
+    parser.add_argument(
+        "--reorg-timeout",
+        type=int,
+        default=3600,
+        help="seconds a reorganisation run may take before it is given up",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--db")
     args = parser.parse_args()
@@ -211,6 +277,12 @@ def main():
         args.customers = BUILD_BASE
     if args.customers > BUILD_BASE and args.customers % BUILD_BASE:
         parser.error(f"above {BUILD_BASE}, --customers must be a multiple of it")
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(args.only) - set(MEASURED)
+    if unknown:
+        parser.error(f"--only: unknown path(s) {', '.join(sorted(unknown))}")
+    if args.customers % args.reorg_size:
+        parser.error("--customers must be a multiple of --reorg-size")
     args.template_db = f"{args.db_prefix}_tpl"
     args.run_db = f"{args.db_prefix}_run"
     if not args.phase:

@@ -17,6 +17,11 @@ user to the successor of the customer line it belongs to.
 * In the background each batch is committed with its ledger rows and removed
   from the queue, the cache is cleared between batches (bounded memory), and a
   serialization failure rolls the batch back and retries it.
+* Several workers (the two scheduled actions, or several servers sharing the
+  database) share the handovers: a worker takes a handover's next batch by
+  locking the handover's row and the batch's queue (or ledger) rows with
+  ``FOR UPDATE SKIP LOCKED``, so two workers never take the same batch nor wait
+  for each other; a handover another worker holds is that worker's turn.
 
 Revert and leave return walk the ledger the same way, in the background when
 large, and give back only what is still as the handover set it; they remove only
@@ -28,6 +33,7 @@ calls the handover back once (``_on_transfer_end``) with what it did.
 """
 
 import logging
+import random
 import time
 from collections import defaultdict
 
@@ -41,6 +47,11 @@ from odoo.tools.mail import generate_tracking_message_id
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# When several handovers run at once (a reorganisation), each one's first batch
+# is cut so that all the first batches together take about a twentieth of the
+# work: every handover starts early, none waits for another to finish.
+OPENING_SHARE = 20
+OPENING_MIN = 100
 RETRIES = 5
 RETRYABLE = (
     pg_errors.SerializationFailure,
@@ -205,7 +216,8 @@ class HrClientHandoverEngine(models.AbstractModel):
         Returns 'done'; 'later' when only rows other transactions hold are left
         (retried by the background job); 'more' when `max_batches` batches are
         done and some are left; with `commit` (background), each batch is
-        committed and 'paused' means the cron's time is up.
+        committed, 'paused' means the cron's time is up and 'busy' that another
+        worker holds the handover.
         """
         if "handover_team_cache" not in self.env.context:
             return self._for_run()._run(
@@ -213,10 +225,15 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
         Cron = self.env["ir.cron"]
         cursor = 0
-        for count in range(1, 1 << 62):
+        # Batches that did something: one whose rows all were held elsewhere
+        # does not count as a turn (the turn goes on to the next batch).
+        batches = 0
+        while True:
             result = self._step_retrying(handover, cursor, commit)
-            if result is None:
-                return "later"  # another transaction holds the handover
+            if result == "busy":
+                return "busy"  # another worker holds the handover: its turn
+            if result == "over":
+                return "done"  # finished (or cancelled) by another worker
             cursor, processed = result
             if cursor is None:
                 break  # end of a pass over the queue
@@ -227,7 +244,8 @@ class HrClientHandoverEngine(models.AbstractModel):
             else:
                 self._flush_quietly()
                 self.env.invalidate_all()
-            if max_batches and count >= max_batches:
+            batches += bool(processed)
+            if max_batches and batches >= max_batches:
                 return "more"
         if self._left(handover):
             return "later"
@@ -259,11 +277,15 @@ class HrClientHandoverEngine(models.AbstractModel):
 
     def _step_retrying(self, handover, cursor, commit):
         """One batch; in the background a serialization failure or deadlock rolls
-        the batch back and tries it again (the user never sees it)."""
+        the batch back and tries it again (the user never sees it). In the
+        background, 'busy' when another worker holds the handover, 'over' when
+        it no longer runs."""
         for attempt in range(RETRIES):
             try:
-                if commit and not self._lock_handover(handover):
-                    return None
+                if commit:
+                    claim = self._lock_handover(handover)
+                    if claim != "ok":
+                        return claim
                 return self._step(handover, cursor)
             except RETRYABLE as exc:
                 if not commit or attempt == RETRIES - 1:
@@ -277,7 +299,9 @@ class HrClientHandoverEngine(models.AbstractModel):
         return None
 
     def _lock_handover(self, handover):
-        """Keep a second process (or a click) off the handover for this batch."""
+        """Keep a second worker (or a click) off the handover for this batch:
+        'ok' once locked, 'busy' when another transaction holds it (skipped, not
+        waited for), 'over' when it no longer runs."""
         self.env.cr.execute(
             SQL(
                 "SELECT transfer_state FROM hr_client_handover WHERE id = %s"
@@ -287,7 +311,45 @@ class HrClientHandoverEngine(models.AbstractModel):
         )
         row = self.env.cr.fetchone()
         handover.invalidate_recordset(["transfer_state"])
-        return bool(row) and row[0] in ("running", "reverting")
+        if not row:
+            return "busy"
+        return "ok" if row[0] in ("running", "reverting") else "over"
+
+    def _turns(self, skip=()):
+        """The handovers under way, in the order of the background job's next
+        round, each with the size of its next batch: [(handover, size)].
+
+        Transfers that have not committed a batch yet come first (in the order
+        they were approved), with a first batch cut so that all of them
+        together take about a twentieth of the work; the others follow in a
+        shuffled order, so that every worker and every run of the job shares
+        its turns between them instead of always starting with the same one.
+        ``skip``: ids left out (only rows other transactions hold are left)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT h.id, h.transfer_total, h.transfer_state = 'running'"
+                " AND NOT EXISTS (SELECT 1 FROM hr_client_handover_transfer t"
+                "  WHERE t.handover_id = h.id AND t.reverted_on IS NULL)"
+                " FROM hr_client_handover h"
+                " WHERE h.transfer_state IN ('running', 'reverting')"
+                " AND h.id != ALL(%s) ORDER BY h.id",
+                list(skip),
+            )
+        )
+        rows = cr.fetchall()
+        batch = self.env.context["handover_batch_size"]
+        opening = batch
+        unopened = [row for row in rows if row[2]]
+        if len(rows) > 1 and unopened:
+            share = sum(row[1] or 0 for row in rows) // (OPENING_SHARE * len(unopened))
+            opening = min(batch, max(OPENING_MIN, share))
+        opened = [row for row in rows if not row[2]]
+        random.shuffle(opened)
+        Handover = self.env["hr.client.handover"]
+        return [(Handover.browse(row[0]), opening) for row in unopened] + [
+            (Handover.browse(row[0]), batch) for row in opened
+        ]
 
     def _step(self, handover, cursor):
         """One batch after `cursor`: (new cursor, values processed), or
@@ -318,7 +380,8 @@ class HrClientHandoverEngine(models.AbstractModel):
             "SELECT q.id, q.rule_id, q.res_id, q.line_id, l.successor_id"
             " FROM (SELECT id, rule_id, res_id, line_id"
             "  FROM hr_client_handover_queue"
-            "  WHERE handover_id = %s AND id > %s ORDER BY id LIMIT %s) q"
+            "  WHERE handover_id = %s AND id > %s ORDER BY id LIMIT %s"
+            "  FOR UPDATE SKIP LOCKED) q"
             " JOIN hr_client_handover_line l ON l.id = q.line_id ORDER BY q.id",
         )
         if not rows:
@@ -717,7 +780,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             " FROM hr_client_handover_transfer t"
             " WHERE t.handover_id = %s AND t.id > %s AND t.outcome = 'moved'"
             " AND t.reverted_on IS NULL AND t.note IS NULL"
-            " ORDER BY t.id LIMIT %s",
+            " ORDER BY t.id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED",
         )
         if not rows:
             return None, 0

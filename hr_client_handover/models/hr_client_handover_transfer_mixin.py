@@ -27,7 +27,22 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         )
 
     def _trigger_transfer_job(self, at=None):
-        self.env.ref("hr_client_handover.ir_cron_handover_transfer")._trigger(at)
+        """Wake the background job; when two or more transfers (or reverts) are
+        under way, its second worker too (Odoo runs one job per scheduled
+        action at a time: the second action is a second worker)."""
+        jobs = self.env.ref("hr_client_handover.ir_cron_handover_transfer")
+        second = self.env.ref(
+            "hr_client_handover.ir_cron_handover_transfer_2", raise_if_not_found=False
+        )
+        if second and (
+            self.env["hr.client.handover"]
+            .sudo()
+            .search_count([("transfer_state", "in", ("running", "reverting"))], limit=2)
+            > 1
+        ):
+            jobs |= second
+        for job in jobs:
+            job._trigger(at)
 
     def _start_transfer(self):
         """Select what moves, then move it now, or in the background when large."""
@@ -95,31 +110,51 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         crash (the queue and the ledger tell what is left), time-boxed by the
         cron framework.
 
-        The handovers share the job in turns of one batch each, so that when
+        The handovers share the job in rounds of one batch each, so that when
         many are approved together (a reorganisation) each one's first batch
-        is committed early instead of waiting for the others to finish. A
-        handover another worker holds (a second cron thread or server) is
-        skipped: it is that worker's turn."""
+        is committed early instead of waiting for the others to finish: a
+        handover approved meanwhile has the next turn, its first batch cut to
+        its share, and the others' turns are shuffled (see the engine's
+        ``_turns``). Several workers (the second scheduled action, other
+        servers on the same database) run this together: a handover another
+        worker holds is skipped for this round, it is that worker's turn; a
+        worker stops when a whole round found nothing free."""
         engine = self.env["hr.client.handover.engine"]._for_run()
         Cron = self.env["ir.cron"]
-        handovers = self.search(
-            [("transfer_state", "in", ("running", "reverting"))], order="id"
-        )
+        handovers = self.search([("transfer_state", "in", ("running", "reverting"))])
         Cron._commit_progress(remaining=engine._remaining(handovers))
-        later = False
-        while handovers:
-            turn, handovers = handovers, self.browse()
-            for handover in turn:
-                status = engine._run(handover, commit=True, max_batches=1)
-                if status == "paused":
-                    # Time is up: let other jobs run, then come back at once (a
-                    # trigger due now wakes the cron workers at commit).
-                    self._trigger_transfer_job()
-                    Cron._commit_progress()
-                    return
-                if status == "more":
-                    handovers |= handover
-                later = later or status == "later"
+        later = set()
+        served = set()  # the handovers of the current round that had their turn
+        progressed = False
+        while True:
+            # Asked again before every turn: a handover approved meanwhile has
+            # the next one (the engine puts the unopened first).
+            turns = [
+                (handover, size)
+                for handover, size in engine._turns(skip=later)
+                if handover.id not in served
+            ]
+            # A fresh snapshot for the batch.
+            Cron._commit_progress()
+            if not turns:
+                if not progressed:
+                    break
+                served, progressed = set(), False  # the next round
+                continue
+            handover, size = turns[0]
+            served.add(handover.id)
+            status = engine.with_context(handover_batch_size=size)._run(
+                handover, commit=True, max_batches=1
+            )
+            if status == "paused":
+                # Time is up: let other jobs run, then come back at once (a
+                # trigger due now wakes the cron workers at commit).
+                self._trigger_transfer_job()
+                Cron._commit_progress()
+                return
+            if status == "later":
+                later.add(handover.id)
+            progressed = progressed or status in ("more", "done")
         if later:
             # Only rows other transactions hold are left: try again in a minute
             # instead of spinning on them.

@@ -1,6 +1,7 @@
 """The transfer engine at scale and under faults: query budget, background mode
 and resume, concurrent approval, revert and leave return."""
 
+import logging
 import re
 import threading
 import time
@@ -20,6 +21,7 @@ from odoo.sql_db import Cursor
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models import hr_client_handover_engine
 from .common import load_chinese
 
 QUIET = {
@@ -160,6 +162,17 @@ def to_plan_approval(data):
     handover.with_user(data["departing"]).action_submit_plan()
     handover.with_user(data["supervisor"]).action_review_plan()
     return handover
+
+
+class LogLines(logging.Handler):
+    """The messages a logger emits, from every thread."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
 def moved_count(env, handover):
@@ -749,7 +762,15 @@ class TestConcurrentApproval(BaseCase):
         cls.cases = {}
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            for case in ("double", "locked", "retry", "busy", "stale"):
+            for case in (
+                "double",
+                "locked",
+                "retry",
+                "busy",
+                "stale",
+                "worker1",
+                "worker2",
+            ):
                 data = build_portfolio(env, f"{case}{uuid.uuid4().hex[:8]}", 5)
                 to_plan_approval(data)
                 cls.cases[case] = {
@@ -1005,3 +1026,102 @@ class TestConcurrentApproval(BaseCase):
             partner = env["res.partner"].browse(case["partner_ids"][0])
             self.assertNotEqual(partner.user_id, handover.departing_user_id)
             self.assertEqual(partner.comment, "edited")
+
+    def test_two_workers_take_different_batches_and_finish_each_once(self):
+        """Two background workers (the two scheduled actions, or two servers on
+        the same database), each in its own transaction, run at the same time:
+        they take different batches (the second skips what the first holds
+        instead of waiting for it), never deadlock, and every handover
+        completes once."""
+        cases = [self.cases["worker1"], self.cases["worker2"]]
+        ids = [case["handover_id"] for case in cases]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            for handover in env["hr.client.handover"].browse(ids):
+                handover.write({"state": "materials", "transfer_state": "running"})
+                handover.transfer_total = env["hr.client.handover.engine"]._enqueue(
+                    handover
+                )
+            cr.execute(
+                "SELECT id FROM hr_client_handover_queue WHERE handover_id IN %s",
+                [tuple(ids)],
+            )
+            queued = {row[0] for row in cr.fetchall()}
+        Engine = self.registry["hr.client.handover.engine"]
+        Handover = self.registry["hr.client.handover"]
+        batch_after, on_end = Engine._batch_after, Handover._on_transfer_end
+        # Both workers hold a batch at the same moment before going on.
+        barrier = threading.Barrier(2)
+        taken = {"worker1": set(), "worker2": set()}
+        ends = []
+        errors = []
+
+        def take(engine, handover, cursor, query):
+            rows = batch_after(engine, handover, cursor, query)
+            mine = taken[threading.current_thread().name]
+            if rows and not mine:
+                mine.update(row[0] for row in rows)
+                barrier.wait(timeout=30)
+            else:
+                mine.update(row[0] for row in rows)
+            return rows
+
+        def end(handover, result):
+            ends.append(handover.id)
+            return on_end(handover, result)
+
+        def work():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, api.SUPERUSER_ID, {})
+                    env["hr.client.handover"]._cron_run_transfers()
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as exc:  # noqa: BLE001 (reported by the test)
+                errors.append(repr(exc))
+
+        retries = LogLines()
+        engine_log = logging.getLogger(hr_client_handover_engine.__name__)
+        engine_log.addHandler(retries)
+        try:
+            with (
+                patch.object(hr_client_handover_engine, "BATCH_SIZE", 5),
+                patch.object(Engine, "_batch_after", take),
+                patch.object(Handover, "_on_transfer_end", end),
+            ):
+                workers = [threading.Thread(target=work, name=name) for name in taken]
+                for worker in workers:
+                    worker.start()
+                for worker in workers:
+                    worker.join(timeout=120)
+        finally:
+            engine_log.removeHandler(retries)
+        self.assertEqual(errors, [])
+        self.assertTrue(all(taken.values()), "both workers took batches")
+        self.assertFalse(
+            taken["worker1"] & taken["worker2"], "no batch taken by both workers"
+        )
+        self.assertEqual(taken["worker1"] | taken["worker2"], queued)
+        self.assertFalse(
+            [m for m in retries.messages if "deadlock" in m.lower()], retries.messages
+        )
+        self.assertEqual(sorted(ends), sorted(ids), "each handover completed once")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handovers = env["hr.client.handover"].browse(ids)
+            self.assertEqual(handovers.mapped("transfer_state"), ["done", "done"])
+            cr.execute(
+                "SELECT count(*) FROM hr_client_handover_queue WHERE handover_id IN %s",
+                [tuple(ids)],
+            )
+            self.assertEqual(cr.fetchone()[0], 0)
+            cr.execute(
+                "SELECT res_model, res_id, field_name FROM hr_client_handover_transfer"
+                " WHERE handover_id IN %s GROUP BY 1, 2, 3 HAVING count(*) > 1",
+                [tuple(ids)],
+            )
+            self.assertEqual(cr.fetchall(), [], "nothing moved twice")
+            for handover in handovers:
+                done = handover.message_ids.filtered(
+                    lambda m: "Transfer complete" in (m.body or "")
+                )
+                self.assertEqual(len(done), 1, handover.name)
