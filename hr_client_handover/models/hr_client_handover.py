@@ -64,6 +64,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.transfer.mixin",
         "hr.client.handover.omission.mixin",
         "hr.client.handover.everything.mixin",
+        "hr.client.handover.window.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
@@ -610,6 +611,7 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._from_form_windows(vals) for vals in vals_list]
         if not self.env.su:
             self.env["hr.employee"].browse(
                 {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
@@ -687,6 +689,7 @@ class HrClientHandover(models.Model):
         return handovers
 
     def write(self, vals):
+        vals = self._from_form_windows(vals)
         self._policy_check_write(set(vals))
         changed_roles = {}
         if not self.env.su and set(ROLE_FIELDS) & set(vals):
