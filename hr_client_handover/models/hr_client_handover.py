@@ -808,11 +808,27 @@ class HrClientHandover(models.Model):
             roles.add("approver")
         if user == self._users_for_role("witness"):
             roles.add("witness")
-        if user in self.line_ids.successor_id:
+        if self._is_line_successor(user):
             roles.add("successor")
         if "admin" in self._policy_group_roles(user):
             roles.add("admin")
         return roles
+
+    def _is_line_successor(self, user):
+        """Whether ``user`` takes over a customer of this handover: one indexed
+        query, not a read of every line (the lines of the form's cache while
+        a new handover is edited)."""
+        self.ensure_one()
+        if not self.id:
+            return user in self.line_ids.successor_id
+        return bool(
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search_count(
+                [("handover_id", "=", self.id), ("successor_id", "=", user.id)],
+                limit=1,
+            )
+        )
 
     def _policy_handover(self):
         return self
