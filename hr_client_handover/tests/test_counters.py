@@ -166,6 +166,12 @@ class TestCounters(CountersMixin, HandoverCase):
         handover = self.draft_handover()
         self.advance(handover, "materials")
         figures = [*COUNTERS, "progress", "transfer_progress", "state"]
+        Handover = self.env["hr.client.handover"]
+        self.assertEqual(
+            [name for name in COUNTERS if not Handover._fields[name].store],
+            [],
+            "every counter is a column of the handover",
+        )
         handover.invalidate_recordset()
         with self.assertQueryCount(1):
             handover.read(figures)
