@@ -372,7 +372,9 @@ def _multiply(env, handover, factor):
     for table in sorted(tables | {"mail_followers", "hr_client_handover_line"}):
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
-    lines = len(handover.line_ids)
+    # The handover's stored counters, after its lines were copied in SQL.
+    handover._recount_counters()
+    lines = handover.line_count
     return {
         **{
             COUNTED_AS.get(model, model): rows * factor // copies

@@ -77,8 +77,7 @@ def _noise_left_alone(env, handover):
     }
 
 
-# The handover form, read as the web client does: the header with its figures
-# and the first page (40 rows) of the customer lines.
+# Every line with its counts at once: a worst case no screen does.
 LINE_FIELDS = {
     "partner_id": {"fields": {"display_name": {}}},
     "successor_id": {"fields": {"display_name": {}}},
@@ -89,26 +88,71 @@ LINE_FIELDS = {
     "line_progress": {},
     "visit_state": {},
 }
-FORM_LINES = {"limit": 40, "order": "sequence ASC, id ASC", "fields": LINE_FIELDS}
-FORM_HEADER = {
-    name: {}
-    for name in (
-        "name",
-        "state",
-        "transfer_state",
-        "line_count",
-        "successor_count",
-        "materials_done_count",
-        "visit_done_count",
-        "spot_check_count",
-        "progress",
-        "transfer_done",
-        "transfer_progress",
-        "transfer_total",
-        "user_roles",
-        "is_overdue",
-    )
-}
+ALL_LINES = {"line_ids": {"order": "sequence ASC, id ASC", "fields": LINE_FIELDS}}
+
+
+def _list_spec(node, models, model):
+    """What the web client reads of each row of an x2many's list."""
+    fields = models[model]["fields"]
+    spec = {}
+    for field in node.iter("field"):
+        name = field.get("name")
+        if name in fields and field.getparent().tag == "list":
+            kind = fields[name]["type"]
+            spec[name] = (
+                {"fields": {"display_name": {}}}
+                if kind in ("many2one", "many2many")
+                else {}
+            )
+    return spec
+
+
+def form_spec(env, user):
+    """The handover form's first read, as the web client builds it from the
+    form view (for ``user``): every field of the view, each many2one with its
+    name, each listed x2many with the first page (its limit, else 40) of its
+    rows in the list's order, its tags with their names."""
+    from lxml import etree  # noqa: PLC0415
+
+    views = env["hr.client.handover"].with_user(user).get_views([(False, "form")])
+    models = views["models"]
+    fields = models["hr.client.handover"]["fields"]
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    spec = {}
+    for node in arch.iter("field"):
+        if node.xpath("ancestor::field"):
+            continue
+        name = node.get("name")
+        info = fields.get(name, {})
+        kind = info.get("type")
+        if kind == "many2one":
+            value = {"fields": {"display_name": {}}}
+        elif kind in ("one2many", "many2many"):
+            sub = node.find("list")
+            if sub is not None:
+                handle = sub.xpath("./field[@widget='handle']/@name")
+                order = sub.get("default_order") or (
+                    f"{handle[0]} ASC, id ASC" if handle else None
+                )
+                value = {
+                    "fields": _list_spec(sub, models, info["relation"]),
+                    "limit": int(node.get("limit") or sub.get("limit") or 40),
+                }
+                if order:
+                    value["order"] = order
+            elif node.get("invisible") in ("1", "True"):
+                value = {}
+            else:
+                value = {"fields": {"display_name": {}}}
+        else:
+            value = {}
+        old = spec.get(name)
+        if old and "fields" in old:
+            # A field listed in several tabs: one read of the union.
+            old["fields"].update(value.get("fields", {}))
+        else:
+            spec[name] = value
+    return spec
 
 
 def _run_background(env, handover):
@@ -153,14 +197,14 @@ def phase_engine(env, args):
     # Server time of the form on the handover just transferred; then, as a
     # worst case, every line with its counts at once.
     timings = {}
-    for key, lines_spec in (
-        ("form", FORM_LINES),
-        ("all_lines", {"fields": LINE_FIELDS}),
+    for key, spec in (
+        ("form", form_spec(env, approver)),
+        ("all_lines", ALL_LINES),
     ):
         env.invalidate_all()
         q0 = cr.sql_log_count
         t0 = time.time()
-        handover.with_user(approver).web_read(dict(FORM_HEADER, line_ids=lines_spec))
+        handover.with_user(approver).web_read(spec)
         timings[key] = (time.time() - t0, cr.sql_log_count - q0)
     env.invalidate_all()
     q0 = cr.sql_log_count
@@ -187,7 +231,7 @@ def phase_engine(env, args):
         "peak_rss_mb": _peak_rss_mb(),
         "transfer_rss_mb": transfer_rss,
         "transfer_state": handover.transfer_state,
-        "lines": len(handover.line_ids),
+        "lines": handover.line_count,
         "form_read_seconds": timings["form"][0],
         "form_read_queries": timings["form"][1],
         "all_lines_read_seconds": timings["all_lines"][0],
@@ -485,10 +529,8 @@ def phase_screens(env, args):
     timed("assign", assign)
     # The form of the 10,000 lines just assigned, before approval: each line's
     # counts are read live from the deals, quotations and activities.
-    timed(
-        "form",
-        lambda: as_departing.web_read(dict(FORM_HEADER, line_ids=FORM_LINES)),
-    )
+    spec = form_spec(env, departing)
+    timed("form", lambda: as_departing.web_read(spec))
     balance = [
         count
         for _user, count in env["hr.client.handover.line"]._read_group(

@@ -29,7 +29,7 @@ TARGETS = {
     "revert_seconds_100k": 600,
     "generate_seconds": 10,
     "assign_seconds": 5,
-    "form_seconds": 1,
+    "form_seconds": 0.3,
     "pdf_seconds": 120,
 }
 
@@ -196,7 +196,8 @@ def report(args, results, elapsed, screen_lines, reports):
         f"engine vs floor: {per_engine / per_floor:.1f}x the raw-SQL floor per record"
     )
     print(
-        f"handover form opened ({engine['lines']} lines, first page of 40): "
+        f"handover form opened ({engine['lines']} lines, as the web client reads"
+        " it: every field, the first page of each list): "
         f"{engine['form_read_seconds']:.2f} s server time, "
         f"{engine['form_read_queries']} queries; all lines at once: "
         f"{engine['all_lines_read_seconds']:.2f} s, "
@@ -255,19 +256,14 @@ def report(args, results, elapsed, screen_lines, reports):
         ),
         ("noise left alone", engine["noise_after"] == results["build"]["noise"]),
         (
-            f"form of {screens['lines']} lines <= 1 s server time (before approval)",
+            f"form of {screens['lines']} lines <= {TARGETS['form_seconds']} s server"
+            " time (before approval)",
             screens["form"] <= TARGETS["form_seconds"],
         ),
-        *(
-            (
-                (
-                    f"form of {engine['lines']} lines <= 1 s server time"
-                    " (after the transfer)",
-                    engine["form_read_seconds"] <= TARGETS["form_seconds"],
-                ),
-            )
-            if engine["lines"] <= screen_lines
-            else ()
+        (
+            f"form of {engine['lines']} lines <= {TARGETS['form_seconds']} s server"
+            " time (after the transfer)",
+            engine["form_read_seconds"] <= TARGETS["form_seconds"],
         ),
         (
             f"generate {screens['lines']} lines <= 10 s",

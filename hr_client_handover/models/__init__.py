@@ -15,6 +15,7 @@ from . import hr_client_handover_calendar
 from . import hr_client_handover_omission
 from . import hr_client_handover_everything
 from . import hr_client_handover_letter
+from . import hr_client_handover_window
 from . import hr_client_handover
 from . import hr_client_handover_retention
 from . import hr_client_handover_line

@@ -68,6 +68,7 @@ class HrClientHandover(models.Model):
         "hr.client.handover.transfer.mixin",
         "hr.client.handover.omission.mixin",
         "hr.client.handover.everything.mixin",
+        "hr.client.handover.window.mixin",
     ]
     _order = "id desc"
     # Participants follow and discuss a handover they may not change.
@@ -614,6 +615,7 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._from_form_windows(vals) for vals in vals_list]
         if not self.env.su:
             self.env["hr.employee"].browse(
                 {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
@@ -693,6 +695,7 @@ class HrClientHandover(models.Model):
         return handovers
 
     def write(self, vals):
+        vals = self._from_form_windows(vals)
         self._policy_check_write(set(vals))
         changed_roles = {}
         if not self.env.su and set(ROLE_FIELDS) & set(vals):
@@ -816,11 +819,27 @@ class HrClientHandover(models.Model):
             roles.add("approver")
         if user == self._users_for_role("witness"):
             roles.add("witness")
-        if user in self.line_ids.successor_id:
+        if self._is_line_successor(user):
             roles.add("successor")
         if "admin" in self._policy_group_roles(user):
             roles.add("admin")
         return roles
+
+    def _is_line_successor(self, user):
+        """Whether ``user`` takes over a customer of this handover: one indexed
+        query, not a read of every line (the lines of the form's cache while
+        a new handover is edited)."""
+        self.ensure_one()
+        if not self.id:
+            return user in self.line_ids.successor_id
+        return bool(
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search_count(
+                [("handover_id", "=", self.id), ("successor_id", "=", user.id)],
+                limit=1,
+            )
+        )
 
     def _policy_handover(self):
         return self

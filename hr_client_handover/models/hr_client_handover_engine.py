@@ -737,6 +737,19 @@ class HrClientHandoverEngine(models.AbstractModel):
             )
         )
         self.env["hr.client.handover.transfer"].invalidate_model()
+        # The handover's stored counter of moved values, added to in SQL: the
+        # engine holds the handover's lock while it runs a batch.
+        moved = sum(1 for outcome in cols[7] if outcome == "moved")
+        if moved:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE hr_client_handover SET transfer_done ="
+                    " COALESCE(transfer_done, 0) + %s WHERE id = %s",
+                    moved,
+                    handover.id,
+                )
+            )
+            handover.invalidate_recordset(["transfer_done", "transfer_progress"])
 
     def _moved(self, handover):
         """What the transfer of ``handover`` moved: {"moved": {successor:

@@ -114,8 +114,13 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
     @api.depends("line_ids.partner_id", "omission_ids.partner_id", "state")
     def _compute_omitted_partner_ids(self):
         for handover in self:
-            # As on the form, lines being edited included.
-            unplanned = handover._unplanned_customers(handover.line_ids.partner_id)
+            # As on the form, lines being edited included; after the approval
+            # nothing is compared (nor every line read).
+            unplanned = (
+                handover._unplanned_customers(handover.line_ids.partner_id)
+                if handover.state in UNTIL_APPROVAL
+                else self.env["res.partner"]
+            )
             handover.unplanned_partner_ids = unplanned
             handover.omitted_partner_ids = unplanned - handover.omission_ids.partner_id
 

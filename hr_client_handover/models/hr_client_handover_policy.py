@@ -457,7 +457,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         self.ensure_one()
         user = user or self.env.user
         roles = set()
-        if user in self.line_ids.successor_id:
+        if self._is_line_successor(user):
             roles.add("line_successor")
         if user in self.item_ids.responsible_id:
             roles.add("responsible")

@@ -34,3 +34,4 @@ from . import test_checklist_parts
 from . import test_item_translations
 from . import test_policy_letter
 from . import test_signed_sheets
+from . import test_counters

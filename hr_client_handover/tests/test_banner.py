@@ -311,9 +311,11 @@ class TestHandoverBanner(HandoverCase):
             [big.id],
         )
         self.env.invalidate_all()
-        # Lines written in SQL: who takes part (the record rules) follows them.
+        # Lines written in SQL: who takes part (the record rules) follows them,
+        # and the handover's stored counters are counted again.
         self.env.add_to_compute(big._fields["participant_ids"], big)
         self.env.flush_all()
+        big._recount_counters()
 
         def read_banner(handover, user):
             handover = handover.with_user(user)

@@ -53,12 +53,12 @@ class TestStageTabs(HandoverCase):
         # The split interleaves the successors in the plan's own order, so the
         # order below is the tabs' doing.
         orders = self.tab_orders()
-        self.assertEqual(orders["customers"][0], "line_ids")
+        self.assertEqual(orders["customers"][0], "form_line_ids")
         self.assertFalse(orders["customers"][1], "the plan keeps its drag handle")
         self.advance(handover, "verification")
         a, b = self.successor_a.id, self.successor_b.id
         for tab in STAGE_TABS:
-            self.assertEqual(orders[tab][0], "stage_line_ids", tab)
+            self.assertEqual(orders[tab][0], "form_stage_line_ids", tab)
             self.assertEqual(
                 self.read_tab(handover, self.successor_b, tab),
                 [b] * count_b + [a] * count_a,
