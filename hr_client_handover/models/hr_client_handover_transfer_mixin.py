@@ -34,6 +34,7 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         second = self.env.ref(
             "hr_client_handover.ir_cron_handover_transfer_2", raise_if_not_found=False
         )
+        # As superuser: the transfers under way in the database, whoever approves.
         if second and (
             self.env["hr.client.handover"]
             .sudo()
