@@ -17,8 +17,9 @@ median:
 * mass edit: Odoo's list multi-edit of the salesperson, one save per model, on
   the records of a sample of customers (``--mass-sample``);
 * screens: what a user waits for on a handover of 10,000 customers: generating
-  its lines, assigning successors (balanced split), opening the form, printing
-  each PDF.
+  its lines, assigning successors (balanced split), opening the form;
+* pdf: printing each PDF of the handover of all the run's customers (seconds,
+  pages, peak memory of the rendering process plus its wkhtmltopdf).
 
 Prints a table and the targets (exit status 1 when one is missed), writes JSON
 under bench/results/.
@@ -144,7 +145,10 @@ def orchestrate(args):
     results = {"build": build}
     # Each path in turn, on a fresh copy, `repeat` times: the paths share the
     # machine's noise instead of one of them getting a quiet minute.
-    runs = {phase: [] for phase in ("engine", "mass_edit", "naive", "floor", "screens")}
+    runs = {
+        phase: []
+        for phase in ("engine", "mass_edit", "naive", "floor", "screens", "pdf")
+    }
     for attempt in range(args.repeat):
         for phase in runs:
             print(
@@ -202,7 +206,7 @@ def main():
         "--port",
         type=int,
         default=8100,
-        help="HTTP port of the server the screens phase prints the PDFs through",
+        help="HTTP port of the server the pdf phase prints the PDFs through",
     )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--db")
