@@ -269,13 +269,14 @@ class IrActionsReport(models.Model):
         renderer = self.env[f"report.{report.report_name}"]
         return renderer._whole_part(renderer._report_docs([res_id])).split(size)
 
-    def _render_handover_parts(self, report_ref, data, res_id, parts):
+    def _render_handover_parts(self, render, report_ref, data, res_id, parts):
         """[the PDF of each of ``parts`` of the handover ``res_id``], each
-        through wkhtmltopdf on its own; a copy being filed stops at the first
-        part rendered without the reports' styles."""
+        through wkhtmltopdf on its own (``render``: core's rendering of
+        streams); a copy being filed stops at the first part rendered without
+        the reports' styles."""
         streams = []
         for part in parts:
-            rendered = super()._render_qweb_pdf_prepare_streams(
+            rendered = render(
                 report_ref, dict(data or {}, handover_part=part), res_ids=[res_id]
             )[res_id]["stream"]
             streams.append(rendered)
@@ -309,11 +310,12 @@ class IrActionsReport(models.Model):
                 report_ref, data, res_ids=whole or res_ids
             )
         if parted:
+            render = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams
             for res_id, parts in parted.items():
                 streams[res_id] = {
                     "stream": None,
                     "parts": report._render_handover_parts(
-                        report_ref, data, res_id, parts
+                        render, report_ref, data, res_id, parts
                     ),
                     "attachment": None,
                 }
