@@ -12,8 +12,10 @@ copy of the built data set (see builder.py):
   quotations, activities) and set the salesperson once (one ``web_save`` per
   model, with tracking, notifications and the commit);
 * screens: what a user waits for on a handover of 10,000 customers: generating
-  its lines, assigning successors (balanced split), opening the form, printing
-  each PDF.
+  its lines, assigning successors (balanced split), opening the form;
+* pdf: printing each PDF of the handover of the run's size (wkhtmltopdf through
+  a running server, as in production): seconds, pages and the peak memory of
+  the process that renders plus its wkhtmltopdf.
 
 Each returns a dict of numbers, printed as JSON by the entry point.
 """
@@ -444,8 +446,7 @@ def _serve(db, port):
 
 def phase_screens(env, args):
     """What a user waits for on a handover of 10,000 customers: generating the
-    lines, assigning successors with a balanced split, opening the form, and
-    printing each PDF (wkhtmltopdf through a running server, as in production).
+    lines, assigning successors with a balanced split, opening the form.
     The built handover is replaced by a draft one of the same departing
     employee; above 10,000 customers the rest go to another salesperson first."""
     from odoo import Command  # noqa: PLC0415
@@ -537,24 +538,80 @@ def phase_screens(env, args):
             [("handover_id", "=", handover.id)], ["successor_id"], ["__count"]
         )
     ]
+    return dict(timings, lines=lines, balance=sorted(balance))
+
+
+class _PeakMemory:
+    """The peak RSS, sampled every 0.1 s, of this process plus its children
+    (wkhtmltopdf) but ``ignored`` (the server that serves the styles)."""
+
+    def __init__(self, ignored):
+        import psutil  # noqa: PLC0415
+
+        self.process = psutil.Process()
+        self.ignored = ignored
+        self.peak = 0
+        self.running = False
+
+    def _sample(self):
+        import psutil  # noqa: PLC0415
+
+        while self.running:
+            rss = self.process.memory_info().rss
+            for child in self.process.children(recursive=True):
+                if child.pid in self.ignored:
+                    continue
+                try:
+                    rss += child.memory_info().rss
+                except psutil.Error:
+                    continue  # ended meanwhile
+            self.peak = max(self.peak, rss)
+            time.sleep(0.1)
+
+    def __enter__(self):
+        import threading  # noqa: PLC0415
+
+        self.running = True
+        self.peak = 0
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.running = False
+        self.thread.join()
+
+
+def phase_pdf(env, args):
+    """Printing each PDF of the built handover (every customer of the run, in
+    plan approval, with successors), as its supervisor, through wkhtmltopdf and
+    a running server as in production: seconds, pages, and the peak memory of
+    this process (the server's work) plus its wkhtmltopdf."""
+    handover = built_handover(env)
+    cr = env.cr
     port = args.port
     env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
     cr.commit()
+    timings = {"lines": len(handover.line_ids)}
     server = _serve(cr.dbname, port)
     try:
         supervisor_env = env(user=handover.supervisor_id)
+        memory = _PeakMemory({server.pid})
         for kind, xmlid in REPORTS.items():
-            pdf, _format = timed(
-                f"pdf_{kind}",
-                lambda xmlid=xmlid: supervisor_env[
-                    "ir.actions.report"
-                ]._render_qweb_pdf(xmlid, handover.ids),
-            )
+            env.invalidate_all()
+            started = time.time()
+            with memory:
+                pdf, _format = supervisor_env["ir.actions.report"]._render_qweb_pdf(
+                    xmlid, handover.ids
+                )
+            timings[f"pdf_{kind}"] = time.time() - started
+            timings[f"pdf_{kind}_rss_mb"] = memory.peak / 1024 / 1024
             timings[f"pdf_{kind}_pages"] = _pages(pdf)
+            del pdf
     finally:
         server.terminate()
         server.wait()
-    return dict(timings, lines=lines, balance=sorted(balance))
+    return timings
 
 
 def _pages(pdf):
@@ -569,6 +626,7 @@ PHASES = {
     "build": phase_build,
     "grow": phase_grow,
     "screens": phase_screens,
+    "pdf": phase_pdf,
     "engine": phase_engine,
     "naive": phase_naive,
     "floor": phase_floor,

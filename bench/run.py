@@ -17,8 +17,9 @@ median:
 * mass edit: Odoo's list multi-edit of the salesperson, one save per model, on
   the records of a sample of customers (``--mass-sample``);
 * screens: what a user waits for on a handover of 10,000 customers: generating
-  its lines, assigning successors (balanced split), opening the form, printing
-  each PDF.
+  its lines, assigning successors (balanced split), opening the form;
+* pdf: printing each PDF of the handover of all the run's customers (seconds,
+  pages, peak memory of the rendering process plus its wkhtmltopdf);
 * reorganisation: the customers split into handovers of ``--reorg-size``
   customers (100 of 1,000 at 100,000), approved one after the other, moved by
   one, then two, cron workers (reorg.py).
@@ -69,6 +70,7 @@ MEASURED = {
     "naive": ("naive",),
     "floor": ("floor",),
     "screens": ("screens",),
+    "pdf": ("pdf",),
     "reorg": ("reorg1", "reorg2"),
 }
 
@@ -251,7 +253,7 @@ def main():
         "--port",
         type=int,
         default=8100,
-        help="HTTP port of the server the screens phase prints the PDFs through",
+        help="HTTP port of the server the pdf phase prints the PDFs through",
     )
     parser.add_argument(
         "--only",

@@ -55,13 +55,19 @@ RETRY_DELAY = timedelta(minutes=10)
 _logger = logging.getLogger(__name__)
 
 
+class RenderedWithoutStyles(Exception):
+    """A part of a document printed in parts, being filed, was rendered without
+    the reports' styles: the copy is not filed."""
+
+
 def rendered_without_styles(pdf):
     """Whether the PDF ``pdf`` was rendered without the reports' styles: the
-    marker they hide shows in its text (or the PDF cannot be read at all)."""
+    marker they hide shows in the text of its first page, where every render
+    (each part of a document printed in parts) puts it, or the PDF cannot be
+    read at all."""
     try:
-        pages = PdfReader(io.BytesIO(pdf)).pages
-        text = "".join(page.extract_text() or "" for page in pages)
-    except (PyPdfError, ValueError):
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or ""
+    except (PyPdfError, ValueError, IndexError):
         return True
     return UNSTYLED_MARKER in "".join(text.split())
 
@@ -143,21 +149,24 @@ class HrClientHandoverDocument(models.Model):
         # Filed in the language and time zone of the company's people (its
         # departing employee's), whoever or whatever ended the stage.
         people = handover.departing_user_id
-        pdf, report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            .with_context(
-                handover_filing=UNSTYLED_MARKER,
-                handover_filing_lang=people.lang
-                or handover.company_id.partner_id.lang
-                or handover._report_lang(),
-                tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
+        try:
+            pdf, report_type = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_context(
+                    handover_filing=UNSTYLED_MARKER,
+                    handover_filing_lang=people.lang
+                    or handover.company_id.partner_id.lang
+                    or handover._report_lang(),
+                    tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
+                )
+                ._render_qweb_pdf(filed.report, res_ids=handover.ids)
             )
-            ._render_qweb_pdf(filed.report, res_ids=handover.ids)
-        )
+        except RenderedWithoutStyles:
+            pdf, report_type = None, "pdf"
         if report_type != "pdf":
             return False  # tests render HTML unless they ask for the PDF
-        if rendered_without_styles(pdf):
+        if pdf is None or rendered_without_styles(pdf):
             _logger.warning(
                 "%s: the %s was rendered without the reports' styles (is the "
                 "report URL reachable by wkhtmltopdf?); not filed, tried again later",

@@ -15,7 +15,11 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 
 from ..report.pdf_text_layer import fix_text_layer, installed_font
-from .hr_client_handover_document import FILED_BY_REPORT
+from .hr_client_handover_document import (
+    FILED_BY_REPORT,
+    RenderedWithoutStyles,
+    rendered_without_styles,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +36,13 @@ FOOTER_FONT = "HandoverFooter"
 # No such font installed: a font of the PDF standard, which readers supply (not
 # embedded, so a reader without Chinese fonts draws no Chinese).
 FALLBACK_FOOTER_FONT = "STSong-Light"
+# A handover of more customers than this prints in parts of this many rows of
+# its long tables (customers, opportunities, spot-check sample, end to end),
+# each rendered through wkhtmltopdf on its own and joined into one PDF: one
+# render of 100,000 customers is more HTML than the layout step and wkhtmltopdf
+# take. A system parameter of this name changes it (0: never in parts).
+PART_ROWS_PARAM = "hr_client_handover.report_part_rows"
+PART_ROWS = 2000
 
 
 @functools.cache
@@ -59,14 +70,16 @@ def footer_font():
     return FALLBACK_FOOTER_FONT
 
 
-def stamp_pages(stream, footer):
-    """The PDF of ``stream`` with ``footer(page, total)`` at the bottom right of
-    each page (wkhtmltopdf without patched Qt draws no header or footer), and a
-    text layer in which every Chinese character can be found (see
-    ``report/pdf_text_layer.py``)."""
+def stamp_pages(streams, footer):
+    """The PDF of ``streams`` (the parts of one document), joined, with
+    ``footer(page, total)`` at the bottom right of each page (wkhtmltopdf
+    without patched Qt draws no header or footer), and a text layer in which
+    every Chinese character can be found (see ``report/pdf_text_layer.py``)."""
     # The pages are stamped once attached to the writer: pypdf 7 no longer
     # rewrites the contents of a page that belongs to no writer.
-    writer = PdfWriter(clone_from=PdfReader(stream))
+    writer = PdfWriter(clone_from=PdfReader(streams[0]))
+    for stream in streams[1:]:
+        writer.append(PdfReader(stream))
     font = footer_font()
     total = len(writer.pages)
     for number, page in enumerate(writer.pages, start=1):
@@ -109,6 +122,11 @@ def _letterhead_in_page(html):
         while article is not None and not _has_class(article, "article"):
             article = article.getnext()
         if article is None:
+            continue
+        if article.xpath(".//div[@data-handover-continued]"):
+            # A later part of a document printed in parts: the letterhead
+            # heads the first part only.
+            header.getparent().remove(header)
             continue
         classes = header.get("class").split()
         header.set(
@@ -232,23 +250,88 @@ class IrActionsReport(models.Model):
             return []  # filed by the system only (``_file_report``)
         return super()._prepare_pdf_report_attachment_vals_list(report, streams)
 
+    def _handover_parts(self, report_ref, res_id):
+        """The parts (``ReportPart``) the report prints the handover ``res_id``
+        in: None for a handover of up to ``PART_ROWS`` customers, or filed
+        (printed whole, or returned as filed)."""
+        report = self._get_report(report_ref)
+        size = int(
+            self.env["ir.config_parameter"].sudo().get_param(PART_ROWS_PARAM, PART_ROWS)
+            or 0
+        )
+        if size <= 0:
+            return None
+        lines = self.env["hr.client.handover.line"].search_count(
+            [("handover_id", "=", res_id)], limit=size + 1
+        )
+        if lines <= size:
+            return None
+        if report.retrieve_attachment(self.env[report.model].browse(res_id)):
+            return None
+        renderer = self.env[f"report.{report.report_name}"]
+        return renderer._whole_part(renderer._report_docs([res_id])).split(size)
+
+    def _render_handover_parts(self, render, report_ref, data, res_id, parts):
+        """[the PDF of each of ``parts`` of the handover ``res_id``], each
+        through wkhtmltopdf on its own (``render``: core's rendering of
+        streams); a copy being filed stops at the first part rendered without
+        the reports' styles."""
+        streams = []
+        for part in parts:
+            rendered = render(
+                report_ref, dict(data or {}, handover_part=part), res_ids=[res_id]
+            )[res_id]["stream"]
+            streams.append(rendered)
+            if self.env.context.get("handover_filing") and rendered_without_styles(
+                rendered.getvalue()
+            ):
+                raise RenderedWithoutStyles
+            # What a part read is not needed by the next: memory stays flat.
+            self.env.invalidate_all()
+        return streams
+
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """Each handover's pages carry its reference and "page X of Y"; a filed
-        document is returned as it was filed."""
+        document is returned as it was filed; a large one is printed in parts,
+        joined into one PDF (``_handover_parts``)."""
         self._check_handover_print(report_ref, res_ids)
         report, res_ids = self._handover_print_args(report_ref, res_ids)
-        streams = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams(
-            report_ref, data, res_ids=res_ids
-        )
         if self._get_report(report_ref).report_name not in FILED_BY_REPORT:
-            return streams
+            return super(IrActionsReport, report)._render_qweb_pdf_prepare_streams(
+                report_ref, data, res_ids=res_ids
+            )
+        parted = {}
+        for res_id in res_ids or ():
+            parts = report._handover_parts(report_ref, res_id)
+            if parts:
+                parted[res_id] = parts
+        whole = [res_id for res_id in res_ids or () if res_id not in parted]
+        streams = {}
+        if whole or not res_ids:
+            streams = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams(
+                report_ref, data, res_ids=whole or res_ids
+            )
+        if parted:
+            render = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams
+            for res_id, parts in parted.items():
+                streams[res_id] = {
+                    "stream": None,
+                    "parts": report._render_handover_parts(
+                        render, report_ref, data, res_id, parts
+                    ),
+                    "attachment": None,
+                }
+            streams = {
+                **{res_id: streams[res_id] for res_id in res_ids if res_id in streams},
+                **streams,
+            }
         lang = self.env["hr.client.handover"]._report_lang()
         handovers = self.env["hr.client.handover"].with_context(lang=lang)
         for res_id, entry in streams.items():
-            if not res_id or entry["attachment"] or not entry["stream"]:
+            rendered = entry.pop("parts", None) or [entry["stream"]]
+            if not res_id or entry["attachment"] or not rendered[0]:
                 continue
             reference = handovers.browse(res_id).name
-            rendered = entry["stream"]
             entry["stream"] = stamp_pages(
                 rendered,
                 lambda page, total, reference=reference: handovers.env._(
@@ -258,5 +341,6 @@ class IrActionsReport(models.Model):
                     total=total,
                 ),
             )
-            rendered.close()
+            for stream in rendered:
+                stream.close()
         return streams

@@ -27,6 +27,91 @@ CONTACTS_PER_CUSTOMER = 3
 PRINT_PX_PER_MM = 125 / 25.4
 
 
+class ReportPart:
+    """What one render of a handover report prints: the whole document, or one
+    part of a document printed in parts (``ir_actions_report``): a window
+    ``[start, stop)`` over the rows of its long tables, laid end to end in the
+    order they are printed. The head of the document comes with the first
+    part, what follows a table with the part that holds its last row, the end
+    of the document (totals, approvals, signatures) with the last part. The
+    parts of one document share ``memo``, what is computed once for all."""
+
+    def __init__(self, handover_id, tables, start=0, stop=None, memo=None):
+        self.handover_id = handover_id
+        self.tables = dict(tables)  # {name: every row, a recordset}
+        self.bounds = {}
+        position = 0
+        for name, rows in tables:
+            self.bounds[name] = (position, position + len(rows))
+            position += len(rows)
+        self.total = position
+        self.start = start
+        self.stop = position if stop is None else stop
+        self.memo = {} if memo is None else memo
+
+    def split(self, size):
+        """The parts of ``size`` rows this document prints in."""
+        return [
+            ReportPart(
+                self.handover_id,
+                self.tables.items(),
+                start,
+                min(start + size, self.total),
+                self.memo,
+            )
+            for start in range(0, self.total, size)
+        ]
+
+    @property
+    def first(self):
+        return self.start == 0
+
+    @property
+    def last(self):
+        return self.stop >= self.total
+
+    def _holds(self, position):
+        return self.start <= position < self.stop or (
+            position >= self.total and self.last
+        )
+
+    def starts(self, name):
+        """Whether the table ``name`` (its title) starts in this part."""
+        return self._holds(self.bounds[name][0])
+
+    def ends(self, name):
+        """Whether the table ``name`` ends in this part (with what follows it)."""
+        begin, end = self.bounds[name]
+        return self._holds(max(begin, end - 1))
+
+    def shows(self, name):
+        """Whether this part prints the table ``name`` (an empty one: where it
+        starts)."""
+        begin, end = self.bounds[name]
+        if begin == end:
+            return self._holds(begin)
+        return self.start < end and begin < self.stop
+
+    def offset(self, name):
+        """How many rows of the table ``name`` earlier parts print."""
+        begin, end = self.bounds[name]
+        return min(max(self.start - begin, 0), end - begin)
+
+    def count(self, name):
+        """The rows of the table ``name`` in the whole document."""
+        return len(self.tables[name])
+
+    def rows(self, name):
+        """The rows of the table ``name`` this part prints."""
+        begin, end = self.bounds[name]
+        rows = self.tables[name]
+        low = self.offset(name)
+        high = min(max(self.stop - begin, 0), end - begin)
+        if (low, high) == (0, len(rows)):
+            return rows
+        return rows.browse(rows._ids[low:high])
+
+
 class HrClientHandoverReport(models.AbstractModel):
     """What the three handover reports share: the printing user's language and
     the three-party sign-off boxes (移交人 / 接交人 / 监交人)."""
@@ -39,20 +124,45 @@ class HrClientHandoverReport(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = (
-            self.env["hr.client.handover"]
-            .browse(docids)
-            .with_context(lang=self.env.user.lang or self.env.lang)
-        )
+        docs = self._report_docs(docids)
+        given = (data or {}).get("handover_part")
+        parts = {
+            doc.id: given
+            if isinstance(given, ReportPart) and given.handover_id == doc.id
+            else self._whole_part(doc)
+            for doc in docs
+        }
+        last = docs.filtered(lambda doc: parts[doc.id].last)
         return {
             "doc_ids": docids,
             "doc_model": "hr.client.handover",
             "docs": docs,
-            "signature_rows": {doc.id: self._signature_rows(doc) for doc in docs},
-            "stage_closures": {doc.id: self._stage_closures(doc) for doc in docs},
+            "parts": parts,
+            "signature_rows": {doc.id: self._signature_rows(doc) for doc in last},
+            "stage_closures": {doc.id: self._stage_closures(doc) for doc in last},
             "one_line_address": self._one_line_address,
             "print_box": self._print_box(),
         }
+
+    @api.model
+    def _report_docs(self, docids):
+        """The handovers ``docids``, read in the printing user's language."""
+        return (
+            self.env["hr.client.handover"]
+            .browse(docids)
+            .with_context(lang=self.env.user.lang or self.env.lang)
+        )
+
+    def _report_tables(self, handover, memo):
+        """[(name, rows)] of the long tables of the report on ``handover``, in
+        the order printed; what computing them found that the parts share goes
+        in ``memo``."""
+        return [("customers", handover.line_ids)]
+
+    def _whole_part(self, handover):
+        """The whole document on ``handover``, as one part."""
+        memo = {}
+        return ReportPart(handover.id, self._report_tables(handover, memo), memo=memo)
 
     def _print_box(self):
         """(width, height) in CSS pixels of a printed page's body, for the script
@@ -163,14 +273,36 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         values = super()._get_report_values(docids, data=data)
-        docs = values["docs"]
-        values["checklists"] = {doc.id: self._checklist(doc) for doc in docs}
-        values["opportunities"] = {doc.id: self._opportunities(doc) for doc in docs}
-        values["contacts"] = {doc.id: self._contacts(doc) for doc in docs}
+        docs, parts = values["docs"], values["parts"]
+        values["checklists"] = {
+            doc.id: self._checklist(doc) for doc in docs if parts[doc.id].last
+        }
+        opportunities = {doc.id: self._opportunities(parts[doc.id]) for doc in docs}
+        values["opportunities"] = {
+            doc_id: rows for doc_id, (rows, _before, _total) in opportunities.items()
+        }
+        values["opportunities_before"] = {
+            doc_id: before for doc_id, (_rows, before, _total) in opportunities.items()
+        }
+        values["opportunity_totals"] = {
+            doc_id: total for doc_id, (_rows, _before, total) in opportunities.items()
+        }
+        values["contacts"] = {
+            doc.id: self._contacts(parts[doc.id].rows("customers").partner_id)
+            for doc in docs
+        }
         return values
 
-    def _opportunities(self, handover):
-        """[(line, opportunities)] of the open opportunities (项目) that move
+    def _report_tables(self, handover, memo):
+        lines = handover.line_ids
+        deals = memo["deals"] = self._deals(handover)
+        return [
+            *super()._report_tables(handover, memo),
+            ("opportunities", lines.filtered(lambda line: line.id in deals)),
+        ]
+
+    def _deals(self, handover):
+        """{line id: ids of its open opportunities (项目)}, the deals that move
         with each customer: the departing user's open deals with the customer
         or its contacts, or, once the transfer ran, the deals it moved."""
         lines = handover.line_ids
@@ -195,10 +327,14 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
                     by_line[row.line_id.id].append(row.res_id)
         elif handover.departing_user_id and lines:
             line_of = {line.partner_id.id: line.id for line in lines}
+            # The deals of a customer or of its contacts (whose commercial
+            # entity it is): not ``child_of``, one pattern per customer.
             for lead in Lead.search_fetch(
                 [
                     ("user_id", "=", handover.departing_user_id.id),
-                    ("partner_id", "child_of", list(line_of)),
+                    "|",
+                    ("partner_id", "in", list(line_of)),
+                    ("partner_id.commercial_partner_id", "in", list(line_of)),
                     ("type", "=", "opportunity"),
                     ("won_status", "=", "pending"),
                 ],
@@ -208,30 +344,50 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
                 line = line or line_of.get(lead.partner_id.id)
                 if line:
                     by_line[line].append(lead.id)
+        return dict(by_line)
+
+    def _opportunities(self, part):
+        """([(line, opportunities)] of the customers ``part`` prints in the
+        table of open opportunities, the opportunities earlier parts print,
+        the expected revenue of all of them)."""
+        deals = part.memo["deals"]
+        lines = part.rows("opportunities")
+        Lead = lines.env["crm.lead"].sudo().with_context(active_test=False)
+        if "total" not in part.memo:
+            every = [lead_id for ids in deals.values() for lead_id in ids]
+            total = 0.0
+            if every:
+                [[total]] = Lead._read_group(
+                    [("id", "in", every)], aggregates=["expected_revenue:sum"]
+                )
+            part.memo["total"] = total
+        earlier = part.tables["opportunities"]._ids[: part.offset("opportunities")]
+        before = sum(len(deals[line_id]) for line_id in earlier)
         # What the report prints of every deal, read at once for all of them
         # (one query, not one per customer).
-        every = [lead_id for ids in by_line.values() for lead_id in ids]
-        Lead.browse(every).fetch(
+        shown = [lead_id for line in lines for lead_id in deals[line.id]]
+        Lead.browse(shown).fetch(
             ["name", "stage_id", "expected_revenue", "date_deadline"]
         )
-        return [
+        rows = [
             (
                 line,
-                Lead.browse(by_line[line.id])
-                .with_prefetch(every)
+                Lead.browse(deals[line.id])
+                .with_prefetch(shown)
                 .sorted(lambda lead: lead.name or ""),
             )
             for line in lines
-            if by_line[line.id]
         ]
+        return rows, before, part.memo["total"]
 
-    def _contacts(self, handover):
-        """{customer id: its first contact persons}, in one query."""
-        customers = handover.line_ids.partner_id.filtered("is_company")
-        contacts = defaultdict(handover.env["res.partner"].browse)
+    def _contacts(self, partners):
+        """{customer id: its first contact persons} of the customers among
+        ``partners``, in one query."""
+        customers = partners.filtered("is_company")
+        contacts = defaultdict(partners.env["res.partner"].browse)
         if customers:
             for person in (
-                handover.env["res.partner"]
+                partners.env["res.partner"]
                 .sudo()
                 .search_fetch(
                     [
@@ -269,6 +425,12 @@ class ReportHrClientHandoverReportHandoverVisits(models.AbstractModel):
     # witness who phoned (抽查属实后签字).
     _signature_stages = (VISITS, VERIFICATION)
 
+    def _report_tables(self, handover, memo):
+        return [
+            *super()._report_tables(handover, memo),
+            ("sample", handover.line_ids.filtered("spot_check_selected")),
+        ]
+
 
 class ReportHrClientHandoverReportHandoverSummary(models.AbstractModel):
     _name = "report.hr_client_handover.report_handover_summary"
@@ -280,7 +442,10 @@ class ReportHrClientHandoverReportHandoverSummary(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         values = super()._get_report_values(docids, data=data)
-        values["figures"] = {doc.id: self._figures(doc) for doc in values["docs"]}
+        parts = values["parts"]
+        values["figures"] = {
+            doc.id: self._figures(doc) for doc in values["docs"] if parts[doc.id].first
+        }
         return values
 
     def _figures(self, handover):

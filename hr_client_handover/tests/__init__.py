@@ -9,6 +9,7 @@ from . import test_validation
 from . import test_bad_input
 from . import test_report_layout
 from . import test_reports
+from . import test_report_parts
 from . import test_transfer_engine
 from . import test_ui_tour
 from . import test_i18n
