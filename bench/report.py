@@ -17,7 +17,7 @@ from reorg import reorg_report
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The paths of a full run (the README's table); --only runs fewer.
-FULL = {"engine", "mass_edit", "naive", "floor", "screens"}
+FULL = {"engine", "mass_edit", "naive", "floor", "screens", "pdf"}
 TARGETS = {
     "engine_seconds_100k": 600,
     "per_record_growth": 1.25,
