@@ -117,8 +117,11 @@ STEP_ACTIVITY_TYPES = frozenset(
         "witness_visits",
         "countersign",
         "post_departure",
+        "confirm_departure",
     )
 )
+# Confirmed once the employee has left, a done handover's departure too.
+CONFIRM_DEPARTURE_ACTIVITY = "mail_act_handover_confirm_departure"
 NOT_WRITTEN = object()  # an allowed write that needs no restoring
 
 HANDOVER = "hr.client.handover"
@@ -1754,22 +1757,25 @@ class Suite:
                 )
             self.unlink_cell(hc, person, roles, LINE, LINE_EDIT)
 
-    def spare_record(self, hc, model):
-        """A line or checklist item the administrator adds to a draft, for an
-        allowed unlink; None when it cannot be added."""
+    def spare_record(self, hc, model, person):
+        """A line the administrator adds to a draft, or a checklist item
+        ``person`` adds (the departing employee removes only the items they
+        added), for an allowed unlink; None when it cannot be added."""
         values = {"handover_id": hc.id}
+        author = self.hr
         if model == LINE:
             values.update(
                 partner_id=self.fresh_partner(), successor_id=self.successor_a.uid
             )
         else:
             values.update(name=f"Spare item {self.stamp}")
+            author = person
         self.cells.changed()
         try:
-            return self.hr.call(model, "create", values)
+            return author.call(model, "create", values)
         except xmlrpc.client.Fault as fault:
             self.cells.record(
-                f"{hc.tag} {SHORT[model]} create by {self.hr.login} for an unlink",
+                f"{hc.tag} {SHORT[model]} create by {author.login} for an unlink",
                 f"refused: {describe(fault)}",
             )
             return None
@@ -1777,7 +1783,7 @@ class Suite:
     def unlink_cell(self, hc, person, roles, model, rule):
         expected = expect(rule, hc.state, roles)
         if expected is ALLOWED:
-            target = self.spare_record(hc, model)
+            target = self.spare_record(hc, model, person)
         else:  # the last one (other cells use the first), still there
             query = sql.SQL("SELECT max(id) FROM {} WHERE handover_id = %s").format(
                 sql.Identifier(TABLE[model])
@@ -2443,7 +2449,7 @@ class Suite:
         expected = expect(LINE_EDIT if model == LINE else ITEM_EDIT, hc.state, roles)
         target = record["id"]
         if expected is ALLOWED:
-            target = self.spare_record(hc, model)
+            target = self.spare_record(hc, model, person)
         if not target:
             return field, [], REFUSED, None
         return field, [(2, target, 0)], expected, self.gone(model, target)
@@ -3412,7 +3418,13 @@ class Suite:
         step = (
             activity["automated"]
             and activity["kind"] in STEP_ACTIVITY_TYPES
-            and hc.state not in ("done", "cancel")
+            and (
+                hc.state not in ("done", "cancel")
+                or (
+                    activity["kind"] == CONFIRM_DEPARTURE_ACTIVITY
+                    and hc.state == "done"
+                )
+            )
         )
         if assignee:
             self.cells.run(

@@ -92,6 +92,10 @@ class HrClientHandoverDemo(models.AbstractModel):
           between (a single one receives them all)
         - ``plan``: {customer id: line values} the departing employee fills in
         - ``refusal``: reason for which the supervisor refuses the first plan
+        - ``omissions``: {customer id: reason} customers the supervisor takes
+          off the plan and justifies leaving out (Customers Not Handed Over)
+        - ``materials_sent_back``: {customer id: reason} confirmed materials the
+          supervisor sends back; the successor completes and confirms them again
         - ``visits``: {customer id: visit notes} of the customers visited
         - ``half_visits``: customer ids whose visit only the successor confirmed
         - ``waivers``: {customer id: (reason, approved)} visits to waive
@@ -307,6 +311,22 @@ class HrClientHandoverDemo(models.AbstractModel):
         departing = handover._users_for_role("departing")
         supervisor = handover._users_for_role("supervisor")
         self._act(departing, handover, "action_generate_lines")
+        omissions = story.get("omissions", {})
+        for line in handover.line_ids.filtered(
+            lambda line: line.partner_id.id in omissions
+        ):
+            customer = line.partner_id
+            self._act(supervisor, line, "unlink")
+            self._act(
+                supervisor,
+                self.env["hr.client.handover.omission"],
+                "create",
+                {
+                    "handover_id": handover.id,
+                    "partner_id": customer.id,
+                    "reason": omissions[customer.id],
+                },
+            )
         plan = story.get("plan", {})
         for line in handover.line_ids:
             if line.partner_id.id in plan:
@@ -354,6 +374,25 @@ class HrClientHandoverDemo(models.AbstractModel):
                 )
         for successor, lines in handover.line_ids.grouped("successor_id").items():
             self._act(successor, lines, "action_confirm_materials")
+        supervisor = handover._users_for_role("supervisor")
+        sent_back = story.get("materials_sent_back", {})
+        for line in handover.line_ids.filtered(
+            lambda line: line.partner_id.id in sent_back
+        ):
+            # Opened by the supervisor, as from the line's button.
+            dialog = (
+                self.env["hr.client.handover.line.reason"]
+                .with_user(supervisor)
+                .create(
+                    {
+                        "line_id": line.id,
+                        "action": "send_back_materials",
+                        "reason": sent_back[line.partner_id.id],
+                    }
+                )
+            )
+            self._act(supervisor, dialog, "action_confirm")
+            self._act(line.successor_id, line, "action_confirm_materials")
         # The part due after the departure waits for it (the last working day
         # passed, or the user archived).
         duties = story.get("duties", {})
@@ -365,7 +404,6 @@ class HrClientHandoverDemo(models.AbstractModel):
                 self._act(user, item, "write", self._duty_record(item, duties))
             self._act(user, item, "action_mark_done")
         if story.get("damage_handling"):
-            supervisor = handover._users_for_role("supervisor")
             incidents = handover.sudo().incident_ids.filtered(
                 lambda incident: incident.kind == "damage"
             )
@@ -395,6 +433,25 @@ class HrClientHandoverDemo(models.AbstractModel):
         elif handover.require_meeting and not handover.meeting_held:
             self._hold_event(handover, "meeting", HELD_EVENT)
         self._sign(handover, MATERIALS)
+
+    @api.model
+    def _depart(self, handover_id, revoked_days_ago, confirmed_days_ago):
+        """Demo data: the day after the last working day of a done
+        resignation, `revoked_days_ago` days ago, the system revoked the
+        departing user's accounts and asked the direct supervisor to confirm
+        the departure, which they did `confirmed_days_ago` days ago."""
+        handover = self.env["hr.client.handover"].browse(handover_id)
+        with self._clock(revoked_days_ago):
+            handover._revoke_departing_accounts()
+            handover._schedule_departure_confirmation()
+            self.env.flush_all()
+        with self._clock(confirmed_days_ago):
+            self._act(
+                handover._users_for_role("supervisor"),
+                handover,
+                "action_confirm_departure",
+            )
+        return True
 
     @api.model
     def _duty_record(self, item, duties):

@@ -23,6 +23,7 @@ from .hr_client_handover_stages import (
     next_stage,
 )
 from .hr_client_handover_template import HANDOVER_TYPES
+from .hr_client_handover_timeline import CONFIRM_ACTIVITY
 from .hr_client_handover_visits import (
     WITNESS_VISITS_ACTIVITY,
 )
@@ -1022,6 +1023,7 @@ class HrClientHandover(models.Model):
             [stage.activity for stage in STAGES if stage.activity]
             + list(ITEM_ACTIVITIES)
             + STAGE_SIDE_ACTIVITIES
+            + [CONFIRM_ACTIVITY]
         )
         self._drop_pending_events()
 

@@ -32,6 +32,7 @@ ROLE_ACTIVITIES = {
             (
                 "hr_client_handover.mail_act_handover_waiver",
                 "hr_client_handover.mail_act_handover_follow_up",
+                "hr_client_handover.mail_act_handover_confirm_departure",
             ),
         ),
         ("approver_id", ()),

@@ -62,6 +62,11 @@ BANNER_LINKS = 3
 VISIT_OPEN = ("pending", "partial")
 
 
+class SignatureText(str):
+    """A text of the banner about the stage's signatures: whose turn it is
+    comes before it, for every reader."""
+
+
 class HrClientHandoverBannerMixin(models.AbstractModel):
     """The banner of the handover form (inherited by hr.client.handover)."""
 
@@ -184,8 +189,17 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         completer = self._banner_completer()
         if not problems:
             if user in completer:
-                texts.append(
-                    self.env._("Your turn: %(button)s", button=self._banner_button())
+                signatures = next(
+                    (
+                        n
+                        for n, text in enumerate(texts)
+                        if isinstance(text, SignatureText)
+                    ),
+                    len(texts),
+                )
+                texts.insert(
+                    signatures,
+                    self.env._("Your turn: %(button)s", button=self._banner_button()),
                 )
             else:
                 waiting |= completer
@@ -304,7 +318,9 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 )
             else:
                 waiting |= witness
-        return waiting | self._banner_signatures(VISITS, texts, user)
+        return waiting | self._banner_signatures(
+            VISITS, texts, user, sheet_complete=visited == total
+        )
 
     def _banner_verification(self, texts, links, user, problems):
         sample = [("spot_check_selected", "=", True)]
@@ -325,7 +341,10 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         if user == witness:
             self._banner_link(links, self.env._("Calls to make"), to_call)
         waiting = witness if calls_left else self.env["res.users"]
-        return waiting | self._banner_signatures(VERIFICATION, texts, user)
+        # The phone check is signed once the calls are done (属实后签字).
+        return waiting | self._banner_signatures(
+            VERIFICATION, texts, user, sheet_complete=not calls_left
+        )
 
     def _banner_summary(self, texts, links, user, problems):
         empty = self._summary_is_empty() or bool(self._summary_unwritten_sections())
@@ -456,22 +475,30 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             waiting |= after.responsible_id
         return waiting
 
-    def _banner_signatures(self, stage, texts, user):
+    def _banner_signatures(self, stage, texts, user, sheet_complete=True):
+        """The signatures of ``stage``; nobody is asked to sign a sheet still
+        to be filled in (``sheet_complete``): signing it is refused."""
         signatures = self.signature_ids.filtered(lambda sig: sig.stage == stage)
         unsigned = signatures.filtered(lambda sig: not sig.signed_on)
         if signatures:
             texts.append(
-                self.env._(
-                    "Signatures %(done)s/%(total)s",
-                    done=len(signatures) - len(unsigned),
-                    total=len(signatures),
+                SignatureText(
+                    self.env._(
+                        "Signatures %(done)s/%(total)s",
+                        done=len(signatures) - len(unsigned),
+                        total=len(signatures),
+                    )
                 )
             )
+        if not sheet_complete:
+            return self.env["res.users"]
         signers = unsigned.user_id
         if self.signs_on_behalf and self.departing_user_id in signers:
             signers = signers - self.departing_user_id | self.supervisor_id
         if user in signers:
-            texts.append(self.env._("Your signature is awaited (Sign-off tab)"))
+            texts.append(
+                SignatureText(self.env._("Your signature is awaited (Sign-off tab)"))
+            )
         return signers
 
     # ------------------------------------------------------------------

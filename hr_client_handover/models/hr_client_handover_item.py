@@ -95,6 +95,11 @@ class HrClientHandoverItem(models.Model):
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_on = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
+    # Whether the departing employee added the item (theirs to change or
+    # remove), for the columns of its row.
+    is_own_item = fields.Boolean(
+        string="Added by the Departing Employee", compute="_compute_is_own_item"
+    )
     # What the current user may do on the item now: the policy's answer, for
     # the buttons of its row (each button asks the policy again when pressed).
     can_mark_done = fields.Boolean(compute="_compute_can_actions")
@@ -109,6 +114,11 @@ class HrClientHandoverItem(models.Model):
             item.is_overdue = bool(
                 not item.done and item.due_date and item.due_date < today
             )
+
+    @api.depends("template_item_id", "create_uid", "handover_id.departing_user_id")
+    def _compute_is_own_item(self):
+        for item in self:
+            item.is_own_item = item._policy_own_item()
 
     @api.depends_context("uid", "allowed_company_ids")
     @api.depends(
@@ -169,8 +179,11 @@ class HrClientHandoverItem(models.Model):
         return self.post_departure
 
     def _policy_own_item(self):
-        """Added by hand to the checklist, not given by the template."""
-        return not self.template_item_id
+        """Added by hand to the checklist by the departing employee: neither
+        given by the template nor added by the supervisor or an administrator."""
+        return not self.template_item_id and (
+            not self._origin.id or self.create_uid == self.handover_id.departing_user_id
+        )
 
     def _policy_departed(self):
         """The departing employee has left: an item due after the departure
@@ -204,6 +217,14 @@ class HrClientHandoverItem(models.Model):
             return self.env._(
                 "'%(item)s' is already confirmed. Nothing was changed.",
                 item=self.name,
+            )
+        if condition == "own_item" and not self.template_item_id:
+            return self.env._(
+                "'%(item)s' was added by %(user)s: only the direct supervisor or "
+                "an administrator changes or removes it. Add an item of your own "
+                "for anything else. Nothing was changed.",
+                item=self.name,
+                user=self.create_uid.name or "-",
             )
         if condition == "own_item":
             return self.env._(

@@ -114,6 +114,16 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     def _policy_departure_unconfirmed(self):
         return not self.departure_confirmed_on
 
+    def _departure_confirmation_open(self):
+        """The departure can still be confirmed (its activity waits on it):
+        a resignation not cancelled whose departure nobody confirmed yet."""
+        self.ensure_one()
+        return (
+            self.state != CANCEL
+            and self._policy_leaves_company()
+            and self._policy_departure_unconfirmed()
+        )
+
     def _policy_frozen_message(self, condition):
         if condition == "departed":
             return self.env._(

@@ -11,7 +11,8 @@ its button checked the caller (hr_client_handover.py); no gate of the
 workflow relies on an activity.
 
 A step's activity (the activities of the stage table and of the steps inside a
-stage: waivers, the witness's confirmation, the checklist's later part) is done
+stage: waivers, the witness's confirmation, the checklist's later part; the
+confirmation of the departure, a done handover's too) is done
 by doing the step: *Mark Done* on it, from the chatter or the activity popover,
 is refused with the button that does the step, and the activity stays. The
 workflow closes it (as superuser) once the step is really done. Reminders, the
@@ -22,6 +23,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_client_handover_stages import CLOSED, STAGE, STAGES
+from .hr_client_handover_timeline import CONFIRM_ACTIVITY
 from .ir_attachment import (
     HANDOVER_MODELS,
     refuse_handover_changes,
@@ -166,6 +168,10 @@ class MailActivity(models.Model):
                 "Checklist tab of the handover; marking the activity done ticks "
                 "nothing."
             ),
+            CONFIRM_ACTIVITY: self.env._(
+                "To confirm the departure, press Confirm Departure on the handover; "
+                "marking the activity done does not confirm it."
+            ),
         }
 
     def _check_handover_step_undone(self):
@@ -175,6 +181,7 @@ class MailActivity(models.Model):
         for xmlid in (
             *(stage.activity for stage in STAGES if stage.activity),
             *INNER_STEP_ACTIVITIES,
+            CONFIRM_ACTIVITY,
         ):
             kind = self.env.ref(xmlid, raise_if_not_found=False)
             if kind:
@@ -191,10 +198,17 @@ class MailActivity(models.Model):
                 continue
             # As superuser: the handover of the activity, whoever marks it done.
             handover = self.env["hr.client.handover"].sudo().browse(activity.res_id)
-            if not handover.exists() or handover.state in CLOSED:
+            if not handover.exists():
                 continue
-            stage_activity = STAGE[handover.state].activity
-            if xmlid not in INNER_STEP_ACTIVITIES and xmlid != stage_activity:
+            if xmlid == CONFIRM_ACTIVITY:
+                # Confirmed in any stage, a done handover's too, until it is.
+                if not handover._departure_confirmation_open():
+                    continue
+            elif handover.state in CLOSED:
+                continue
+            elif xmlid not in INNER_STEP_ACTIVITIES and (
+                xmlid != STAGE[handover.state].activity
+            ):
                 # The activity of a stage left already: nothing waits on it.
                 continue
             raise UserError(

@@ -338,8 +338,10 @@ class TestAccessMatrix(HandoverCase):
         self.assertEqual(item.location, f"Drawer of {user.name}")
 
     def op_write_own_item_content(self, handover, user):
+        # Added by the departing employee (planted as them, in any stage).
         item = (
             self.env["hr.client.handover.item"]
+            .with_user(self.departing)
             .sudo()
             .create({"handover_id": handover.id, "name": "Trade fair contacts"})
         )

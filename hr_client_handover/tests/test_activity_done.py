@@ -2,6 +2,8 @@
 with the button to press, the stage and the activity stay; the step's button
 closes it. Other activities are marked done as usual."""
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -103,3 +105,35 @@ class TestActivityDone(HandoverCase):
         stale = self.open_activities(handover, "draft_plan")
         stale.with_user(self.departing).action_feedback()
         self.assertFalse(stale.active)
+
+    def departure_to_confirm(self, handover):
+        """The day after the last working day asked the direct supervisor to
+        confirm the departure: their activity."""
+        handover._schedule_departure_confirmation()
+        activity = self.open_activities(handover, "confirm_departure")
+        self.assertEqual(activity.user_id, self.supervisor)
+        return activity
+
+    def test_marking_the_departure_confirmed_on_a_done_handover_is_refused(self):
+        """Done, the handover still waits for the departure to be confirmed:
+        only Confirm Departure does it and closes the activity."""
+        handover = self.advance(self.draft_handover(), "done")
+        self.assertEqual(handover.handover_type, "resignation")
+        activity = self.departure_to_confirm(handover)
+        with self.assertRaisesRegex(UserError, "press Confirm Departure"):
+            activity.with_user(self.supervisor).action_feedback(feedback="Left")
+        self.assertTrue(activity.active)
+        self.assertFalse(handover.departure_confirmed_on)
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            handover.with_user(self.supervisor).action_confirm_departure()
+        self.assertActivityDone(handover, "confirm_departure")
+
+    def test_a_cancelled_handover_leaves_no_departure_to_confirm(self):
+        """Cancelled, the departure cannot be confirmed any more: its activity
+        is gone with the stages' own."""
+        handover = self.advance(self.draft_handover(), "materials")
+        activity = self.departure_to_confirm(handover)
+        self.env["hr.client.handover.cancel"].with_user(self.supervisor).create(
+            {"handover_id": handover.id, "reason": "Stays", "revert_transfer": False}
+        ).action_cancel_handover()
+        self.assertFalse(activity.exists())

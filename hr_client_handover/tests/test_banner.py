@@ -144,27 +144,35 @@ class TestHandoverBanner(HandoverCase):
             f"Visits {total}/{total} · Your turn: Witness Visits · Signatures 4/4",
         )
         self.witness_visits(handover)
+        # Whose turn it is comes before the signatures, for every reader.
         text, links = self.banner(handover, self.supervisor)
         self.assertEqual(
             text,
-            f"Visits {total}/{total} · Signatures 4/4 · Your turn: Visits Complete",
+            f"Visits {total}/{total} · Your turn: Visits Complete · Signatures 4/4",
         )
         self.assertTrue(handover.can_complete_stage)
         handover.with_user(self.supervisor).action_complete_visits()
 
-        # Verification: the witness has calls to make.
+        # Verification: the witness has calls to make; their signature is not
+        # asked for before the calls are done (signing is refused until then).
         sample = handover.line_ids.filtered("spot_check_selected")
         text, links = self.banner(handover, self.witness)
         self.assertEqual(
             text,
-            f"Calls confirmed 0/{len(sample)} · Signatures 0/1 · Your signature is"
-            " awaited (Sign-off tab) · Waiting for: you",
+            f"Calls confirmed 0/{len(sample)} · Signatures 0/1 · Waiting for: you",
         )
         self.assertEqual(links, [f"Calls to make: {len(sample)}"])
         self.assertEqual(self.open_link(handover, self.witness, 0)[0], sample)
         text, links = self.banner(handover, self.successor_a)
         self.assertEqual(links, [])
         self.assertIn("Waiting for: Wendy Witness", text)
+        self.do_calls(handover)
+        text, links = self.banner(handover, self.witness)
+        self.assertEqual(
+            text,
+            f"Calls confirmed {len(sample)}/{len(sample)} · Signatures 0/1 · Your "
+            "signature is awaited (Sign-off tab) · Waiting for: you",
+        )
         self.advance(handover, "summary")
 
         # Summary: written by the departing employee, signed by everyone.

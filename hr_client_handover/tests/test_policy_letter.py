@@ -127,6 +127,41 @@ class TestPolicyLetter(HandoverCase):
         handover.with_user(self.supervisor).key_position = True
         self.assertTrue(accounts.needs_receipt)
 
+    def test_departing_keeps_the_items_added_by_others(self):
+        """An item the supervisor or an administrator added is protected as a
+        template's item is; the review lists it as added."""
+        handover = self.draft_handover()
+        Item = self.env["hr.client.handover.item"]
+        added = Item.with_user(self.supervisor).create(
+            {"handover_id": handover.id, "name": "Key account folder"}
+        ) | Item.with_user(self.handover_admin).create(
+            {"handover_id": handover.id, "name": "Trade fair badge"}
+        )
+        self.assertFalse(any(added.with_user(self.departing).mapped("is_own_item")))
+        for item in added:
+            as_departing = item.with_user(self.departing)
+            with self.assertRaisesRegex(UserError, "was added by"):
+                as_departing.name = "Nothing to hand over"
+            with self.assertRaisesRegex(UserError, "was added by"):
+                as_departing.unlink()
+            with self.assertRaisesRegex(UserError, "was added by"):
+                handover.with_user(self.departing).write(
+                    {"item_ids": [Command.unlink(item.id)]}
+                )
+        self.assertEqual(
+            added.mapped("name"), ["Key account folder", "Trade fair badge"]
+        )
+        own = Item.with_user(self.departing).create(
+            {"handover_id": handover.id, "name": "Trade fair contacts"}
+        )
+        self.assertTrue(own.is_own_item)
+        self.item(handover, "Confidentiality").with_user(self.supervisor).unlink()
+        self.advance(handover, "plan_review")
+        changes = handover.with_user(self.supervisor).template_changes
+        for name in ("Key account folder", "Trade fair badge", "Trade fair contacts"):
+            self.assertIn(f"Added: {name}", changes)
+        self.assertIn("Removed: Confidentiality confirmed", changes)
+
     def test_review_shows_changes_from_the_template(self):
         handover = self.draft_handover()
         self.assertFalse(handover.template_changes)

@@ -113,6 +113,17 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("resubmit_plan", self.departing, "/odoo")
         self.assertEqual(handover.state, "plan_review")
 
+        # Meanwhile the departing salesperson was given a customer in
+        # liquidation: the supervisor justifies leaving it out of the plan.
+        zeta = self.env["res.partner"].create(
+            {"name": "Zeta Retail", "is_company": True, "user_id": self.departing.id}
+        )
+        self.assertEqual(handover.omitted_partner_ids, zeta)
+        self.run_tour("justify_omission", self.supervisor, url)
+        self.assertEqual(handover.omission_ids.partner_id, zeta)
+        self.assertEqual(handover.omission_ids.justified_by_id, self.supervisor)
+        self.assertIn("停业清算", handover.omission_ids.reason)
+        self.assertFalse(handover.omitted_partner_ids)
         self.run_tour("review_plan", self.supervisor, url)
         self.assertEqual(handover.state, "plan_approval")
         self.assertEqual(handover.plan_reviewed_by_id, self.supervisor)
@@ -135,6 +146,17 @@ class TestHandoverTour(HandoverCase, HttpCase):
         # customers, the departing employee ticks the checklist; all three parties
         # sign in the browser. The plan described the materials of each customer.
         self.describe_materials(handover.line_ids)
+        # The supervisor finds a confirmed customer's files incomplete and
+        # sends them back to the successor, with the reason.
+        self.run_tour("materials_confirm", self.successor_a, url)
+        lines_a = handover.line_ids.grouped("successor_id")[self.successor_a]
+        self.assertTrue(all(lines_a.mapped("materials_confirmed_on")))
+        self.run_tour("send_back_materials", self.supervisor, url)
+        sent_back = handover.line_ids.filtered("materials_return_count")
+        self.assertEqual(len(sent_back), 1)
+        self.assertIn(sent_back, lines_a)
+        self.assertFalse(sent_back.materials_confirmed_on)
+        self.assertIn("框架合同", sent_back.materials_return_reason)
         for successor in successors:
             self.run_tour("materials_successor", successor, url)
             mine = handover.line_ids.grouped("successor_id")[successor]
@@ -147,11 +169,30 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
         self.assertTrue(all(mine.mapped("done")))
         self.assertFalse(any((handover.item_ids - mine).mapped("done")))
-        # The supervisor ticks theirs (due after the last working day), once
-        # the departing employee has left.
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
-            for item in handover.item_ids - mine:
-                self.tick(item)
+        # The supervisor records the duties due by the last working day (the
+        # exit interview, the care talk, the equipment check) and ticks them.
+        self.run_tour("duties", self.supervisor, url)
+        duties = handover.item_ids.filtered(
+            lambda item: item.duty
+            and not item.post_departure
+            and item.responsible_id == self.supervisor
+        )
+        self.assertEqual(
+            set(duties.mapped("duty")),
+            {"exit_interview", "care_talk", "equipment_damage"},
+        )
+        self.assertTrue(all(duties.mapped("done")))
+        talks = duties.filtered(
+            lambda item: item.duty in ("exit_interview", "care_talk")
+        )
+        self.assertEqual(len(talks), 2)
+        self.assertEqual(set(talks.mapped("duty_date")), {self.today})
+        self.assertTrue(all("面谈" in item.duty_notes for item in talks))
+        # The departments tick what they answer for by the last working day.
+        for item in handover.item_ids.filtered(
+            lambda item: not item.done and not item.post_departure
+        ):
+            self.tick(item)
         self.run_tour("materials_witness", self.witness, url)
         received = handover.item_ids.filtered("needs_receipt")
         self.assertTrue(received)
@@ -270,9 +311,33 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("review_summary", self.supervisor, url)
         self.assertEqual(handover.state, "summary_approval")
         # What is left is due after the departure: ticked once the employee
-        # has left, then countersigned (会签).
+        # has left, then countersigned (会签). The first working day after the
+        # last one, the supervisor records and ticks their items (the personal
+        # data, the team review) and confirms the departure; the departments
+        # tick theirs.
         self.assertFalse(handover.can_complete_stage)
-        self.work_summary_approval(handover)
+        after = handover.item_ids.filtered("post_departure")
+        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+            for item in after.filtered(
+                lambda item: item.responsible_id != self.supervisor
+            ):
+                self.tick(item)
+        with freeze_time(
+            self.working_days_after(handover.last_working_day, 1), tick=True
+        ):
+            self.run_tour("after_departure", self.supervisor, url)
+        self.assertTrue(all(after.mapped("done")))
+        personal_data = after.filtered(lambda item: item.duty == "personal_data")
+        self.assertEqual(personal_data.data_consent, "given")
+        self.assertEqual(personal_data.data_action, "deleted")
+        self.assertTrue(personal_data.data_consent_date)
+        self.assertTrue(
+            after.filtered(lambda item: item.duty == "team_review").duty_date
+        )
+        self.assertEqual(handover.departure_confirmed_by_id, self.supervisor)
+        self.assertTrue(handover.departure_confirmed_on)
+        self.assertIn("confirmation", handover.sudo().seal_ids.mapped("kind"))
+        self.countersign_done(handover)
         self.run_tour("approve_summary", self.approver, url)
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.summary_approved_by_id, self.approver)

@@ -22,6 +22,8 @@ const tours = registry.category("web_tour.tours");
 const FORM = ".o_form_view";
 const LINES = `${FORM} .o_field_widget[name$=line_ids]`; // line_ids or stage_line_ids
 const SIGNATURES = `${FORM} .o_field_widget[name=signature_ids]`;
+const ITEMS = `${FORM} .o_field_widget[name=item_ids]`;
+const OMISSIONS = `${FORM} .o_field_widget[name=omission_ids]`;
 const WIZARD = ".modal";
 // The "Confirmed" button of a phone check (an icon, beside "Problem" and
 // "Unreachable", which are the same method with another result).
@@ -192,6 +194,81 @@ function signSteps() {
             trigger: `${SIGNATURES}:not(:has(${mySignature})) img.o_signature`,
         },
     ];
+}
+
+/**
+ * Tick the first checklist item the current user may tick now, if any is left;
+ * an item with a duty (the exit interview, the care talk, the equipment check,
+ * the personal data, the team review) is recorded first in its Record dialog:
+ * the date it was held, the consent and what was done with the data, the notes.
+ */
+function recordAndTickOne(content) {
+    const tickable = `${ITEMS} .o_data_row:has(button[name=action_mark_done]):visible`;
+    const dialog = `${WIZARD}:has(.o_field_widget[name=duty_notes])`;
+    return {
+        content,
+        trigger: ITEMS,
+        // A record saved and a tick, each reloading the form, on a busy machine.
+        timeout: 60000,
+        async run({ click, edit, queryAll, queryFirst, waitUntil }) {
+            const left = queryAll(tickable).length;
+            if (!left) {
+                return;
+            }
+            const record = queryAll(tickable)[0].querySelector(
+                "button[name=action_open_duty]"
+            );
+            if (record) {
+                await click(record);
+                await waitUntil(() => queryFirst(`${dialog} textarea`), { timeout: 20000 });
+                const held = queryFirst(`${dialog} .o_field_widget[name=duty_date] input`);
+                if (held) {
+                    await edit(formatDate(DateTime.now()), held);
+                }
+                // Personal data: the employee consents, the data is deleted.
+                for (const name of ["data_consent", "data_action"]) {
+                    const menu = queryFirst(`${dialog} .o_field_widget[name=${name}]`);
+                    if (menu) {
+                        await click(menu.querySelector("input, .o_select_menu_toggler"));
+                        await waitUntil(() => queryFirst(".o_select_menu_item"), {
+                            timeout: 10000,
+                        });
+                        await click(".o_select_menu_item");
+                        await waitUntil(() => !queryFirst(".o_select_menu_item"), {
+                            timeout: 10000,
+                        });
+                    }
+                }
+                const consentDate = queryFirst(
+                    `${dialog} .o_field_widget[name=data_consent_date] input`
+                );
+                if (consentDate) {
+                    await edit(formatDate(DateTime.now()), consentDate);
+                }
+                await edit(
+                    "已与离职人员面谈并记录。",
+                    `${dialog} .o_field_widget[name=duty_notes] textarea`
+                );
+                await click(`${dialog} .modal-footer .btn-primary`);
+                await waitUntil(() => !queryFirst(WIZARD), { timeout: 20000 });
+            }
+            await waitUntil(
+                () => queryFirst(`${tickable} button[name=action_mark_done]:enabled`),
+                { timeout: 20000 }
+            );
+            await click(`${tickable}:first button[name=action_mark_done]`);
+            await waitUntil(() => queryAll(tickable).length === left - 1, {
+                timeout: 20000,
+            });
+        },
+    };
+}
+
+/** Tick, one step each, up to `count` items (see recordAndTickOne). */
+function recordAndTickEach(content, count = 6) {
+    return Array.from({ length: count }, (_, index) =>
+        recordAndTickOne(`${content} (${index + 1})`)
+    );
 }
 
 // HR: from the employee form, start the handover and set the last working day.
@@ -688,4 +765,148 @@ addTour("filed_documents_menu", () => [
         },
     },
     noErrorDialog("Opening the filed documents shows no error"),
+]);
+
+// Supervisor: the plan leaves out a customer the departing employee still owns;
+// they justify it in the tab 'Customers Not Handed Over' (the plan prints it).
+addTour("justify_omission", () => [
+    stageIs("plan_review"),
+    ...openTab("omissions"),
+    {
+        content: "The tab warns of a customer left out",
+        trigger: `${FORM} .o_notebook .alert-warning`,
+    },
+    {
+        content: "It names the customer",
+        trigger: `${FORM} .o_field_widget[name=omitted_partner_ids] .o_tag:contains(Zeta Retail)`,
+    },
+    {
+        content: "Justify a customer",
+        trigger: `${OMISSIONS} .o_field_x2many_list_row_add a`,
+        run: "click",
+    },
+    {
+        content: "Choose the customer",
+        trigger: `${OMISSIONS} .o_selected_row .o_field_widget[name=partner_id] input`,
+        run: "fill Zeta",
+    },
+    {
+        trigger: ".o-autocomplete--dropdown-item:contains(Zeta Retail)",
+        run: "click",
+    },
+    {
+        content: "Say why it is not handed over",
+        trigger: `${OMISSIONS} .o_selected_row .o_field_widget[name=reason] textarea`,
+        run: "edit 客户已停业清算，无需交接。",
+    },
+    ...saveForm(),
+    {
+        content: "The justification names me; no warning, nothing is left out any more",
+        trigger: `${FORM} .o_notebook:not(:has(.alert-warning)):not(:has(.o_field_widget[name=omitted_partner_ids])) .o_field_widget[name=omission_ids] .o_data_row td[name=justified_by_id]:contains(${user.name})`,
+    },
+    noErrorDialog("Justifying the customer shows no error"),
+]);
+
+// Successor: confirm receiving the materials of their customers (they sign later).
+addTour("materials_confirm", () => [
+    stageIs("materials"),
+    ...openTab("materials"),
+    clickEach(
+        `${LINES} .o_data_row button[name=action_confirm_materials]`,
+        "Confirm receiving the materials of each of my customers"
+    ),
+]);
+
+// Supervisor: a customer's files are incomplete; send the confirmed materials
+// back to the successor with the reason.
+addTour("send_back_materials", () => {
+    let customer = "";
+    const rowOf = (queryAll) =>
+        queryAll(`${LINES} .o_data_row`).find(
+            (row) => row.querySelector("td[name=partner_id]").textContent.trim() === customer
+        );
+    return [
+        stageIs("materials"),
+        ...openTab("materials"),
+        {
+            content: "Send the materials of a confirmed customer back",
+            trigger: `${LINES} .o_data_row button[name=action_send_back_materials]`,
+            async run({ anchor, click }) {
+                customer = anchor
+                    .closest(".o_data_row")
+                    .querySelector("td[name=partner_id]")
+                    .textContent.trim();
+                await click();
+            },
+        },
+        {
+            content: "Say what is missing",
+            trigger: `${WIZARD} .o_field_widget[name=reason] textarea`,
+            run: "edit 缺少框架合同原件，请补齐后重新确认。",
+        },
+        {
+            content: "Send them back",
+            trigger: `${WIZARD} .modal-footer button[name=action_confirm]`,
+            run: "click",
+        },
+        {
+            content: "The customer's materials wait for the successor again",
+            trigger: `body:not(:has(${WIZARD})) ${LINES} .o_data_row`,
+            async run({ queryAll, waitUntil }) {
+                await waitUntil(() => {
+                    const row = rowOf(queryAll);
+                    return (
+                        row &&
+                        !row.querySelector("button[name=action_send_back_materials]") &&
+                        !row.querySelector("td[name=materials_confirmed_by_id]").textContent.trim()
+                    );
+                }, { timeout: 20000 });
+            },
+        },
+        noErrorDialog("Sending the materials back shows no error"),
+    ];
+});
+
+// Supervisor: the departure duties due by the last working day (the exit
+// interview, the care talk, the equipment check), each recorded, then ticked.
+addTour("duties", () => [
+    stageIs("materials"),
+    ...openTab("checklist"),
+    ...recordAndTickEach("Record and tick each of my duties"),
+    {
+        content: "Nothing is left for me to tick",
+        trigger: `${ITEMS}:not(:has(button[name=action_mark_done]))`,
+    },
+    noErrorDialog("Recording the duties shows no error"),
+]);
+
+// Supervisor, once the employee has left: the checklist part due after the
+// departure (the personal data, the team review), then Confirm Departure.
+addTour("after_departure", () => [
+    stageIs("summary_approval"),
+    ...openTab("checklist"),
+    ...recordAndTickEach("Record and tick each of my items due after the departure"),
+    {
+        content: "Nothing is left for me to tick",
+        trigger: `${ITEMS}:not(:has(button[name=action_mark_done]))`,
+    },
+    clickHeaderButton("action_confirm_departure", "Confirm the departure"),
+    {
+        content: "Yes, the employee has left",
+        trigger: ".modal .modal-footer .btn-primary",
+        run: "click",
+    },
+    {
+        content: "Confirmed: the button is gone",
+        trigger: `body:not(:has(.modal)) ${FORM} .o_statusbar_buttons:not(:has(button[name=action_confirm_departure]))`,
+    },
+    ...openTab("sign_off"),
+    {
+        content: "The confirmation is recorded with my name and its time",
+        trigger: `${FORM} .o_field_widget[name=departure_confirmed_by_id]:contains(${user.name})`,
+    },
+    {
+        trigger: `${FORM} .o_field_widget[name=departure_confirmed_on] span:not(:empty)`,
+    },
+    noErrorDialog("Confirming the departure shows no error"),
 ]);
