@@ -40,15 +40,21 @@ def check_stamping(check, pypdf_version):
 
     from odoo.addons.hr_client_handover.models.ir_actions_report import stamp_pages
 
-    pdf = io.BytesIO()
-    sheet = canvas.Canvas(pdf)
+    # Two parts of one page each, as a large document is printed: joined and
+    # numbered as one.
+    parts = []
     for page in range(2):
+        pdf = io.BytesIO()
+        sheet = canvas.Canvas(pdf)
         sheet.drawString(72, 720, f"Body {page + 1}")
         sheet.showPage()
-    sheet.save()
-    pdf.seek(0)
+        sheet.save()
+        pdf.seek(0)
+        parts.append(pdf)
     try:
-        stamped = PdfReader(stamp_pages(pdf, lambda page, total: f"HO {page}/{total}"))
+        stamped = PdfReader(
+            stamp_pages(parts, lambda page, total: f"HO {page}/{total}")
+        )
         texts = [page.extract_text() for page in stamped.pages]
         ok = len(texts) == 2 and all(
             f"Body {n}" in text and f"HO {n}/2" in text
