@@ -33,6 +33,8 @@
         "views/hr_client_handover_document_views.xml",
         "views/hr_client_handover_line_views.xml",
         "views/hr_client_handover_views.xml",
+        "views/hr_client_handover_list_views.xml",
+        "views/hr_client_handover_actions.xml",
         "views/hr_client_handover_retention_views.xml",
         "views/hr_client_handover_template_views.xml",
         "views/hr_client_handover_calendar_views.xml",
