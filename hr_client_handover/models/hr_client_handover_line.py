@@ -1191,23 +1191,19 @@ class HrClientHandoverLine(models.Model):
     def _visit_record_text(self):
         """What the line recorded of its visit, in words (for the chatter)."""
         self.ensure_one()
-        parts = []
-        if self.visit_successor_confirmed_on:
-            parts.append(
-                self.env._(
-                    "confirmed by %(user)s on %(date)s",
-                    user=self.visit_successor_confirmed_by_id.name,
-                    date=fields.Datetime.to_string(self.visit_successor_confirmed_on),
-                )
+        confirmations = (
+            ("visit_successor_confirmed_on", "visit_successor_confirmed_by_id"),
+            ("visit_departing_confirmed_on", "visit_departing_confirmed_by_id"),
+        )
+        parts = [
+            self.env._(
+                "confirmed by %(user)s on %(date)s",
+                user=self[user_field].name,
+                date=fields.Datetime.to_string(self[date_field]),
             )
-        if self.visit_departing_confirmed_on:
-            parts.append(
-                self.env._(
-                    "confirmed by %(user)s on %(date)s",
-                    user=self.visit_departing_confirmed_by_id.name,
-                    date=fields.Datetime.to_string(self.visit_departing_confirmed_on),
-                )
-            )
+            for date_field, user_field in confirmations
+            if self[date_field]
+        ]
         if self.visit_waived:
             parts.append(
                 self.env._(
