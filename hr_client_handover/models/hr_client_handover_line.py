@@ -852,7 +852,6 @@ class HrClientHandoverLine(models.Model):
 
     def action_send_back_materials(self):
         """Open the dialog asking why the materials must be handed over again."""
-        self._policy_check("send_back_materials", self.env._("Send the materials back"))
         return self._open_reason_dialog(
             "send_back_materials", self.env._("Send the Materials Back")
         )
@@ -862,8 +861,9 @@ class HrClientHandoverLine(models.Model):
         confirmation is cleared (the seals and the chatter keep it), the
         materials can be completed again and the successor confirms them anew;
         the materials sign-off is signed again."""
-        label = self.env._("Send the materials back")
-        self._policy_check_button("send_back_materials", label)
+        self._policy_check_button(
+            "send_back_materials", self._reason_action_label("send_back_materials")
+        )
         reason = self._required_reason(reason)
         confirmation = ("materials_confirmed_by_id", "materials_confirmed_on")
         for line in self:
@@ -1016,7 +1016,20 @@ class HrClientHandoverLine(models.Model):
                 )
             )
 
+    def _reason_action_label(self, action):
+        """The name of ``action``, one the reason dialog confirms, in the
+        policy's refusals."""
+        return {
+            "request_waiver": self.env._("Request a visit waiver"),
+            "refuse_waiver": self.env._("Refuse the visit waiver"),
+            "send_back_visit": self.env._("Send the visit back"),
+            "send_back_materials": self.env._("Send the materials back"),
+        }[action]
+
     def _open_reason_dialog(self, action, title):
+        """The button of ``action``: the policy is asked, then the dialog asks
+        the reason (its button, ``_do_<action>``, asks the policy again)."""
+        self._policy_check(action, self._reason_action_label(action))
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -1029,7 +1042,6 @@ class HrClientHandoverLine(models.Model):
 
     def action_request_waiver(self):
         """Open the dialog asking why the customer cannot be visited."""
-        self._policy_check("request_waiver", self.env._("Request a visit waiver"))
         return self._open_reason_dialog(
             "request_waiver", self.env._("Request a Visit Waiver")
         )
@@ -1044,7 +1056,7 @@ class HrClientHandoverLine(models.Model):
         """The successor or the departing employee asks the direct supervisor to
         waive the visit (called by the reason dialog)."""
         self._policy_check_button(
-            "request_waiver", self.env._("Request a visit waiver")
+            "request_waiver", self._reason_action_label("request_waiver")
         )
         reason = (reason or "").strip()
         if not reason:
@@ -1100,7 +1112,6 @@ class HrClientHandoverLine(models.Model):
 
     def action_refuse_waiver(self):
         """Open the dialog asking why the waiver is refused."""
-        self._policy_check("refuse_waiver", self.env._("Refuse the visit waiver"))
         return self._open_reason_dialog(
             "refuse_waiver", self.env._("Refuse the Visit Waiver")
         )
@@ -1108,7 +1119,7 @@ class HrClientHandoverLine(models.Model):
     def _do_refuse_waiver(self, reason):
         """The direct supervisor refuses the waiver: the customer is to visit."""
         self._policy_check_button(
-            "refuse_waiver", self.env._("Refuse the visit waiver")
+            "refuse_waiver", self._reason_action_label("refuse_waiver")
         )
         reason = self._required_reason(reason)
         for line in self:
@@ -1131,7 +1142,6 @@ class HrClientHandoverLine(models.Model):
 
     def action_send_back_visit(self):
         """Open the dialog asking why the visit must be done again."""
-        self._policy_check("send_back_visit", self.env._("Send the visit back"))
         return self._open_reason_dialog(
             "send_back_visit", self.env._("Send the Visit Back")
         )
@@ -1139,7 +1149,9 @@ class HrClientHandoverLine(models.Model):
     def _do_send_back_visit(self, reason):
         """The direct supervisor sends one visit back: its confirmations (or its
         waiver) are cleared, the chatter keeps them, both visitors visit again."""
-        self._policy_check_button("send_back_visit", self.env._("Send the visit back"))
+        self._policy_check_button(
+            "send_back_visit", self._reason_action_label("send_back_visit")
+        )
         reason = self._required_reason(reason)
         for line in self:
             line.handover_id.message_post(
@@ -1179,23 +1191,19 @@ class HrClientHandoverLine(models.Model):
     def _visit_record_text(self):
         """What the line recorded of its visit, in words (for the chatter)."""
         self.ensure_one()
-        parts = []
-        if self.visit_successor_confirmed_on:
-            parts.append(
-                self.env._(
-                    "confirmed by %(user)s on %(date)s",
-                    user=self.visit_successor_confirmed_by_id.name,
-                    date=fields.Datetime.to_string(self.visit_successor_confirmed_on),
-                )
+        confirmations = (
+            ("visit_successor_confirmed_on", "visit_successor_confirmed_by_id"),
+            ("visit_departing_confirmed_on", "visit_departing_confirmed_by_id"),
+        )
+        parts = [
+            self.env._(
+                "confirmed by %(user)s on %(date)s",
+                user=self[user_field].name,
+                date=fields.Datetime.to_string(self[date_field]),
             )
-        if self.visit_departing_confirmed_on:
-            parts.append(
-                self.env._(
-                    "confirmed by %(user)s on %(date)s",
-                    user=self.visit_departing_confirmed_by_id.name,
-                    date=fields.Datetime.to_string(self.visit_departing_confirmed_on),
-                )
-            )
+            for date_field, user_field in confirmations
+            if self[date_field]
+        ]
         if self.visit_waived:
             parts.append(
                 self.env._(

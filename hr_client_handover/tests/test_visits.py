@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import fields
@@ -225,7 +226,12 @@ class TestVisits(HandoverCase):
         # The chatter keeps what was cleared; the witness confirms again.
         body = self.chatter()
         self.assertIn("Met the wrong person", body)
-        self.assertIn(line.successor_id.name, body)
+        # Both confirmations, successor's first, are named as cleared.
+        self.assertRegex(
+            body,
+            f"Cleared: confirmed by {re.escape(line.successor_id.name)} on [^;]+; "
+            f"confirmed by {re.escape(self.departing.name)} on ",
+        )
         self.assertFalse(self.handover.visits_witnessed_on)
         for user in (line.successor_id, self.departing):
             activity = self.activities("visits", user)

@@ -28,13 +28,7 @@ class HrClientHandoverLineReason(models.TransientModel):
     def _dialog_check_targets(self, targets, values):
         """The policy of the action the dialog confirms, as its button asks it."""
         action = values.get("action")
-        labels = {
-            "request_waiver": self.env._("Request a visit waiver"),
-            "refuse_waiver": self.env._("Refuse the visit waiver"),
-            "send_back_visit": self.env._("Send the visit back"),
-            "send_back_materials": self.env._("Send the materials back"),
-        }
-        if action not in labels:
+        if action not in dict(REASON_ACTIONS):
             if not action and "action" not in values:
                 return  # defaults only: checked again with its action at creation
             raise UserError(
@@ -43,7 +37,8 @@ class HrClientHandoverLineReason(models.TransientModel):
                     "a visit or materials sent back. Nothing was changed."
                 )
             )
-        targets["line_id"]._policy_check(action, labels[action])
+        line = targets["line_id"]
+        line._policy_check(action, line._reason_action_label(action))
 
     def action_confirm(self):
         self.ensure_one()
