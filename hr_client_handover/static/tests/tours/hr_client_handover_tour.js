@@ -718,54 +718,93 @@ addTour("filed_documents", () => [
 ]);
 
 // HR opens each filed document from the Filed Documents menu (from the app).
-addTour("filed_documents_menu", () => [
-    {
-        content: "Open the Reporting menu",
-        trigger:
-            ".o_main_navbar [data-menu-xmlid='hr_client_handover.hr_client_handover_menu_reporting']",
-        run: "click",
-    },
-    {
-        content: "Open the Filed Documents",
-        trigger: "[data-menu-xmlid='hr_client_handover.hr_client_handover_document_menu']",
-        run: "click",
-    },
-    {
-        content: "Open each filed document: the PDF comes",
-        trigger: ".o_list_view .o_data_row button[name=action_open]",
-        // Three call-button rounds and three downloads on a busy machine.
-        timeout: 60000,
-        async run({ click, queryAll, waitUntil }) {
-            const buttons = queryAll(".o_list_view .o_data_row button[name=action_open]");
-            if (buttons.length !== FILED_KINDS.length) {
-                throw new Error(`${buttons.length} filed documents listed`);
-            }
-            // The browser opens each in a tab of its own: read what it opens.
-            const opened = [];
-            const open = browser.open;
-            browser.open = (url) => {
-                opened.push(url);
-                return { closed: false };
-            };
-            try {
-                for (const [index, button] of buttons.entries()) {
-                    await click(button);
-                    await waitUntil(() => opened.length === index + 1, { timeout: 30000 });
-                }
-            } finally {
-                browser.open = open;
-            }
-            for (const url of opened) {
-                const response = await fetch(url);
-                const content = await response.text();
-                if (!response.ok || !content.startsWith("%PDF")) {
-                    throw new Error(`${url} did not open a PDF (${response.status})`);
-                }
-            }
+addTour("filed_documents_menu", () => {
+    const selector = ".o_list_view .o_data_row button[name=action_open]";
+    // The browser opens each document in a tab of its own: read what it opens.
+    const opened = [];
+    return [
+        {
+            content: "Open the Reporting menu",
+            trigger:
+                ".o_main_navbar [data-menu-xmlid='hr_client_handover.hr_client_handover_menu_reporting']",
+            run: "click",
         },
-    },
-    noErrorDialog("Opening the filed documents shows no error"),
-]);
+        {
+            content: "Open the Filed Documents",
+            trigger: "[data-menu-xmlid='hr_client_handover.hr_client_handover_document_menu']",
+            run: "click",
+        },
+        {
+            content: "Every filed document is listed",
+            trigger: selector,
+            run({ queryAll }) {
+                const count = queryAll(selector).length;
+                if (count !== FILED_KINDS.length) {
+                    throw new Error(`${count} filed documents listed`);
+                }
+            },
+        },
+        ...FILED_KINDS.map((kind, index) => ({
+            content: `Open filed document ${index + 1}: the browser opens it`,
+            trigger: selector,
+            // A call-button round on a busy machine.
+            timeout: 60000,
+            async run({ click, queryAll, waitUntil }) {
+                const open = browser.open;
+                browser.open = (url) => {
+                    opened.push(url);
+                    return { closed: false };
+                };
+                // While a button runs, the list disables its buttons, and the
+                // reload after it renders the rows anew: a click on a disabled
+                // or replaced button does nothing. Click the row's button as it
+                // is now, once it is enabled, until the document opens.
+                const deadline = Date.now() + 50000;
+                try {
+                    while (opened.length <= index) {
+                        if (Date.now() > deadline) {
+                            throw new Error(`Filed document ${index + 1} did not open`);
+                        }
+                        const button = await waitUntil(
+                            () => {
+                                const current = queryAll(selector)[index];
+                                return current && !current.disabled && current;
+                            },
+                            { timeout: 5000 }
+                        ).catch(() => null);
+                        // A click still running may have opened it meanwhile.
+                        if (button && opened.length <= index) {
+                            await click(button);
+                        }
+                        await waitUntil(() => opened.length > index, {
+                            timeout: 5000,
+                        }).catch(() => null);
+                    }
+                } finally {
+                    browser.open = open;
+                }
+            },
+        })),
+        {
+            content: "Each document opened is the filed PDF",
+            trigger: selector,
+            timeout: 60000,
+            async run() {
+                if (opened.length !== FILED_KINDS.length) {
+                    throw new Error(`${opened.length} documents opened`);
+                }
+                for (const url of opened) {
+                    const response = await fetch(url);
+                    const content = await response.text();
+                    if (!response.ok || !content.startsWith("%PDF")) {
+                        throw new Error(`${url} did not open a PDF (${response.status})`);
+                    }
+                }
+            },
+        },
+        noErrorDialog("Opening the filed documents shows no error"),
+    ];
+});
 
 // Supervisor: the plan leaves out a customer the departing employee still owns;
 // they justify it in the tab 'Customers Not Handed Over' (the plan prints it).
