@@ -13,7 +13,11 @@ user to the successor of the customer line it belongs to.
   owner changed meanwhile where it is, with a *kept* ledger row saying so.
 * Writes are grouped per (rule, successor, team); tracking and auto-subscribe
   notifications are off, replaced by bulk chatter lines, follower changes and
-  ledger rows (one per moved value), all through the cursor.
+  ledger rows (one per moved value), all through the cursor. Each group goes
+  through the ORM's write (the model's overrides, constraints, what depends on
+  the owner computed again), then the engine writes it to the table itself,
+  one UPDATE per table and set of values, where the ORM's flush would cut it
+  into statements of 100 records.
 * In the background each batch is committed with its ledger rows and removed
   from the queue, the cache is cleared between batches (bounded memory), and a
   serialization failure rolls the batch back and retries it.
@@ -500,6 +504,7 @@ class HrClientHandoverEngine(models.AbstractModel):
         moved = 0
         Users = self.env["res.users"]
         by_write = defaultdict(list)
+        written = []
         for (successor_id, team_id, owner), pairs in groups.items():
             successor = Users.browse(successor_id)
             new_team = (
@@ -524,9 +529,10 @@ class HrClientHandoverEngine(models.AbstractModel):
                 for res_id, line_id in pairs
             )
             moved += len(ids)
+            written.extend(ids)
         # Recompute what depends on the moved values now, as the engine
         # (superuser), not later in the caller's environment at commit time.
-        self._flush_quietly()
+        self._flush_quietly(Model.browse(written))
         self._insert_ledger(handover, rule.model, rule.user_field, ledger)
         return settled, moved
 
@@ -678,11 +684,91 @@ class HrClientHandoverEngine(models.AbstractModel):
         )
         self.env["mail.message"].invalidate_model()
 
-    def _flush_quietly(self):
+    def _flush_quietly(self, records=None):
         """Flush and recompute what the moved values change, with tracking off:
         a computed field that follows the owner (team, stage, probability…) is
-        not tracked record by record either, the batch's chatter line says it."""
-        self.with_context(**self._quiet_context()).env.flush_all()
+        not tracked record by record either, the batch's chatter line says it.
+        What `records` (the ones the batch wrote, of one model) wait to have
+        written is written first by the engine itself (``_write_pending``)."""
+        env = self.with_context(**self._quiet_context()).env
+        if records:
+            env._recompute_all()
+            self.with_env(env)._write_pending(records.with_env(env))
+        env.flush_all()
+
+    def _write_pending(self, records):
+        """Write what `records` wait to have written (their owner and team, the
+        magic fields, and what was computed again from them) with one ``UPDATE
+        … WHERE id = ANY(…)`` per set of values, as the ORM's flush would
+        write it but without its one statement per 100 records, each with its
+        own row of values: a batch gives thousands of records one owner.
+
+        The ORM's write has run (the model's overrides, constraints, what
+        depends on the values marked to compute again): only its flush is
+        done here, with the same columns, values and magic fields, and the
+        values in the cache are the ones written. What the ORM writes with
+        SQL of its own (translated, company-dependent or non-scalar columns, a
+        parent path, a model with its own ``_write_multi``) and a record whose
+        values no other shares are left to the ORM's flush."""
+        Model = records.browse()
+        if (
+            len(records) < 2
+            or Model._parent_store
+            or type(Model)._write_multi is not models.BaseModel._write_multi
+        ):
+            return
+        dirty = self.env._field_dirty
+        ids = set(records._ids)
+        pending = [
+            (field, dirty_ids)
+            for field in Model._fields.values()
+            if (dirty_ids := dirty.get(field))
+            and field.column_type
+            and not field.translate
+            and not field.company_dependent
+            and not ids.isdisjoint(dirty_ids)
+        ]
+        groups = defaultdict(list)
+        for id_ in records._ids:
+            record = Model.browse(id_)
+            key = []
+            for field, dirty_ids in pending:
+                if id_ in dirty_ids:
+                    value = field.get_column_update(record)
+                    if isinstance(
+                        value, int | str | float | bool | type(None)
+                    ) or hasattr(value, "isoformat"):
+                        key.append((field, value))
+            if key:
+                groups[tuple(key)].append(id_)
+        now = self.env.cr.now()
+        for key, group_ids in groups.items():
+            if len(group_ids) < 2:
+                continue
+            values = {field.name: value for field, value in key}
+            if Model._log_access:
+                values = {"write_uid": self.env.uid, "write_date": now} | values
+            self.env.execute_query(
+                SQL(
+                    "UPDATE %s SET %s WHERE id = ANY(%s)",
+                    SQL.identifier(Model._table),
+                    SQL(", ").join(
+                        SQL(
+                            "%s = %s::%s",
+                            SQL.identifier(fname),
+                            value,
+                            SQL(Model._fields[fname].column_type[1]),
+                        )
+                        for fname, value in sorted(values.items())
+                    ),
+                    sorted(group_ids),
+                )
+            )
+            for field, _value in key:
+                dirty_ids = dirty[field]
+                dirty_ids.difference_update(group_ids)
+                if not dirty_ids:
+                    del dirty[field]
 
     @api.model
     def _quiet_context(self):
@@ -851,6 +937,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             else self.env._("back from leave, handover %(ref)s", ref=handover.name)
         )
         returned = 0
+        written = []
         for (old_user, new_user, old_team), group in writes.items():
             records = self._write_owner(
                 Model.browse([row[4] for row in group]),
@@ -868,6 +955,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                 )
             )
             returned += len(group)
+            written.extend(records.ids)
             if rule and model != "mail.activity":
                 self._log_and_follow(
                     handover,
@@ -878,7 +966,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                     note=note,
                     unfollow=[row[4] for row in group if row[9]],
                 )
-        self._flush_quietly()
+        self._flush_quietly(Model.browse(written))
         self.env["hr.client.handover.transfer"].invalidate_model()
         return returned
 

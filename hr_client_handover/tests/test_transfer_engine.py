@@ -212,8 +212,9 @@ class TestTransferEngine(TransactionCase):
         self.assertLessEqual(large_queries, 10 * small_queries, counts)
 
     def test_owner_written_in_one_statement_per_table_and_group(self):
-        """A batch writes the new owner of a table's records in one UPDATE per
-        owner and team it gives them, not one per 100 records (core's flush)."""
+        """A batch writes the new owner of a table's records itself, in one
+        UPDATE per owner and team it gives them, not one per 100 records (core's
+        flush): the ORM's flush has no owner of theirs left to write."""
         data = build_portfolio(self.env, "setw", 150)
         handover = to_plan_approval(data)
         self.env.flush_all()
@@ -242,7 +243,59 @@ class TestTransferEngine(TransactionCase):
             for query in statements
             if re.match(r'\s*UPDATE\s+"crm_lead"\s+SET', query) and '"user_id"' in query
         ]
-        self.assertEqual(len(writes), len(groups), writes)
+        # The engine's own statement names its records; core's flush joins a
+        # list of rows (``FROM (VALUES …)``).
+        engine = [query for query in writes if "WHERE id = ANY(" in query]
+        self.assertEqual(len(engine), len(groups), writes)
+        self.assertEqual(engine, writes, "the ORM's flush wrote owners too")
+
+    def test_engine_writes_what_the_orm_would(self):
+        """The owners the engine writes itself come with what the ORM's write
+        and flush gave them: the writer and the time, what the model's write
+        adds (a deal's assignment date) and what follows from the owner (its
+        team, scored again), the same in the table as in the cache, nothing
+        left for the ORM to write."""
+        data = build_portfolio(self.env, "ormw", 30)
+        leads, successor = data["leads"], data["successors"][0]
+        self.env.flush_all()
+        old = fields.Datetime.to_datetime("2020-01-01 00:00:00")
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_open = %s, write_date = %s, write_uid = %s,"
+            " probability = 42.42, automated_probability = 42.42 WHERE id IN %s",
+            [old, old, data["departing"].id, tuple(leads.ids)],
+        )
+        leads.invalidate_recordset()
+        engine = (
+            self.env["hr.client.handover.engine"].with_user(data["approver"]).sudo()
+        )
+        rule = self.env.ref("hr_client_handover.handover_rule_crm_lead")
+        moving = leads.with_env(engine.env)
+        engine._write_owner(moving, rule, successor.id, data["other_team"].id)
+        engine._flush_quietly(moving)
+        dirty = self.env._field_dirty
+        self.assertFalse(
+            [field for field, ids in dirty.items() if not ids.isdisjoint(leads._ids)]
+        )
+        columns = [
+            "user_id",
+            "team_id",
+            "date_open",
+            "automated_probability",
+            "write_uid",
+            "write_date",
+        ]
+        cached = {lead.id: [lead[name] for name in columns] for lead in leads}
+        leads.invalidate_recordset()
+        self.assertEqual(
+            {lead.id: [lead[name] for name in columns] for lead in leads}, cached
+        )
+        now = self.env.cr.now()
+        self.assertEqual(leads.user_id, successor)
+        self.assertEqual(leads.team_id, data["other_team"])
+        self.assertEqual(set(leads.mapped("date_open")), {now}, "write's date")
+        self.assertNotIn(42.42, leads.mapped("automated_probability"))
+        self.assertEqual(set(leads.mapped("write_date")), {now})
+        self.assertEqual(leads.write_uid, data["approver"])
 
     def test_what_moves_and_what_stays(self):
         data = build_portfolio(self.env, "moves", 6)
