@@ -269,6 +269,10 @@ class HrClientHandoverLine(models.Model):
     # once per selected record: without it a large handover's selection scans
     # the handover's lines for every record (minutes at 10,000 customers).
     _handover_partner_idx = models.Index("(handover_id, partner_id)")
+    # The plan's order within a handover: the form's first 400 lines and the
+    # first lines a gate names are read from it instead of sorting every line
+    # of the handover (100,000 at company scale).
+    _handover_sequence_idx = models.Index("(handover_id, sequence, id)")
     _partner_active_unique = models.UniqueIndex(
         f"(partner_id) WHERE handover_stage NOT IN {CLOSED!r}",
         lambda env, diag: env._(
