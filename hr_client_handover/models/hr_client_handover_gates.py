@@ -9,6 +9,26 @@ from odoo.tools import html2plaintext, is_html_empty
 
 from .hr_client_handover_stages import MATERIALS, SUMMARY, VERIFICATION, VISITS
 
+# How many lines a gate's message names.
+NAMED = 5
+
+
+class GateLines:
+    """The lines a gate found: how many (``len``, truth) and the first
+    ``NAMED`` of them (``first``)."""
+
+    __slots__ = ("count", "first")
+
+    def __init__(self, count, first):
+        self.count = count
+        self.first = first
+
+    def __len__(self):
+        return self.count
+
+    def __bool__(self):
+        return bool(self.count)
+
 
 class HrClientHandoverGateMixin(models.AbstractModel):
     """The stage gates of a handover (inherited by hr.client.handover)."""
@@ -18,18 +38,19 @@ class HrClientHandoverGateMixin(models.AbstractModel):
 
     def _gate_lines(self, domain):
         """This handover's lines matching ``domain``, searched as the system:
-        the gate states facts about the whole handover."""
+        how many (``len``) and the first few in the plan's order (what
+        ``_some_names`` names), never every line's id."""
         self.ensure_one()
         # Searched as the system: the gate states facts about the whole handover.
-        return (
-            self.env["hr.client.handover.line"]
-            .sudo()
-            .search([("handover_id", "=", self.id), *domain])
-        )
+        Line = self.env["hr.client.handover.line"].sudo()
+        domain = [("handover_id", "=", self.id), *domain]
+        first = Line.search(domain, limit=NAMED)
+        count = Line.search_count(domain) if len(first) == NAMED else len(first)
+        return GateLines(count, first)
 
     @staticmethod
     def _some_names(lines):
-        return ", ".join(lines[:5].partner_id.mapped("display_name"))
+        return ", ".join(lines.first.partner_id.mapped("display_name"))
 
     @staticmethod
     def _some_items(items):

@@ -115,21 +115,19 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
     def _compute_omitted_partner_ids(self):
         for handover in self:
             # As on the form, lines being edited included; after the approval
-            # nothing is compared (nor every line read).
-            unplanned = (
-                handover._unplanned_customers(handover.line_ids.partner_id)
-                if handover.state in UNTIL_APPROVAL
-                else self.env["res.partner"]
-            )
+            # nothing is compared.
+            unplanned = handover._unplanned_customers()
             handover.unplanned_partner_ids = unplanned
             handover.omitted_partner_ids = unplanned - handover.omission_ids.partner_id
 
-    def _unplanned_customers(self, planned):
+    def _unplanned_customers(self):
         """The customers the departing user owns that the plan leaves out, as
         the transfer rules define them (``_customers_of``); read as the system:
         the plan is compared with everything, whoever asks. Only while the plan
         is drawn and reviewed: later the transfer moved what the plan gave.
-        ``planned``: the customers on the plan."""
+
+        A saved handover is compared in the database, in one query (no line
+        read); one being edited in a form with the lines of the form."""
         self.ensure_one()
         user = self.departing_user_id
         if not user or self.state not in UNTIL_APPROVAL:
@@ -137,7 +135,9 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
         # As superuser: the plan is compared with everything the user owns, whoever
         # asks.
         Line = self.env["hr.client.handover.line"].sudo()
-        return Line._customers_of(user.sudo()) - planned
+        if self.id:
+            return Line._customers_of(user.sudo(), handover=self)
+        return Line._customers_of(user.sudo()) - self.line_ids.partner_id
 
     def _omission_todo(self):
         """The plan's gate: the omissions not justified, as an instruction

@@ -338,3 +338,43 @@ class TestHandoverGates(HandoverCase):
         )
         self.assertActivityDone(handover, "approve_summary")
         self.advance(handover, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestGatesCountInTheDatabase(HandoverCase):
+    """A gate counts the lines it refuses in the database and names the first
+    five of the plan: it reads no other line, however many there are."""
+
+    def test_gate_counts_and_names_the_first_five(self):
+        handover = self.draft_handover()
+        Partner = self.env["res.partner"]
+        more = Partner.create(
+            [{"name": f"Nu {n:02}", "is_company": True} for n in range(12)]
+        )
+        self.env["hr.client.handover.line"].create(
+            [
+                {"handover_id": handover.id, "partner_id": partner.id, "sequence": n}
+                for n, partner in enumerate(more)
+            ]
+        )
+        lines = handover.line_ids.sorted(lambda line: (line.sequence, line.id))
+        without = lines.filtered(lambda line: not line.successor_id)
+        self.assertEqual(len(without), 12)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # The first five in the plan's order, then the count.
+        with self.assertQueryCount(2):
+            found = handover._gate_lines([("successor_id", "=", False)])
+            self.assertEqual(len(found), 12)
+            self.assertEqual(found.first.ids, without[:5].ids)
+        # Fewer than five: no count.
+        with self.assertQueryCount(1):
+            found = handover._gate_lines([("partner_id", "=", more[0].id)])
+            self.assertEqual(len(found), 1)
+        self.assertFalse(handover._gate_lines([("id", "=", 0)]))
+        with self.assertRaisesRegex(
+            UserError,
+            r"give a successor to 12 customer\(s\) \(Nu 00, Nu 01, Nu 02, "
+            r"Nu 03, Nu 04\)",
+        ):
+            handover.with_user(self.departing).action_submit_plan()

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import (
     AccessError,
     RedirectWarning,
@@ -262,3 +263,139 @@ class TestNothingLeftAtArchive(HandoverCase):
         self.assertFalse(self.successor_b.active)
         self.assertTrue(activity.exists(), "core would delete it")
         self.assertEqual(activity.user_id, self.successor_b)
+
+
+@tagged("post_install", "-at_install")
+class TestOmissionsInOneQuery(HandoverCase):
+    """The plan is compared with what the departing user owns in the
+    database: the same customers as reading every record the transfer rules
+    select, in a number of queries that does not grow with the customers."""
+
+    def owned_in_python(self, user):
+        """The customers of ``user`` read record by record, as the comparison
+        was made before it was one query: the reference."""
+        partners = self.env["res.partner"]
+        for rule in self.env["hr.client.handover.rule"]._for_scope("partner"):
+            records = self.env[rule.model].search(
+                rule._selection_domain(user) + [(rule.partner_field, "!=", False)]
+            )
+            partners |= records[rule.partner_field].commercial_partner_id
+        internal = self.env["res.users"].search([("share", "=", False)]).partner_id
+        internal |= self.env["res.company"].search([]).partner_id
+        return partners.filtered("active") - internal
+
+    def compare(self, handover):
+        """The plan's comparison as the form and the gates ask for it, on
+        empty caches."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return handover.with_user(self.supervisor).omitted_partner_ids
+
+    def test_same_customers_as_record_by_record(self):
+        handover = self.draft_handover()
+        self.assertFalse(handover.omitted_partner_ids)
+        Partner = self.env["res.partner"]
+        # Left out in every way a customer can be owned: a line removed, a
+        # customer owned through a contact's deal only, through a quotation
+        # only; not an archived customer, an internal user's partner, nor
+        # another's customer.
+        handover.line_ids.filtered(lambda ln: ln.partner_id == self.gamma).with_user(
+            self.departing
+        ).unlink()
+        through_contact = Partner.create({"name": "Kappa Contacts", "is_company": True})
+        contact = Partner.create({"name": "Kim Kappa", "parent_id": through_contact.id})
+        self.env["crm.lead"].create(
+            {
+                "name": "Kappa via its buyer",
+                "type": "opportunity",
+                "partner_id": contact.id,
+                "user_id": self.departing.id,
+            }
+        )
+        through_quote = Partner.create({"name": "Lambda Quotes", "is_company": True})
+        self.env["sale.order"].create(
+            {"partner_id": through_quote.id, "user_id": self.departing.id}
+        )
+        archived = Partner.create(
+            {"name": "Mu Archived", "is_company": True, "user_id": self.departing.id}
+        )
+        archived.active = False
+        self.env["crm.lead"].create(
+            {
+                "name": "A deal with a colleague",
+                "type": "opportunity",
+                "partner_id": self.successor_a.partner_id.id,
+                "user_id": self.departing.id,
+            }
+        )
+        handover.invalidate_recordset()
+        expected = self.owned_in_python(self.departing) - handover.line_ids.partner_id
+        self.assertEqual(expected, self.gamma | through_contact | through_quote)
+        self.assertEqual(handover.unplanned_partner_ids, expected)
+        self.assertEqual(handover.omitted_partner_ids, expected)
+        # Named by name in the plan's gate.
+        self.assertEqual(
+            handover.omitted_partner_ids.mapped("name"),
+            ["Gina Gamma", "Kappa Contacts", "Lambda Quotes"],
+        )
+        # A justified customer is still unplanned, no longer omitted.
+        self.env["hr.client.handover.omission"].with_user(self.supervisor).create(
+            {"handover_id": handover.id, "partner_id": through_quote.id, "reason": "x"}
+        )
+        self.assertEqual(handover.unplanned_partner_ids, expected)
+        self.assertEqual(handover.omitted_partner_ids, expected - through_quote)
+        # A customer brought back onto the plan, unsaved in a form: compared
+        # with the lines of the form.
+        edited = handover.new(
+            {
+                "employee_id": handover.employee_id.id,
+                "line_ids": [
+                    *(
+                        Command.create({"partner_id": line.partner_id.id})
+                        for line in handover.line_ids
+                    ),
+                    Command.create({"partner_id": self.gamma.id}),
+                ],
+            },
+            origin=handover,
+        )
+        self.assertEqual(
+            edited.unplanned_partner_ids._origin, through_contact | through_quote
+        )
+
+    def test_compared_in_one_query(self):
+        handover = self.draft_handover()
+        handover.line_ids.filtered(lambda ln: ln.partner_id == self.gamma).with_user(
+            self.departing
+        ).unlink()
+        self.compare(handover)  # the reader's access rules, cached once
+        # The handover, its rules (searched, read), the comparison, the
+        # justified omissions, then the customers found as the reader may see
+        # them (their companies, their rows): no line read, no record of a
+        # rule read, however many customers.
+        with self.assertQueryCount(7):
+            self.assertEqual(self.compare(handover), self.gamma)
+        # Twenty more customers, on the plan or left out, each with a deal.
+        Partner = self.env["res.partner"]
+        more = Partner.create(
+            [
+                {"name": f"More {n}", "is_company": True, "user_id": self.departing.id}
+                for n in range(20)
+            ]
+        )
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Deal {partner.name}",
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": self.departing.id,
+                }
+                for partner in more
+            ]
+        )
+        self.env["hr.client.handover.line"].create(
+            [{"handover_id": handover.id, "partner_id": p.id} for p in more[:10]]
+        )
+        with self.assertQueryCount(7):
+            self.assertEqual(self.compare(handover), self.gamma | more[10:])
