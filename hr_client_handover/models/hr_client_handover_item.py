@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .hr_client_handover_stages import UNTIL_APPROVAL, UNTIL_MATERIALS
 from .hr_client_handover_template import (
@@ -157,11 +157,11 @@ class HrClientHandoverItem(models.Model):
     def _policy_due_by_last_day(self):
         return not self.post_departure
 
-    def _policy_reopen_due_by_last_day(self):
-        return not self.post_departure and self._policy_unconfirmed()
+    def _policy_to_tick(self):
+        return not self.done
 
-    def _policy_reopen_post_departure(self):
-        return self.post_departure and self._policy_unconfirmed()
+    def _policy_done(self):
+        return self.done
 
     def _policy_done_to_confirm(self):
         return self.done
@@ -202,6 +202,17 @@ class HrClientHandoverItem(models.Model):
         return user not in (self.done_by_id, self.handover_id.departing_user_id)
 
     def _policy_frozen_message(self, condition):
+        if condition == "to_tick":
+            return self.env._(
+                "'%(item)s' is already done. Nothing was changed.",
+                item=self.name,
+            )
+        if condition == "done":
+            return self.env._(
+                "'%(item)s' is not marked done: there is nothing to reopen. "
+                "Nothing was changed.",
+                item=self.name,
+            )
         if condition == "done_to_confirm":
             return self.env._(
                 "'%(item)s' is not marked done yet: it cannot be confirmed.",
@@ -343,14 +354,6 @@ class HrClientHandoverItem(models.Model):
 
     def action_mark_done(self):
         self._policy_check_button("mark_done", self.env._("Mark the item done"))
-        already = self.filtered("done")
-        if already:
-            raise UserError(
-                self.env._(
-                    "'%(item)s' is already done. Nothing was changed.",
-                    item=already[0].name,
-                )
-            )
         # As superuser: who ticked the item and when are the workflow's own fields,
         # which no user writes; the policy checked the caller.
         self.sudo().write(

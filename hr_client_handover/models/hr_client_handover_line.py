@@ -251,6 +251,7 @@ class HrClientHandoverLine(models.Model):
     can_send_back_visit = fields.Boolean(compute="_compute_can_actions")
     can_send_back_materials = fields.Boolean(compute="_compute_can_actions")
     can_record_check = fields.Boolean(compute="_compute_can_actions")
+    can_change_sample = fields.Boolean(compute="_compute_can_actions")
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
     expected_revenue = fields.Monetary(
@@ -352,6 +353,11 @@ class HrClientHandoverLine(models.Model):
         "visit_state",
         "visit_waived",
         "waiver_requested_on",
+        "visit_successor_confirmed_on",
+        "visit_departing_confirmed_on",
+        "spot_check_selected",
+        "checked_on",
+        "check_result",
         "handover_id.supervisor_id",
         "handover_id.witness_id",
         "handover_id.departing_user_id",
@@ -745,8 +751,27 @@ class HrClientHandoverLine(models.Model):
             )
         )
 
+    def _policy_visit_not_waived(self):
+        return not self.visit_waived
+
+    def _policy_no_waiver_asked(self):
+        """No waiver of the visit waits for the direct supervisor's decision."""
+        return not self.waiver_requested_on
+
+    def _policy_successor_side_open(self):
+        return not self.visit_successor_confirmed_on
+
+    def _policy_departing_side_open(self):
+        return not self.visit_departing_confirmed_on
+
     def _policy_call_open(self):
         return not self.checked_on or self.check_result == "unreachable"
+
+    def _policy_in_sample(self):
+        return self.spot_check_selected
+
+    def _policy_call_unconfirmed(self):
+        return self.check_result != "confirmed"
 
     def _policy_frozen_message(self, condition):
         customer = self.partner_id.display_name
@@ -778,6 +803,35 @@ class HrClientHandoverLine(models.Model):
                 "%(date)s. Nothing was changed.",
                 customer=customer,
                 date=self.materials_confirmed_on,
+            ),
+            "visit_not_waived": lambda: self.env._(
+                "The visit of %(customer)s was waived. Nothing was changed.",
+                customer=customer,
+            ),
+            "no_waiver_asked": lambda: self.env._(
+                "A waiver of the visit of %(customer)s waits for the direct "
+                "supervisor's decision: the visit can be confirmed once it is "
+                "refused. Nothing was changed.",
+                customer=customer,
+            ),
+            "successor_side_open": lambda: self.env._(
+                "You already confirmed the visit of %(customer)s. Nothing was "
+                "changed.",
+                customer=customer,
+            ),
+            "departing_side_open": lambda: self.env._(
+                "You already confirmed the visit of %(customer)s. Nothing was "
+                "changed.",
+                customer=customer,
+            ),
+            "in_sample": lambda: self.env._(
+                "%(customer)s is not in the spot-check sample. Add it to the "
+                "sample first.",
+                customer=customer,
+            ),
+            "call_unconfirmed": lambda: self.env._(
+                "%(customer)s has already confirmed: it stays in the sample.",
+                customer=customer,
             ),
             "visit_pending": lambda: self.env._(
                 "The visit of %(customer)s is %(state)s: a waiver can only be "
@@ -975,39 +1029,16 @@ class HrClientHandoverLine(models.Model):
         now = fields.Datetime.now()
         for line in self:
             customer = line.partner_id.display_name
-            # The policy let in the line's successor, the departing employee
-            # and the direct supervisor on their behalf: which of them is this?
-            roles = line._policy_roles()
+            # The side the policy let the user in for: the line's successor
+            # confirms theirs; the departing employee, or the direct supervisor
+            # on their behalf, the other.
+            roles = line._policy_granting_roles("confirm_visit")
             as_successor = "line_successor" in roles
             field_name = (
                 "visit_successor_confirmed_on"
                 if as_successor
                 else "visit_departing_confirmed_on"
             )
-            if line.visit_waived:
-                raise UserError(
-                    self.env._(
-                        "The visit of %(customer)s was waived. Nothing was changed.",
-                        customer=customer,
-                    )
-                )
-            if line.waiver_requested_on:
-                raise UserError(
-                    self.env._(
-                        "A waiver of the visit of %(customer)s waits for the direct "
-                        "supervisor's decision: the visit can be confirmed once it is "
-                        "refused. Nothing was changed.",
-                        customer=customer,
-                    )
-                )
-            if line[field_name]:
-                raise UserError(
-                    self.env._(
-                        "You already confirmed the visit of %(customer)s. Nothing was "
-                        "changed.",
-                        customer=customer,
-                    )
-                )
             if not line.visit_contact_id and not (line.visit_contact or "").strip():
                 raise UserError(
                     self.env._(
@@ -1309,14 +1340,9 @@ class HrClientHandoverLine(models.Model):
         label = self.env._("Record the phone check")
         self._policy_check_button("record_check", label)
         for line in self:
-            if not line.spot_check_selected:
-                raise UserError(
-                    self.env._(
-                        "%(customer)s is not in the spot-check sample. Add it to the "
-                        "sample first.",
-                        customer=line.partner_id.display_name,
-                    )
-                )
+            # What the call found is the action's input (the result buttons
+            # choose it first); a call recorded already is recorded again only
+            # with a new result, which reopens it.
             if line.check_result in (False, "pending"):
                 raise UserError(
                     self.env._(
@@ -1370,7 +1396,7 @@ class HrClientHandoverLine(models.Model):
     def action_toggle_spot_check(self):
         """The witness adds a customer to the sample (or drops an unreachable one
         while the sample stays at its minimum size)."""
-        self._policy_check_button("record_check", self.env._("Change the sample"))
+        self._policy_check_button("change_sample", self.env._("Change the sample"))
         for line in self:
             handover = line.handover_id
             if line.spot_check_selected:
@@ -1378,14 +1404,7 @@ class HrClientHandoverLine(models.Model):
                     len(handover.line_ids),
                     handover.template_id.spot_check_min if handover.template_id else 3,
                 )
-                if line.check_result == "confirmed":
-                    raise UserError(
-                        self.env._(
-                            "%(customer)s has already confirmed: it stays in the "
-                            "sample.",
-                            customer=line.partner_id.display_name,
-                        )
-                    )
+                # The sample's size, which each line dropped changes.
                 if handover.spot_check_count - 1 < minimum:
                     raise UserError(
                         self.env._(

@@ -164,7 +164,25 @@ POLICY = {
         "confirm_materials": (
             (IN_MATERIALS, ("line_successor",), "materials_to_confirm"),
         ),
-        "confirm_visit": ((IN_VISITS, ("line_successor", "departing", "proxy")),),
+        # The successor confirms their side of the joint visit, the departing
+        # employee (or the direct supervisor in their place, 代签) the other,
+        # each once, while the visit is neither waived nor its waiver asked.
+        "confirm_visit": (
+            (
+                IN_VISITS,
+                ("line_successor",),
+                "visit_not_waived",
+                "no_waiver_asked",
+                "successor_side_open",
+            ),
+            (
+                IN_VISITS,
+                ("departing", "proxy"),
+                "visit_not_waived",
+                "no_waiver_asked",
+                "departing_side_open",
+            ),
+        ),
         # Who has left asks nothing: the supervisor would grant their own
         # request. A waiver is asked before anyone confirmed a visit, decided
         # once, and a visit is sent back once something of it is recorded.
@@ -179,7 +197,11 @@ POLICY = {
         "send_back_materials": (
             (IN_MATERIALS, ("supervisor",), "materials_confirmed"),
         ),
-        "record_check": ((IN_VERIFICATION, ("witness",)),),
+        # The witness records the call to a customer of the sample, once (a
+        # new result after an unreachable call is a new call), and changes the
+        # sample: a customer who confirmed stays in it.
+        "record_check": ((IN_VERIFICATION, ("witness",), "in_sample", "call_open"),),
+        "change_sample": ((IN_VERIFICATION, ("witness",), "call_unconfirmed"),),
     },
     "hr.client.handover.item": {
         # The departing employee adds items of their own and changes or removes
@@ -199,23 +221,34 @@ POLICY = {
         # Due by the last working day: until the materials stage ends; due after
         # it (post-departure part): from the plan's approval until Done, once
         # the departing employee has left (the last working day passed, or
-        # their user archived). Ticked by whoever answers for the item, nobody
-        # else.
+        # their user archived). Ticked once, by whoever answers for the item,
+        # nobody else; reopened once done, until confirmed or countersigned.
+        # Each row names first the part of the checklist it is about, then what
+        # the item must be at: where several rows let a user in, a refusal
+        # gives the reason of the row the item gets furthest in
+        # (``_policy_refusal``), whatever their order.
         "mark_done": (
-            (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day"),
-            (UNTIL_MATERIALS, ("proxy",), "due_by_last_day", "departing_responsible"),
-            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "departed"),
+            (UNTIL_MATERIALS, ITEM_TICKERS, "due_by_last_day", "to_tick"),
+            (
+                UNTIL_MATERIALS,
+                ("proxy",),
+                "due_by_last_day",
+                "departing_responsible",
+                "to_tick",
+            ),
+            (AFTER_APPROVAL, ITEM_TICKERS, "post_departure", "departed", "to_tick"),
             (
                 AFTER_APPROVAL,
                 ("proxy",),
                 "post_departure",
                 "departed",
                 "departing_responsible",
+                "to_tick",
             ),
         ),
         "reset": (
-            (UNTIL_MATERIALS, ITEM_ACTORS, "reopen_due_by_last_day"),
-            (AFTER_APPROVAL, ITEM_ACTORS, "reopen_post_departure"),
+            (UNTIL_MATERIALS, ITEM_ACTORS, "due_by_last_day", "done", "unconfirmed"),
+            (AFTER_APPROVAL, ITEM_ACTORS, "post_departure", "done", "unconfirmed"),
         ),
         # Nobody confirms or countersigns what they ticked, nor an item of
         # their own handover; an item is confirmed or countersigned once done,
@@ -734,6 +767,36 @@ class HrClientHandoverPolicy(models.AbstractModel):
             None,
         )
 
+    def _policy_refusal(self, entries):
+        """The condition that refuses ``entries`` on this record, or None when
+        one of them holds: of the entries, the one the record gets furthest in
+        (the first conditions of a row say which records it is about, the
+        later ones what they must be at), the first on a tie."""
+        furthest = None
+        for entry in entries:
+            conditions = entry[2:]
+            failed = self._policy_failed_condition(conditions)
+            if failed is None:
+                return None
+            if furthest is None or conditions.index(failed) > furthest[0]:
+                furthest = (conditions.index(failed), failed)
+        return furthest and furthest[1]
+
+    def _policy_granting_roles(self, operation):
+        """The roles by which the current user may do ``operation`` on this
+        record now: those of the rows that grant it (an action that depends on
+        who acts reads them from here, as the policy let them in)."""
+        self.ensure_one()
+        roles = self._policy_roles()
+        state = self._policy_handover().state
+        return {
+            role
+            for entry in self._policy_entries(operation, roles, state)
+            if self._policy_failed_condition(entry[2:]) is None
+            for role in entry[1]
+            if role in roles
+        }
+
     def _policy_check(self, operation, label):
         """Raise unless the current user may do ``operation`` (``label`` names
         it in the message) on every record: UserError when the stage or the
@@ -775,9 +838,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
                         action=label,
                     )
                 )
-            failed = [record._policy_failed_condition(entry[2:]) for entry in matching]
-            if None not in failed:
-                raise UserError(record._policy_frozen_message(failed[0]))
+            failed = record._policy_refusal(matching)
+            if failed:
+                raise UserError(record._policy_frozen_message(failed))
 
     def _policy_check_button(self, action, label):
         """A button on records of handovers: lock the handovers (two clicks

@@ -1,10 +1,12 @@
 """The stages of a client handover, written once.
 
 Every part of the addon that needs to know the procedure reads this table: the
-``state`` field's selection, the policy's stage sets, the activities and their
-deadlines, the gates, the signatures, the documents filed and the events sealed
-when a stage ends, the banner, the demo walker, and the tests' and the
-repository's scripts' helpers. The people who may press a stage's completing
+``state`` field's selection, the policy's stage sets, the activities, their
+deadlines and how each is done (told to whoever marks one done instead), the
+gates, the signatures, the documents filed and the events sealed when a stage
+ends, the banner, the demo walker, and the tests' and the repository's
+scripts' helpers. ``STEPS`` adds the steps inside a stage that have an
+activity of their own. The people who may press a stage's completing
 button are the policy's ``(stage, action)`` row, built from ``roles`` below.
 
 Each open stage is ended by one button, ``action_<action>``; the review and
@@ -35,6 +37,9 @@ Stage = namedtuple(
         # activity type (xml id) of the stage and the role of its assignees
         "activity",
         "activity_role",
+        # how the stage's activity is done (by its button, not by marking the
+        # activity done), told to whoever marks it done
+        "instructions",
         # deadline of the stage's activities: "review" (working days from
         # today) or "last_day" (the departing employee's last working day)
         "deadline",
@@ -60,7 +65,7 @@ Stage = namedtuple(
         # the stage's work is one click
         "progress",
     ],
-    defaults=(None,) * 15,
+    defaults=(None,) * 16,
 )
 
 # The stage keys, written here once: the addon's code names a stage by these.
@@ -91,6 +96,10 @@ STAGES = (
         gate="_plan_problems",
         activity="hr_client_handover.mail_act_handover_draft_plan",
         activity_role="departing",
+        instructions=_lt(
+            "To submit the plan, press Submit Plan on the handover; marking "
+            "the activity done does not submit it."
+        ),
         deadline="last_day",
         stamp=("plan_submitted_by_id", "plan_submitted_on"),
         progress=("assigned_count", "line_count"),
@@ -103,6 +112,10 @@ STAGES = (
         roles=("supervisor",),
         activity="hr_client_handover.mail_act_handover_review_plan",
         activity_role="supervisor",
+        instructions=_lt(
+            "To review the plan, press Review OK (or Refuse) on the handover; "
+            "marking the activity done does not review it."
+        ),
         deadline="review",
         refused_to=DRAFT,
         stamp=("plan_reviewed_by_id", "plan_reviewed_on"),
@@ -116,6 +129,10 @@ STAGES = (
         gate="_plan_problems",
         activity="hr_client_handover.mail_act_handover_approve_plan",
         activity_role="approver",
+        instructions=_lt(
+            "To approve the plan, press Approve Plan (or Refuse) on the "
+            "handover; marking the activity done does not approve it."
+        ),
         deadline="review",
         refused_to=DRAFT,
         stamp=("plan_approved_by_id", "plan_approved_on"),
@@ -130,6 +147,11 @@ STAGES = (
         gate="_materials_problems",
         activity="hr_client_handover.mail_act_handover_materials",
         activity_role="successor",
+        instructions=_lt(
+            "To confirm the materials, press Confirm Received on each of your "
+            "customers in the Materials tab of the handover; marking the "
+            "activity done does not confirm them."
+        ),
         deadline="last_day",
         signatures=THREE_PARTIES,
         files=("plan",),
@@ -146,6 +168,11 @@ STAGES = (
         gate="_visits_problems",
         activity="hr_client_handover.mail_act_handover_visits",
         activity_role="visitor",
+        instructions=_lt(
+            "To confirm the visits, press Confirm Visit on each customer in the "
+            "Visits tab of the handover (or request a waiver there); marking "
+            "the activity done does not confirm them."
+        ),
         deadline="last_day",
         # the visit sheet (拜访客户交接计划表), signed by who visited together
         # and the witness
@@ -161,6 +188,11 @@ STAGES = (
         gate="_verification_problems",
         activity="hr_client_handover.mail_act_handover_spot_check",
         activity_role="witness",
+        instructions=_lt(
+            "To record the phone checks, record each sampled customer's result "
+            "in the Verification tab of the handover, then press Verification "
+            "Complete; marking the activity done records nothing."
+        ),
         deadline="last_day",
         # the spot check found true (属实后签字) by the witness who called; the
         # visit sheet carries both sign-offs, filed once the calls are signed
@@ -178,6 +210,11 @@ STAGES = (
         gate="_summary_problems",
         activity="hr_client_handover.mail_act_handover_write_summary",
         activity_role="departing",
+        instructions=_lt(
+            "To hand in the summary, write it in the Summary tab of the "
+            "handover and press Submit Summary; marking the activity done "
+            "does not submit it."
+        ),
         deadline="last_day",
         signatures=THREE_PARTIES,
         seals=("training",),
@@ -192,6 +229,10 @@ STAGES = (
         roles=("supervisor",),
         activity="hr_client_handover.mail_act_handover_review_summary",
         activity_role="supervisor",
+        instructions=_lt(
+            "To review the summary, press Review OK (or Refuse) on the "
+            "handover; marking the activity done does not review it."
+        ),
         deadline="review",
         refused_to=SUMMARY,
         stamp=("summary_reviewed_by_id", "summary_reviewed_on"),
@@ -205,6 +246,10 @@ STAGES = (
         gate="_closing_problems",
         activity="hr_client_handover.mail_act_handover_approve_summary",
         activity_role="approver",
+        instructions=_lt(
+            "To approve the summary, press Approve Summary (or Refuse) on the "
+            "handover; marking the activity done does not approve it."
+        ),
         deadline="review",
         refused_to=SUMMARY,
         stamp=("summary_approved_by_id", "summary_approved_on"),
@@ -213,6 +258,54 @@ STAGES = (
     ),
     Stage(DONE, "Done", enter="_schedule_follow_up"),
     Stage(CANCEL, "Cancelled", enter="_drop_stage_work"),
+)
+
+# The steps inside a stage, and beside the stages, that have an activity of
+# their own, done by doing the step like a stage's: the activity type, and how
+# the step is done (as a stage's ``instructions``).
+Step = namedtuple("Step", ["activity", "instructions"])
+# The departure's confirmation, due in any stage (a done handover's too) until
+# the direct supervisor confirms it.
+CONFIRM_DEPARTURE_ACTIVITY = "hr_client_handover.mail_act_handover_confirm_departure"
+STEPS = (
+    Step(
+        "hr_client_handover.mail_act_handover_waiver",
+        _lt(
+            "To decide the waivers, press Approve Waiver or Refuse Waiver on "
+            "each requested waiver in the Visits tab of the handover; marking "
+            "the activity done decides nothing."
+        ),
+    ),
+    Step(
+        "hr_client_handover.mail_act_handover_witness_visits",
+        _lt(
+            "To confirm the visits as supervising witness, press Witness Visits "
+            "on the handover; marking the activity done does not confirm them."
+        ),
+    ),
+    Step(
+        "hr_client_handover.mail_act_handover_countersign",
+        _lt(
+            "To countersign, press Countersign on each of your items in the "
+            "Checklist tab of the handover; marking the activity done does not "
+            "countersign them."
+        ),
+    ),
+    Step(
+        "hr_client_handover.mail_act_handover_post_departure",
+        _lt(
+            "To complete the checklist, press Done on each of your items in the "
+            "Checklist tab of the handover; marking the activity done ticks "
+            "nothing."
+        ),
+    ),
+    Step(
+        CONFIRM_DEPARTURE_ACTIVITY,
+        _lt(
+            "To confirm the departure, press Confirm Departure on the handover; "
+            "marking the activity done does not confirm it."
+        ),
+    ),
 )
 
 STAGE = {stage.key: stage for stage in STAGES}

@@ -19,7 +19,13 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 
-from .hr_client_handover_stages import CANCEL, CLOSED, SELECTION, STAGE
+from .hr_client_handover_stages import (
+    CANCEL,
+    CLOSED,
+    CONFIRM_DEPARTURE_ACTIVITY,
+    SELECTION,
+    STAGE,
+)
 from .hr_client_handover_visits import REVIEW_WORKING_DAYS
 
 _logger = logging.getLogger(__name__)
@@ -27,7 +33,7 @@ _logger = logging.getLogger(__name__)
 # The handover types after which the departing employee leaves the company:
 # their accounts are revoked and their departure confirmed.
 LEAVING_TYPES = ("resignation",)
-CONFIRM_ACTIVITY = "hr_client_handover.mail_act_handover_confirm_departure"
+CONFIRM_ACTIVITY = CONFIRM_DEPARTURE_ACTIVITY
 OVERDUE_ACTIVITY = "hr_client_handover.mail_act_handover_overdue"
 # How far up the organisation chart an escalation looks.
 ESCALATION_DEPTH = 10

@@ -22,20 +22,28 @@ follow-up and whatever a person scheduled by hand are marked done as usual.
 from odoo import models
 from odoo.exceptions import AccessError, UserError
 
-from .hr_client_handover_stages import CLOSED, STAGE, STAGES
-from .hr_client_handover_timeline import CONFIRM_ACTIVITY
+from .hr_client_handover_stages import (
+    CLOSED,
+    CONFIRM_DEPARTURE_ACTIVITY,
+    STAGE,
+    STAGES,
+    STEPS,
+)
 from .ir_attachment import (
     HANDOVER_MODELS,
     refuse_handover_changes,
     refused_on_handovers,
 )
 
+# {activity type xml id: how its step is done}: the stages' and the other
+# steps' of the stage table.
+STEP_INSTRUCTIONS = {
+    **{stage.activity: stage.instructions for stage in STAGES if stage.activity},
+    **{step.activity: step.instructions for step in STEPS},
+}
 # The activity types of steps inside a stage, besides the stages' own.
-INNER_STEP_ACTIVITIES = (
-    "hr_client_handover.mail_act_handover_waiver",
-    "hr_client_handover.mail_act_handover_witness_visits",
-    "hr_client_handover.mail_act_handover_countersign",
-    "hr_client_handover.mail_act_handover_post_departure",
+INNER_STEP_ACTIVITIES = tuple(
+    step.activity for step in STEPS if step.activity != CONFIRM_DEPARTURE_ACTIVITY
 )
 
 
@@ -107,82 +115,17 @@ class MailActivity(models.Model):
 
     def _handover_step_instructions(self):
         """{activity type xml id: how the step is done, for whoever marks its
-        activity done}."""
+        activity done}: the stage table's."""
         return {
-            "hr_client_handover.mail_act_handover_draft_plan": self.env._(
-                "To submit the plan, press Submit Plan on the handover; marking "
-                "the activity done does not submit it."
-            ),
-            "hr_client_handover.mail_act_handover_review_plan": self.env._(
-                "To review the plan, press Review OK (or Refuse) on the handover; "
-                "marking the activity done does not review it."
-            ),
-            "hr_client_handover.mail_act_handover_approve_plan": self.env._(
-                "To approve the plan, press Approve Plan (or Refuse) on the "
-                "handover; marking the activity done does not approve it."
-            ),
-            "hr_client_handover.mail_act_handover_materials": self.env._(
-                "To confirm the materials, press Confirm Received on each of your "
-                "customers in the Materials tab of the handover; marking the "
-                "activity done does not confirm them."
-            ),
-            "hr_client_handover.mail_act_handover_visits": self.env._(
-                "To confirm the visits, press Confirm Visit on each customer in the "
-                "Visits tab of the handover (or request a waiver there); marking "
-                "the activity done does not confirm them."
-            ),
-            "hr_client_handover.mail_act_handover_spot_check": self.env._(
-                "To record the phone checks, record each sampled customer's result "
-                "in the Verification tab of the handover, then press Verification "
-                "Complete; marking the activity done records nothing."
-            ),
-            "hr_client_handover.mail_act_handover_write_summary": self.env._(
-                "To hand in the summary, write it in the Summary tab of the "
-                "handover and press Submit Summary; marking the activity done "
-                "does not submit it."
-            ),
-            "hr_client_handover.mail_act_handover_review_summary": self.env._(
-                "To review the summary, press Review OK (or Refuse) on the "
-                "handover; marking the activity done does not review it."
-            ),
-            "hr_client_handover.mail_act_handover_approve_summary": self.env._(
-                "To approve the summary, press Approve Summary (or Refuse) on the "
-                "handover; marking the activity done does not approve it."
-            ),
-            "hr_client_handover.mail_act_handover_waiver": self.env._(
-                "To decide the waivers, press Approve Waiver or Refuse Waiver on "
-                "each requested waiver in the Visits tab of the handover; marking "
-                "the activity done decides nothing."
-            ),
-            "hr_client_handover.mail_act_handover_witness_visits": self.env._(
-                "To confirm the visits as supervising witness, press Witness Visits "
-                "on the handover; marking the activity done does not confirm them."
-            ),
-            "hr_client_handover.mail_act_handover_countersign": self.env._(
-                "To countersign, press Countersign on each of your items in the "
-                "Checklist tab of the handover; marking the activity done does not "
-                "countersign them."
-            ),
-            "hr_client_handover.mail_act_handover_post_departure": self.env._(
-                "To complete the checklist, press Done on each of your items in the "
-                "Checklist tab of the handover; marking the activity done ticks "
-                "nothing."
-            ),
-            CONFIRM_ACTIVITY: self.env._(
-                "To confirm the departure, press Confirm Departure on the handover; "
-                "marking the activity done does not confirm it."
-            ),
+            xmlid: self.env._(instructions)
+            for xmlid, instructions in STEP_INSTRUCTIONS.items()
         }
 
     def _check_handover_step_undone(self):
         """Refuse to mark done the activity of a step of an open handover: the
         step's button does it, and closes the activity."""
         step_types = {}
-        for xmlid in (
-            *(stage.activity for stage in STAGES if stage.activity),
-            *INNER_STEP_ACTIVITIES,
-            CONFIRM_ACTIVITY,
-        ):
+        for xmlid in STEP_INSTRUCTIONS:
             kind = self.env.ref(xmlid, raise_if_not_found=False)
             if kind:
                 step_types[kind.id] = xmlid
@@ -200,7 +143,7 @@ class MailActivity(models.Model):
             handover = self.env["hr.client.handover"].sudo().browse(activity.res_id)
             if not handover.exists():
                 continue
-            if xmlid == CONFIRM_ACTIVITY:
+            if xmlid == CONFIRM_DEPARTURE_ACTIVITY:
                 # Confirmed in any stage, a done handover's too, until it is.
                 if not handover._departure_confirmation_open():
                     continue

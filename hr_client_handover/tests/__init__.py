@@ -24,6 +24,7 @@ from . import test_thumbnail
 from . import test_activity_done
 from . import test_successor_presence
 from . import test_line_actions
+from . import test_policy_buttons
 from . import test_small_things
 from . import test_banner
 from . import test_stage_tabs

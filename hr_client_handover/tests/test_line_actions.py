@@ -1,14 +1,13 @@
-from lxml import etree
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import HandoverCase
+from .view_buttons import ViewButtons
 
 
 @tagged("post_install", "-at_install")
-class TestLineActions(HandoverCase):
+class TestLineActions(ViewButtons, HandoverCase):
     """Every link of the banner opens customer lines whose list and form carry
     the actions of the stage, shown to whom the policy lets act; after a
     refusal, the departing employee is told what to correct, where they can."""
@@ -24,37 +23,6 @@ class TestLineActions(HandoverCase):
         self.assertEqual(action["res_model"], "hr.client.handover.line")
         lines = self.env[action["res_model"]].with_user(user).search(action["domain"])
         return lines, [kind for _view, kind in action["views"]]
-
-    def views(self, model="hr.client.handover.line", kinds=("list", "form")):
-        result = self.env[model].get_views([(False, kind) for kind in kinds])
-        return {kind: etree.fromstring(result["views"][kind]["arch"]) for kind in kinds}
-
-    def shown(self, node, record, **extra):
-        """Whether ``node`` is shown for ``record`` (its invisible expression
-        evaluated on the record's values, as the web client does)."""
-        expression = node.get("invisible")
-        if not expression:
-            return True
-        names = {
-            name
-            for name in record._fields
-            if name in expression
-            and record._fields[name].type not in ("one2many", "many2many")
-        }
-        values = {}
-        for name in names:
-            value = record[name]
-            values[name] = value.id if hasattr(value, "_name") else value
-        values.update(uid=record.env.uid, **extra)
-        return not safe_eval(expression, values)
-
-    def shown_buttons(self, view, record, name):
-        """The labels of the buttons ``name`` of ``view`` shown for ``record``."""
-        return [
-            button.get("string")
-            for button in view.iter("button")
-            if button.get("name") == name and self.shown(button, record)
-        ]
 
     # ------------------------------------------------------------------
     def test_waiver_link_opens_lines_the_supervisor_can_decide(self):
