@@ -4,7 +4,7 @@ through wkhtmltopdf, and joined into one PDF, numbered as one and filed and
 sealed as one."""
 
 import io
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 import lxml.html
 from pypdf import PdfReader
@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from odoo.tests import tagged
 
 from ..models.hr_client_handover_document import UNSTYLED_MARKER
-from ..models.ir_actions_report import PART_ROWS_PARAM
+from ..models.ir_actions_report import PART_ROWS_PARAM, _WkhtmltopdfRun
 from .common import HandoverCase
 from .test_reports import HEADINGS, PLAN, SUMMARY, VISITS, pdf_text, squash
 
@@ -66,15 +66,23 @@ class TestReportParts(HandoverCase):
     def setUp(self):
         super().setUp()
         self.handover = self.draft_handover()
+        # Every run of wkhtmltopdf: core's (a whole document), or one part's,
+        # converted while the next part is rendered.
+        self.wkhtmltopdf = Mock()
         Report = type(self.env["ir.actions.report"])
-        spy = patch.object(
-            Report,
-            "_run_wkhtmltopdf",
-            autospec=True,
-            side_effect=Report._run_wkhtmltopdf,
-        )
-        self.wkhtmltopdf = spy.start()
-        self.addCleanup(spy.stop)
+        for owner, name in (
+            (Report, "_run_wkhtmltopdf"),
+            (_WkhtmltopdfRun, "start"),
+        ):
+            original = getattr(owner, name)
+
+            def counted(*args, original=original, **kwargs):
+                self.wkhtmltopdf()
+                return original(*args, **kwargs)
+
+            spy = patch.object(owner, name, autospec=True, side_effect=counted)
+            spy.start()
+            self.addCleanup(spy.stop)
 
     def parts(self, report):
         return (
