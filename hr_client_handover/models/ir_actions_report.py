@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections import deque
 from contextlib import ExitStack
 from urllib.parse import urlparse
 
@@ -62,6 +63,11 @@ FALLBACK_FOOTER_FONT = "STSong-Light"
 # take. A system parameter of this name changes it (0: never in parts).
 PART_ROWS_PARAM = "hr_client_handover.report_part_rows"
 PART_ROWS = 2000
+# How many parts of one document wkhtmltopdf converts at once, each in a
+# process of its own, while the next part is rendered; a system parameter of
+# this name changes it (1: one at a time). Each takes the memory of one part.
+PART_PROCESSES_PARAM = "hr_client_handover.report_part_processes"
+PART_PROCESSES = 2
 # Core's splitting of the long tables of an HTML body before wkhtmltopdf
 # (``_run_wkhtmltopdf``): above this size, in tables of that many rows.
 WKHTMLTOPDF_SPLIT_SIZE = 4 * 1024 * 1024
@@ -431,10 +437,10 @@ class IrActionsReport(models.Model):
 
     def _render_handover_parts(self, report_ref, data, res_id, parts):
         """[the PDF of each of ``parts`` of the handover ``res_id``], each
-        through wkhtmltopdf on its own, in a process that converts one part
-        while the next one is rendered to HTML here (the ORM's work stays in
-        this thread); a copy being filed stops at the first part rendered
-        without the reports' styles."""
+        through wkhtmltopdf on its own, in processes that convert parts while
+        the next one is rendered to HTML here (the ORM's work stays in this
+        thread), up to ``_handover_part_processes`` at once; a copy being
+        filed stops at the first part rendered without the reports' styles."""
         report = self._get_report(report_ref)
         if self.get_wkhtmltopdf_state() == "install":
             # Core says that it cannot print (``_render_qweb_pdf_prepare_streams``).
@@ -442,23 +448,44 @@ class IrActionsReport(models.Model):
                 self._render_handover_part(report_ref, data, res_id, part)
                 for part in parts
             ]
+        processes = self._handover_part_processes()
+        filing = self.env.context.get("handover_filing")
         streams = []
-        running = None
+        running = deque()
         try:
             for part in parts:
                 bodies, paperformat_args = self._handover_part_html(
                     report, report_ref, data, res_id, part
                 )
-                if running:
-                    streams.append(self._handover_part_done(running, report_ref))
-                running = self._handover_part_start(report, bodies, paperformat_args)
+                # A copy being filed: the first part is checked before any
+                # other starts (every part has the same styles).
+                while running and (len(running) >= processes or filing and not streams):
+                    streams.append(
+                        self._handover_part_done(running.popleft(), report_ref)
+                    )
+                running.append(
+                    self._handover_part_start(report, bodies, paperformat_args)
+                )
                 del bodies
-            streams.append(self._handover_part_done(running, report_ref))
-            running = None
+            while running:
+                streams.append(self._handover_part_done(running.popleft(), report_ref))
         finally:
-            if running:
-                running.close()
+            for run in running:
+                run.close()
         return streams
+
+    def _handover_part_processes(self):
+        """How many parts wkhtmltopdf may convert at once (each in a process
+        of its own, while the next part is rendered)."""
+        try:
+            processes = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(PART_PROCESSES_PARAM, PART_PROCESSES)
+            )
+        except ValueError:
+            processes = PART_PROCESSES
+        return max(processes, 1)
 
     def _render_handover_part(self, report_ref, data, res_id, part):
         """The PDF of ``part`` of the handover ``res_id`` through core's
