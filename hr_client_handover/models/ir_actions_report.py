@@ -1,11 +1,27 @@
 import functools
 import io
 import logging
+import os
 import re
+import subprocess
+import tempfile
+from collections import deque
+from contextlib import ExitStack
+from urllib.parse import urlparse
 
 import lxml.html
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageAttributes as PG
+from pypdf.constants import Resources as RES
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
@@ -13,6 +29,10 @@ from reportlab.pdfgen import canvas
 
 from odoo import api, models
 from odoo.exceptions import AccessError
+from odoo.http import request, root
+from odoo.service import security
+
+from odoo.addons.base.models.ir_actions_report import _split_table, _wkhtml
 
 from ..report.pdf_text_layer import fix_text_layer, installed_font
 from .hr_client_handover_document import (
@@ -43,6 +63,15 @@ FALLBACK_FOOTER_FONT = "STSong-Light"
 # take. A system parameter of this name changes it (0: never in parts).
 PART_ROWS_PARAM = "hr_client_handover.report_part_rows"
 PART_ROWS = 2000
+# How many parts of one document wkhtmltopdf converts at once, each in a
+# process of its own, while the next part is rendered; a system parameter of
+# this name changes it (1: one at a time). Each takes the memory of one part.
+PART_PROCESSES_PARAM = "hr_client_handover.report_part_processes"
+PART_PROCESSES = 2
+# Core's splitting of the long tables of an HTML body before wkhtmltopdf
+# (``_run_wkhtmltopdf``): above this size, in tables of that many rows.
+WKHTMLTOPDF_SPLIT_SIZE = 4 * 1024 * 1024
+WKHTMLTOPDF_SPLIT_ROWS = 500
 
 
 @functools.cache
@@ -70,33 +99,94 @@ def footer_font():
     return FALLBACK_FOOTER_FONT
 
 
+def _stamps(boxes, footer):
+    """A PDF of one page per (width, height) of ``boxes``, each with nothing
+    but ``footer(page, total)`` at its bottom right: drawn on one canvas, so
+    that every page shares one embedded subset of the stamp's font."""
+    overlay = io.BytesIO()
+    # The stamp's font is the canvas's first, so no other font (Helvetica, not
+    # embedded) is named in the pages.
+    sheet = canvas.Canvas(overlay, initialFontName=footer_font(), initialFontSize=8)
+    total = len(boxes)
+    for number, (width, height) in enumerate(boxes, start=1):
+        sheet.setPageSize((width, height))
+        sheet.drawRightString(width - 24, 14, footer(number, total))
+        sheet.showPage()
+    sheet.save()
+    overlay.seek(0)
+    return PdfReader(overlay)
+
+
+def _content_stream(writer, data):
+    """An indirect reference to a new compressed content stream of ``data`` in
+    ``writer``."""
+    stream = StreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream.flate_encode())
+
+
+def _raw_contents(page):
+    """[references to the content streams of ``page``], read as they are (not
+    decoded)."""
+    contents = page.raw_get(PG.CONTENTS) if PG.CONTENTS in page else None
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    if isinstance(contents, IndirectObject):
+        return [contents]
+    return [page.indirect_reference.pdf._add_object(resolved)]
+
+
+def _stamp_page(writer, page, stamp, push, pop):
+    """Draw the page ``stamp`` (of ``_stamps``) over ``page`` of ``writer``:
+    its content appended to the page's content streams, which are kept as
+    they are (neither decoded nor rewritten), the page's own drawing enclosed
+    in ``push`` and ``pop`` (save and restore the graphics state) so that the
+    stamp is drawn as on a blank page; its font added to the page's fonts."""
+    rename = {}
+    fonts = stamp[PG.RESOURCES].get_object().get(RES.FONT)
+    if fonts:
+        if PG.RESOURCES not in page:
+            page[NameObject(PG.RESOURCES)] = DictionaryObject()
+        resources = page[PG.RESOURCES].get_object()
+        if RES.FONT not in resources:
+            resources[NameObject(RES.FONT)] = DictionaryObject()
+        page_fonts = resources[RES.FONT].get_object()
+        for name, font in fonts.get_object().items():
+            rename[name] = NameObject(f"/{FOOTER_FONT}{name[1:]}")
+            # Cloned once into the writer, shared by every page.
+            page_fonts[rename[name]] = font.clone(writer)
+    operations = ContentStream(stamp.get_contents(), stamp.pdf).operations
+    for operands, operator in operations:
+        if operator == b"Tf" and operands and operands[0] in rename:
+            operands[0] = rename[operands[0]]
+    drawing = ContentStream(None, writer)
+    drawing.operations = [([], b"q"), *operations, ([], b"Q")]
+    page[NameObject(PG.CONTENTS)] = ArrayObject(
+        [push, *_raw_contents(page), pop, _content_stream(writer, drawing.get_data())]
+    )
+
+
 def stamp_pages(streams, footer):
     """The PDF of ``streams`` (the parts of one document), joined, with
     ``footer(page, total)`` at the bottom right of each page (wkhtmltopdf
     without patched Qt draws no header or footer), and a text layer in which
     every Chinese character can be found (see ``report/pdf_text_layer.py``)."""
-    # The pages are stamped once attached to the writer: pypdf 7 no longer
-    # rewrites the contents of a page that belongs to no writer.
     writer = PdfWriter(clone_from=PdfReader(streams[0]))
     for stream in streams[1:]:
         writer.append(PdfReader(stream))
-    font = footer_font()
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        overlay = io.BytesIO()
-        # The stamp's font is the canvas's first, so no other font (Helvetica,
-        # not embedded) is named in the page.
-        sheet = canvas.Canvas(
-            overlay,
-            pagesize=(width, height),
-            initialFontName=font,
-            initialFontSize=8,
-        )
-        sheet.drawRightString(width - 24, 14, footer(number, total))
-        sheet.save()
-        page.merge_page(PdfReader(overlay).pages[0])
-    fix_text_layer(writer.pages)
+    pages = writer.pages
+    stamps = _stamps(
+        [(float(page.mediabox.width), float(page.mediabox.height)) for page in pages],
+        footer,
+    )
+    push = _content_stream(writer, b"q\n")
+    pop = _content_stream(writer, b"\nQ\n")
+    for page, stamp in zip(pages, stamps.pages, strict=True):
+        _stamp_page(writer, page, stamp, push, pop)
+    fix_text_layer(pages)
     stamped = io.BytesIO()
     writer.write(stamped)
     stamped.seek(0)
@@ -145,6 +235,80 @@ def _letterhead_in_page(html):
         lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"),
         languages,
     )
+
+
+class _WkhtmltopdfRun:
+    """wkhtmltopdf converting the HTML ``bodies`` of one part of a document, in
+    a process of its own, while the next part is rendered; its files are
+    removed once closed."""
+
+    def __init__(self, bodies, paperformat_args):
+        self.bodies = bodies
+        self.paperformat_args = paperformat_args
+        self.stack = ExitStack()
+        self.files = []
+        self.process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
+
+    def add_file(self, content, suffix, option=None):
+        """A temporary file of ``content`` (str or bytes), removed on close,
+        for wkhtmltopdf (after ``option``, if given)."""
+        fd, path = tempfile.mkstemp(suffix=suffix, prefix="report.handover.tmp.")
+        self.stack.callback(_remove, path)
+        with os.fdopen(fd, "wb") as file:
+            file.write(content.encode() if isinstance(content, str) else content)
+        self.files += [option, path] if option else []
+        return path
+
+    def start(self, args):
+        paths = []
+        for body in self.bodies:
+            if len(body) >= WKHTMLTOPDF_SPLIT_SIZE:
+                # As core does: wkhtmltopdf takes exponential time on long
+                # tables.
+                tree = lxml.html.fromstring(body)
+                _split_table(tree, WKHTMLTOPDF_SPLIT_ROWS)
+                body = lxml.html.tostring(tree)
+            paths.append(self.add_file(body, ".html"))
+        self.output = self.add_file(b"", ".pdf")
+        self.errors = self.stack.enter_context(tempfile.TemporaryFile())
+        self.process = self.stack.enter_context(
+            subprocess.Popen(  # noqa: S603 - core's binary and arguments
+                [_wkhtml().bin, *args, *self.files, *paths, self.output],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.errors,
+            )
+        )
+
+    def wait(self):
+        """The PDF, once wkhtmltopdf is done; None if it failed."""
+        code = self.process.wait()
+        if code == 1:
+            self.errors.seek(0)
+            _logger.warning(
+                "wkhtmltopdf: %s", self.errors.read().decode("utf-8", "replace")
+            )
+        with open(self.output, "rb") as output:
+            pdf = output.read()
+        return pdf if code in (0, 1) and pdf else None
+
+    def close(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+        self.stack.close()
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        _logger.error("Error when trying to remove file %s", path)
 
 
 class IrActionsReport(models.Model):
@@ -271,24 +435,133 @@ class IrActionsReport(models.Model):
         renderer = self.env[f"report.{report.report_name}"]
         return renderer._whole_part(renderer._report_docs([res_id])).split(size)
 
-    def _render_handover_parts(self, render, report_ref, data, res_id, parts):
+    def _render_handover_parts(self, report_ref, data, res_id, parts):
         """[the PDF of each of ``parts`` of the handover ``res_id``], each
-        through wkhtmltopdf on its own (``render``: core's rendering of
-        streams); a copy being filed stops at the first part rendered without
-        the reports' styles."""
+        through wkhtmltopdf on its own, in processes that convert parts while
+        the next one is rendered to HTML here (the ORM's work stays in this
+        thread), up to ``_handover_part_processes`` at once; a copy being
+        filed stops at the first part rendered without the reports' styles."""
+        report = self._get_report(report_ref)
+        if self.get_wkhtmltopdf_state() == "install":
+            # Core says that it cannot print (``_render_qweb_pdf_prepare_streams``).
+            return [
+                self._render_handover_part(report_ref, data, res_id, part)
+                for part in parts
+            ]
+        processes = self._handover_part_processes()
+        filing = self.env.context.get("handover_filing")
         streams = []
-        for part in parts:
-            rendered = render(
-                report_ref, dict(data or {}, handover_part=part), res_ids=[res_id]
-            )[res_id]["stream"]
-            streams.append(rendered)
-            if self.env.context.get("handover_filing") and rendered_without_styles(
-                rendered.getvalue()
-            ):
-                raise RenderedWithoutStyles
-            # What a part read is not needed by the next: memory stays flat.
-            self.env.invalidate_all()
+        running = deque()
+        try:
+            for part in parts:
+                bodies, paperformat_args = self._handover_part_html(
+                    report, report_ref, data, res_id, part
+                )
+                # A copy being filed: the first part is checked before any
+                # other starts (every part has the same styles).
+                while running and (len(running) >= processes or filing and not streams):
+                    streams.append(
+                        self._handover_part_done(running.popleft(), report_ref)
+                    )
+                running.append(
+                    self._handover_part_start(report, bodies, paperformat_args)
+                )
+                del bodies
+            while running:
+                streams.append(self._handover_part_done(running.popleft(), report_ref))
+        finally:
+            for run in running:
+                run.close()
         return streams
+
+    def _handover_part_processes(self):
+        """How many parts wkhtmltopdf may convert at once (each in a process
+        of its own, while the next part is rendered)."""
+        try:
+            processes = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(PART_PROCESSES_PARAM, PART_PROCESSES)
+            )
+        except ValueError:
+            processes = PART_PROCESSES
+        return max(processes, 1)
+
+    def _render_handover_part(self, report_ref, data, res_id, part):
+        """The PDF of ``part`` of the handover ``res_id`` through core's
+        rendering alone (``_render_qweb_pdf_prepare_streams``)."""
+        render = super()._render_qweb_pdf_prepare_streams
+        return render(
+            report_ref, dict(data or {}, handover_part=part), res_ids=[res_id]
+        )[res_id]["stream"]
+
+    def _handover_part_html(self, report, report_ref, data, res_id, part):
+        """(the HTML bodies of ``part``, its paper format's arguments), as
+        core prepares them for wkhtmltopdf."""
+        data = dict(data or {}, handover_part=part, debug=False)
+        data.setdefault("report_type", "pdf")
+        html = self.with_context(debug=False)._render_qweb_html(
+            report_ref, [res_id], data=data
+        )[0]
+        bodies, _ids, _header, _footer, paperformat_args = report.with_context(
+            debug=False
+        )._prepare_html(html, report_model=report.model)
+        # What a part read is not needed by the next: memory stays flat.
+        self.env.invalidate_all()
+        return bodies, paperformat_args
+
+    def _handover_part_start(self, report, bodies, paperformat_args):
+        """wkhtmltopdf started on ``bodies`` (our reports have no separate
+        header or footer), as core runs it (``_run_wkhtmltopdf``), in a
+        process left running: a ``_WkhtmltopdfRun``."""
+        run = _WkhtmltopdfRun(bodies, paperformat_args)
+        try:
+            args = self._build_wkhtmltopdf_args(
+                report.get_paperformat(),
+                self.env.context.get("landscape"),
+                specific_paperformat_args=paperformat_args,
+                set_viewport_size=self.env.context.get("set_viewport_size"),
+            )
+            if request and request.db:
+                # The print's session, for wkhtmltopdf to fetch what the
+                # report links to, as core passes it.
+                session = root.session_store.new()
+                session.update({**request.session, "debug": "", "_trace_disable": True})
+                if session.uid:
+                    session.session_token = security.compute_session_token(
+                        session, self.env
+                    )
+                root.session_store.save(session)
+                run.stack.callback(root.session_store.delete, session)
+                domain = urlparse(self._get_report_url()).hostname
+                run.add_file(
+                    f"session_id={session.sid}; HttpOnly; domain={domain}; path=/;",
+                    ".txt",
+                    option="--cookie-jar",
+                )
+            run.start(args)
+        except BaseException:
+            run.close()
+            raise
+        return run
+
+    def _handover_part_done(self, run, report_ref):
+        """The PDF of the part ``run`` (``_handover_part_start``) converts, once
+        done; a failed conversion is run again by core, which says why."""
+        with run:
+            pdf = run.wait()
+            if pdf is None:
+                pdf = self._run_wkhtmltopdf(
+                    run.bodies,
+                    report_ref=report_ref,
+                    landscape=self.env.context.get("landscape"),
+                    specific_paperformat_args=run.paperformat_args,
+                    set_viewport_size=self.env.context.get("set_viewport_size"),
+                )
+        stream = io.BytesIO(pdf)
+        if self.env.context.get("handover_filing") and rendered_without_styles(pdf):
+            raise RenderedWithoutStyles
+        return stream
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """Each handover's pages carry its reference and "page X of Y"; a filed
@@ -312,12 +585,11 @@ class IrActionsReport(models.Model):
                 report_ref, data, res_ids=whole or res_ids
             )
         if parted:
-            render = super(IrActionsReport, report)._render_qweb_pdf_prepare_streams
             for res_id, parts in parted.items():
                 streams[res_id] = {
                     "stream": None,
                     "parts": report._render_handover_parts(
-                        render, report_ref, data, res_id, parts
+                        report_ref, data, res_id, parts
                     ),
                     "attachment": None,
                 }

@@ -4,7 +4,7 @@ through wkhtmltopdf, and joined into one PDF, numbered as one and filed and
 sealed as one."""
 
 import io
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 import lxml.html
 from pypdf import PdfReader
@@ -12,7 +12,11 @@ from pypdf import PdfReader
 from odoo.tests import tagged
 
 from ..models.hr_client_handover_document import UNSTYLED_MARKER
-from ..models.ir_actions_report import PART_ROWS_PARAM
+from ..models.ir_actions_report import (
+    PART_PROCESSES_PARAM,
+    PART_ROWS_PARAM,
+    _WkhtmltopdfRun,
+)
 from .common import HandoverCase
 from .test_reports import HEADINGS, PLAN, SUMMARY, VISITS, pdf_text, squash
 
@@ -66,15 +70,23 @@ class TestReportParts(HandoverCase):
     def setUp(self):
         super().setUp()
         self.handover = self.draft_handover()
+        # Every run of wkhtmltopdf: core's (a whole document), or one part's,
+        # converted while the next part is rendered.
+        self.wkhtmltopdf = Mock()
         Report = type(self.env["ir.actions.report"])
-        spy = patch.object(
-            Report,
-            "_run_wkhtmltopdf",
-            autospec=True,
-            side_effect=Report._run_wkhtmltopdf,
-        )
-        self.wkhtmltopdf = spy.start()
-        self.addCleanup(spy.stop)
+        for owner, name in (
+            (Report, "_run_wkhtmltopdf"),
+            (_WkhtmltopdfRun, "start"),
+        ):
+            original = getattr(owner, name)
+
+            def counted(*args, original=original, **kwargs):
+                self.wkhtmltopdf()
+                return original(*args, **kwargs)
+
+            spy = patch.object(owner, name, autospec=True, side_effect=counted)
+            spy.start()
+            self.addCleanup(spy.stop)
 
     def parts(self, report):
         return (
@@ -178,11 +190,16 @@ class TestReportParts(HandoverCase):
 
     def test_large_document_printed_in_parts_and_joined(self):
         """Above the threshold each report is rendered in parts, each through
-        wkhtmltopdf, joined into one PDF with every customer, numbered on,
-        with the letterhead and head once and the sign-off once at its end."""
+        wkhtmltopdf (several parts converted at once, or one at a time), joined
+        in their order into one PDF with every customer, numbered on, with the
+        letterhead and head once and the sign-off once at its end."""
         customers = self.handover.line_ids.partner_id.mapped("display_name")
-        for report, heading in HEADINGS.items():
-            with self.subTest(report=report):
+        parted = [squash(name) for name in customers if "Parted Customer" in name]
+        Params = self.env["ir.config_parameter"].sudo()
+        for report, processes in (*((report, 3) for report in HEADINGS), (PLAN, 1)):
+            heading = HEADINGS[report]
+            Params.set_param(PART_PROCESSES_PARAM, processes)
+            with self.subTest(report=report, processes=processes):
                 parts = self.parts(report)
                 self.wkhtmltopdf.reset_mock()
                 content = self.render(report)
@@ -190,6 +207,8 @@ class TestReportParts(HandoverCase):
                     self.wkhtmltopdf.call_count, len(parts), "one render per part"
                 )
                 pages, text = self.assertWholeDocument(content, customers)
+                positions = [text.index(name) for name in parted]
+                self.assertEqual(positions, sorted(positions), "the parts in order")
                 self.assertEqual(text.count(squash(heading[0])), 1, "letterhead once")
                 self.assertEqual(text.count(squash("Last Working Day")), 1)
                 self.assertEqual(text.count(squash("Approval Record")), 1)
