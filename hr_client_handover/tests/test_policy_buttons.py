@@ -203,6 +203,8 @@ class TestPolicyButtons(ViewButtons, HandoverCase):
             check_result="unreachable"
         ).action_set_check_result()
         self.assertIn((first, self.witness), callers("confirmed"))
+        # Recorded unreachable: the same result again is no new call.
+        self.assertNotIn((first, self.witness), callers("unreachable"))
         # Confirmed: the call is recorded for good.
         first.with_user(self.witness).with_context(
             check_result="confirmed"
