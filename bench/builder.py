@@ -17,6 +17,8 @@ a data set an earlier run kept.
 import time
 from datetime import datetime, timedelta
 
+from common import BUILD_BASE
+
 QUIET = {
     "tracking_disable": True,
     "mail_create_nolog": True,
@@ -25,6 +27,14 @@ QUIET = {
     "mail_activity_quick_update": True,
     "no_reset_password": True,
 }
+
+
+def create_in_batches(Model, vals_list, size):
+    """The records of `vals_list`, created `size` at a time."""
+    records = Model.browse()
+    for start in range(0, len(vals_list), size):
+        records |= Model.create(vals_list[start : start + size])
+    return records
 
 
 def phase_build(env, args):
@@ -64,19 +74,19 @@ def phase_build(env, args):
         }
     )
     n = min(args.customers, BUILD_BASE)
-    partners = env["res.partner"]
-    for start in range(0, n, 1000):
-        partners |= env["res.partner"].create(
-            [
-                {
-                    "name": f"Bench Customer {i:05d}",
-                    "is_company": True,
-                    "user_id": departing.id,
-                    "email": f"c{i}@example.com",
-                }
-                for i in range(start, min(n, start + 1000))
-            ]
-        )
+    partners = create_in_batches(
+        env["res.partner"],
+        [
+            {
+                "name": f"Bench Customer {i:05d}",
+                "is_company": True,
+                "user_id": departing.id,
+                "email": f"c{i}@example.com",
+            }
+            for i in range(n)
+        ],
+        1000,
+    )
     lead_vals = []
     for idx, partner in enumerate(partners):
         for k in range(3):
@@ -90,16 +100,15 @@ def phase_build(env, args):
                     "expected_revenue": 1000 + idx % 97 * 10,
                 }
             )
-    leads = env["crm.lead"]
-    for start in range(0, len(lead_vals), 2000):
-        leads |= env["crm.lead"].create(lead_vals[start : start + 2000])
-    orders = env["sale.order"]
-    order_vals = [
-        {"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
-        for p in partners[::2]
-    ]
-    for start in range(0, len(order_vals), 1000):
-        orders |= env["sale.order"].create(order_vals[start : start + 1000])
+    leads = create_in_batches(env["crm.lead"], lead_vals, 2000)
+    orders = create_in_batches(
+        env["sale.order"],
+        [
+            {"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
+            for p in partners[::2]
+        ],
+        1000,
+    )
     todo = env.ref("mail.mail_activity_data_todo")
     partner_model = env["ir.model"]._get_id("res.partner")
     lead_model = env["ir.model"]._get_id("crm.lead")
@@ -126,16 +135,16 @@ def phase_build(env, args):
                 "summary": "Follow up",
             }
         )
-    for start in range(0, len(act_vals), 2000):
-        env["mail.activity"].create(act_vals[start : start + 2000])
-    for start in range(0, n, 1000):
-        env["res.partner"].create(
-            [
-                {"name": f"Bench Contact {i:05d}-{k}", "parent_id": partners[i].id}
-                for i in range(start, min(n, start + 1000))
-                for k in range(2)
-            ]
-        )
+    create_in_batches(env["mail.activity"], act_vals, 2000)
+    create_in_batches(
+        env["res.partner"],
+        [
+            {"name": f"Bench Contact {i:05d}-{k}", "parent_id": partner.id}
+            for i, partner in enumerate(partners)
+            for k in range(2)
+        ],
+        2000,  # the contacts of 1,000 customers
+    )
     noise = _build_noise(env, n, departing, team, user, partners)
     handover = env["hr.client.handover"].create(
         {
@@ -173,11 +182,6 @@ def phase_build(env, args):
         handover_id=handover.id,
         noise=noise,
     )
-
-
-# The ORM builds 10,000 customers in about 9 minutes on this machine; larger
-# data sets copy those customers in SQL, with everything that moves with them.
-BUILD_BASE = 10000
 
 
 def _copy_rows(cr, table, mapping, overrides):
@@ -398,40 +402,26 @@ def _build_noise(env, n, departing, team, user, partners):
         ]
     )
     chunk = max(n // 20, 1)
-    lead = {"type": "opportunity", "team_id": team.id}
-    env["crm.lead"].create(
-        [
-            dict(lead, name=f"Other {p.id}", partner_id=p.id, user_id=other.id)
-            for p in others
-        ]
-    )
-    env["crm.lead"].create(
-        [
-            dict(
-                lead,
-                name=f"Won {p.id}",
-                partner_id=p.id,
-                user_id=departing.id,
-                stage_id=stage_won.id,
-                probability=100,
-            )
-            for p in partners[:chunk]
-        ]
-    )
-    lost = env["crm.lead"].create(
-        [
-            dict(lead, name=f"Lost {p.id}", partner_id=p.id, user_id=departing.id)
-            for p in partners[chunk : 2 * chunk]
-        ]
-    )
-    lost.action_set_lost()
-    archived = env["crm.lead"].create(
-        [
-            dict(lead, name=f"Archived {p.id}", partner_id=p.id, user_id=departing.id)
-            for p in partners[2 * chunk : 3 * chunk]
-        ]
-    )
-    archived.action_archive()
+
+    def leads(label, customers, owner=departing, **values):
+        """An opportunity `label` of each of `customers`, of `owner`."""
+        return env["crm.lead"].create(
+            [
+                dict(
+                    {"type": "opportunity", "team_id": team.id},
+                    name=f"{label} {p.id}",
+                    partner_id=p.id,
+                    user_id=owner.id,
+                    **values,
+                )
+                for p in customers
+            ]
+        )
+
+    leads("Other", others, owner=other)
+    leads("Won", partners[:chunk], stage_id=stage_won.id, probability=100)
+    leads("Lost", partners[chunk : 2 * chunk]).action_set_lost()
+    leads("Archived", partners[2 * chunk : 3 * chunk]).action_archive()
     confirmed = env["sale.order"].create(
         [
             {"partner_id": p.id, "user_id": departing.id, "team_id": team.id}
@@ -442,19 +432,7 @@ def _build_noise(env, n, departing, team, user, partners):
     company2 = env["res.company"].create({"name": "Bench Second Company"})
     departing.company_ids |= company2
     team2 = env["crm.team"].create({"name": "Bench Team C2", "company_id": company2.id})
-    env["crm.lead"].create(
-        [
-            dict(
-                lead,
-                name=f"C2 {p.id}",
-                partner_id=p.id,
-                user_id=departing.id,
-                company_id=company2.id,
-                team_id=team2.id,
-            )
-            for p in partners[:chunk]
-        ]
-    )
+    leads("C2", partners[:chunk], company_id=company2.id, team_id=team2.id)
     return {
         "other_owner_customers": len(others),
         "departing_noise_leads": 4 * chunk,

@@ -26,29 +26,23 @@ Each returns a dict of numbers, printed as JSON by the entry point.
 import resource
 import subprocess
 import time
-from pathlib import Path
 
 from builder import built_handover, phase_build, phase_grow
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def odoo_env(db):
-    """A superuser environment on `db` and its cursor."""
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        ["-c", str(ROOT / ".odoo.conf"), "-d", db, "--log-level=warn"]
-    )
-    registry = Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, api.SUPERUSER_ID, {}), cr
+from common import LINE_FIELDS, ROOT
 
 
 def _peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _cost(cr, started, queries, records):
+    """What a path took, read as soon as it ends: seconds and SQL statements
+    since `started` and `queries`, the `records` it changed."""
+    return {
+        "seconds": time.time() - started,
+        "queries": cr.sql_log_count - queries,
+        "records": records,
+    }
 
 
 def _noise_left_alone(env, handover):
@@ -80,16 +74,6 @@ def _noise_left_alone(env, handover):
 
 
 # Every line with its counts at once: a worst case no screen does.
-LINE_FIELDS = {
-    "partner_id": {"fields": {"display_name": {}}},
-    "successor_id": {"fields": {"display_name": {}}},
-    "opportunity_count": {},
-    "expected_revenue": {},
-    "quotation_count": {},
-    "activity_count": {},
-    "line_progress": {},
-    "visit_state": {},
-}
 ALL_LINES = {"line_ids": {"order": "sequence ASC, id ASC", "fields": LINE_FIELDS}}
 
 
@@ -264,13 +248,7 @@ def phase_naive(env, args):
             count += 1
     # Tracking messages are written at commit: part of the naive path's cost.
     env.cr.commit()
-    seconds = time.time() - started
-    return {
-        "seconds": seconds,
-        "queries": cr.sql_log_count - queries,
-        "records": count,
-        "peak_rss_mb": _peak_rss_mb(),
-    }
+    return dict(_cost(cr, started, queries, count), peak_rss_mb=_peak_rss_mb())
 
 
 def _sample_records(env, handover, customers):
@@ -366,11 +344,8 @@ def phase_mass_edit(env, args):
         by_model[model] = len(records)
     # Tracking messages and notifications are written at commit.
     env.cr.commit()
-    seconds = time.time() - started
     return {
-        "seconds": seconds,
-        "queries": cr.sql_log_count - queries,
-        "records": sum(by_model.values()),
+        **_cost(cr, started, queries, sum(by_model.values())),
         "by_model": by_model,
         "customers": args.mass_sample,
         "mail": _mail_sent(cr, before),
@@ -398,13 +373,7 @@ def phase_floor(env, args):
             [successor, departing],
         )
         count += cr.rowcount
-    seconds = time.time() - started
-    return {
-        "seconds": seconds,
-        "queries": cr.sql_log_count - queries,
-        "records": count,
-        "peak_rss_mb": _peak_rss_mb(),
-    }
+    return dict(_cost(cr, started, queries, count), peak_rss_mb=_peak_rss_mb())
 
 
 SCREEN_LINES = 10000

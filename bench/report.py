@@ -94,15 +94,16 @@ def partial_report(args, results, elapsed):
         )
     checks += reorg_report(results, args.customers)
     print(f"(build {results['build']['seconds']:.0f} s, whole run {elapsed:.0f} s)")
+    return _targets(args, results, checks, {})
+
+
+def _targets(args, results, checks, ratios):
+    """Print the targets (`checks`: label, met), write the JSON; the exit
+    status: 1 when a target is missed."""
     missed = 0
     for label, ok in checks:
         missed += not ok
         print(f"  {'met   ' if ok else 'MISSED'}  {label}")
-    _write(args, results, checks, {})
-    return 1 if missed else 0
-
-
-def _write(args, results, checks, ratios):
     summary = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -125,6 +126,7 @@ def _write(args, results, checks, ratios):
     path = RESULTS / f"{kind}-{args.customers}-{stamp}.json"
     path.write_text(json.dumps(summary, indent=2))
     print(f"results written to bench/results/{path.name}")
+    return 1 if missed else 0
 
 
 def report(args, results, elapsed, screen_lines, reports):
@@ -289,32 +291,10 @@ def report(args, results, elapsed, screen_lines, reports):
         ),
     ]
     checks += reorg_report(results, args.customers)
-    missed = 0
-    for label, ok in checks:
-        missed += not ok
-        print(f"  {'met   ' if ok else 'MISSED'}  {label}")
-    summary = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "customers": args.customers,
-        "repeat": args.repeat,
-        "targets_met": {label: ok for label, ok in checks},
-        "results": results,
-        "ratios": {
-            "engine_vs_naive_speedup": per_naive / per_engine,
-            "engine_vs_floor": per_engine / per_floor,
-            "engine_vs_mass_edit_speedup": per_mass / per_engine,
-            "engine_queries_per_record": engine["queries"] / moved,
-        },
+    ratios = {
+        "engine_vs_naive_speedup": per_naive / per_engine,
+        "engine_vs_floor": per_engine / per_floor,
+        "engine_vs_mass_edit_speedup": per_mass / per_engine,
+        "engine_queries_per_record": engine["queries"] / moved,
     }
-    out_dir = RESULTS
-    out_dir.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    path = out_dir / f"bench-{args.customers}-{stamp}.json"
-    path.write_text(json.dumps(summary, indent=2))
-    print(f"results written to bench/results/{path.name}")
-    return 1 if missed else 0
+    return _targets(args, results, checks, ratios)

@@ -32,7 +32,8 @@ Above 10,000 customers the build copies the 10,000 it made with the ORM in SQL
 the noise stays that of 10,000 customers.
 
 The data builder is builder.py, the phases phases.py, the table and the
-targets report.py; this entry point runs each phase in its own process.
+targets report.py, what the load test shares with it common.py; this entry
+point runs each phase in its own process.
 
 Usage: python bench/run.py [--customers N | --quick] [--repeat N] [--sample N]
        [--db-prefix NAME] [--keep] [--reuse] [--grow TEMPLATE] [--base NAME]
@@ -49,11 +50,10 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-# Neither imports Odoo at load time: the orchestration runs without it.
-from builder import BUILD_BASE
-from phases import PHASES, REPORTS, SCREEN_LINES, odoo_env
+# None imports Odoo at load time: the orchestration runs without it.
+from common import BASE_DB, BUILD_BASE, ROOT, check_sizes, run_in_odoo, run_phase
+from phases import PHASES, REPORTS, SCREEN_LINES
 from reorg import phase_reorg1, phase_reorg2, phase_reorg_build
 from report import median_result, report
 
@@ -74,10 +74,6 @@ MEASURED = {
     "reorg": ("reorg1", "reorg2"),
 }
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-BASE_DB = "handover_base"
-
 
 # ----------------------------------------------------------------------
 # Orchestration: each phase in its own process (the phase runs Odoo)
@@ -93,36 +89,20 @@ def _odoo(*args):
     )
 
 
+# The options a phase's process is given, as the orchestration's.
+PHASE_OPTIONS = (
+    "customers",
+    "sample",
+    "mass_sample",
+    "port",
+    "reorg_size",
+    "reorg_timeout",
+)
+
+
 def _phase(phase, db, args):
-    out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--phase",
-            phase,
-            "--db",
-            db,
-            "--customers",
-            str(args.customers),
-            "--sample",
-            str(args.sample),
-            "--mass-sample",
-            str(args.mass_sample),
-            "--port",
-            str(args.port),
-            "--reorg-size",
-            str(args.reorg_size),
-            "--reorg-timeout",
-            str(args.reorg_timeout),
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if out.returncode:
-        sys.stderr.write(out.stderr[-5000:])
-        raise SystemExit(f"bench: the {phase} phase failed on {db}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    options = {name: getattr(args, name) for name in PHASE_OPTIONS}
+    return run_phase("bench", __file__, phase, db, options)
 
 
 def _fresh_copy(args, template=None):
@@ -275,27 +255,16 @@ def main():
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("--db")
     args = parser.parse_args()
-    if args.quick:
-        args.customers = BUILD_BASE
-    if args.customers > BUILD_BASE and args.customers % BUILD_BASE:
-        parser.error(f"above {BUILD_BASE}, --customers must be a multiple of it")
+    check_sizes(parser, args)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(MEASURED)
     if unknown:
         parser.error(f"--only: unknown path(s) {', '.join(sorted(unknown))}")
     if args.customers % args.reorg_size:
         parser.error("--customers must be a multiple of --reorg-size")
-    args.template_db = f"{args.db_prefix}_tpl"
-    args.run_db = f"{args.db_prefix}_run"
     if not args.phase:
         sys.exit(orchestrate(args))
-    env, cr = odoo_env(args.db)
-    try:
-        result = PHASES[args.phase](env, args)
-        cr.commit()
-    finally:
-        cr.close()
-    print(json.dumps(result))
+    run_in_odoo(PHASES, args)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 # pylint: disable=wrong-import-position
-from builder import QUIET  # noqa: E402
+from builder import QUIET, create_in_batches  # noqa: E402
 from builder import phase_build as bench_build  # noqa: E402
-from phases import odoo_env  # noqa: E402, F401 - bench's, for the entry point
 
 # Lines of each handover the people work on.
 WORK_LINES = 10000
@@ -127,19 +126,19 @@ def _work_handover(env, key, lines, manager, team, crew=None):
     employee = env["hr.employee"].create(
         {"name": departing.name, "user_id": departing.id, "parent_id": boss.id}
     )
-    partners = env["res.partner"]
-    for start in range(0, lines, 1000):
-        partners |= env["res.partner"].create(
-            [
-                {
-                    "name": f"Load {key.title()} Customer {i:05d}",
-                    "is_company": True,
-                    "user_id": departing.id,
-                    "phone": f"+86 21 5{i:07d}",
-                }
-                for i in range(start, min(lines, start + 1000))
-            ]
-        )
+    partners = create_in_batches(
+        env["res.partner"],
+        [
+            {
+                "name": f"Load {key.title()} Customer {i:05d}",
+                "is_company": True,
+                "user_id": departing.id,
+                "phone": f"+86 21 5{i:07d}",
+            }
+            for i in range(lines)
+        ],
+        1000,
+    )
     handover = env["hr.client.handover"].create(
         {
             "employee_id": employee.id,
@@ -167,9 +166,7 @@ def _work_handover(env, key, lines, manager, team, crew=None):
         )
         for i, partner in enumerate(partners)
     ]
-    Line = env["hr.client.handover.line"]
-    for start in range(0, len(vals), 2000):
-        Line.create(vals[start : start + 2000])
+    create_in_batches(env["hr.client.handover.line"], vals, 2000)
     if key == "verification":
         handover.line_ids[:SAMPLE].write(
             {"spot_check_selected": True, "check_result": "pending"}

@@ -22,10 +22,16 @@ Configuration: the JSON file named by LOAD_CONFIG (written by run.py).
 import json
 import os
 import random
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 from gevent.lock import BoundedSemaphore
 from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# pylint: disable=wrong-import-position
+from common import LINE_FIELDS  # noqa: E402
 
 CONFIG = json.loads(open(os.environ["LOAD_CONFIG"], encoding="utf-8").read())
 HANDOVERS = CONFIG["handovers"]
@@ -33,16 +39,6 @@ MAX_REQUESTS = CONFIG["max_requests"]
 
 # The form as the web client reads it: the header's figures and the first
 # page (40 rows) of the customer lines (the fields bench/phases.py reads).
-LINE_FIELDS = {
-    "partner_id": {"fields": {"display_name": {}}},
-    "successor_id": {"fields": {"display_name": {}}},
-    "opportunity_count": {},
-    "expected_revenue": {},
-    "quotation_count": {},
-    "activity_count": {},
-    "line_progress": {},
-    "visit_state": {},
-}
 FORM = {
     **{
         name: {}

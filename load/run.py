@@ -39,12 +39,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "suites"))
+sys.path[:0] = [str(ROOT / "suites"), str(ROOT / "bench")]
 
-import harness  # noqa: E402 pylint: disable=wrong-import-position
+# pylint: disable=wrong-import-position
+import harness  # noqa: E402
+from common import BASE_DB, check_sizes, run_in_odoo, run_phase  # noqa: E402
 
-BASE_DB = "handover_base"
-BUILD_BASE = 10000  # bench/builder.py: above it, multiples of it
 VAR = ROOT / "var" / "load"
 
 FORM_OPENS = ("open form (their handover)", "open form (transfer running)")
@@ -70,25 +70,8 @@ def say(line):
 # Orchestration
 # ----------------------------------------------------------------------
 def _phase(phase, db, args, **extra):
-    command = [
-        sys.executable,
-        __file__,
-        "--phase",
-        phase,
-        "--db",
-        db,
-        "--customers",
-        str(args.customers),
-        "--work-lines",
-        str(args.work_lines),
-    ]
-    for name, value in extra.items():
-        command += [f"--{name.replace('_', '-')}", str(value)]
-    out = subprocess.run(command, check=False, capture_output=True, text=True)
-    if out.returncode:
-        sys.stderr.write(out.stderr[-5000:])
-        raise SystemExit(f"load: the {phase} phase failed on {db}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    options = {"customers": args.customers, "work_lines": args.work_lines, **extra}
+    return run_phase("load", __file__, phase, db, options)
 
 
 def _odoo(db, *args):
@@ -176,16 +159,19 @@ def _wait_transfer(args, handover, approved_at):
     return None
 
 
+def _transfer(args, build):
+    """The manager approves the big plan: the seconds its transfer takes from
+    then (None: timed out)."""
+    handover = build["transfer_handover"]
+    approved = _phase("approve", args.run_db, args, handover=handover)
+    return _wait_transfer(args, handover, approved["approved_at"])
+
+
 def quiet_run(args, build, attempt):
     _fresh_copy(args)
     server, log = _serve(args, f"quiet{attempt}")
     try:
-        approved = _phase(
-            "approve", args.run_db, args, handover=build["transfer_handover"]
-        )
-        seconds = _wait_transfer(
-            args, build["transfer_handover"], approved["approved_at"]
-        )
+        seconds = _transfer(args, build)
     finally:
         harness.stop_server(server)
     return {"transfer_seconds": seconds, "server_errors": _server_errors(log)}
@@ -245,12 +231,7 @@ def loaded_run(args, build, attempt):
             stderr=subprocess.STDOUT,
         )
         # The people log in; the manager approves the big plan meanwhile.
-        approved = _phase(
-            "approve", args.run_db, args, handover=build["transfer_handover"]
-        )
-        seconds = _wait_transfer(
-            args, build["transfer_handover"], approved["approved_at"]
-        )
+        seconds = _transfer(args, build)
         try:
             people.wait(timeout=args.duration + 180)
         except subprocess.TimeoutExpired:
@@ -451,29 +432,19 @@ def main():
     parser.add_argument("--client")
     parser.add_argument("--built")
     args = parser.parse_args()
+    check_sizes(parser, args)
     if args.quick:
-        args.customers = BUILD_BASE
         if "--users" not in sys.argv:
             args.users = 10
         if "--duration" not in sys.argv:
             args.duration = 60
         if "--repeat" not in sys.argv:
             args.repeat = 1
-    if args.customers > BUILD_BASE and args.customers % BUILD_BASE:
-        parser.error(f"above {BUILD_BASE}, --customers must be a multiple of it")
-    args.template_db = f"{args.db_prefix}_tpl"
-    args.run_db = f"{args.db_prefix}_run"
     if not args.phase:
         sys.exit(orchestrate(args))
     import odoo_side  # noqa: PLC0415 - imports Odoo
 
-    env, cr = odoo_side.odoo_env(args.db)
-    try:
-        result = odoo_side.PHASES[args.phase](env, args)
-        cr.commit()
-    finally:
-        cr.close()
-    print(json.dumps(result))
+    run_in_odoo(odoo_side.PHASES, args)
 
 
 if __name__ == "__main__":

@@ -84,3 +84,29 @@ odoo_logged() {
     die "odoo $* failed; full log in ${logfile#"$here"/}."
   fi
 }
+
+# For the targets whose last line is "<what>: N passed, M failed" ($counted
+# names <what>): stops with the message and "<what>: 0 passed, 1 failed".
+fail() { printf '%s: %s\n' "$prog" "$*" >&2; echo "$counted: 0 passed, 1 failed"; exit 1; }
+
+# Runs Odoo with the Python $1 (a fresh environment's, the project's venv's);
+# the other arguments are Odoo's.
+odoo_with() {
+  local py=$1; shift
+  if [ -n "$ODOO_BIN" ]; then "$py" "$ODOO_BIN" "$@"; else "$py" -m odoo "$@"; fi
+}
+
+# Writes to $1 an Odoo configuration that sees none of the working tree: Odoo's
+# own addons then $2 (more addons directories, comma-separated, or nothing) as
+# its addons path, this project's data_dir, the loopback, no database list;
+# then the lines $3... as they are.
+isolated_conf() {
+  local file=$1 more=$2 addons=$ODOO_ROOT/odoo/addons
+  shift 2
+  [ -d "$ODOO_ROOT/addons" ] && addons="$ODOO_ROOT/addons,$addons"
+  {
+    printf '[options]\naddons_path = %s\n' "$addons${more:+,$more}"
+    printf 'data_dir = %s\nhttp_interface = 127.0.0.1\nlist_db = False\n' "$(data_dir)"
+    if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+  } > "$file"
+}

@@ -4,7 +4,7 @@
 # JSON-2), else from a fresh demo database, runs some of Odoo's own crm, hr and
 # sale_crm tests on it, then checks what is left (scripts/uninstall_check.py). UNINSTALL_DB (default handover_uninstall),
 # UNINSTALL_SOURCE (default handover_rpc). Prints "uninstall: N passed, M failed".
-prog=test-uninstall
+prog=test-uninstall counted=uninstall
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
@@ -17,8 +17,6 @@ work=$var/uninstall
 mkdir -p "$work"
 export PYTHONPATH=$ODOO_ROOT${PYTHONPATH:+:$PYTHONPATH}
 py=$here/.venv/bin/python
-
-fail() { printf '%s: %s\n' "$prog" "$*" >&2; echo "uninstall: 0 passed, 1 failed"; exit 1; }
 
 wait_for_lock uninstall
 drop_db "$db"
@@ -39,8 +37,7 @@ fi
   || fail "could not read the owners of the moved records"
 
 log "uninstalling $addon from $db (log: var/uninstall/uninstall.log)"
-if [ -n "$ODOO_BIN" ]; then cli=("$py" "$ODOO_BIN"); else cli=("$py" -m odoo); fi
-if ! "${cli[@]}" module uninstall -c "$here/.odoo.conf" -d "$db" "$addon" >"$work/uninstall.log" 2>&1; then
+if ! odoo_with "$py" module uninstall -c "$here/.odoo.conf" -d "$db" "$addon" >"$work/uninstall.log" 2>&1; then
   tail -n 40 "$work/uninstall.log" >&2
   fail "odoo module uninstall failed; log in var/uninstall/uninstall.log"
 fi
@@ -56,7 +53,7 @@ fi
 # Odoo's own tests on the database without the addon (they roll back): crm's
 # leads, hr's employees and sale_crm in full.
 log "running Odoo's own tests $CORE_TAGS on $db (log: var/uninstall/core-tests.log)"
-"${cli[@]}" -c "$here/.odoo.conf" -d "$db" --test-enable --test-tags "$CORE_TAGS" \
+odoo_with "$py" -c "$here/.odoo.conf" -d "$db" --test-enable --test-tags "$CORE_TAGS" \
   --stop-after-init --no-http >"$work/core-tests.log" 2>&1 || true
 
 "$py" "$here/scripts/uninstall_check.py" check "$here/.odoo.conf" "$db" \

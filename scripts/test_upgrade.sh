@@ -6,7 +6,7 @@
 # the working tree with -u, then checks the result (scripts/upgrade_check.py
 # check). UPGRADE_DB (default handover_upgrade) is dropped at the end, unless
 # UPGRADE_KEEP=1. Prints "upgrade: N passed, M failed".
-prog=test-upgrade
+prog=test-upgrade counted=upgrade
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
@@ -16,8 +16,6 @@ release=$work/release
 conf=$work/release.conf
 export PYTHONPATH=$ODOO_ROOT${PYTHONPATH:+:$PYTHONPATH}
 py=$here/.venv/bin/python
-
-fail() { printf '%s: %s\n' "$prog" "$*" >&2; echo "upgrade: 0 passed, 1 failed"; exit 1; }
 
 wait_for_lock upgrade
 
@@ -32,19 +30,8 @@ git -C "$here" archive "$commit" "$addon" | tar -x -C "$release" || fail "git ar
 
 # The previous release's addons path: Odoo's own addons and the extracted
 # release, never the working tree.
-addons=$ODOO_ROOT/odoo/addons
-[ -d "$ODOO_ROOT/addons" ] && addons="$ODOO_ROOT/addons,$addons"
-cat > "$conf" <<CONF
-[options]
-addons_path = $addons,$release
-data_dir = $(data_dir)
-http_interface = 127.0.0.1
-list_db = False
-log_level = info
-CONF
-odoo_release() {
-  if [ -n "$ODOO_BIN" ]; then "$py" "$ODOO_BIN" "$@"; else "$py" -m odoo "$@"; fi
-}
+isolated_conf "$conf" "$release" "log_level = info"
+odoo_release() { odoo_with "$py" "$@"; }
 
 copy_base "$db"
 cleanup() { [ "${UPGRADE_KEEP:-0}" = 1 ] || drop_db "$db"; }

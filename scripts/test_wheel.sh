@@ -5,7 +5,7 @@
 # the wheel's odoo/addons/hr_client_handover through the odoo.addons namespace
 # package), then runs scripts/wheel_smoke.py. Prints "wheel: N passed, M failed".
 # WHEEL_DB: the database (default handover_wheel), dropped first.
-prog=test-wheel
+prog=test-wheel counted=wheel
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 load_env
@@ -13,8 +13,6 @@ db=${WHEEL_DB:-handover_wheel}
 work=$var/wheel
 venv=$work/venv
 conf=$work/odoo.conf
-
-fail() { printf '%s: %s\n' "$prog" "$*" >&2; echo "wheel: 0 passed, 1 failed"; exit 1; }
 
 bash "$here/scripts/dist.sh" || fail "make dist failed"
 wheel=$(ls "$here"/dist/odoo_addon_"$addon"-*-py3-none-any.whl)
@@ -39,23 +37,12 @@ log "pip install --no-deps ${wheel#"$here"/}"
 "$venv/bin/pip" install -q --no-index --no-deps "$wheel" >>"$work/pip.log" 2>&1 \
   || { cat "$work/pip.log" >&2; fail "pip could not install the wheel"; }
 
-addons=$ODOO_ROOT/odoo/addons
-[ -d "$ODOO_ROOT/addons" ] && addons="$ODOO_ROOT/addons,$addons"
-cat > "$conf" <<CONF
-[options]
-addons_path = $addons
-data_dir = $(data_dir)
-http_interface = 127.0.0.1
-list_db = False
-CONF
+isolated_conf "$conf" ""
 
 wait_for_lock wheel
 drop_db "$db"
 log "installing $addon from the wheel into the new database $db"
-odoo_run() {
-  if [ -n "$ODOO_BIN" ]; then "$venv/bin/python" "$ODOO_BIN" -c "$conf" "$@"
-  else "$venv/bin/python" -m odoo -c "$conf" "$@"; fi
-}
+odoo_run() { odoo_with "$venv/bin/python" -c "$conf" "$@"; }
 # From var/wheel, so that nothing of the source tree is on Odoo's path.
 if ! (cd "$work" && odoo_run -d "$db" -i "$addon" --stop-after-init --no-http \
       --log-level=info) >"$work/install.log" 2>&1; then

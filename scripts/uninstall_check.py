@@ -16,6 +16,8 @@ import subprocess
 import sys
 import traceback
 
+from checks import Verdicts, configure
+
 ADDON = "hr_client_handover"
 LEDGER = "hr_client_handover_transfer"
 
@@ -81,16 +83,8 @@ def check(conf, db, before_path, core_log):
     from odoo import api
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        ["-c", conf, "-d", db, "--no-http", "--log-level=warn"]
-    )
-    results = []
-
-    def verdict(name, condition, detail=""):
-        results.append(bool(condition))
-        state = "ok  " if condition else "FAIL"
-        sys.stdout.write(f"{state} {name}{': ' + detail if detail else ''}\n")
-
+    configure(conf, db)
+    verdict = Verdicts("uninstall")
     result = core_tests(core_log)
     verdict(
         "Odoo's own crm, hr and sale_crm tests pass without the addon",
@@ -178,10 +172,7 @@ def check(conf, db, before_path, core_log):
         finally:
             cr.rollback()
         verdict("crm, sale and hr work: create, win, quote, archive", ok, detail)
-
-    failed = results.count(False)
-    sys.stdout.write(f"uninstall: {len(results) - failed} passed, {failed} failed\n")
-    return 1 if failed else 0
+    return verdict.summary()
 
 
 def main(argv):

@@ -31,6 +31,8 @@ import sys
 import traceback
 from datetime import date, timedelta
 
+from checks import Verdicts, configure
+
 ADDON = "hr_client_handover"
 # What must survive the upgrade unchanged: (name, table, rows). Every column the
 # previous release had is compared, except the write stamps (an upgrade may
@@ -105,9 +107,7 @@ def connect(conf, db):
     from odoo import api
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        ["-c", conf, "-d", db, "--no-http", "--log-level=warn"]
-    )
+    configure(conf, db)
     registry = Registry(db)
     cr = registry.cursor()
     return api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -722,13 +722,7 @@ def _renamed_snapshot(snap):
 
 
 def check(conf, db, before_path, log_path):
-    results = []
-
-    def verdict(name, condition, detail=""):
-        results.append(bool(condition))
-        state = "ok  " if condition else "FAIL"
-        sys.stdout.write(f"{state} {name}{': ' + detail if detail else ''}\n")
-
+    verdict = Verdicts("upgrade")
     with open(before_path, encoding="utf-8") as data:
         before = json.load(data)
     errors, warnings = _log_problems(log_path)
@@ -1036,9 +1030,7 @@ def check(conf, db, before_path, log_path):
     finally:
         cr.rollback()
         cr.close()
-    failed = results.count(False)
-    sys.stdout.write(f"upgrade: {len(results) - failed} passed, {failed} failed\n")
-    return 1 if failed else 0
+    return verdict.summary()
 
 
 def main(argv):

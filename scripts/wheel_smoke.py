@@ -15,6 +15,8 @@ import sys
 import traceback
 from importlib import metadata
 
+from checks import Verdicts, configure
+
 
 def within(version, requirement):
     """Whether ``version`` meets ``requirement`` (``name>=a,<b`` clauses; the
@@ -72,16 +74,8 @@ def main(conf, db, site_packages, source_tree):
     from odoo.modules.module import get_module_path
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        ["-c", conf, "-d", db, "--no-http", "--log-level=warn"]
-    )
-    results = []
-
-    def check(name, condition, detail=""):
-        results.append(bool(condition))
-        state = "ok  " if condition else "FAIL"
-        sys.stdout.write(f"{state} {name}{': ' + detail if detail else ''}\n")
-
+    configure(conf, db)
+    check = Verdicts("wheel")
     # whool writes Odoo's release and the manifest's Python dependencies.
     requires = metadata.distribution("odoo-addon-hr_client_handover").requires
     odoo_version = metadata.version("odoo")
@@ -152,10 +146,7 @@ def main(conf, db, site_packages, source_tree):
             check("the smoke scenario runs", False)
         finally:
             cr.rollback()
-
-    failed = results.count(False)
-    sys.stdout.write(f"wheel: {len(results) - failed} passed, {failed} failed\n")
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -223,6 +223,16 @@ def final_checks(env, handovers, edit, logs, churn, ran):
     )
 
 
+def rounds(seconds, pause, wake):
+    """A round every `pause` seconds until `seconds` have passed, `wake` called
+    at the start of each (the servers' cron threads)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        wake()
+        yield
+        time.sleep(pause)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="handover_t11_faults")
@@ -314,10 +324,8 @@ def main():
     killed_at = None
     churner = threading.Thread(target=churn, daemon=True)
     try:
-        deadline = time.monotonic() + 120
         edited = False
-        while time.monotonic() < deadline:
-            notify()
+        for _round in rounds(120, 0.1, notify):
             with registry.cursor() as cr:
                 live = ledger_live(cr, first)
             if live and not edited:
@@ -329,7 +337,6 @@ def main():
                 server.kill9()
                 killed_at = live
                 break
-            time.sleep(0.1)
     finally:
         server.stop()
     with registry.cursor() as cr:
@@ -348,10 +355,8 @@ def main():
     say("faults: two servers on the same database finish all transfers")
     servers = [Server(db, "server2"), Server(db, "server3")]
     try:
-        deadline = time.monotonic() + 600
         failover = False
-        while time.monotonic() < deadline:
-            notify()
+        for _round in rounds(600, 1, notify):
             with registry.cursor() as cr:
                 cr.execute(
                     "SELECT count(*) FILTER (WHERE transfer_state != 'done'),"
@@ -368,7 +373,6 @@ def main():
                 # The server running the job dies: the other one carries on.
                 servers[busy.index(max(busy))].kill9()
                 failover = True
-            time.sleep(1)
     finally:
         stop_churn.set()
         if churner.is_alive():

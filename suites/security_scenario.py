@@ -1692,16 +1692,23 @@ class Suite:
             return person.uid
         return A_DATETIME  # the dates and times of a confirmation
 
-    def line_created(self, handover_id, partner):
+    def one_row(self, query, params, what):
+        """An observation: `query` counts exactly one row (`what`: the rows
+        counted, in the message of another count)."""
+
         def observe(_result):
-            found = self.probe.value(
-                "SELECT count(*) FROM hr_client_handover_line "
-                "WHERE handover_id = %s AND partner_id = %s",
-                (handover_id, partner),
-            )
-            assert found == 1, f"{found} line(s) for the new customer"
+            found = self.probe.value(query, params)
+            assert found == 1, f"{found} {what}"
 
         return observe
+
+    def line_created(self, handover_id, partner):
+        return self.one_row(
+            "SELECT count(*) FROM hr_client_handover_line "
+            "WHERE handover_id = %s AND partner_id = %s",
+            (handover_id, partner),
+            "line(s) for the new customer",
+        )
 
     def gone(self, model, record_id):
         def observe(_result):
@@ -1901,16 +1908,13 @@ class Suite:
         return expect(ITEM_WRITE[group], hc.state, roles, blocked)
 
     def item_created(self, handover_id, name):
-        def observe(_result):
-            found = self.probe.value(
-                # The description is translated: in any of its languages.
-                "SELECT count(*) FROM hr_client_handover_item WHERE handover_id = %s"
-                " AND %s IN (SELECT value FROM jsonb_each_text(name))",
-                (handover_id, name),
-            )
-            assert found == 1, f"{found} item(s) named {name!r}"
-
-        return observe
+        return self.one_row(
+            # The description is translated: in any of its languages.
+            "SELECT count(*) FROM hr_client_handover_item WHERE handover_id = %s"
+            " AND %s IN (SELECT value FROM jsonb_each_text(name))",
+            (handover_id, name),
+            f"item(s) named {name!r}",
+        )
 
     def item_value(self, item, field, person):
         if field in ITEM_FIELDS["progress"]:
@@ -2105,14 +2109,12 @@ class Suite:
 
     # -- omissions and incidents ----------------------------------------------
     def created(self, model, handover_id, field, value):
-        def observe(_result):
-            query = sql.SQL(
-                "SELECT count(*) FROM {} WHERE handover_id = %s AND {} = %s"
-            ).format(sql.Identifier(TABLE[model]), sql.Identifier(field))
-            found = self.probe.value(query, (handover_id, value))
-            assert found == 1, f"{found} {SHORT[model]}(s) with {field}={value}"
-
-        return observe
+        query = sql.SQL(
+            "SELECT count(*) FROM {} WHERE handover_id = %s AND {} = %s"
+        ).format(sql.Identifier(TABLE[model]), sql.Identifier(field))
+        return self.one_row(
+            query, (handover_id, value), f"{SHORT[model]}(s) with {field}={value}"
+        )
 
     def part_ids(self, model, hc):
         query = sql.SQL("SELECT id FROM {} WHERE handover_id = %s ORDER BY id").format(
@@ -2821,15 +2823,20 @@ class Suite:
             if expected is ALLOWED:
                 continue
             title = f"{hc.tag} {SHORT[model]} {method} as {self.who(person, roles)}"
-            try:
-                wizard = person.call(model, "create", values)
-            except xmlrpc.client.Fault:
-                self.cells.run(
-                    f"{title} (create)", person, model, "create", [values], expected
-                )
-                continue
-            self.cells.changed()
-            self.cells.run(title, person, model, method, [[wizard]], expected)
+            self.wizard_cell(title, person, model, values, method, expected)
+
+    def wizard_cell(self, title, person, model, values, method, expected):
+        """`person` opens the wizard `model` with `values` and presses `method`:
+        the cell of the creation where it is refused, else of the button."""
+        try:
+            wizard = person.call(model, "create", values)
+        except xmlrpc.client.Fault:
+            self.cells.run(
+                f"{title} (create)", person, model, "create", [values], expected
+            )
+            return
+        self.cells.changed()
+        self.cells.run(title, person, model, method, [[wizard]], expected)
 
     # -- the walk: one handover through every stage --------------------------------
     def complete(self, hc, person, key=None):
@@ -5096,17 +5103,8 @@ class Suite:
                 f"{hc.tag} action_hand_everything of {hc.row['departing_user_id']} "
                 f"as {self.who(person, roles)}"
             )
-            try:
-                wizard = person.call(model, "create", values)
-            except xmlrpc.client.Fault:
-                self.cells.run(
-                    f"{title} (create)", person, model, "create", [values], expected
-                )
-                continue
-            self.cells.changed()
-            self.cells.run(
-                title, person, model, "action_hand_everything", [[wizard]], expected
-            )
+            method = "action_hand_everything"
+            self.wizard_cell(title, person, model, values, method, expected)
 
     def cancel_cells(self, started):
         """The supervisor cancels a new draft through the wizard; then every
