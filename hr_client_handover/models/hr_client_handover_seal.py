@@ -185,10 +185,11 @@ class HrClientHandoverSeal(models.Model):
         names = tuple(names)
         if not records:
             return self.browse()
-        # One chain per handover: its row lock orders concurrent seals.
-        self.env.cr.execute(
-            "SELECT id FROM hr_client_handover WHERE id = %s FOR UPDATE", [handover.id]
-        )
+        # One chain per handover: its row lock orders concurrent seals, and a
+        # seal that waited for another runs again on what that one committed
+        # (whatever path seals: a button that locked already, or one that did
+        # not, such as two countersigns at the same moment).
+        handover._lock()
         last = self.sudo().search(
             [("handover_id", "=", handover.id)], limit=1, order="sequence desc"
         )

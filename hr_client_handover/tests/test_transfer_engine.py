@@ -821,6 +821,7 @@ class TestConcurrentApproval(BaseCase):
                 "retry",
                 "busy",
                 "stale",
+                "seal",
                 "worker1",
                 "worker2",
             ):
@@ -1014,6 +1015,55 @@ class TestConcurrentApproval(BaseCase):
                 "SELECT count(*) FROM hr_client_handover_line"
                 " WHERE id IN %s AND materials_confirmed_on IS NOT NULL",
                 [tuple(line_id for line_id, _user in pairs)],
+            )
+            self.assertEqual(late_cr.fetchone()[0], 2)
+
+    @mute_logger("odoo.sql_db")
+    def test_seal_after_a_wait_runs_again_whatever_path_seals(self):
+        """Two seals on one handover at the same moment, by paths that took no
+        lock of their own before (two countersigns, say): the one that read
+        the chain before the other committed fails to serialize and is run
+        again on the committed chain, never taking a seal number twice."""
+        case = self.cases["seal"]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            item_ids = handover.item_ids[:2].ids
+        self.assertEqual(len(item_ids), 2)
+
+        def seal(cr, item_id):
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            handover = env["hr.client.handover"].browse(case["handover_id"])
+            handover._seal(
+                "item", env["hr.client.handover.item"].browse(item_id), ["done"]
+            )
+
+        with self.registry.cursor() as late_cr:
+            # The late seal's transaction has read the database already ...
+            late_cr.execute(
+                "SELECT count(*) FROM hr_client_handover_seal WHERE handover_id = %s",
+                [case["handover_id"]],
+            )
+            # ... when the other seal commits.
+            with self.registry.cursor() as first_cr:
+                seal(first_cr, item_ids[0])
+                first_cr.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(pg_errors.SerializationFailure):
+                seal(late_cr, item_ids[1])
+            late_cr.rollback()
+            env = api.Environment(late_cr, api.SUPERUSER_ID, {})
+            retrying(lambda: seal(late_cr, item_ids[1]), env)
+            late_cr.execute(
+                "SELECT sequence, count(*) FROM hr_client_handover_seal"
+                " WHERE handover_id = %s GROUP BY sequence HAVING count(*) > 1",
+                [case["handover_id"]],
+            )
+            self.assertEqual(late_cr.fetchall(), [])
+            late_cr.execute(
+                "SELECT count(*) FROM hr_client_handover_seal"
+                " WHERE handover_id = %s AND res_model = 'hr.client.handover.item'"
+                " AND res_id IN %s",
+                [case["handover_id"], tuple(item_ids)],
             )
             self.assertEqual(late_cr.fetchone()[0], 2)
 
