@@ -319,6 +319,14 @@ class HrClientHandover(models.Model):
     can_training = fields.Boolean(
         compute="_compute_can_actions", string="Can Schedule the Training"
     )
+    # The refusal of the current review or approval stage, and which lists of
+    # its parts the form lets the current user change: the policy's answer too
+    # (PART_LISTS in models/hr_client_handover_policy.py).
+    can_refuse = fields.Boolean(compute="_compute_can_refuse")
+    can_edit_lines = fields.Boolean(compute="_compute_can_edit_parts")
+    can_edit_items = fields.Boolean(compute="_compute_can_edit_parts")
+    can_justify_omissions = fields.Boolean(compute="_compute_can_edit_parts")
+    can_record_incidents = fields.Boolean(compute="_compute_can_edit_parts")
 
     _name_company_unique = models.UniqueIndex(
         "(company_id, name)",
@@ -378,6 +386,25 @@ class HrClientHandover(models.Model):
     )
     def _compute_can_actions(self):
         self._policy_can_actions()
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends("state", "company_id", "employee_id", "supervisor_id", "approver_id")
+    def _compute_can_refuse(self):
+        for handover in self:
+            handover.can_refuse = handover._policy_allows(handover._refuse_action())
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "state",
+        "company_id",
+        "employee_id",
+        "supervisor_id",
+        "approver_id",
+        "witness_id",
+        "line_ids.successor_id",
+    )
+    def _compute_can_edit_parts(self):
+        self._policy_can_edit_parts()
 
     @api.depends_context("uid")
     @api.depends(

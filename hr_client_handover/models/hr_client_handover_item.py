@@ -106,6 +106,11 @@ class HrClientHandoverItem(models.Model):
     can_reset = fields.Boolean(compute="_compute_can_actions")
     can_confirm = fields.Boolean(compute="_compute_can_actions")
     can_countersign = fields.Boolean(compute="_compute_can_actions")
+    # Whether the current user may change the item's content (description,
+    # dates, …) and who answers for it and countersigns it, now: the policy's
+    # answer, for the readonly of its row.
+    can_edit = fields.Boolean(compute="_compute_can_edit")
+    can_assign = fields.Boolean(compute="_compute_can_edit")
 
     @api.depends("due_date", "done")
     def _compute_is_overdue(self):
@@ -139,6 +144,22 @@ class HrClientHandoverItem(models.Model):
     )
     def _compute_can_actions(self):
         self._policy_can_actions()
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "handover_id.state",
+        "handover_id.company_id",
+        "handover_id.employee_id",
+        "handover_id.supervisor_id",
+        "template_item_id",
+        "create_uid",
+    )
+    def _compute_can_edit(self):
+        content = self._policy_can_write("content")
+        people = self._policy_can_write("people")
+        for item in self:
+            item.can_edit = content[item]
+            item.can_assign = people[item]
 
     # ------------------------------------------------------------------
     # Access policy (models/hr_client_handover_policy.py)

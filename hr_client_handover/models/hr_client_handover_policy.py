@@ -450,6 +450,15 @@ PART_MODELS = (
     "hr.client.handover.omission",
     "hr.client.handover.incident",
 )
+# The lists of the handover's form, each editable when the policy grants the
+# operation of its part's model (``_policy_can_edit_parts``): {field: (model,
+# operation)}.
+PART_LISTS = {
+    "can_edit_lines": ("hr.client.handover.line", "create"),
+    "can_edit_items": ("hr.client.handover.item", "create"),
+    "can_justify_omissions": ("hr.client.handover.omission", "write:justify"),
+    "can_record_incidents": ("hr.client.handover.incident", "create"),
+}
 
 
 class HrClientHandoverPolicy(models.AbstractModel):
@@ -887,6 +896,40 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 record[name] = origin._policy_allows(
                     name[len("can_") :], handover_roles[handover]
                 )
+
+    def _policy_can_edit_parts(self):
+        """Set the ``can_*`` fields of ``PART_LISTS`` on these handovers:
+        whether the current user may change each list of the form now, the
+        policy granting the operation of the part's model to the roles they
+        hold on the handover (a handover not saved yet: the roles it gives them
+        once saved), whatever the conditions of a part."""
+        for handover in self:
+            roles = handover._get_user_roles()
+            in_company = handover.company_id in self.env.companies
+            for name, (model, operation) in PART_LISTS.items():
+                handover[name] = self.env.su or (
+                    in_company
+                    and self.env[model]
+                    .browse()
+                    ._policy_grants(operation, roles, handover.state)
+                )
+
+    def _policy_can_write(self, group):
+        """{record: whether the current user may write the fields of ``group``
+        on it now}, for the readonly of its row: the policy's
+        ``write:<group>`` on a saved record; on a new one, its ``create`` too,
+        the conditions read on the new record."""
+        result = {}
+        for record in self:
+            if record._origin:
+                result[record] = record._origin._policy_allows(f"write:{group}")
+            elif not record._policy_handover():
+                result[record] = False
+            else:
+                result[record] = record._policy_allows(
+                    "create"
+                ) and record._policy_allows(f"write:{group}")
+        return result
 
     @api.model
     def _policy_granted_groups(self, roles, state):

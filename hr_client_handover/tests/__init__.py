@@ -37,3 +37,4 @@ from . import test_item_translations
 from . import test_policy_letter
 from . import test_signed_sheets
 from . import test_counters
+from . import test_form_policy
