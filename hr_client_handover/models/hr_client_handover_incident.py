@@ -57,6 +57,9 @@ class HrClientHandoverIncident(models.Model):
     )
     line_id = fields.Many2one("hr.client.handover.line", readonly=True)
     item_id = fields.Many2one("hr.client.handover.item", readonly=True)
+    # Whether the current user may change the incident's record and handling
+    # now: the policy's answer, for the readonly of its row.
+    can_edit = fields.Boolean(compute="_compute_can_edit")
 
     @api.depends("accountable_user_id", "handover_id")
     def _compute_accountable_employee(self):
@@ -74,6 +77,18 @@ class HrClientHandoverIncident(models.Model):
                 )[:1]
                 or employees[:1]
             )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends(
+        "handover_id.state", "handover_id.company_id", "handover_id.supervisor_id"
+    )
+    def _compute_can_edit(self):
+        saved = self.filtered(lambda incident: incident._origin)
+        allowed = saved._policy_can_write("record")
+        for incident in self:
+            # A new row stays open while it is drawn up (saving asks the
+            # policy, who may record it and whether they are accountable).
+            incident.can_edit = allowed[incident] if incident in saved else True
 
     @api.depends("accountable_employee_id")
     def _compute_department(self):

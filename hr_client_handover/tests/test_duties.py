@@ -56,6 +56,12 @@ class TestDuties(HandoverCase):
         )
         with self.assertRaisesRegex(UserError, "You are accountable"):
             own.with_user(self.supervisor).resolution = "Nothing happened."
+        # The form shows them so: the supervisor's own incident is read-only
+        # to the supervisor, the other one open; the administrator may both.
+        self.assertFalse(own.with_user(self.supervisor).can_edit)
+        self.assertTrue(incident.with_user(self.supervisor).can_edit)
+        self.assertTrue(own.with_user(self.handover_admin).can_edit)
+        self.assertFalse(incident.with_user(self.departing).can_edit)
         own.with_user(self.handover_admin).resolution = "Reminder to the supervisor."
         # It stays on record.
         with self.assertRaises(AccessError):
