@@ -239,7 +239,9 @@ class TestHandoverGates(HandoverCase):
             "action_complete_verification",
             rf"1 sampled customer\(s\) have not confirmed.*{first.partner_id.name}",
         )
-        with self.assertRaisesRegex(UserError, r"already recorded \(Confirmed\)"):
+        with self.assertRaisesRegex(
+            UserError, r"is recorded \(Confirmed\): it can no longer change"
+        ):
             second.with_user(self.witness).action_record_check()
         first.with_user(self.witness).with_context(
             check_result="confirmed"
