@@ -860,6 +860,8 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if not self.id:
             return user in self.line_ids.successor_id
+        # As superuser: the roles of ``user``, whoever asks; the caller may not read
+        # every line of the handover.
         return bool(
             self.env["hr.client.handover.line"]
             .sudo()
@@ -991,6 +993,8 @@ class HrClientHandover(models.Model):
             # The line events of the stage left, in one message.
             handover._post_stage_digest()
             values = dict(extra, state=new_stage)
+            # As superuser: the stage is the workflow's own field, which the policy lets
+            # no user write; the action that moves it checked the caller.
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
             handover._on_leave_stage(old_stage, feedback=feedback)
@@ -1385,6 +1389,8 @@ class HrClientHandover(models.Model):
             recall = lines.filtered(
                 lambda line: line.spot_check_selected and line.check_result == "problem"
             )
+            # As superuser: who checked and when are the workflow's own fields, which
+            # the policy lets no user write.
             recall.sudo().write(
                 {"check_result": "pending", "checked_by_id": False, "checked_on": False}
             )

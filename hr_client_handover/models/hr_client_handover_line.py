@@ -456,6 +456,7 @@ class HrClientHandoverLine(models.Model):
             .sudo()
             .search([("model", "=", model), ("scope", "=", "partner")])
         )
+        # (sudo: the model's name, configuration like the rules above.)
         return ", ".join(rules.mapped("name")) or (
             self.env["ir.model"].sudo()._get(model).name
         )
@@ -1073,6 +1074,8 @@ class HrClientHandoverLine(models.Model):
                 values["visit_contact_name"] = (
                     line.visit_contact_id.name or line.visit_contact.strip()
                 )
+            # As superuser: the visit's confirmations are the workflow's own fields,
+            # which the policy lets no user write; the policy checked the caller above.
             line.sudo().write(values)
             # Sealed; the chatter lists it in the stage's digest.
             line.handover_id._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
