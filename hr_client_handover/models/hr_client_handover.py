@@ -38,6 +38,17 @@ TRANSFER_STATES = [
 
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
+# What the policy's answers for the current user depend on: the stage, the
+# company, and the fields that give the user a role (``_get_user_roles``).
+POLICY_DEPENDS = (
+    "state",
+    "company_id",
+    "employee_id",
+    "supervisor_id",
+    "approver_id",
+    "witness_id",
+    "line_ids.successor_id",
+)
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 FOLLOW_UP_DAYS = 30
@@ -373,17 +384,7 @@ class HrClientHandover(models.Model):
             handover.can_act = bool(roles - {"admin"}) or "admin" in roles
 
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends(
-        "state",
-        "company_id",
-        "employee_id",
-        "supervisor_id",
-        "approver_id",
-        "witness_id",
-        "line_ids.successor_id",
-        "departure_allowed_on",
-        "departing_user_id.active",
-    )
+    @api.depends(*POLICY_DEPENDS, "departure_allowed_on", "departing_user_id.active")
     def _compute_can_actions(self):
         self._policy_can_actions()
 
@@ -394,15 +395,7 @@ class HrClientHandover(models.Model):
             handover.can_refuse = handover._policy_allows(handover._refuse_action())
 
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends(
-        "state",
-        "company_id",
-        "employee_id",
-        "supervisor_id",
-        "approver_id",
-        "witness_id",
-        "line_ids.successor_id",
-    )
+    @api.depends(*POLICY_DEPENDS)
     def _compute_can_edit_parts(self):
         self._policy_can_edit_parts()
 
