@@ -27,11 +27,14 @@ class HandoverAttachmentController(AttachmentController):
             or attachment.has_access("write")
             or not attachment.has_access("read")
             or not self._handover_file(attachment)
+            # (sudo, as core's route reads it: the user's read right was checked above.)
             or attachment.sudo().mimetype != "application/pdf"
         ):
             return super().mail_attachement_update_thumbnail(
                 attachment_id, thumbnail=thumbnail, access_token=access_token
             )
+        # sudo: ir.attachment - the user may read this file (checked above) but not
+        # write it, and only its thumbnail is stored below.
         attachment_sudo = attachment.sudo()
         if attachment_sudo.thumbnail:
             return None  # a reader does not replace the preview already stored
@@ -50,6 +53,8 @@ class HandoverAttachmentController(AttachmentController):
     def _handover_file(attachment):
         """Whether ``attachment`` is a filed document or a file of a handover
         (or of one of its parts)."""
+        # As superuser: where the file is attached and whether a seal holds it, whatever
+        # the user may read of the handover it belongs to.
         attachment = attachment.sudo()
         return bool(
             attachment._handover_sealed()

@@ -38,6 +38,17 @@ TRANSFER_STATES = [
 
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
+# What the policy's answers for the current user depend on: the stage, the
+# company, and the fields that give the user a role (``_get_user_roles``).
+POLICY_DEPENDS = (
+    "state",
+    "company_id",
+    "employee_id",
+    "supervisor_id",
+    "approver_id",
+    "witness_id",
+    "line_ids.successor_id",
+)
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 FOLLOW_UP_DAYS = 30
@@ -373,17 +384,7 @@ class HrClientHandover(models.Model):
             handover.can_act = bool(roles - {"admin"}) or "admin" in roles
 
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends(
-        "state",
-        "company_id",
-        "employee_id",
-        "supervisor_id",
-        "approver_id",
-        "witness_id",
-        "line_ids.successor_id",
-        "departure_allowed_on",
-        "departing_user_id.active",
-    )
+    @api.depends(*POLICY_DEPENDS, "departure_allowed_on", "departing_user_id.active")
     def _compute_can_actions(self):
         self._policy_can_actions()
 
@@ -394,15 +395,7 @@ class HrClientHandover(models.Model):
             handover.can_refuse = handover._policy_allows(handover._refuse_action())
 
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends(
-        "state",
-        "company_id",
-        "employee_id",
-        "supervisor_id",
-        "approver_id",
-        "witness_id",
-        "line_ids.successor_id",
-    )
+    @api.depends(*POLICY_DEPENDS)
     def _compute_can_edit_parts(self):
         self._policy_can_edit_parts()
 
@@ -860,6 +853,8 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if not self.id:
             return user in self.line_ids.successor_id
+        # As superuser: the roles of ``user``, whoever asks; the caller may not read
+        # every line of the handover.
         return bool(
             self.env["hr.client.handover.line"]
             .sudo()
@@ -991,6 +986,8 @@ class HrClientHandover(models.Model):
             # The line events of the stage left, in one message.
             handover._post_stage_digest()
             values = dict(extra, state=new_stage)
+            # As superuser: the stage is the workflow's own field, which the policy lets
+            # no user write; the action that moves it checked the caller.
             handover.sudo().write(values)
             handover._seal("stage", handover, values)
             handover._on_leave_stage(old_stage, feedback=feedback)
@@ -1385,6 +1382,8 @@ class HrClientHandover(models.Model):
             recall = lines.filtered(
                 lambda line: line.spot_check_selected and line.check_result == "problem"
             )
+            # As superuser: who checked and when are the workflow's own fields, which
+            # the policy lets no user write.
             recall.sudo().write(
                 {"check_result": "pending", "checked_by_id": False, "checked_on": False}
             )

@@ -110,7 +110,8 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         else:
             waiting = [("visit_state", "not in", ("done", "waived"))]
         # Grouped in SQL: a handover of 100,000 customers is not loaded line by
-        # line to find its few successors.
+        # line to find its few successors. As superuser: every successor still
+        # to act, whichever lines the caller may read.
         groups = (
             self.env["hr.client.handover.line"]
             .sudo()

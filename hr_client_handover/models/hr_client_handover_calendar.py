@@ -314,6 +314,8 @@ class HrClientHandoverLineCalendarMixin(models.AbstractModel):
         # As superuser: the event lives in the visitors' calendars, which the caller may
         # not write (see the docstring).
         Event = self.env["calendar.event"].sudo().with_context(**QUIET)
+        # (sudo: the line's event link is the workflow's own field, which no user
+        # writes.)
         for line in self.sudo():
             event = line.visit_event_id.with_context(**QUIET)
             wanted = (

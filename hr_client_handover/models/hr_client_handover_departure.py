@@ -145,7 +145,9 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
                 )
             )
             if left and supervisor:
-                # In the supervisor's language, as the workflow's activities are.
+                # In the supervisor's language, as the workflow's activities are;
+                # as superuser, as they are (``_schedule_activity``): the
+                # workflow schedules it, whoever registered the departure.
                 in_lang = handover.sudo().with_context(
                     lang=supervisor.lang or self.env.lang
                 )

@@ -150,6 +150,8 @@ class HrClientHandoverDocument(models.Model):
         # departing employee's), whoever or whatever ended the stage.
         people = handover.departing_user_id
         try:
+            # As superuser: the filed copy prints the whole handover, whoever or
+            # whatever ended the stage.
             pdf, report_type = (
                 self.env["ir.actions.report"]
                 .sudo()
@@ -196,6 +198,7 @@ class HrClientHandoverDocument(models.Model):
         # As superuser: the filed document fields are the workflow's own, which no user
         # writes.
         handover.sudo()[filed.field] = attachment
+        # (sudo: the list of filed documents is written by the workflow only.)
         self.sudo().create(
             {
                 "handover_id": handover.id,

@@ -1043,6 +1043,7 @@ class HrClientHandoverEngine(models.AbstractModel):
             revenue = rule.model == "crm.lead"
             for record in (
                 self.env[rule.model]
+                # (sudo: the records, as the engine reads them, see above.)
                 .sudo()
                 .search_fetch(
                     rule._selection_domain(departing)
@@ -1065,6 +1066,7 @@ class HrClientHandoverEngine(models.AbstractModel):
                     continue
                 for activity in (
                     self.env[rule.model]
+                    # (sudo: the activities, as the engine reads them, see above.)
                     .sudo()
                     .search_fetch(
                         rule._selection_domain(departing)

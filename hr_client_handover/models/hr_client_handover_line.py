@@ -456,6 +456,7 @@ class HrClientHandoverLine(models.Model):
             .sudo()
             .search([("model", "=", model), ("scope", "=", "partner")])
         )
+        # (sudo: the model's name, configuration like the rules above.)
         return ", ".join(rules.mapped("name")) or (
             self.env["ir.model"].sudo()._get(model).name
         )
@@ -972,10 +973,7 @@ class HrClientHandoverLine(models.Model):
         confirmation is cleared (the seals and the chatter keep it), the
         materials can be completed again and the successor confirms them anew;
         the materials sign-off is signed again."""
-        self._policy_check_button(
-            "send_back_materials", self._reason_action_label("send_back_materials")
-        )
-        reason = self._required_reason(reason)
+        reason = self._check_reason_action("send_back_materials", reason)
         confirmation = ("materials_confirmed_by_id", "materials_confirmed_on")
         for line in self:
             handover = line.handover_id
@@ -1073,6 +1071,8 @@ class HrClientHandoverLine(models.Model):
                 values["visit_contact_name"] = (
                     line.visit_contact_id.name or line.visit_contact.strip()
                 )
+            # As superuser: the visit's confirmations are the workflow's own fields,
+            # which the policy lets no user write; the policy checked the caller above.
             line.sudo().write(values)
             # Sealed; the chatter lists it in the stage's digest.
             line.handover_id._seal("visit", line, VISIT_CONFIRMATIONS + VISIT_NOTES)
@@ -1143,17 +1143,14 @@ class HrClientHandoverLine(models.Model):
     def _do_request_waiver(self, reason):
         """The successor or the departing employee asks the direct supervisor to
         waive the visit (called by the reason dialog)."""
-        self._policy_check_button(
-            "request_waiver", self._reason_action_label("request_waiver")
+        reason = self._check_reason_action(
+            "request_waiver",
+            reason,
+            missing=lambda: self.env._(
+                "Write why the customer cannot be visited: the direct "
+                "supervisor decides on it."
+            ),
         )
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(
-                self.env._(
-                    "Write why the customer cannot be visited: the direct "
-                    "supervisor decides on it."
-                )
-            )
         # As superuser: the workflow's own fields, which no user writes; the policy
         # checked the caller.
         self.sudo().write(
@@ -1206,10 +1203,7 @@ class HrClientHandoverLine(models.Model):
 
     def _do_refuse_waiver(self, reason):
         """The direct supervisor refuses the waiver: the customer is to visit."""
-        self._policy_check_button(
-            "refuse_waiver", self._reason_action_label("refuse_waiver")
-        )
-        reason = self._required_reason(reason)
+        reason = self._check_reason_action("refuse_waiver", reason)
         for line in self:
             handover = line.handover_id
             handover.message_post(
@@ -1237,10 +1231,7 @@ class HrClientHandoverLine(models.Model):
     def _do_send_back_visit(self, reason):
         """The direct supervisor sends one visit back: its confirmations (or its
         waiver) are cleared, the chatter keeps them, both visitors visit again."""
-        self._policy_check_button(
-            "send_back_visit", self._reason_action_label("send_back_visit")
-        )
-        reason = self._required_reason(reason)
+        reason = self._check_reason_action("send_back_visit", reason)
         for line in self:
             line.handover_id.message_post(
                 body=self.env._(
@@ -1265,11 +1256,17 @@ class HrClientHandoverLine(models.Model):
         self.handover_id._update_visit_activities()
         return True
 
-    def _required_reason(self, reason):
+    def _check_reason_action(self, action, reason, missing=None):
+        """The button of the reason dialog (``_do_<action>``): the policy is
+        asked for ``action``, then the reason is required. Returns the reason,
+        stripped; ``missing`` gives the refusal's text when there is none."""
+        self._policy_check_button(action, self._reason_action_label(action))
         reason = (reason or "").strip()
         if not reason:
             raise UserError(
-                self.env._(
+                missing()
+                if missing
+                else self.env._(
                     "Give the reason: the successor and the departing employee read "
                     "it in their activity."
                 )

@@ -135,6 +135,8 @@ class HrClientHandoverOmissionMixin(models.AbstractModel):
         # As superuser: the plan is compared with everything the user owns, whoever
         # asks.
         Line = self.env["hr.client.handover.line"].sudo()
+        # (The user as superuser too: nothing of them is read with the caller's
+        # rights in that search.)
         if self.id:
             return Line._customers_of(user.sudo(), handover=self)
         return Line._customers_of(user.sudo()) - self.line_ids.partner_id

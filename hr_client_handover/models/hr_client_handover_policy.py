@@ -568,6 +568,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
         users = users.sudo().with_context(active_test=False).exists()
         if not users:
             return {}
+        # (sudo: the handover's company and last working day, whoever asks.)
         handover = handover.sudo()
         reasons = {}
         for user in users.filtered(lambda user: not user.active):

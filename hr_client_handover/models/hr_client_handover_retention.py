@@ -378,6 +378,7 @@ class HrClientHandoverRetention(models.Model):
         # are the system's record, written by no user's right.
         rows = self.sudo().filtered(lambda row: row.at_risk)
         scheduled = self.browse()
+        # (sudo: the alerts, the system's record, as above.)
         Alert = self.env["hr.client.handover.risk.alert"].sudo()
         for row in rows:
             manager = row._risk_manager()

@@ -190,6 +190,7 @@ class HrClientHandoverSeal(models.Model):
         # (whatever path seals: a button that locked already, or one that did
         # not, such as two countersigns at the same moment).
         handover._lock()
+        # As superuser: the chain's last row, whichever seals the caller may read.
         last = self.sudo().search(
             [("handover_id", "=", handover.id)], limit=1, order="sequence desc"
         )
@@ -226,6 +227,7 @@ class HrClientHandoverSeal(models.Model):
         the chain is intact and every sealed value is still the record's."""
         handover.ensure_one()
         # Read what the database holds, not what this transaction cached.
+        # As superuser: every seal of the handover, whichever the caller may read.
         Seal = self.sudo()
         Seal.invalidate_model()
         seals = Seal.search([("handover_id", "=", handover.id)], order="sequence")

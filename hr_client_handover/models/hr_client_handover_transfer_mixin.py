@@ -51,6 +51,7 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         # As superuser: the engine moves records the caller may not write, and writes
         # the ledger and the queue, which no user writes; the policy checked the caller.
         handover = self.sudo()
+        # (sudo: the engine, as above.)
         total = self.env["hr.client.handover.engine"].sudo()._enqueue(handover)
         handover.write({"transfer_state": "running", "transfer_total": total})
         handover._dispatch(
@@ -69,6 +70,7 @@ class HrClientHandoverTransferMixin(models.AbstractModel):
         # As superuser: the engine gives back records the caller may not write; the
         # policy checked the caller.
         handover = self.sudo()
+        # (sudo: the engine counts records the caller may not read, as above.)
         total = (
             self.env["hr.client.handover.engine"].sudo()._count_to_give_back(handover)
         )

@@ -146,7 +146,9 @@ class HrClientHandoverVisitMixin(models.AbstractModel):
                         day = deadline if xmlid == visits_type else decision_day
                         handover._schedule_activity(xmlid, user, day, note=note)
                     elif note:
-                        # The list of what is left follows the visits.
+                        # The list of what is left follows the visits; as
+                        # superuser: it lists every line of the handover left
+                        # to the user, whichever lines the caller may read.
                         in_lang = handover.sudo().with_context(
                             lang=user.lang or self.env.lang
                         )

@@ -419,6 +419,8 @@ class IrActionsReport(models.Model):
         in: None for a handover of up to ``PART_ROWS`` customers, or filed
         (printed whole, or returned as filed)."""
         report = self._get_report(report_ref)
+        # As superuser: system parameters are read by the settings' administrators only;
+        # this one applies to whoever prints.
         size = int(
             self.env["ir.config_parameter"].sudo().get_param(PART_ROWS_PARAM, PART_ROWS)
             or 0
@@ -478,6 +480,8 @@ class IrActionsReport(models.Model):
         """How many parts wkhtmltopdf may convert at once (each in a process
         of its own, while the next part is rendered)."""
         try:
+            # As superuser: system parameters are read by the settings' administrators
+            # only; this one applies to whoever prints.
             processes = int(
                 self.env["ir.config_parameter"]
                 .sudo()

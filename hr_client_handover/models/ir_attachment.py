@@ -210,6 +210,7 @@ class IrAttachment(models.Model):
             ):
                 raise self._handover_sealed_error()
             if FILE_FIELDS & set(vals):
+                # (sudo: as above.)
                 if self.sudo()._handover_sealed():
                     raise self._handover_sealed_error()
                 forbidden, error = self._handover_file_forbidden()
@@ -244,6 +245,7 @@ class IrAttachment(models.Model):
                     [(att.res_model, att.res_id) for att in files]
                 )
             except (AccessError, UserError) as error:
+                # (sudo: the route's files, removed as they were created, see above.)
                 self.sudo().unlink()
                 raise AccessError(str(error)) from error
         return super()._post_add_create(**kwargs)

@@ -58,6 +58,8 @@ class MailActivity(models.Model):
         # as before: the direct supervisor acts in the departed user's place.
         leaving = self.env.context.get("handover_archived_user_ids")
         if leaving:
+            # As superuser, as core's archive deletes them: whose activity each is and
+            # on which model, whatever the archiving user may read.
             kept = self.sudo().filtered(
                 lambda act: act.user_id.id in leaving
                 and act.res_model not in HANDOVER_MODELS

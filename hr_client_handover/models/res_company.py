@@ -86,6 +86,8 @@ class ResCompany(models.Model):
         # As superuser: the companies' HR departments are found in the organisation
         # chart whatever the user may read of it.
         Department = self.env["hr.department"].sudo()
+        # (sudo: every company's setting is set, which only the settings' administrators
+        # may write.)
         for company in self.sudo().filtered(
             lambda company: not company.handover_hr_department_id
         ):

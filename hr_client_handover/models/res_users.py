@@ -163,6 +163,7 @@ class ResUsers(models.Model):
             (
                 rule.name,
                 self.env[rule.model]
+                # (sudo: the records, as above.)
                 .sudo()
                 .search_count(
                     rule._selection_domain(user)

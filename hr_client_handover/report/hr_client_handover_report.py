@@ -185,6 +185,8 @@ class HrClientHandoverReport(models.AbstractModel):
         """{stage: (user, when)} of the last time each stage was closed, from the
         handover's sealed stage changes: who approved the visits (visits to
         verification) and the phone verification (verification to summary)."""
+        # As superuser: the sealed stage changes of the whole handover, whichever seals
+        # the printing user may read (the filed copy prints the same).
         seals = (
             handover.env["hr.client.handover.seal"]
             .sudo()
@@ -306,9 +308,13 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
         with each customer: the departing user's open deals with the customer
         or its contacts, or, once the transfer ran, the deals it moved."""
         lines = handover.line_ids
+        # As superuser: the departing user's deals, which the printing user (HR, a
+        # successor) may not read.
         Lead = handover.env["crm.lead"].sudo().with_context(active_test=False)
         by_line = defaultdict(list)
         if handover.transfer_state != "pending":
+            # (sudo: the whole ledger of the handover, whatever the printing user may
+            # read of it.)
             moved = (
                 handover.env["hr.client.handover.transfer"]
                 .sudo()
@@ -352,6 +358,8 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
         the expected revenue of all of them)."""
         deals = part.memo["deals"]
         lines = part.rows("opportunities")
+        # As superuser: the departing user's deals, which the printing user may not read
+        # (see ``_deals``).
         Lead = lines.env["crm.lead"].sudo().with_context(active_test=False)
         if "total" not in part.memo:
             every = [lead_id for ids in deals.values() for lead_id in ids]
@@ -386,6 +394,8 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
         customers = partners.filtered("is_company")
         contacts = defaultdict(partners.env["res.partner"].browse)
         if customers:
+            # As superuser: the customers' contact persons, whichever contacts the
+            # printing user may read.
             for person in (
                 partners.env["res.partner"]
                 .sudo()

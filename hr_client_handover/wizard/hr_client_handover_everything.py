@@ -82,6 +82,7 @@ class HrClientHandoverEverything(models.TransientModel):
             )
         # The policy lets the administrator do it all, as the system.
         Handover = self.env["hr.client.handover"].sudo()
+        # (sudo: the user's employee record, which only HR reads.)
         employee = (
             self.env["hr.employee"]
             .sudo()
