@@ -2,7 +2,7 @@
     "name": "Client Handover",
     "summary": "Hand a departing salesperson's customers over to successors, "
     "with review, approval, signed records and an audited CRM ownership transfer",
-    "version": "19.0.1.10.0",
+    "version": "19.0.1.11.0",
     "category": "Human Resources/Employees",
     "license": "LGPL-3",
     "development_status": "Beta",

@@ -274,6 +274,10 @@ class HrClientHandoverLine(models.Model):
     # first lines a gate names are read from it instead of sorting every line
     # of the handover (100,000 at company scale).
     _handover_sequence_idx = models.Index("(handover_id, sequence, id)")
+    # The stage tabs' order (each successor's customers together): the form's
+    # window reads one successor's first lines at a time from it
+    # (hr_client_handover_window.py).
+    _handover_successor_idx = models.Index("(handover_id, successor_id, sequence, id)")
     _partner_active_unique = models.UniqueIndex(
         f"(partner_id) WHERE handover_stage NOT IN {CLOSED!r}",
         lambda env, diag: env._(

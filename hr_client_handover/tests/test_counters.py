@@ -247,6 +247,29 @@ class TestFormWindows(HandoverCase):
                 {self.successor_b.id},
             )
 
+    def test_stage_window_in_the_stage_tabs_order(self):
+        """The stage tabs' window, read one successor at a time, lists the
+        same lines in the same order as sorting every line would: the
+        reader's own, then each successor's in the users' order, then the
+        lines without a successor; cut at every size."""
+        handover = self.draft_handover()
+        # A customer nobody receives yet (set as the system: the plan's state).
+        handover.line_ids.sorted("id")[:1].sudo().successor_id = False
+        self.assertEqual(len(handover.line_ids.successor_id), 2)
+        Line = self.env["hr.client.handover.line"]
+        order = hr_client_handover_window.LINE_WINDOWS["form_stage_line_ids"][1]
+        for reader in (self.departing, self.successor_a, self.successor_b):
+            everything = (
+                Line.with_user(reader)
+                .search([("handover_id", "=", handover.id)], order=order)
+                .ids
+            )
+            self.assertEqual(len(everything), len(handover.line_ids))
+            for size in range(1, len(everything) + 2):
+                with patch.object(hr_client_handover_window, "FORM_WINDOW", size):
+                    window = handover.with_user(reader)._stage_window()
+                self.assertEqual(window.ids, everything[:size], (reader.name, size))
+
     def test_window_commands_act_on_the_lines(self):
         handover = self.draft_handover()
         first, second, *others = handover.line_ids.sorted(
