@@ -55,7 +55,12 @@ FORM = {
             "transfer_done",
             "transfer_progress",
             "transfer_total",
-            "user_roles",
+            # What the reader may do now (the policy's answers the form reads).
+            "can_submit_plan",
+            "can_complete_materials",
+            "can_complete_visits",
+            "can_complete_verification",
+            "can_submit_summary",
             "is_overdue",
             "display_name",
         )

@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_date, is_html_empty
 
 from .hr_client_handover_activities import ROLE_ACTIVITIES, STAGE_SIDE_ACTIVITIES
 from .hr_client_handover_item import ITEM_ACTIVITIES
+from .hr_client_handover_policy import POLICY_DEPENDS
 from .hr_client_handover_stages import (
     CANCEL,
     CLOSED,
@@ -38,17 +39,6 @@ TRANSFER_STATES = [
 
 # Header fields that name the people of the approval chain.
 ROLE_FIELDS = ("supervisor_id", "witness_id", "approver_id")
-# What the policy's answers for the current user depend on: the stage, the
-# company, and the fields that give the user a role (``_get_user_roles``).
-POLICY_DEPENDS = (
-    "state",
-    "company_id",
-    "employee_id",
-    "supervisor_id",
-    "approver_id",
-    "witness_id",
-    "line_ids.successor_id",
-)
 # Values of the workflow's own fields a new handover may be given: their defaults.
 WORKFLOW_DEFAULTS = {"state": DRAFT, "transfer_state": "pending"}
 FOLLOW_UP_DAYS = 30
@@ -56,6 +46,8 @@ FOLLOW_UP_DAYS = 30
 # line button holds it a fraction of a second) before it says someone else is
 # working on it.
 LOCK_WAIT = "10s"
+# The customer lines whose visit is neither done nor waived.
+VISIT_PENDING = [("visit_state", "not in", ("done", "waived"))]
 
 
 class HrClientHandover(models.Model):
@@ -300,8 +292,6 @@ class HrClientHandover(models.Model):
         store=True,
         context={"active_test": False},
     )
-    user_roles = fields.Char(compute="_compute_user_roles")
-    can_act = fields.Boolean(compute="_compute_user_roles")
     writable_groups = fields.Char(
         compute="_compute_writable_groups",
         help="Header field groups the current user may change now (the policy's "
@@ -373,23 +363,13 @@ class HrClientHandover(models.Model):
                 | handover.signature_ids.user_id
             )
 
-    @api.depends_context("uid")
-    @api.depends(
-        "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
-    )
-    def _compute_user_roles(self):
-        for handover in self:
-            roles = handover._get_user_roles()
-            handover.user_roles = ",".join(sorted(roles))
-            handover.can_act = bool(roles - {"admin"}) or "admin" in roles
-
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends(*POLICY_DEPENDS, "departure_allowed_on", "departing_user_id.active")
+    @api.depends(*POLICY_DEPENDS)
     def _compute_can_actions(self):
         self._policy_can_actions()
 
     @api.depends_context("uid", "allowed_company_ids")
-    @api.depends("state", "company_id", "employee_id", "supervisor_id", "approver_id")
+    @api.depends(*POLICY_DEPENDS)
     def _compute_can_refuse(self):
         for handover in self:
             handover.can_refuse = handover._policy_allows(handover._refuse_action())
@@ -400,9 +380,7 @@ class HrClientHandover(models.Model):
         self._policy_can_edit_parts()
 
     @api.depends_context("uid")
-    @api.depends(
-        "state", "employee_id", "supervisor_id", "approver_id", "witness_id", "line_ids"
-    )
+    @api.depends(*POLICY_DEPENDS)
     def _compute_writable_groups(self):
         saved = self.filtered(lambda record: record._origin.id)
         writable = saved._origin._policy_writable_groups()
@@ -826,7 +804,10 @@ class HrClientHandover(models.Model):
         Signature = self.env["hr.client.handover.signature"]
         return Signature._awaited_from_user(self).action_sign()
 
-    def _get_user_roles(self, user=None):
+    def _get_user_roles(self, user=None, successor=None):
+        """The roles ``user`` (the current user) holds on this handover;
+        ``successor``: whether they take over one of its customers, when the
+        caller knows it already."""
         self.ensure_one()
         user = user or self.env.user
         roles = set()
@@ -840,7 +821,7 @@ class HrClientHandover(models.Model):
             roles.add("approver")
         if user == self._users_for_role("witness"):
             roles.add("witness")
-        if self._is_line_successor(user):
+        if self._is_line_successor(user) if successor is None else successor:
             roles.add("successor")
         if "admin" in self._policy_group_roles(user):
             roles.add("admin")
@@ -1103,13 +1084,19 @@ class HrClientHandover(models.Model):
     def _visits_pending(self):
         """The lines whose visit is neither done nor waived, counted in the
         database, as the visits gate does (10,000 lines)."""
-        return self._gate_lines([("visit_state", "not in", ("done", "waived"))])
+        return self._gate_lines(VISIT_PENDING)
 
     def _policy_visits_unwitnessed(self):
         return not self.visits_witnessed_on
 
     def _policy_visits_recorded(self):
-        return not self._visits_pending()
+        # Whether any is pending, in one query: the banner asks it for its reader.
+        # As superuser: a fact about the whole handover, whoever asks.
+        return not (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search_count([("handover_id", "=", self.id), *VISIT_PENDING], limit=1)
+        )
 
     def _policy_departure_not_allowed(self):
         return not self.departure_allowed_on

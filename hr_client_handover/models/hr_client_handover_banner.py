@@ -10,7 +10,7 @@ cost does not grow with the number of customer lines.
 from odoo import api, fields, models
 from odoo.tools import format_date, format_list
 
-from .hr_client_handover_policy import AFTER_APPROVAL, POLICY
+from .hr_client_handover_policy import AFTER_APPROVAL
 from .hr_client_handover_stages import (
     CLOSED,
     DONE,
@@ -55,6 +55,8 @@ BANNER_DEPENDS = (
     "visits_witnessed_on",
     "calendar_event_ids.start",
     "calendar_event_ids.notes",
+    # whose turn it is: the people the policy is asked about
+    "participant_ids",
 )
 # Links shown at most (one form button each).
 BANNER_LINKS = 3
@@ -126,26 +128,82 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         )
         return self.env["res.users"].union(*(successor for [successor] in groups))
 
-    def _banner_completer(self, after_refusal=True):
-        """Who presses the button that completes the current stage: the people
-        holding a role the policy grants it to, the administrator aside (who
-        may press it for anyone, their turn it is not). After a refusal, the
-        departing employee, who corrects what it names (``after_refusal``:
-        False for everyone the policy lets press it)."""
+    def _turn_people(self):
+        """{user: the roles they hold on this handover} of the people whose
+        turn it may be to act on it, for the policy to say whose it is
+        (``_policy_users_allowed``): its active participants, in the order of
+        their roles (departing employee, supervisor, division manager,
+        witness, then the others). The administrator's role is set aside here,
+        and only here: an administrator may press every button, for anyone,
+        but it is never their turn (the banner does not tell them so, the demo
+        does not press as them)."""
         self.ensure_one()
-        users = self.env["res.users"]
+        # As superuser: every participant, whoever asks (a reader may not read
+        # every user of the handover).
+        users = (
+            self.departing_user_id
+            | self.supervisor_id
+            | self.approver_id
+            | self.witness_id
+            | self.sudo().participant_ids
+        ).filtered("active")
+        # As superuser: who takes over a customer, whoever asks; one query.
+        successors = {
+            successor
+            for [successor] in self.env["hr.client.handover.line"]
+            .sudo()
+            ._read_group(
+                [("handover_id", "=", self.id), ("successor_id", "in", users.ids)],
+                groupby=["successor_id"],
+            )
+        }
+        return {
+            user: self._get_user_roles(user, successor=user in successors) - {"admin"}
+            for user in users
+        }
+
+    def _banner_first_line(self, domain):
+        """The first line of the handover matching ``domain``, if any."""
+        # As superuser: the line the policy is asked about, whoever reads the banner.
+        return (
+            self.env["hr.client.handover.line"]
+            .sudo()
+            .search_fetch(
+                [("handover_id", "=", self.id), *domain],
+                ["handover_id", "successor_id"],
+                limit=1,
+            )
+        )
+
+    def _banner_allowed(self, people, operation, domain=None):
+        """Whom of ``people`` (``_turn_people``) the policy lets do
+        ``operation`` now: on the handover, or, with ``domain``, on the first
+        of its lines matching it (nobody when no line does)."""
+        record = self if domain is None else self._banner_first_line(domain)
+        if not record:
+            return self.env["res.users"]
+        return record._policy_users_allowed(operation, people)
+
+    def _banner_completer(self, people, after_refusal=True):
+        """Who presses the button that completes the current stage: the people
+        the policy lets press it now (``people``: ``_turn_people``). After a
+        refusal, the departing employee among them, who corrects what it names
+        (``after_refusal``: False for everyone the policy lets press it)."""
+        self.ensure_one()
         action = STAGE[self.state].action
         if not action:
-            return users
-        for stages, roles, *_conditions in POLICY[self._name][action]:
-            if self.state in stages:
-                for role in roles:
-                    if role != "admin":
-                        users |= self._users_for_role(role)
+            return self.env["res.users"]
+        users = self._banner_allowed(people, action)
         if after_refusal and self._banner_refused():
-            departing = self._users_for_role("departing")
-            users = users & departing or users
+            users = self._banner_departing_first(users)
         return users
+
+    def _banner_departing_first(self, users):
+        """Of ``users``, whom the policy lets do a step, the departing employee
+        when they are among them: the step is theirs (correcting a refused
+        plan or summary, writing the summary), the others may do it in their
+        place."""
+        return users & self.departing_user_id or users
 
     def _banner_refused(self):
         """The current stage is back after a refusal whose reason stands."""
@@ -153,10 +211,10 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             stage.refused_to == self.state for stage in STAGE.values()
         )
 
-    def _banner_refusal(self, texts, user):
+    def _banner_refusal(self, texts, user, people):
         """Quote the refusal: to the departing employee, what to correct."""
         reason = " ".join(self.refuse_reason.split())
-        if user in self._banner_completer():
+        if user in self._banner_completer(people):
             texts.append(
                 self.env._(
                     "Refused: “%(reason)s”. Correct what it names, then "
@@ -181,13 +239,16 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         if self.state in CLOSED:
             return self._banner_closed_parts(), []
         texts, links = [], []
+        people = self._turn_people()
         if self._banner_refused():
-            self._banner_refusal(texts, user)
-        waiting = getattr(self, f"_banner_{self.state}")(texts, links, user, problems)
+            self._banner_refusal(texts, user, people)
+        waiting = getattr(self, f"_banner_{self.state}")(
+            texts, links, user, problems, people
+        )
         if self.state in AFTER_APPROVAL:
             waiting |= self._banner_items_after_departure(texts, user)
-        completer = self._banner_completer()
         if not problems:
+            completer = self._banner_completer(people)
             if user in completer:
                 signatures = next(
                     (
@@ -229,7 +290,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             )
         return count
 
-    def _banner_draft(self, texts, links, user, problems):
+    def _banner_draft(self, texts, links, user, problems, people):
         total = self._banner_count([])
         unassigned = [("successor_id", "=", False)]
         assigned = total - self._banner_count(unassigned)
@@ -238,7 +299,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 self.env._("Customers with a successor"), assigned, total
             )
         )
-        if user in self._banner_completer(after_refusal=False) or (
+        if user in self._banner_completer(people, after_refusal=False) or (
             self._is_handover_admin(user)
         ):
             self._banner_link(
@@ -247,13 +308,13 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             todo = self._plan_todo()
             if todo:
                 texts.append(self.env._("Left to do: %(todo)s", todo="; ".join(todo)))
-        return self._banner_completer() if problems else self.env["res.users"]
+        return self._banner_completer(people) if problems else self.env["res.users"]
 
-    def _banner_plan_review(self, texts, links, user, problems):
+    def _banner_plan_review(self, texts, links, user, problems, people):
         texts.append(self.env._("Plan under review"))
         return self.env["res.users"]
 
-    def _banner_plan_approval(self, texts, links, user, problems):
+    def _banner_plan_approval(self, texts, links, user, problems, people):
         texts.append(self.env._("Plan awaiting approval"))
         if problems and (
             user in self.approver_id | self.supervisor_id
@@ -265,7 +326,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             )
         return self.env["res.users"]
 
-    def _banner_materials(self, texts, links, user, problems):
+    def _banner_materials(self, texts, links, user, problems, people):
         open_lines = [("materials_confirmed_on", "=", False)]
         total = self._banner_count([])
         confirmed = total - self._banner_count(open_lines)
@@ -274,10 +335,10 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         mine = [("successor_id", "=", user.id), *open_lines]
         self._banner_link(links, title, mine)
         waiting = self._banner_waiting_by_successor(open_lines)
-        waiting |= self._banner_items_due_now(texts, user)
-        return waiting | self._banner_signatures(MATERIALS, texts, user)
+        waiting |= self._banner_items_due_now(texts, user, people)
+        return waiting | self._banner_signatures(MATERIALS, texts, user, people)
 
-    def _banner_visits(self, texts, links, user, problems):
+    def _banner_visits(self, texts, links, user, problems, people):
         total = self._banner_count([])
         visited = total - self._banner_count(
             [("visit_state", "not in", ("done", "waived"))]
@@ -296,33 +357,34 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         self._banner_link(
             links, title, [("successor_id", "=", user.id), *successor_side]
         )
-        # The departing employee, or the supervisor once they have left.
-        departing = self._users_for_role("departing")
-        if user == departing:
+        # The departing employee's side: whom the policy lets confirm it (the
+        # departing employee, or the supervisor in their place once they have
+        # left), the customer's successor aside, whose side the link above is.
+        line = self._banner_first_line(departing_side)
+        departing = self.env["res.users"]
+        if line:
+            departing = (
+                line._policy_users_allowed("confirm_visit", people) - line.successor_id
+            )
+        if user in departing:
             self._banner_link(links, title, departing_side)
-        if user == self.supervisor_id:
+        deciders = self._banner_allowed(people, "approve_waiver", waivers)
+        if user in deciders:
             self._banner_link(links, self.env._("Waivers awaiting you"), waivers)
         waiting = self._banner_waiting_by_successor(successor_side)
-        if self._banner_count(departing_side):
-            waiting |= departing
-        if self._banner_count(waivers):
-            waiting |= self.supervisor_id
-        if visited == total and not self.visits_witnessed_on:
-            # Every customer visited or waived: the witness confirms the stage.
-            witness = self._users_for_role("witness")
-            if user == witness:
-                texts.append(
-                    self.env._(
-                        "Your turn: %(button)s", button=self.env._("Witness Visits")
-                    )
-                )
-            else:
-                waiting |= witness
+        waiting |= departing | deciders
+        # Every customer visited or waived: the witness confirms the stage.
+        witness = self._banner_allowed(people, "witness_visits")
+        if user in witness:
+            texts.append(
+                self.env._("Your turn: %(button)s", button=self.env._("Witness Visits"))
+            )
+        waiting |= witness - user
         return waiting | self._banner_signatures(
-            VISITS, texts, user, sheet_complete=visited == total
+            VISITS, texts, user, people, sheet_complete=visited == total
         )
 
-    def _banner_verification(self, texts, links, user, problems):
+    def _banner_verification(self, texts, links, user, problems, people):
         sample = [("spot_check_selected", "=", True)]
         to_call = [
             *sample,
@@ -337,28 +399,31 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
                 self.env._("Calls confirmed"), sampled - calls_left, sampled
             )
         )
-        witness = self._users_for_role("witness")
-        if user == witness:
+        callers = self._banner_allowed(people, "record_check", to_call)
+        if user in callers:
             self._banner_link(links, self.env._("Calls to make"), to_call)
-        waiting = witness if calls_left else self.env["res.users"]
         # The phone check is signed once the calls are done (属实后签字).
-        return waiting | self._banner_signatures(
-            VERIFICATION, texts, user, sheet_complete=not calls_left
+        return callers | self._banner_signatures(
+            VERIFICATION, texts, user, people, sheet_complete=not calls_left
         )
 
-    def _banner_summary(self, texts, links, user, problems):
+    def _banner_summary(self, texts, links, user, problems, people):
         empty = self._summary_is_empty() or bool(self._summary_unwritten_sections())
         texts.append(
             self.env._("Summary to write") if empty else self.env._("Summary written")
         )
-        waiting = self._users_for_role("departing") if empty else self.env["res.users"]
-        return waiting | self._banner_signatures(SUMMARY, texts, user)
+        waiting = self.env["res.users"]
+        if empty:
+            waiting = self._banner_departing_first(
+                self._banner_allowed(people, "write:summary")
+            )
+        return waiting | self._banner_signatures(SUMMARY, texts, user, people)
 
-    def _banner_summary_review(self, texts, links, user, problems):
+    def _banner_summary_review(self, texts, links, user, problems, people):
         texts.append(self.env._("Summary under review"))
         return self.env["res.users"]
 
-    def _banner_summary_approval(self, texts, links, user, problems):
+    def _banner_summary_approval(self, texts, links, user, problems, people):
         texts.append(self.env._("Summary awaiting approval"))
         # The checklist's parts still open at the approval: those due after the
         # departure, and the countersigns.
@@ -410,7 +475,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
     def _is_handover_admin(self, user):
         return "admin" in self._policy_group_roles(user)
 
-    def _banner_items_due_now(self, texts, user):
+    def _banner_items_due_now(self, texts, user, people):
         """The checklist part due by the last working day (materials stage)."""
         due_now = self.item_ids.filtered(lambda item: not item.post_departure)
         open_items = due_now.filtered(lambda item: not item.done)
@@ -430,19 +495,18 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             texts.append(
                 self.env._("Checklist items to tick by you: %(count)s", count=len(mine))
             )
-        receivers = self.env["res.users"]
-        if receipts:
-            # A successor or the witness confirms on receipt.
-            receivers = self._users_for_role("witness")
-            if user == receivers or self._banner_count(
-                [("successor_id", "=", user.id)]
-            ):
-                texts.append(
-                    self.env._(
-                        "Checklist items to confirm on receipt: %(count)s",
-                        count=len(receipts),
-                    )
+        # Whom the policy lets confirm one of them on receipt (a successor or
+        # the witness, who did not tick it).
+        receivers = self.env["res.users"].union(
+            *(receipt._policy_users_allowed("confirm", people) for receipt in receipts)
+        )
+        if user in receivers:
+            texts.append(
+                self.env._(
+                    "Checklist items to confirm on receipt: %(count)s",
+                    count=len(receipts),
                 )
+            )
         return open_items.responsible_id | receivers
 
     def _banner_items_after_departure(self, texts, user):
@@ -475,7 +539,7 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             waiting |= after.responsible_id
         return waiting
 
-    def _banner_signatures(self, stage, texts, user, sheet_complete=True):
+    def _banner_signatures(self, stage, texts, user, people, sheet_complete=True):
         """The signatures of ``stage``; nobody is asked to sign a sheet still
         to be filled in (``sheet_complete``): signing it is refused."""
         signatures = self.signature_ids.filtered(lambda sig: sig.stage == stage)
@@ -492,9 +556,11 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             )
         if not sheet_complete:
             return self.env["res.users"]
-        signers = unsigned.user_id
-        if self.signs_on_behalf and self.departing_user_id in signers:
-            signers = signers - self.departing_user_id | self.supervisor_id
+        # Whom the policy lets sign them: each signer, the supervisor in the
+        # place of a departing user who has left.
+        signers = self.env["res.users"].union(
+            *(sig._policy_users_allowed("write:sign", people) for sig in unsigned)
+        )
         if user in signers:
             texts.append(
                 SignatureText(self.env._("Your signature is awaited (Sign-off tab)"))

@@ -780,6 +780,13 @@ class HrClientHandoverLine(models.Model):
 
     def _policy_frozen_message(self, condition):
         customer = self.partner_id.display_name
+        if condition in ("successor_side_open", "departing_side_open"):
+            # Either side of the visit: the one the reader confirms.
+            return self.env._(
+                "You already confirmed the visit of %(customer)s. Nothing was "
+                "changed.",
+                customer=customer,
+            )
         return {
             "materials_open": lambda: self.env._(
                 "The materials of %(customer)s were confirmed by its successor: "
@@ -817,16 +824,6 @@ class HrClientHandoverLine(models.Model):
                 "A waiver of the visit of %(customer)s waits for the direct "
                 "supervisor's decision: the visit can be confirmed once it is "
                 "refused. Nothing was changed.",
-                customer=customer,
-            ),
-            "successor_side_open": lambda: self.env._(
-                "You already confirmed the visit of %(customer)s. Nothing was "
-                "changed.",
-                customer=customer,
-            ),
-            "departing_side_open": lambda: self.env._(
-                "You already confirmed the visit of %(customer)s. Nothing was "
-                "changed.",
                 customer=customer,
             ),
             "in_sample": lambda: self.env._(

@@ -450,6 +450,20 @@ PART_MODELS = (
     "hr.client.handover.omission",
     "hr.client.handover.incident",
 )
+# The fields of a handover the policy's answers on it read (who holds which
+# role, the stage, the company, the departure that makes the supervisor a
+# proxy): the computed ``can_*`` fields of the handover depend on them.
+POLICY_DEPENDS = (
+    "state",
+    "company_id",
+    "employee_id",
+    "supervisor_id",
+    "approver_id",
+    "witness_id",
+    "line_ids.successor_id",
+    "departure_allowed_on",
+    "departing_user_id.active",
+)
 # The lists of the handover's form, each editable when the policy grants the
 # operation of its part's model (``_policy_can_edit_parts``): {field: (model,
 # operation)}.
@@ -791,6 +805,24 @@ class HrClientHandoverPolicy(models.AbstractModel):
             if furthest is None or conditions.index(failed) > furthest[0]:
                 furthest = (conditions.index(failed), failed)
         return furthest and furthest[1]
+
+    def _policy_users_allowed(self, operation, people):
+        """The users of ``people`` ({user: the roles they hold on this record's
+        handover}) whom the policy lets do ``operation`` on this record now:
+        the answer ``_policy_allows`` gives each of them, the companies they
+        work in aside (the screens ask it about others: whose turn it is)."""
+        self.ensure_one()
+        state = self._policy_handover().state
+        allowed = self.env["res.users"]
+        for user, roles in people.items():
+            # As superuser, as that user: the policy reads for them the record and
+            # its handover, which the user asking about them may not read.
+            record = self.with_user(user).sudo()
+            if record._policy_grants(
+                operation, roles | record._policy_record_roles(), state
+            ):
+                allowed |= user
+        return allowed
 
     def _policy_granting_roles(self, operation):
         """The roles by which the current user may do ``operation`` on this

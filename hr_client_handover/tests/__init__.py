@@ -27,6 +27,7 @@ from . import test_line_actions
 from . import test_policy_buttons
 from . import test_small_things
 from . import test_banner
+from . import test_banner_turns
 from . import test_stage_tabs
 from . import test_no_customer_left
 from . import test_timeline
