@@ -3,6 +3,8 @@ countersigns are printed on the filed summary; the checklist is the
 template's; a key position's witness is independent; the summary rewrites
 every section of the template; whoever submits never reviews."""
 
+import re
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -225,6 +227,36 @@ class TestPolicyLetter(HandoverCase):
         handover.with_user(self.departing).action_submit_summary()
         self.assertEqual(handover.state, "summary_review")
         self.assertEqual(handover.summary_submitted_by_id, self.departing)
+
+    def test_summary_keeps_every_section(self):
+        """A section of the template removed, heading and all, is not
+        written: the gate names it as it names one left as the template gave
+        it. A summary under headings of the author's own is theirs."""
+        handover = self.draft_handover()
+        self.advance(handover, "summary")
+        self.sign(handover, "summary")
+        written = (
+            handover.summary.replace(
+                "Who received which customers, and their situation.",
+                "Alan took the northern customers, Bea the southern ones.",
+            )
+            .replace("Open deals, complaints, pending payments.", "One quotation open.")
+            .replace("What the customers said.", "All satisfied.")
+        )
+        without_follow_up = re.sub(
+            r"<h3[^>]*>\s*Follow-up\s*</h3>\s*<p[^>]*>.*?</p>", "", written, flags=re.S
+        )
+        self.assertNotIn("Follow-up", without_follow_up)
+        handover.with_user(self.departing).summary = without_follow_up
+        with self.assertRaisesRegex(UserError, "sections of the summary.*: Follow-up"):
+            handover.with_user(self.departing).action_submit_summary()
+        self.assertEqual(handover.state, "summary")
+        handover.with_user(self.departing).summary = written.replace(
+            "What the successors must watch in the coming weeks.",
+            "The renewal in March.",
+        )
+        handover.with_user(self.departing).action_submit_summary()
+        self.assertEqual(handover.state, "summary_review")
 
     def test_submitter_never_reviews(self):
         handover = self.draft_handover()
