@@ -258,6 +258,35 @@ class TestPolicyLetter(HandoverCase):
         handover.with_user(self.departing).action_submit_summary()
         self.assertEqual(handover.state, "summary_review")
 
+    def test_submitter_never_approves(self):
+        """The direct supervisor who is also the division manager (allowed by
+        the company) approves neither the plan nor the summary they submitted:
+        an administrator acts in their place."""
+        self.company.handover_allow_same_reviewer = True
+        handover = self.draft_handover()
+        handover.with_user(self.supervisor).approver_id = self.supervisor
+        handover.with_user(self.supervisor).action_submit_plan()
+        handover.with_user(self.handover_admin).action_review_plan()
+        self.assertEqual(handover.state, "plan_approval")
+        self.assertFalse(handover.with_user(self.supervisor).can_approve_plan)
+        with self.assertRaisesRegex(UserError, "You submitted"):
+            handover.with_user(self.supervisor).action_approve_plan()
+        self.assertEqual(handover.state, "plan_approval")
+        handover.with_user(self.handover_admin).action_approve_plan()
+        self.assertEqual(handover.state, "materials")
+        self.assertEqual(handover.plan_approved_by_id, self.handover_admin)
+        self.advance(handover, "summary")
+        self.work_summary(handover)
+        handover.with_user(self.supervisor).action_submit_summary()
+        handover.with_user(self.handover_admin).action_review_summary()
+        self.assertEqual(handover.state, "summary_approval")
+        self.work_summary_approval(handover)
+        with self.assertRaisesRegex(UserError, "You submitted"):
+            handover.with_user(self.supervisor).action_approve_summary()
+        self.assertEqual(handover.state, "summary_approval")
+        handover.with_user(self.handover_admin).action_approve_summary()
+        self.assertEqual(handover.state, "done")
+
     def test_submitter_never_reviews(self):
         handover = self.draft_handover()
         handover.with_user(self.supervisor).action_submit_plan()
