@@ -102,9 +102,10 @@ class HrClientHandoverLetterMixin(models.AbstractModel):
     # The summary: every section of the template written
     # ------------------------------------------------------------------
     def _summary_template_sections(self):
-        """{heading: [template bodies]} of the sections the departing employee
-        writes, in every installed language: the template's guidance (a section
-        whose text the system fills in from its placeholders is given)."""
+        """{language: [(heading, template body)]} of the sections the departing
+        employee writes, in the template's order, in every installed language:
+        the template's guidance (a section whose text the system fills in from
+        its placeholders is given)."""
         self.ensure_one()
         template = self.template_id
         if not template.summary_template:
@@ -115,32 +116,46 @@ class HrClientHandoverLetterMixin(models.AbstractModel):
         # As superuser: the letter is written from the whole handover, whoever opens it.
         handover = self.sudo()
         result = {}
-        for lang in filter(None, langs):
+        for lang in sorted(filter(None, langs)):
             raw = dict(
                 summary_sections(template.with_context(lang=lang).summary_template)
             )
-            for heading, body in summary_sections(
-                handover._render_summary_template(lang)
-            ):
-                if body and "{" not in raw.get(heading, ""):
-                    result.setdefault(heading, []).append(body)
+            result[lang] = [
+                (heading, body)
+                for heading, body in summary_sections(
+                    handover._render_summary_template(lang)
+                )
+                if body and "{" not in raw.get(heading, "")
+            ]
         return result
 
     def _summary_unwritten_sections(self):
         """The headings of the template's sections that the summary leaves
-        empty, or still as the template wrote them."""
+        out, leaves empty, or still as the template wrote them (in the
+        template's language the summary follows: the one whose headings it
+        keeps the most)."""
         self.ensure_one()
-        expected = self._summary_template_sections()
+        by_lang = self._summary_template_sections()
         written = dict(summary_sections(self.summary))
-        present = [heading for heading in expected if heading in written]
-        if not present:
+        sections = max(
+            by_lang.values(),
+            key=lambda sections: sum(heading in written for heading, _b in sections),
+            default=[],
+        )
+        if not any(heading in written for heading, _body in sections):
             # Headings rewritten in full: the summary is the author's own.
             return []
-        return [
-            heading
-            for heading in present
-            if not written[heading] or written[heading] in expected[heading]
-        ]
+        guidance = {}
+        for lang_sections in by_lang.values():
+            for heading, body in lang_sections:
+                guidance.setdefault(heading, set()).add(body)
+        return list(
+            dict.fromkeys(
+                heading
+                for heading, _body in sections
+                if not written.get(heading) or written[heading] in guidance[heading]
+            )
+        )
 
     # ------------------------------------------------------------------
     # The checklist against its template (shown to the reviewers)

@@ -212,6 +212,26 @@ class TestDuties(HandoverCase):
             "nothing left: the activity is done",
         )
 
+    def test_each_talk_and_the_team_review_need_their_record(self):
+        """The exit interview, the care talk and the team review are each
+        ticked only with the date they were held and their notes."""
+        handover = self.draft_handover()
+        self.advance(handover, "materials")
+        duties = self.items_by_duty(handover)
+        after = self.working_days_after(handover.last_working_day, 1)
+        for duty in ("exit_interview", "care_talk", "team_review"):
+            item = duties[duty].with_user(self.supervisor)
+            with self.subTest(duty=duty), freeze_time(after):
+                with self.assertRaisesRegex(UserError, "Record the date"):
+                    item.action_mark_done()
+                item.duty_date = self.today
+                with self.assertRaisesRegex(UserError, "Record the date"):
+                    item.action_mark_done()
+                self.assertFalse(item.done)
+                item.duty_notes = "Held and written down."
+                item.action_mark_done()
+                self.assertTrue(item.done)
+
     def test_personal_data_needs_consent_and_what_was_done(self):
         handover = self.draft_handover()
         self.advance(handover, "materials")
@@ -278,6 +298,19 @@ class TestDuties(HandoverCase):
             days=31
         )
         self.assertFalse(short.short_notice)
+        short.with_user(self.supervisor).unlink()
+        # A transfer asks two weeks: ten days are short, fourteen are not.
+        transfer = self.create_handover(
+            handover_type="transfer",
+            notice_date=self.today,
+            last_working_day=self.today + timedelta(days=10),
+        )
+        self.assertEqual(transfer.template_id.notice_days, 14)
+        self.assertTrue(transfer.short_notice)
+        transfer.with_user(self.supervisor).last_working_day = self.today + timedelta(
+            days=14
+        )
+        self.assertFalse(transfer.short_notice)
 
     def test_transfer_deadline_follows_the_new_position_date(self):
         monday = date(2030, 3, 4)
@@ -295,6 +328,21 @@ class TestDuties(HandoverCase):
         handover.with_user(self.supervisor).new_position_date = date(2030, 3, 13)
         self.assertEqual(handover.last_working_day, date(2030, 3, 12))
         self.assertEqual(set(due.mapped("due_date")), {date(2030, 3, 12)})
+        # A promotion too: the checklist follows the new position's date.
+        handover.with_user(self.supervisor).unlink()
+        promotion = self.create_handover(
+            handover_type="promotion",
+            template_id=self.env.ref(
+                "hr_client_handover.handover_template_promotion"
+            ).id,
+            notice_date=date(2030, 2, 1),
+            new_position_date=monday,
+            last_working_day=False,
+        )
+        self.assertEqual(promotion.last_working_day, date(2030, 3, 1))
+        due = promotion.item_ids.filtered(lambda item: item.due_rule == "last_day")
+        self.assertTrue(due)
+        self.assertEqual(set(due.mapped("due_date")), {date(2030, 3, 1)})
         resignation = self.env["hr.client.handover"].new(
             {"handover_type": "resignation", "new_position_date": monday}
         )

@@ -3,6 +3,8 @@ countersigns are printed on the filed summary; the checklist is the
 template's; a key position's witness is independent; the summary rewrites
 every section of the template; whoever submits never reviews."""
 
+import re
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -225,6 +227,65 @@ class TestPolicyLetter(HandoverCase):
         handover.with_user(self.departing).action_submit_summary()
         self.assertEqual(handover.state, "summary_review")
         self.assertEqual(handover.summary_submitted_by_id, self.departing)
+
+    def test_summary_keeps_every_section(self):
+        """A section of the template removed, heading and all, is not
+        written: the gate names it as it names one left as the template gave
+        it. A summary under headings of the author's own is theirs."""
+        handover = self.draft_handover()
+        self.advance(handover, "summary")
+        self.sign(handover, "summary")
+        written = (
+            handover.summary.replace(
+                "Who received which customers, and their situation.",
+                "Alan took the northern customers, Bea the southern ones.",
+            )
+            .replace("Open deals, complaints, pending payments.", "One quotation open.")
+            .replace("What the customers said.", "All satisfied.")
+        )
+        without_follow_up = re.sub(
+            r"<h3[^>]*>\s*Follow-up\s*</h3>\s*<p[^>]*>.*?</p>", "", written, flags=re.S
+        )
+        self.assertNotIn("Follow-up", without_follow_up)
+        handover.with_user(self.departing).summary = without_follow_up
+        with self.assertRaisesRegex(UserError, "sections of the summary.*: Follow-up"):
+            handover.with_user(self.departing).action_submit_summary()
+        self.assertEqual(handover.state, "summary")
+        handover.with_user(self.departing).summary = written.replace(
+            "What the successors must watch in the coming weeks.",
+            "The renewal in March.",
+        )
+        handover.with_user(self.departing).action_submit_summary()
+        self.assertEqual(handover.state, "summary_review")
+
+    def test_submitter_never_approves(self):
+        """The direct supervisor who is also the division manager (allowed by
+        the company) approves neither the plan nor the summary they submitted:
+        an administrator acts in their place."""
+        self.company.handover_allow_same_reviewer = True
+        handover = self.draft_handover()
+        handover.with_user(self.supervisor).approver_id = self.supervisor
+        handover.with_user(self.supervisor).action_submit_plan()
+        handover.with_user(self.handover_admin).action_review_plan()
+        self.assertEqual(handover.state, "plan_approval")
+        self.assertFalse(handover.with_user(self.supervisor).can_approve_plan)
+        with self.assertRaisesRegex(UserError, "You submitted"):
+            handover.with_user(self.supervisor).action_approve_plan()
+        self.assertEqual(handover.state, "plan_approval")
+        handover.with_user(self.handover_admin).action_approve_plan()
+        self.assertEqual(handover.state, "materials")
+        self.assertEqual(handover.plan_approved_by_id, self.handover_admin)
+        self.advance(handover, "summary")
+        self.work_summary(handover)
+        handover.with_user(self.supervisor).action_submit_summary()
+        handover.with_user(self.handover_admin).action_review_summary()
+        self.assertEqual(handover.state, "summary_approval")
+        self.work_summary_approval(handover)
+        with self.assertRaisesRegex(UserError, "You submitted"):
+            handover.with_user(self.supervisor).action_approve_summary()
+        self.assertEqual(handover.state, "summary_approval")
+        handover.with_user(self.handover_admin).action_approve_summary()
+        self.assertEqual(handover.state, "done")
 
     def test_submitter_never_reviews(self):
         handover = self.draft_handover()
