@@ -834,16 +834,37 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if not self.id:
             return user in self.line_ids.successor_id
-        # As superuser: the roles of ``user``, whoever asks; the caller may not read
-        # every line of the handover.
-        return bool(
-            self.env["hr.client.handover.line"]
-            .sudo()
-            .search_count(
-                [("handover_id", "=", self.id), ("successor_id", "=", user.id)],
-                limit=1,
+        return user.id in self._line_successor_ids()
+
+    def _line_successor_ids(self):
+        """The ids of the users who take over a customer of this handover, in
+        id order: one probe of the index on (handover, successor, ...) per
+        successor, however many lines (the lines of the form's cache while a
+        new handover is edited)."""
+        self.ensure_one()
+        if not self.id:
+            return self.line_ids.successor_id.sorted("id").ids
+        self.env["hr.client.handover.line"].flush_model(["handover_id", "successor_id"])
+        # In SQL, as the system: who holds the successor's role, whoever asks
+        # (the caller may not read every line of the handover).
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH RECURSIVE successor(id) AS (
+                    SELECT min(successor_id) FROM hr_client_handover_line
+                     WHERE handover_id = %(handover)s
+                    UNION ALL
+                    SELECT (SELECT min(successor_id) FROM hr_client_handover_line
+                             WHERE handover_id = %(handover)s
+                               AND successor_id > successor.id)
+                      FROM successor WHERE successor.id IS NOT NULL
+                )
+                SELECT id FROM successor WHERE id IS NOT NULL
+                """,
+                handover=self.id,
             )
         )
+        return [successor_id for (successor_id,) in rows]
 
     def _policy_handover(self):
         return self

@@ -147,18 +147,10 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             | self.witness_id
             | self.sudo().participant_ids
         ).filtered("active")
-        # As superuser: who takes over a customer, whoever asks; one query.
-        successors = {
-            successor
-            for [successor] in self.env["hr.client.handover.line"]
-            .sudo()
-            ._read_group(
-                [("handover_id", "=", self.id), ("successor_id", "in", users.ids)],
-                groupby=["successor_id"],
-            )
-        }
+        successor_ids = set(self._line_successor_ids())
         return {
-            user: self._get_user_roles(user, successor=user in successors) - {"admin"}
+            user: self._get_user_roles(user, successor=user.id in successor_ids)
+            - {"admin"}
             for user in users
         }
 
@@ -291,9 +283,10 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return count
 
     def _banner_draft(self, texts, links, user, problems, people):
-        total = self._banner_count([])
+        # The stored counters: the lines are not counted again.
+        total = self.line_count
+        assigned = self.assigned_count
         unassigned = [("successor_id", "=", False)]
-        assigned = total - self._banner_count(unassigned)
         texts.append(
             self._banner_ratio(
                 self.env._("Customers with a successor"), assigned, total
@@ -328,8 +321,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
 
     def _banner_materials(self, texts, links, user, problems, people):
         open_lines = [("materials_confirmed_on", "=", False)]
-        total = self._banner_count([])
-        confirmed = total - self._banner_count(open_lines)
+        total = self.line_count
+        confirmed = self.materials_done_count
         texts.append(self._banner_ratio(self.env._("Materials"), confirmed, total))
         title = self.env._("Materials to confirm by you")
         mine = [("successor_id", "=", user.id), *open_lines]
@@ -339,10 +332,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
         return waiting | self._banner_signatures(MATERIALS, texts, user, people)
 
     def _banner_visits(self, texts, links, user, problems, people):
-        total = self._banner_count([])
-        visited = total - self._banner_count(
-            [("visit_state", "not in", ("done", "waived"))]
-        )
+        total = self.line_count
+        visited = self.visit_done_count
         texts.append(self._banner_ratio(self.env._("Visits"), visited, total))
         successor_side = [
             ("visit_state", "in", VISIT_OPEN),
@@ -392,8 +383,8 @@ class HrClientHandoverBannerMixin(models.AbstractModel):
             ("check_result", "!=", "confirmed"),
             ("checked_on", "=", False),
         ]
-        sampled = self._banner_count(sample)
-        calls_left = self._banner_count(to_call)
+        sampled = self.spot_check_count
+        calls_left = sampled - self.check_done_count
         texts.append(
             self._banner_ratio(
                 self.env._("Calls confirmed"), sampled - calls_left, sampled

@@ -73,15 +73,9 @@ class HrClientHandoverGateMixin(models.AbstractModel):
         """What the plan still lacks, each as a short instruction."""
         self.ensure_one()
         problems = []
-        # Counted as the system: the gate states facts about the whole handover.
-        Line = self.env["hr.client.handover.line"].sudo()
-        successors = [
-            successor
-            for [successor] in Line._read_group(
-                [("handover_id", "=", self.id)], ["successor_id"]
-            )
-        ]
-        if not successors:
+        # Who takes over a customer, whoever asks (``_line_successor_ids``).
+        successors = self.env["res.users"].browse(self._line_successor_ids())
+        if not self.line_count:
             problems.append(
                 self.env._("add at least one customer (use Generate Lines)")
             )
@@ -100,12 +94,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
             problems.append(self.env._("set the direct supervisor"))
         if not self.approver_id:
             problems.append(self.env._("set the division manager"))
-        absent = self._policy_absent_successors(
-            self.env["res.users"].browse(
-                [successor.id for successor in successors if successor]
-            ),
-            self,
-        )
+        absent = self._policy_absent_successors(successors, self)
         if absent:
             problems.append(
                 self.env._(

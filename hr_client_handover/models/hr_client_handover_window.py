@@ -17,7 +17,6 @@ the same policy.
 """
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
 
 # The rows each list of the form holds at most.
 FORM_WINDOW = 400
@@ -99,26 +98,7 @@ class HrClientHandoverWindowMixin(models.AbstractModel):
         successor, sequence, id) until the window is full: the order of
         ``LINE_WINDOWS``, without sorting every line of a large handover."""
         Line = self.env["hr.client.handover.line"]
-        # As the system: which users succeed on this handover, to read their
-        # lines in order; the lines themselves are read with the user's rights.
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH RECURSIVE successor(id) AS (
-                    SELECT min(successor_id) FROM hr_client_handover_line
-                     WHERE handover_id = %(handover)s
-                    UNION ALL
-                    SELECT (SELECT min(successor_id) FROM hr_client_handover_line
-                             WHERE handover_id = %(handover)s
-                               AND successor_id > successor.id)
-                      FROM successor WHERE successor.id IS NOT NULL
-                )
-                SELECT id FROM successor WHERE id IS NOT NULL
-                """,
-                handover=self.id,
-            )
-        )
-        successor_ids = [row[0] for row in self.env.cr.fetchall()]
+        successor_ids = self._line_successor_ids()
         # As the system: the users' order (name, login) of every successor,
         # as the list's order joins them whatever the reader may read of them.
         successors = (
