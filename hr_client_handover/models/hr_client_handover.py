@@ -324,6 +324,9 @@ class HrClientHandover(models.Model):
     # (PART_LISTS in models/hr_client_handover_policy.py).
     can_refuse = fields.Boolean(compute="_compute_can_refuse")
     can_edit_lines = fields.Boolean(compute="_compute_can_edit_parts")
+    # Whether some customer lines of the list are the current user's to change
+    # (PART_ROWS): a successor's own line, for its notes and visit.
+    can_write_lines = fields.Boolean(compute="_compute_can_edit_parts")
     can_edit_items = fields.Boolean(compute="_compute_can_edit_parts")
     can_justify_omissions = fields.Boolean(compute="_compute_can_edit_parts")
     can_record_incidents = fields.Boolean(compute="_compute_can_edit_parts")
