@@ -19,6 +19,7 @@ from .hr_client_handover_stages import (
     SELECTION,
     STAGE,
     STAGES,
+    STEP,
     SUMMARY,
     next_stage,
 )
@@ -1410,7 +1411,7 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if self.supervisor_id:
             self._schedule_activity(
-                "hr_client_handover.mail_act_handover_follow_up",
+                STEP["follow_up"].activity,
                 self.supervisor_id,
                 fields.Date.context_today(self) + timedelta(days=FOLLOW_UP_DAYS),
             )
