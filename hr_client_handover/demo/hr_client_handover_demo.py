@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from ..models.hr_client_handover_stages import (
     MATERIALS,
     STAGES,
+    STEP,
     SUMMARY,
     VERIFICATION,
     VISITS,
@@ -259,7 +260,7 @@ class HrClientHandoverDemo(models.AbstractModel):
             days, feedback = follow_up
             activity = handover.activity_ids.filtered(
                 lambda act: act.activity_type_id
-                == self.env.ref("hr_client_handover.mail_act_handover_follow_up")
+                == self.env.ref(STEP["follow_up"].activity)
             )
             with self._dated(handover, on(days)):
                 self._act(activity.user_id, activity, "action_feedback", feedback)

@@ -20,6 +20,7 @@ from .hr_client_handover_stages import (
     SELECTION,
     STAGE,
     STAGES,
+    STEP,
     SUMMARY,
     next_stage,
 )
@@ -325,6 +326,9 @@ class HrClientHandover(models.Model):
     # (PART_LISTS in models/hr_client_handover_policy.py).
     can_refuse = fields.Boolean(compute="_compute_can_refuse")
     can_edit_lines = fields.Boolean(compute="_compute_can_edit_parts")
+    # Whether some customer lines of the list are the current user's to change
+    # (PART_ROWS): a successor's own line, for its notes and visit.
+    can_write_lines = fields.Boolean(compute="_compute_can_edit_parts")
     can_edit_items = fields.Boolean(compute="_compute_can_edit_parts")
     can_justify_omissions = fields.Boolean(compute="_compute_can_edit_parts")
     can_record_incidents = fields.Boolean(compute="_compute_can_edit_parts")
@@ -1414,7 +1418,7 @@ class HrClientHandover(models.Model):
         self.ensure_one()
         if self.supervisor_id:
             self._schedule_activity(
-                "hr_client_handover.mail_act_handover_follow_up",
+                STEP["follow_up"].activity,
                 self.supervisor_id,
                 fields.Date.context_today(self) + timedelta(days=FOLLOW_UP_DAYS),
             )

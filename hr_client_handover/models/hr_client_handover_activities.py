@@ -6,12 +6,16 @@ someone acts), and give a leave's records back on the day of return.
 
 from odoo import api, fields, models
 
-from .hr_client_handover_stages import CANCEL, MATERIALS, OPEN, STAGE, STAGES
-from .hr_client_handover_visits import (
-    REVIEW_WORKING_DAYS,
-    WAIVER_ACTIVITY,
-    WITNESS_VISITS_ACTIVITY,
+from .hr_client_handover_stages import (
+    CANCEL,
+    MATERIALS,
+    OPEN,
+    STAGE,
+    STAGES,
+    STEP,
+    STEPS,
 )
+from .hr_client_handover_visits import REVIEW_WORKING_DAYS
 
 # stage key -> (activity type xml id, role of the users who must act)
 STAGE_ACTIVITIES = {
@@ -25,23 +29,12 @@ ROLE_ACTIVITIES = {
     field: tuple(
         xmlid for xmlid, role in STAGE_ACTIVITIES.values() if f"{role}_id" == field
     )
-    + extra
-    for field, extra in (
-        (
-            "supervisor_id",
-            (
-                "hr_client_handover.mail_act_handover_waiver",
-                "hr_client_handover.mail_act_handover_follow_up",
-                "hr_client_handover.mail_act_handover_confirm_departure",
-            ),
-        ),
-        ("approver_id", ()),
-        ("witness_id", ("hr_client_handover.mail_act_handover_witness_visits",)),
-    )
+    + tuple(step.activity for step in STEPS if f"{step.role}_id" == field)
+    for field in ("supervisor_id", "approver_id", "witness_id")
 }
 # Activities of a stage besides its own, removed when it is left: waivers left
 # undecided where visits are optional are nothing to do.
-STAGE_SIDE_ACTIVITIES = [WITNESS_VISITS_ACTIVITY, WAIVER_ACTIVITY]
+STAGE_SIDE_ACTIVITIES = [step.activity for step in STEPS if step.stage]
 
 
 class HrClientHandoverActivityMixin(models.AbstractModel):
@@ -157,7 +150,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
                 role = STAGE[handover.state].activity_role
                 for user in handover._users_to_act(role):
                     handover._schedule_activity(
-                        "hr_client_handover.mail_act_handover_reminder",
+                        STEP["reminder"].activity,
                         user,
                         handover.last_working_day,
                     )

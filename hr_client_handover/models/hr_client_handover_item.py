@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .hr_client_handover_stages import UNTIL_APPROVAL, UNTIL_MATERIALS
+from .hr_client_handover_stages import STEP, UNTIL_APPROVAL, UNTIL_MATERIALS
 from .hr_client_handover_template import (
     COUNTERSIGN_DEPARTMENTS,
     DUE_RULES,
@@ -11,17 +11,17 @@ from .hr_client_handover_template import (
 # Checklist work after the plan's approval, one activity per person and
 # handover: activity type -> (who, items waiting for them).
 ITEM_ACTIVITIES = {
-    "hr_client_handover.mail_act_handover_countersign": (
+    STEP["countersign"].activity: (
         "countersigner_id",
         lambda item: item.countersigner_id and not item.countersigned_on,
     ),
-    "hr_client_handover.mail_act_handover_post_departure": (
+    STEP["post_departure"].activity: (
         "responsible_id",
         lambda item: item.post_departure and not item.done,
     ),
     # The duties of the direct supervisor due by the last working day (the
     # exit interview, the care talk, the equipment check).
-    "hr_client_handover.mail_act_handover_duty": (
+    STEP["duty"].activity: (
         "responsible_id",
         lambda item: item.duty
         and not item.post_departure

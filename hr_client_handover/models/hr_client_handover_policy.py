@@ -473,6 +473,17 @@ PART_LISTS = {
     "can_justify_omissions": ("hr.client.handover.omission", "write:justify"),
     "can_record_incidents": ("hr.client.handover.incident", "create"),
 }
+# The lists of the form whose rows the current user may change, some rows at
+# least, when the policy grants one of the operations to the roles they hold
+# on the handover or on one of its parts (the successor of a line writes their
+# own line's notes and visit); each row then tells which of its columns
+# (``writable_groups``): {field: (model, operations)}.
+PART_ROWS = {
+    "can_write_lines": (
+        "hr.client.handover.line",
+        ("write:plan", "write:materials", "write:visit"),
+    ),
+}
 
 
 class HrClientHandoverPolicy(models.AbstractModel):
@@ -935,7 +946,9 @@ class HrClientHandoverPolicy(models.AbstractModel):
         whether the current user may change each list of the form now, the
         policy granting the operation of the part's model to the roles they
         hold on the handover (a handover not saved yet: the roles it gives them
-        once saved), whatever the conditions of a part."""
+        once saved), whatever the conditions of a part; and those of
+        ``PART_ROWS``: whether they may change some of its rows, with the roles
+        they hold on its parts too."""
         for handover in self:
             roles = handover._get_user_roles()
             in_company = handover.company_id in self.env.companies
@@ -945,6 +958,17 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     and self.env[model]
                     .browse()
                     ._policy_grants(operation, roles, handover.state)
+                )
+            part_roles = roles | handover._policy_part_roles()
+            for name, (model, operations) in PART_ROWS.items():
+                handover[name] = self.env.su or (
+                    in_company
+                    and any(
+                        self.env[model]
+                        .browse()
+                        ._policy_grants(operation, part_roles, handover.state)
+                        for operation in operations
+                    )
                 )
 
     def _policy_can_write(self, group):

@@ -5,8 +5,8 @@ Every part of the addon that needs to know the procedure reads this table: the
 deadlines and how each is done (told to whoever marks one done instead), the
 gates, the signatures, the documents filed and the events sealed when a stage
 ends, the banner, the demo walker, and the tests' and the repository's
-scripts' helpers. ``STEPS`` adds the steps inside a stage that have an
-activity of their own. The people who may press a stage's completing
+scripts' helpers. ``STEPS`` adds the steps inside and beside the stages that
+have an activity of their own. The people who may press a stage's completing
 button are the policy's ``(stage, action)`` row, built from ``roles`` below.
 
 Each open stage is ended by one button, ``action_<action>``; the review and
@@ -261,52 +261,79 @@ STAGES = (
 )
 
 # The steps inside a stage, and beside the stages, that have an activity of
-# their own, done by doing the step like a stage's: the activity type, and how
-# the step is done (as a stage's ``instructions``).
-Step = namedtuple("Step", ["activity", "instructions"])
-# The departure's confirmation, due in any stage (a done handover's too) until
-# the direct supervisor confirms it.
-CONFIRM_DEPARTURE_ACTIVITY = "hr_client_handover.mail_act_handover_confirm_departure"
+# their own, each activity type written here once: its key (``STEP``), the
+# activity type (xml id), the stage whose end removes what is left of it, the
+# role of the handover whose holder it goes to (and follows when the role
+# changes hands), and how the step is done (as a stage's ``instructions``);
+# without instructions, the activity is marked done as usual.
+Step = namedtuple(
+    "Step",
+    ["key", "activity", "stage", "role", "instructions"],
+    defaults=(None, None, None),
+)
 STEPS = (
     Step(
+        "waiver",
         "hr_client_handover.mail_act_handover_waiver",
-        _lt(
+        stage=VISITS,
+        role="supervisor",
+        instructions=_lt(
             "To decide the waivers, press Approve Waiver or Refuse Waiver on "
             "each requested waiver in the Visits tab of the handover; marking "
             "the activity done decides nothing."
         ),
     ),
     Step(
+        "witness_visits",
         "hr_client_handover.mail_act_handover_witness_visits",
-        _lt(
+        stage=VISITS,
+        role="witness",
+        instructions=_lt(
             "To confirm the visits as supervising witness, press Witness Visits "
             "on the handover; marking the activity done does not confirm them."
         ),
     ),
+    # The checklist's, one per person and handover (ITEM_ACTIVITIES in
+    # models/hr_client_handover_item.py says whose).
     Step(
+        "countersign",
         "hr_client_handover.mail_act_handover_countersign",
-        _lt(
+        instructions=_lt(
             "To countersign, press Countersign on each of your items in the "
             "Checklist tab of the handover; marking the activity done does not "
             "countersign them."
         ),
     ),
     Step(
+        "post_departure",
         "hr_client_handover.mail_act_handover_post_departure",
-        _lt(
+        instructions=_lt(
             "To complete the checklist, press Done on each of your items in the "
             "Checklist tab of the handover; marking the activity done ticks "
             "nothing."
         ),
     ),
+    Step("duty", "hr_client_handover.mail_act_handover_duty"),
+    # The departure's confirmation, due in any stage (a done handover's too)
+    # until the direct supervisor confirms it.
     Step(
-        CONFIRM_DEPARTURE_ACTIVITY,
-        _lt(
+        "confirm_departure",
+        "hr_client_handover.mail_act_handover_confirm_departure",
+        role="supervisor",
+        instructions=_lt(
             "To confirm the departure, press Confirm Departure on the handover; "
             "marking the activity done does not confirm it."
         ),
     ),
+    # The direct supervisor's follow-up of a done handover, and the reminder of
+    # the current stage to whoever acts in it before the last working day.
+    Step(
+        "follow_up", "hr_client_handover.mail_act_handover_follow_up", role="supervisor"
+    ),
+    Step("reminder", "hr_client_handover.mail_act_handover_reminder"),
 )
+STEP = {step.key: step for step in STEPS}
+CONFIRM_DEPARTURE_ACTIVITY = STEP["confirm_departure"].activity
 
 STAGE = {stage.key: stage for stage in STAGES}
 ORDER = tuple(stage.key for stage in STAGES)

@@ -7,12 +7,12 @@ from markupsafe import Markup
 
 from odoo import fields, models
 
-from .hr_client_handover_stages import STAGE, VISITS
+from .hr_client_handover_stages import STAGE, STEP, VISITS
 
 # Visits stage: the witness confirms the visits once all are recorded; the
 # supervisor decides on the waivers requested.
-WITNESS_VISITS_ACTIVITY = "hr_client_handover.mail_act_handover_witness_visits"
-WAIVER_ACTIVITY = "hr_client_handover.mail_act_handover_waiver"
+WITNESS_VISITS_ACTIVITY = STEP["witness_visits"].activity
+WAIVER_ACTIVITY = STEP["waiver"].activity
 # Working days given for a review, an approval or a decision on a waiver.
 REVIEW_WORKING_DAYS = 3
 

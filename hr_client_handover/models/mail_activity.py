@@ -36,14 +36,16 @@ from .ir_attachment import (
 )
 
 # {activity type xml id: how its step is done}: the stages' and the other
-# steps' of the stage table.
+# steps' of the stage table, those done by doing the step.
 STEP_INSTRUCTIONS = {
     **{stage.activity: stage.instructions for stage in STAGES if stage.activity},
-    **{step.activity: step.instructions for step in STEPS},
+    **{step.activity: step.instructions for step in STEPS if step.instructions},
 }
 # The activity types of steps inside a stage, besides the stages' own.
 INNER_STEP_ACTIVITIES = tuple(
-    step.activity for step in STEPS if step.activity != CONFIRM_DEPARTURE_ACTIVITY
+    step.activity
+    for step in STEPS
+    if step.instructions and step.activity != CONFIRM_DEPARTURE_ACTIVITY
 )
 
 

@@ -14,6 +14,8 @@ from ..models.hr_client_handover_stages import CANCEL, ORDER, STAGE
 PNG_SIGNATURE = signature_image("test").decode()
 
 ACTIVITY = "hr_client_handover.mail_act_handover_%s"
+# Where the filing warns that a document was refused.
+DOCUMENT_LOGGER = "odoo.addons.hr_client_handover.models.hr_client_handover_document"
 
 
 def load_chinese(env):
@@ -513,6 +515,37 @@ class HandoverCase(TransactionCase):
         )._file_due(handover.sudo())
         handover.invalidate_recordset()
         return True
+
+    # ------------------------------------------------------------------
+    # The printed documents and their filing
+    # ------------------------------------------------------------------
+    def render_pdf(self, report, handover, user):
+        """The PDF of ``report`` (an xml id) for ``handover``, as ``user``
+        prints it."""
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, res_ids=handover.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        return content
+
+    @contextmanager
+    def reports_without_styles(self):
+        """Inside the block wkhtmltopdf cannot load the reports' styles from
+        the web server (a port nothing listens on): a document filed there is
+        refused, with the filing's warning. The web server is reachable again
+        after it."""
+        Params = self.env["ir.config_parameter"].sudo()
+        report_url = Params.get_param("report.url")
+        Params.set_param("report.url", "http://127.0.0.1:9")
+        try:
+            with self.assertLogs(DOCUMENT_LOGGER, "WARNING") as logged:
+                yield
+            self.assertIn("without the reports' styles", logged.output[0])
+        finally:
+            Params.set_param("report.url", report_url)
 
     def work_materials(self, handover):
         self.do_materials(handover)

@@ -16,15 +16,6 @@ from .test_reports import PLAN, VISITS, pdf_text
 
 @tagged("post_install", "-at_install")
 class TestFiling(HandoverCase):
-    def render(self, report, handover, user):
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report, res_ids=handover.ids)
-        )
-        return content
-
     def test_documents_filed_when_their_stage_ends(self):
         handover = self.draft_handover(key_position=True).with_context(
             force_report_rendering=True
@@ -38,14 +29,14 @@ class TestFiling(HandoverCase):
         self.assertTrue(plan)
         self.assertIn("Handed over by", pdf_text(plan.raw))
         self.assertEqual(
-            self.render(PLAN, handover, self.departing),
+            self.render_pdf(PLAN, handover, self.departing),
             plan.raw,
             "a later print returns the filed plan",
         )
         self.advance(handover, "summary")
         visits = handover.visits_attachment_id
         self.assertTrue(visits)
-        self.assertEqual(self.render(VISITS, handover, self.supervisor), visits.raw)
+        self.assertEqual(self.render_pdf(VISITS, handover, self.supervisor), visits.raw)
         self.advance(handover, "done")
         documents = Document.search([("handover_id", "=", handover.id)])
         self.assertEqual(
@@ -124,16 +115,8 @@ class TestFiling(HandoverCase):
         files the styled copy."""
         handover = self.draft_handover().with_context(force_report_rendering=True)
         Document = self.env["hr.client.handover.document"]
-        Params = self.env["ir.config_parameter"].sudo()
-        report_url = Params.get_param("report.url")
-        # A port nothing listens on: the styles cannot be loaded.
-        Params.set_param("report.url", "http://127.0.0.1:9")
-        with self.assertLogs(
-            "odoo.addons.hr_client_handover.models.hr_client_handover_document",
-            "WARNING",
-        ) as logged:
+        with self.reports_without_styles():
             self.advance(handover, "visits")
-        self.assertIn("without the reports' styles", logged.output[0])
         self.assertFalse(handover.plan_attachment_id, "an unstyled copy is not filed")
         self.assertFalse(Document.search([("handover_id", "=", handover.id)]))
         self.assertFalse(
@@ -154,7 +137,6 @@ class TestFiling(HandoverCase):
         )
 
         # The server is reachable again: the next run files the styled copy.
-        Params.set_param("report.url", report_url)
         Document.with_context(**handover.env.context)._file_due(handover.sudo())
         handover.invalidate_recordset()
         plan = handover.plan_attachment_id

@@ -7,6 +7,7 @@ does: a list shown editable can be changed, a list shown readonly refuses the
 change."""
 
 from contextlib import closing
+from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -21,6 +22,7 @@ from ..models.hr_client_handover_stages import (
     PLAN_REVIEW,
     SUMMARY_APPROVAL,
     SUMMARY_REVIEW,
+    VERIFICATION,
 )
 from .common import HandoverCase
 
@@ -261,3 +263,83 @@ class TestFormPolicy(HandoverCase):
                 # when the form shows them editable.
                 self.assertTrue(self.goes_through(start))
                 self.assertEqual(self.goes_through(lambda: start(**with_lines)), shown)
+
+    # ------------------------------------------------------------------
+    # The customers list, row by row
+    # ------------------------------------------------------------------
+    def test_customer_rows_as_the_policy_lets_write_them(self):
+        """In draft a successor plans nothing, yet writes the notes and the
+        visit date of their own customers: the customers list opens for them,
+        their own rows' notes and visit editable, the plan's columns and the
+        other successors' rows read-only, and nothing to add or remove. The
+        departing employee plans every row, as before; the witness changes
+        none."""
+        handover = self.draft_handover()
+        own = handover.line_ids.filtered(
+            lambda line: line.successor_id == self.successor_a
+        )[:1]
+        other = handover.line_ids.filtered(
+            lambda line: line.successor_id == self.successor_b
+        )[:1]
+        self.assertTrue(own and other)
+        day = self.today + timedelta(days=3)
+
+        form = Form(handover.with_user(self.successor_a))
+        self.assertFalse(form.can_edit_lines, "nothing to add or remove")
+        self.assertTrue(form.can_write_lines)
+        lines = form.form_line_ids
+        with lines.edit(lines.ids.index(own.id)) as row:
+            row.customer_notes = "Orders by phone, never by email"
+            row.planned_visit_date = day
+            with self.assertRaises(AssertionError, msg="the plan is not theirs"):
+                row.planned_date = day
+            with self.assertRaises(AssertionError):
+                row.successor_id = self.successor_b
+        with lines.edit(lines.ids.index(other.id)) as row:
+            for name, value in (
+                ("customer_notes", "Not mine"),
+                ("planned_visit_date", day),
+            ):
+                with self.assertRaises(AssertionError, msg="another's line"):
+                    setattr(row, name, value)
+        form.save()
+        self.assertEqual(own.customer_notes, "Orders by phone, never by email")
+        self.assertEqual(own.planned_visit_date, day)
+        self.assertFalse(other.customer_notes)
+
+        # The departing employee plans every row and adds customers.
+        form = Form(handover.with_user(self.departing))
+        self.assertTrue(form.can_edit_lines)
+        lines = form.form_line_ids
+        for line in own | other:
+            with lines.edit(lines.ids.index(line.id)) as row:
+                row.planned_date = day
+                row.customer_notes = f"Planned for {line.successor_id.name}"
+        with lines.new() as row:
+            row.partner_id = self.kappa
+            row.successor_id = self.successor_a
+        form.save()
+        self.assertEqual((own | other).mapped("planned_date"), [day, day])
+        self.assertEqual(other.customer_notes, f"Planned for {self.successor_b.name}")
+        self.assertIn(self.kappa, handover.line_ids.partner_id)
+
+        # The witness reads the list, changes nothing in it.
+        form = Form(handover.with_user(self.witness))
+        self.assertFalse(form.can_edit_lines or form.can_write_lines)
+        with self.assertRaises(AssertionError):
+            form.form_line_ids.edit(0)
+
+        # Until the materials are confirmed the notes stay theirs, as in the
+        # Materials tab; once the visits are done, nothing of the line is.
+        self.advance(handover, PLAN_REVIEW)
+        form = Form(handover.with_user(self.successor_a))
+        self.assertTrue(form.can_write_lines)
+        with form.form_line_ids.edit(form.form_line_ids.ids.index(own.id)) as row:
+            row.customer_notes = "Orders by phone"
+        form.save()
+        self.assertEqual(own.customer_notes, "Orders by phone")
+        self.advance(handover, VERIFICATION)
+        form = Form(handover.with_user(self.successor_a))
+        self.assertFalse(form.can_write_lines)
+        with self.assertRaises(AssertionError):
+            form.form_line_ids.edit(0)

@@ -96,14 +96,9 @@ class TestReportParts(HandoverCase):
         )
 
     def render(self, report, handover=None, user=None):
-        content, report_type = (
-            self.env["ir.actions.report"]
-            .with_user(user or self.supervisor)
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report, res_ids=(handover or self.handover).ids)
+        return self.render_pdf(
+            report, handover or self.handover, user or self.supervisor
         )
-        self.assertEqual(report_type, "pdf")
-        return content
 
     def assertWholeDocument(self, content, names):
         """``content`` holds every customer of ``names``, and its pages are
@@ -251,13 +246,7 @@ class TestReportParts(HandoverCase):
         """A part rendered without the reports' styles stops the filing: no
         copy with unstyled pages is filed, and it is tried again later."""
         handover = self.handover.with_context(force_report_rendering=True)
-        Params = self.env["ir.config_parameter"].sudo()
-        Params.set_param("report.url", "http://127.0.0.1:9")
-        with self.assertLogs(
-            "odoo.addons.hr_client_handover.models.hr_client_handover_document",
-            "WARNING",
-        ) as logged:
+        with self.reports_without_styles():
             self.advance(handover, "visits")
-        self.assertIn("without the reports' styles", logged.output[0])
         self.assertEqual(self.wkhtmltopdf.call_count, 1, "stopped at the first part")
         self.assertFalse(handover.plan_attachment_id)
