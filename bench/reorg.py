@@ -39,7 +39,7 @@ CRONS = (
     "hr_client_handover.ir_cron_handover_transfer",
     "hr_client_handover.ir_cron_handover_transfer_2",
 )
-# The targets of a reorganisation (issue 25, item 3).
+# The targets of a reorganisation (README, Performance: "A reorganisation").
 REORG_TARGETS = {
     "approvals_seconds": 60,
     "first_batch_share": 0.1,

@@ -116,10 +116,10 @@ class HrClientHandoverDemo(models.AbstractModel):
         """
         handover = self.env["hr.client.handover"].browse(handover_id)
         with self._clock(story.get("days_ago")):
-            for state, work, action in DEMO_STAGES:
+            for stage, work, action in DEMO_STAGES:
                 if hasattr(self, work):
-                    getattr(self, work)(handover, story, finish=state != target)
-                if state == target:
+                    getattr(self, work)(handover, story, finish=stage != target)
+                if stage == target:
                     break
                 self._act(self._presser(handover, action), handover, f"action_{action}")
             if story.get("training") and not handover.training_held:

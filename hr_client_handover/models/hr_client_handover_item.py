@@ -285,8 +285,8 @@ class HrClientHandoverItem(models.Model):
                 "countersign it. Nothing was changed.",
                 item=self.name,
             )
-        state = self.handover_id.state
-        if self.post_departure and state in UNTIL_APPROVAL:
+        stage = self.handover_id.state
+        if self.post_departure and stage in UNTIL_APPROVAL:
             return self.env._(
                 "'%(item)s' is due after the last working day: it is ticked once "
                 "the plan is approved. Nothing was changed.",
@@ -305,7 +305,7 @@ class HrClientHandoverItem(models.Model):
                 user=self.handover_id.employee_id.name,
                 day=self.handover_id.last_working_day or "-",
             )
-        if not self.post_departure and state not in UNTIL_MATERIALS:
+        if not self.post_departure and stage not in UNTIL_MATERIALS:
             return self.env._(
                 "'%(item)s' was due by the last working day: that part of the "
                 "checklist closed with the materials stage. Nothing was changed.",

@@ -696,10 +696,10 @@ class HrClientHandoverPolicy(models.AbstractModel):
             )
         return reasons
 
-    def _policy_check_company_and_stage(self, states, label):
+    def _policy_check_company_and_stage(self, stages, label):
         """The checks every action on a handover or on one of its parts starts
         with: the handover's company is among the user's current companies, and
-        the handover is in one of ``states`` (``label`` names the action)."""
+        the handover is in one of ``stages`` (``label`` names the action)."""
         self.ensure_one()
         if self.company_id not in self.env.companies:
             raise AccessError(
@@ -710,7 +710,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     company=self.company_id.name,
                 )
             )
-        if self.state not in states:
+        if self.state not in stages:
             raise UserError(
                 self.env._(
                     "%(action)s is not possible: %(ref)s is in the stage "
@@ -740,23 +740,23 @@ class HrClientHandoverPolicy(models.AbstractModel):
             lambda user: user.active and not user.share and company in user.company_ids
         ).sorted("id")
 
-    def _policy_entries(self, operation, roles, state=None):
+    def _policy_entries(self, operation, roles, stage=None):
         """The entries of ``operation`` on this model that give one of
-        ``roles`` in ``state`` (in some stage, when None): the one reading of
+        ``roles`` in ``stage`` (in some stage, when None): the one reading of
         the table every answer below starts from."""
         return [
             entry
             for entry in POLICY[self._name].get(operation, ())
-            if (state is None or state in entry[0]) and roles & set(entry[1])
+            if (stage is None or stage in entry[0]) and roles & set(entry[1])
         ]
 
-    def _policy_grants(self, operation, roles, state=None):
-        """Whether the table grants ``operation`` to ``roles`` in ``state`` (in
+    def _policy_grants(self, operation, roles, stage=None):
+        """Whether the table grants ``operation`` to ``roles`` in ``stage`` (in
         some stage, when None), the conditions of the entry holding on this
         record; on an empty recordset, whatever the conditions."""
         return any(
             not self or self._policy_failed_condition(entry[2:]) is None
-            for entry in self._policy_entries(operation, roles, state)
+            for entry in self._policy_entries(operation, roles, stage)
         )
 
     def _policy_allows(self, operation, handover_roles=None):
@@ -774,11 +774,11 @@ class HrClientHandoverPolicy(models.AbstractModel):
         roles = handover_roles | self._policy_record_roles()
         return self._policy_grants(operation, roles, handover.state)
 
-    def _policy_any_grant(self, state=None, operations=None):
+    def _policy_any_grant(self, stage=None, operations=None):
         """Whether the current user, with any role they hold on this record's
         handover or on one of its parts, is granted one of ``operations``
         (``(model, operation)`` pairs; every operation but create, when None) in
-        ``state`` (in some stage, when None), whatever the conditions."""
+        ``stage`` (in some stage, when None), whatever the conditions."""
         self.ensure_one()
         handover = self._policy_handover()
         roles = handover._get_user_roles() | handover._policy_part_roles()
@@ -790,7 +790,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                 if operation != "create" and operation not in READ_OPERATIONS
             ]
         return any(
-            self.env[model]._policy_grants(operation, roles, state)
+            self.env[model]._policy_grants(operation, roles, stage)
             for model, operation in operations
         )
 
@@ -823,14 +823,14 @@ class HrClientHandoverPolicy(models.AbstractModel):
         the answer ``_policy_allows`` gives each of them, the companies they
         work in aside (the screens ask it about others: whose turn it is)."""
         self.ensure_one()
-        state = self._policy_handover().state
+        stage = self._policy_handover().state
         allowed = self.env["res.users"]
         for user, roles in people.items():
             # As superuser, as that user: the policy reads for them the record and
             # its handover, which the user asking about them may not read.
             record = self.with_user(user).sudo()
             if record._policy_grants(
-                operation, roles | record._policy_record_roles(), state
+                operation, roles | record._policy_record_roles(), stage
             ):
                 allowed |= user
         return allowed
@@ -841,10 +841,10 @@ class HrClientHandoverPolicy(models.AbstractModel):
         who acts reads them from here, as the policy let them in)."""
         self.ensure_one()
         roles = self._policy_roles()
-        state = self._policy_handover().state
+        stage = self._policy_handover().state
         return {
             role
-            for entry in self._policy_entries(operation, roles, state)
+            for entry in self._policy_entries(operation, roles, stage)
             if self._policy_failed_condition(entry[2:]) is None
             for role in entry[1]
             if role in roles
@@ -989,14 +989,14 @@ class HrClientHandoverPolicy(models.AbstractModel):
         return result
 
     @api.model
-    def _policy_granted_groups(self, roles, state):
+    def _policy_granted_groups(self, roles, stage):
         """The field groups of this model that ``roles`` may write in
-        ``state``, whatever the conditions of the records."""
+        ``stage``, whatever the conditions of the records."""
         return [
             group
             for group in FIELD_GROUPS[self._name]
             if group != "parts"
-            and self.browse()._policy_grants(f"write:{group}", roles, state)
+            and self.browse()._policy_grants(f"write:{group}", roles, stage)
         ]
 
     def _policy_field_groups(self, names):

@@ -150,6 +150,26 @@ class TestCountersign(HandoverCase):
         )
         self.assertFalse(item.countersigner_id)
         item.with_user(self.supervisor).countersigner_id = self.it_manager
+        # The departing employee never names who countersigns their items,
+        # not even in draft (a lack of rights, not a stage).
+        for path in ("item", "command"):
+            with (
+                self.subTest(user=self.departing.login, path=path, stage="draft"),
+                self.assertRaises(AccessError),
+            ):
+                if path == "item":
+                    item.with_user(self.departing).countersigner_id = self.finance_clerk
+                else:
+                    handover.with_user(self.departing).write(
+                        {
+                            "item_ids": [
+                                Command.update(
+                                    item.id, {"countersigner_id": self.finance_clerk.id}
+                                )
+                            ]
+                        }
+                    )
+        self.assertEqual(item.countersigner_id, self.it_manager)
         # Once the plan is submitted, the countersigner is the plan's: neither
         # the supervisor nor the departing employee changes it, on any path.
         self.advance(handover, "plan_review")
@@ -175,6 +195,7 @@ class TestCountersign(HandoverCase):
                             ]
                         }
                     )
-            # A stage refusal, not a lack of rights: both may change it in draft.
+            # A stage refusal: the supervisor changed it in draft (above), and
+            # the stage is checked before the roles for the departing employee.
             self.assertIs(type(catcher.exception), UserError)
         self.assertEqual(item.countersigner_id, self.it_manager)

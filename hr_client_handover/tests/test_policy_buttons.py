@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import HandoverCase
 from .view_buttons import ViewButtons
@@ -215,3 +215,53 @@ class TestPolicyButtons(ViewButtons, HandoverCase):
         self.assertFalse(first.with_user(self.witness).can_change_sample)
         with self.assertRaisesRegex(UserError, "stays in the sample"):
             first.with_user(self.witness).action_toggle_spot_check()
+
+    def test_witness_revert_and_departure_buttons(self):
+        """Witness Visits, Revert Transfer and Allow Early Departure show on
+        the handover's form exactly where their action goes through: once,
+        when the conditions of their row in the table hold, which the form
+        does not restate."""
+        handover = self.advance(self.draft_handover(), "visits")
+        view = {"form": self.views("hr.client.handover", ("form",))["form"]}
+        users = (
+            self.departing,
+            self.successor_a,
+            self.supervisor,
+            self.witness,
+            self.approver,
+            self.handover_admin,
+        )
+
+        def pressers(method):
+            return self.assertButtonFollowsAction(handover, users, view, method)
+
+        # Witness Visits: once every customer is visited, once.
+        self.assertEqual(pressers("action_witness_visits"), set())
+        self.do_visits(handover)
+        self.assertEqual(pressers("action_witness_visits"), {(handover, self.witness)})
+        self.witness_visits(handover)
+        self.assertEqual(pressers("action_witness_visits"), set())
+        # Allow Early Departure: the administrator, once.
+        self.assertEqual(
+            pressers("action_allow_departure"), {(handover, self.handover_admin)}
+        )
+        handover.with_user(self.handover_admin).action_allow_departure()
+        self.assertEqual(pressers("action_allow_departure"), set())
+        # Revert Transfer: on a cancelled handover whose transfer is done, once.
+        self.assertEqual(pressers("action_revert_transfer"), set())
+        wizard = Form(
+            self.env["hr.client.handover.cancel"]
+            .with_user(self.supervisor)
+            .with_context(default_handover_id=handover.id)
+        )
+        wizard.reason = "Reorganisation"
+        wizard.revert_transfer = False
+        wizard.save().action_cancel_handover()
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertEqual(
+            pressers("action_revert_transfer"),
+            {(handover, self.supervisor), (handover, self.handover_admin)},
+        )
+        handover.with_user(self.supervisor).action_revert_transfer()
+        self.assertEqual(handover.transfer_state, "reverted")
+        self.assertEqual(pressers("action_revert_transfer"), set())

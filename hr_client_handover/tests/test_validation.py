@@ -135,10 +135,11 @@ class TestHandoverValidation(HandoverCase):
             {"return_date": self.handover.last_working_day},
             "must come after the last working day",
         )
-        self.handover.with_user(self.departing).return_date = self.today + timedelta(
-            days=60
-        )
-        self.assertEqual(self.handover.handover_type, "leave")
+        # After the last working day, on a leave: kept.
+        back = self.today + timedelta(days=60)
+        self.handover.with_user(self.departing).return_date = back
+        self.handover.invalidate_recordset()
+        self.assertEqual(self.handover.return_date, back)
 
     def test_checklist_due_dates_follow_the_deadline(self):
         """Items due by (or one working day after) the last working day move
