@@ -305,8 +305,10 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
 
     def _deals(self, handover):
         """{line id: ids of its open opportunities (项目)}, the deals that move
-        with each customer: the departing user's open deals with the customer
-        or its contacts, or, once the transfer ran, the deals it moved."""
+        with each customer: before the transfer, the deals of the customer or
+        of its contacts that the transfer rules on ``crm.lead`` give the
+        transfer to move (``_selection_domain`` of the handover, as the engine
+        selects them); once the transfer ran, the deals it moved."""
         lines = handover.line_ids
         # As superuser: the departing user's deals, which the printing user (HR, a
         # successor) may not read.
@@ -332,24 +334,41 @@ class ReportHrClientHandoverReportHandoverPlan(models.AbstractModel):
                 if row.res_id in existing:
                     by_line[row.line_id.id].append(row.res_id)
         elif handover.departing_user_id and lines:
+            customers = lines.partner_id.ids
+            # (sudo: the rules as the engine, which moves the deals, reads them.)
+            rules = (
+                handover.env["hr.client.handover.rule"]
+                .sudo()
+                ._for_scope("partner")
+                .filtered(lambda rule: rule.model == "crm.lead")
+            )
+            # {deal id: its partner}, each deal once even when two rules select
+            # it: one query per rule.
+            deals = {}
+            for rule in rules:
+                partner_field = rule.partner_field
+                # The deals of a customer or of its contacts (whose commercial
+                # entity it is): not ``child_of``, one pattern per customer.
+                for lead in Lead.search_fetch(
+                    rule._selection_domain(handover.departing_user_id, handover)
+                    + [
+                        "|",
+                        (partner_field, "in", customers),
+                        (f"{partner_field}.commercial_partner_id", "in", customers),
+                    ],
+                    [partner_field],
+                ):
+                    deals.setdefault(lead.id, lead[partner_field])
+            # A deal goes with its partner's line, else with its commercial
+            # entity's, as the engine gives it (``_line_of_partner``).
             line_of = {line.partner_id.id: line.id for line in lines}
-            # The deals of a customer or of its contacts (whose commercial
-            # entity it is): not ``child_of``, one pattern per customer.
-            for lead in Lead.search_fetch(
-                [
-                    ("user_id", "=", handover.departing_user_id.id),
-                    "|",
-                    ("partner_id", "in", list(line_of)),
-                    ("partner_id.commercial_partner_id", "in", list(line_of)),
-                    ("type", "=", "opportunity"),
-                    ("won_status", "=", "pending"),
-                ],
-                ["partner_id"],
-            ):
-                line = line_of.get(lead.partner_id.commercial_partner_id.id)
-                line = line or line_of.get(lead.partner_id.id)
-                if line:
-                    by_line[line].append(lead.id)
+            partners = Lead.env["res.partner"].union(*deals.values())
+            partners.fetch(["commercial_partner_id"])
+            for lead_id, partner in deals.items():
+                line = line_of.get(partner.id) or line_of.get(
+                    partner.commercial_partner_id.id
+                )
+                by_line[line].append(lead_id)
         return dict(by_line)
 
     def _opportunities(self, part):

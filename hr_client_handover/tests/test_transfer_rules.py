@@ -198,3 +198,68 @@ class TestTransferRules(HandoverCase):
         self.assertEqual(figures(self.alpha), (orders + 1, won, "retained"))
         self.env.ref("hr_client_handover.handover_rule_crm_lead").active = False
         self.assertEqual(figures(self.beta), (0, 0, "no_activity"))
+
+    def test_plan_prints_the_deals_the_rules_move(self):
+        """The plan's open opportunities are, before the transfer, the deals the
+        transfer rules on opportunities give it to move: the shipped rule's
+        (a lead not yet qualified too), a new rule's, not a disabled rule's;
+        the very deals the transfer then moves."""
+        Lead = self.env["crm.lead"]
+        enquiry = Lead.create(
+            {
+                "name": "Gamma enquiry",
+                "type": "lead",
+                "partner_id": self.gamma.id,
+                "user_id": self.departing.id,
+            }
+        )
+        handover = self.draft_handover()
+        Plan = self.env["report.hr_client_handover.report_handover_plan"].with_user(
+            self.supervisor
+        )
+
+        def printed():
+            """The deals the plan prints, each with its customer."""
+            rows = Plan._get_report_values(handover.ids)["opportunities"][handover.id]
+            return {lead: line.partner_id for line, leads in rows for lead in leads}
+
+        shipped = self.open_leads | enquiry
+        self.assertEqual(Lead.union(*printed()), shipped)
+        self.assertEqual(printed()[self.lead_alpha_buyer], self.alpha)
+
+        won = self.env["hr.client.handover.rule"].create(
+            {
+                "name": "Won opportunities",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "user_field": "user_id",
+                "partner_field": "partner_id",
+                "domain": "[('won_status', '=', 'won')]",
+            }
+        )
+        self.assertEqual(Lead.union(*printed()), shipped | self.lead_alpha_won)
+        won.active = False
+        self.assertEqual(Lead.union(*printed()), shipped)
+        opportunities = self.env.ref("hr_client_handover.handover_rule_crm_lead")
+        opportunities.active = False
+        self.assertFalse(printed(), "no rule moves opportunities: none is printed")
+        opportunities.active = True
+
+        # What the plan printed is what the transfer moves, to the same customers.
+        before = printed()
+        self.advance(handover, "materials")
+        self.assertEqual(handover.transfer_state, "done")
+        ledger = (
+            self.env["hr.client.handover.transfer"]
+            .sudo()
+            .search(
+                [
+                    ("handover_id", "=", handover.id),
+                    ("res_model", "=", "crm.lead"),
+                    ("outcome", "=", "moved"),
+                ]
+            )
+        )
+        self.assertEqual(
+            {Lead.browse(row.res_id): row.line_id.partner_id for row in ledger}, before
+        )
+        self.assertEqual(printed(), before)
