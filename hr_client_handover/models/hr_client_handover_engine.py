@@ -1046,7 +1046,8 @@ class HrClientHandoverEngine(models.AbstractModel):
                 # (sudo: the records, as the engine reads them, see above.)
                 .sudo()
                 .search_fetch(
-                    rule._selection_domain(departing)
+                    # The handover's selection, as ``_enqueue`` makes it.
+                    rule._selection_domain(departing, handover)
                     + [(partner_field, "in", partner_ids)],
                     [partner_field] + (["expected_revenue"] if revenue else []),
                 )

@@ -199,6 +199,35 @@ class TestTransferRules(HandoverCase):
         self.env.ref("hr_client_handover.handover_rule_crm_lead").active = False
         self.assertEqual(figures(self.beta), (0, 0, "no_activity"))
 
+    def test_line_figures_count_what_the_transfer_moves(self):
+        """A line's figures are the handover's selection, as the transfer
+        makes it: a rule that also moves the customer's unassigned deals
+        counts them on the line, and the transfer moves them."""
+        handover = self.create_handover()
+        handover.with_user(self.departing).action_generate_lines()
+        line = self.line_of(handover, self.alpha)
+        before = line.opportunity_count
+        self.env["crm.lead"].create(
+            {
+                "name": "Alpha enquiry",
+                "type": "opportunity",
+                "partner_id": self.alpha.id,
+                "user_id": False,
+            }
+        )
+        line.invalidate_recordset()
+        self.assertEqual(line.opportunity_count, before, "nobody's deal: not moved")
+        self.env.ref(
+            "hr_client_handover.handover_rule_crm_lead"
+        ).include_unassigned = True
+        line.invalidate_recordset()
+        self.assertEqual(line.opportunity_count, before + 1)
+        self.assign(handover, self.successor_a, self.successor_b)
+        self.advance(handover, "materials")
+        self.assertEqual(handover.transfer_state, "done")
+        line.invalidate_recordset()
+        self.assertEqual(line.opportunity_count, before + 1, "as the ledger says")
+
     def test_plan_prints_the_deals_the_rules_move(self):
         """The plan's open opportunities are, before the transfer, the deals the
         transfer rules on opportunities give it to move: the shipped rule's
