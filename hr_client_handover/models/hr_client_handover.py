@@ -16,13 +16,17 @@ from .hr_client_handover_stages import (
     CLOSED,
     DONE,
     DRAFT,
+    MATERIALS,
     OPEN,
     SELECTION,
     STAGE,
     STAGES,
     STEP,
     SUMMARY,
+    VERIFICATION,
+    VISITS,
     next_stage,
+    reached,
 )
 from .hr_client_handover_template import HANDOVER_TYPES
 from .hr_client_handover_timeline import CONFIRM_ACTIVITY
@@ -332,6 +336,17 @@ class HrClientHandover(models.Model):
     can_edit_items = fields.Boolean(compute="_compute_can_edit_parts")
     can_justify_omissions = fields.Boolean(compute="_compute_can_edit_parts")
     can_record_incidents = fields.Boolean(compute="_compute_can_edit_parts")
+    # How far the procedure went, in the stage table's order, for the form's
+    # tabs shown from a stage on (a cancelled handover counts as past every
+    # stage: its tabs show what it had).
+    plan_open = fields.Boolean(
+        compute="_compute_stage_reached",
+        help="The plan is drawn, reviewed or approved: the materials stage is "
+        "not reached yet.",
+    )
+    visits_started = fields.Boolean(compute="_compute_stage_reached")
+    verification_started = fields.Boolean(compute="_compute_stage_reached")
+    summary_started = fields.Boolean(compute="_compute_stage_reached")
 
     _name_company_unique = models.UniqueIndex(
         "(company_id, name)",
@@ -382,6 +397,19 @@ class HrClientHandover(models.Model):
     @api.depends(*POLICY_DEPENDS)
     def _compute_can_edit_parts(self):
         self._policy_can_edit_parts()
+
+    @api.depends("state")
+    def _compute_stage_reached(self):
+        for handover in self:
+            handover.plan_open = not handover._stage_reached(MATERIALS)
+            handover.visits_started = handover._stage_reached(VISITS)
+            handover.verification_started = handover._stage_reached(VERIFICATION)
+            handover.summary_started = handover._stage_reached(SUMMARY)
+
+    def _stage_reached(self, key):
+        """Whether the handover is in the stage ``key`` or past it."""
+        self.ensure_one()
+        return self.state in reached(key)
 
     @api.depends_context("uid")
     @api.depends(*POLICY_DEPENDS)

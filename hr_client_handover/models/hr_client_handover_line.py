@@ -251,6 +251,7 @@ class HrClientHandoverLine(models.Model):
     can_send_back_visit = fields.Boolean(compute="_compute_can_actions")
     can_send_back_materials = fields.Boolean(compute="_compute_can_actions")
     can_record_check = fields.Boolean(compute="_compute_can_actions")
+    can_record_unreachable = fields.Boolean(compute="_compute_can_actions")
     can_change_sample = fields.Boolean(compute="_compute_can_actions")
     line_progress = fields.Float(compute="_compute_line_progress", string="Progress")
     opportunity_count = fields.Integer(compute="_compute_moving_counts")
@@ -772,6 +773,9 @@ class HrClientHandoverLine(models.Model):
     def _policy_call_open(self):
         return not self.checked_on or self.check_result == "unreachable"
 
+    def _policy_not_recorded_unreachable(self):
+        return not (self.checked_on and self.check_result == "unreachable")
+
     def _policy_in_sample(self):
         return self.spot_check_selected
 
@@ -804,6 +808,7 @@ class HrClientHandoverLine(models.Model):
                 "nothing to send back.",
                 customer=customer,
             ),
+            "not_recorded_unreachable": self._call_recorded_message,
             "call_open": lambda: self.env._(
                 "The call to %(customer)s is recorded (%(result)s): it can no "
                 "longer change. Nothing was changed.",
@@ -1367,22 +1372,23 @@ class HrClientHandoverLine(models.Model):
         result = self.env.context.get("check_result")
         if result not in dict(CHECK_RESULTS) or result == "pending":
             raise UserError(self.env._("Choose a call result."))
-        self._policy_check_button("record_check", self.env._("Record the phone check"))
-        for line in self:
-            if line.checked_on and line.check_result == result:
-                line._raise_call_recorded()
+        # The same result again is no new call: the policy's row of the
+        # result says so (Unreachable has its own).
+        action = "record_unreachable" if result == "unreachable" else "record_check"
+        self._policy_check_button(action, self.env._("Record the phone check"))
         self.write({"check_result": result})
         return self.action_record_check()
 
     def _raise_call_recorded(self):
+        raise UserError(self._call_recorded_message())
+
+    def _call_recorded_message(self):
         self.ensure_one()
-        raise UserError(
-            self.env._(
-                "The call to %(customer)s is already recorded (%(result)s). "
-                "Nothing was changed.",
-                customer=self.partner_id.display_name,
-                result=self._check_result_label(),
-            )
+        return self.env._(
+            "The call to %(customer)s is already recorded (%(result)s). "
+            "Nothing was changed.",
+            customer=self.partner_id.display_name,
+            result=self._check_result_label(),
         )
 
     def _check_result_label(self):

@@ -201,6 +201,17 @@ POLICY = {
         # new result after an unreachable call is a new call), and changes the
         # sample: a customer who confirmed stays in it.
         "record_check": ((IN_VERIFICATION, ("witness",), "in_sample", "call_open"),),
+        # Unreachable is a new call only after another result: a call recorded
+        # unreachable already is not recorded so again.
+        "record_unreachable": (
+            (
+                IN_VERIFICATION,
+                ("witness",),
+                "in_sample",
+                "call_open",
+                "not_recorded_unreachable",
+            ),
+        ),
         "change_sample": ((IN_VERIFICATION, ("witness",), "call_unconfirmed"),),
     },
     "hr.client.handover.item": {

@@ -357,6 +357,13 @@ def after(key):
     return OPEN[OPEN.index(key) + 1 :]
 
 
+def reached(key):
+    """The stages from ``key`` on, in the table's order: the closed ones
+    included (a cancelled handover counts as past every stage, so that its
+    form keeps the tabs of what it had)."""
+    return ORDER[ORDER.index(key) :]
+
+
 def next_stage(key):
     """The stage the completing button of ``key`` moves to."""
     return ORDER[ORDER.index(key) + 1]

@@ -1,3 +1,5 @@
+import re
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -194,6 +196,15 @@ class TestPolicyButtons(ViewButtons, HandoverCase):
         expected = {(line, self.witness) for line in sample}
         self.assertEqual(callers("confirmed"), expected)
         self.assertEqual(callers("problem"), expected)
+        self.assertEqual(callers("unreachable"), expected)
+        # Each result's button reads its policy field only.
+        for kind, view in views.items():
+            for button in self.buttons(
+                view, "action_set_check_result", {"check_result": "unreachable"}
+            ):
+                self.assertEqual(
+                    button.get("invisible"), "not can_record_unreachable", kind
+                )
         # Add to Sample: the customers outside it, for the witness.
         added = adders()
         self.assertEqual(added, {(line, self.witness) for line in outside})
@@ -203,8 +214,20 @@ class TestPolicyButtons(ViewButtons, HandoverCase):
             check_result="unreachable"
         ).action_set_check_result()
         self.assertIn((first, self.witness), callers("confirmed"))
-        # Recorded unreachable: the same result again is no new call.
+        # Recorded unreachable: the same result again is no new call, which
+        # the policy refuses in the words it always had.
         self.assertNotIn((first, self.witness), callers("unreachable"))
+        self.assertFalse(first.with_user(self.witness).can_record_unreachable)
+        self.assertTrue(first.with_user(self.witness).can_record_check)
+        customer = re.escape(first.partner_id.display_name)
+        with self.assertRaisesRegex(
+            UserError,
+            rf"The call to {customer} is already recorded "
+            r"\(Unreachable\)\. Nothing was changed\.",
+        ):
+            first.with_user(self.witness).with_context(
+                check_result="unreachable"
+            ).action_set_check_result()
         # Confirmed: the call is recorded for good.
         first.with_user(self.witness).with_context(
             check_result="confirmed"

@@ -1,12 +1,73 @@
+from contextlib import closing
+from itertools import product
+
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
+from ..models.hr_client_handover_policy import LINE_ACTORS
+from ..models.hr_client_handover_stages import (
+    DONE,
+    DRAFT,
+    MATERIALS,
+    ORDER,
+    PLAN_REVIEW,
+    PLANNERS,
+    VERIFICATION,
+    VISITS,
+)
 from .common import HandoverCase
 
 STAGE_TABS = ("materials", "visits", "verification")
+
+# What the handover form's tabs (and the sign-off's visits group) said before
+# they read how far the procedure went: {name of the page or group: its
+# ``invisible``}.
+OLD_TABS = {
+    "omissions": "state not in ('draft', 'plan_review', 'plan_approval') "
+    "and not omission_ids",
+    "materials": "state in ('plan_review', 'plan_approval') "
+    "or (state == 'draft' and not refuse_reason)",
+    "visits": "state in ('draft', 'plan_review', 'plan_approval', 'materials')",
+    "verification": "state in ('draft', 'plan_review', 'plan_approval', "
+    "'materials', 'visits') and not spot_check_count",
+    "summary": "state in ('draft', 'plan_review', 'plan_approval', 'materials', "
+    "'visits', 'verification')",
+    "visits_approvals": "state in ('draft', 'plan_review', 'plan_approval', "
+    "'materials')",
+}
+STAGE_REACHED = (
+    "plan_open",
+    "visits_started",
+    "verification_started",
+    "summary_started",
+)
+
+# What the customer line's form said before it read the policy's field groups
+# (``writable_groups``): {field: its ``readonly``}, and the roles of the
+# policy's row for which the old expression was already the whole answer.
+PLAN_READONLY = "handover_stage != 'draft'"
+VISIT_READONLY = (
+    "handover_stage in ('done', 'cancel') "
+    "or visit_state not in ('pending', 'waiver_requested')"
+)
+OLD_LINE_READONLY = {
+    "partner_id": (PLAN_READONLY, "plan"),
+    "successor_id": (PLAN_READONLY, "plan"),
+    "planned_date": (PLAN_READONLY, "plan"),
+    "planned_visit_date": (
+        "handover_stage not in ('draft', 'plan_review', 'plan_approval', "
+        "'materials', 'visits')",
+        "visit",
+    ),
+    "visit_contact_id": (VISIT_READONLY, "visit"),
+    "visit_contact": (VISIT_READONLY, "visit"),
+    "visit_notes": (VISIT_READONLY, "visit"),
+}
+GROUP_ROLES = {"plan": set(PLANNERS), "visit": set(LINE_ACTORS)}
 
 
 @tagged("post_install", "-at_install")
@@ -121,3 +182,143 @@ class TestStageTabs(HandoverCase):
             self.assertIs(type(catcher.exception), exception, catcher.exception)
         self.assertEqual(other.materials_paper, self.MATERIALS["materials_paper"])
         self.assertIn(own, handover.line_ids)
+
+    # ------------------------------------------------------------------
+    # The tabs shown from a stage on
+    # ------------------------------------------------------------------
+    def test_tabs_read_how_far_the_procedure_went(self):
+        """Each tab shown from a stage on reads how far the procedure went
+        (computed from the stage table's order), not a list of stages: in
+        every stage, the cancellation included, whatever the refusal, the
+        omissions and the sample, it shows exactly where it showed before."""
+        arch = self.env["hr.client.handover"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        form = etree.fromstring(arch)
+        nodes = {}
+        for name in OLD_TABS:
+            (node,) = form.xpath(f"//page[@name='{name}'] | //group[@name='{name}']")
+            nodes[name] = node.get("invisible")
+            self.assertNotRegex(nodes[name], r"state (not )?in", name)
+        Handover = self.env["hr.client.handover"]
+        for stage in ORDER:
+            record = Handover.new({"state": stage})
+            reached = {name: record[name] for name in STAGE_REACHED}
+            for refuse_reason, omission_ids, spot_check_count in product(
+                (False, "Incomplete"), ([], [1]), (0, 3)
+            ):
+                values = {
+                    "state": stage,
+                    "refuse_reason": refuse_reason,
+                    "omission_ids": omission_ids,
+                    "spot_check_count": spot_check_count,
+                    **reached,
+                }
+                for name, old in OLD_TABS.items():
+                    with self.subTest(stage=stage, tab=name, values=values):
+                        self.assertEqual(
+                            safe_eval(nodes[name], dict(values)),
+                            safe_eval(old, dict(values)),
+                        )
+        # On a saved handover, as it moves on.
+        handover = self.draft_handover()
+        self.assertEqual(
+            [handover[name] for name in STAGE_REACHED], [True, False, False, False]
+        )
+        self.advance(handover, VISITS)
+        self.assertEqual(
+            [handover[name] for name in STAGE_REACHED], [False, True, False, False]
+        )
+
+    # ------------------------------------------------------------------
+    # The line's form: the plan's and the visit's fields
+    # ------------------------------------------------------------------
+    def goes_through(self, run):
+        """Whether ``run`` goes through (undone right after); a refusal is the
+        policy's (AccessError or UserError), nothing else."""
+        with closing(self.env.cr.savepoint()):
+            try:
+                run()
+                self.env.flush_all()
+            except ValidationError:
+                raise
+            except (AccessError, UserError):
+                return False
+            finally:
+                self.env.invalidate_all()
+            return True
+
+    def check_line_form(self, line, users):
+        values = {
+            "partner_id": line.partner_id.id,
+            "successor_id": line.successor_id.id,
+            "planned_date": self.today,
+            "planned_visit_date": self.today,
+            "visit_contact_id": False,
+            "visit_contact": "Purchasing manager",
+            "visit_notes": "Orders twice a year",
+        }
+        for label, user in users.items():
+            as_user = line.with_user(user)
+            if not as_user.has_access("read"):
+                continue
+            form = Form(
+                as_user, view="hr_client_handover.hr_client_handover_line_view_form"
+            )
+            roles = as_user._policy_roles()
+            for name, (old, group) in OLD_LINE_READONLY.items():
+                shown = form._get_modifier(name, "readonly")
+                with self.subTest(stage=line.handover_stage, user=label, field=name):
+                    self.assertEqual(
+                        self.goes_through(
+                            lambda as_user=as_user, name=name: as_user.write(
+                                {name: values[name]}
+                            )
+                        ),
+                        not shown,
+                        "editable goes through, read-only is refused",
+                    )
+                    # The policy's row names them and the line is open: the
+                    # form shows what it showed before (elsewhere the policy
+                    # refused what the form let them edit).
+                    if GROUP_ROLES[group] & roles and (
+                        group == "plan" or line.sudo()._policy_visit_open()
+                    ):
+                        self.assertEqual(
+                            shown,
+                            safe_eval(
+                                old,
+                                {
+                                    "handover_stage": line.handover_stage,
+                                    "visit_state": line.visit_state,
+                                },
+                            ),
+                            "as the form showed",
+                        )
+
+    def test_line_form_reads_the_policy_field_groups(self):
+        handover = self.draft_handover()
+        line = handover.line_ids.filtered(
+            lambda line: line.successor_id == self.successor_a
+        )[0]
+        users = {
+            "departing": self.departing,
+            "supervisor": self.supervisor,
+            "admin": self.handover_admin,
+            "line successor": self.successor_a,
+            "other successor": self.successor_b,
+            "witness": self.witness,
+        }
+        for stage in (DRAFT, PLAN_REVIEW, MATERIALS, VISITS):
+            self.advance(handover, stage)
+            self.check_line_form(line, users)
+        # Recorded by one visitor: the visit's fields are frozen.
+        self.record_visit(line, self.successor_a)
+        line.with_user(self.successor_a).action_confirm_visit()
+        self.assertEqual(line.visit_state, "partial")
+        self.check_line_form(line, users)
+        line.with_user(self.departing).action_confirm_visit()
+        self.assertEqual(line.visit_state, "done")
+        for stage in (VERIFICATION, DONE):
+            self.advance(handover, stage)
+            self.check_line_form(line, users)
