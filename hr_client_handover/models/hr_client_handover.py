@@ -347,6 +347,11 @@ class HrClientHandover(models.Model):
     visits_started = fields.Boolean(compute="_compute_stage_reached")
     verification_started = fields.Boolean(compute="_compute_stage_reached")
     summary_started = fields.Boolean(compute="_compute_stage_reached")
+    refusal_standing = fields.Boolean(
+        compute="_compute_stage_reached",
+        help="The handover is back in the stage a refusal sent it to, and the "
+        "refusal's reason stands.",
+    )
 
     _name_company_unique = models.UniqueIndex(
         "(company_id, name)",
@@ -398,13 +403,14 @@ class HrClientHandover(models.Model):
     def _compute_can_edit_parts(self):
         self._policy_can_edit_parts()
 
-    @api.depends("state")
+    @api.depends("state", "refuse_reason")
     def _compute_stage_reached(self):
         for handover in self:
             handover.plan_open = not handover._stage_reached(MATERIALS)
             handover.visits_started = handover._stage_reached(VISITS)
             handover.verification_started = handover._stage_reached(VERIFICATION)
             handover.summary_started = handover._stage_reached(SUMMARY)
+            handover.refusal_standing = handover._banner_refused()
 
     def _stage_reached(self, key):
         """Whether the handover is in the stage ``key`` or past it."""

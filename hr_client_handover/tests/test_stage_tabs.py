@@ -230,6 +230,25 @@ class TestStageTabs(HandoverCase):
             [handover[name] for name in STAGE_REACHED], [False, True, False, False]
         )
 
+    def test_refusal_notice_reads_the_stage_table(self):
+        """The refusal's notice on the form shows in the stages a refusal
+        sends the handover back to (the stage table's), as long as the reason
+        stands: where the old list of stages showed it."""
+        arch = self.env["hr.client.handover"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        (notice,) = etree.fromstring(arch).xpath("//div[field[@name='refuse_reason']]")
+        self.assertEqual(notice.get("invisible"), "not refusal_standing")
+        old = "not refuse_reason or state not in ('draft', 'summary')"
+        Handover = self.env["hr.client.handover"]
+        for stage, refuse_reason in product(ORDER, (False, "Incomplete")):
+            record = Handover.new({"state": stage, "refuse_reason": refuse_reason})
+            with self.subTest(stage=stage, refuse_reason=refuse_reason):
+                self.assertEqual(
+                    not record.refusal_standing,
+                    safe_eval(old, {"state": stage, "refuse_reason": refuse_reason}),
+                )
+
     # ------------------------------------------------------------------
     # The line's form: the plan's and the visit's fields
     # ------------------------------------------------------------------
