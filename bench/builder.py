@@ -152,7 +152,7 @@ def phase_build(env, args):
             "supervisor_id": supervisor.id,
             "approver_id": approver.id,
             "witness_id": supervisor.id,
-            "last_working_day": deadline + timedelta(days=30),
+            "last_working_date": deadline + timedelta(days=30),
         }
     )
     env["hr.client.handover.line"].create(

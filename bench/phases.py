@@ -429,7 +429,7 @@ def phase_screens(env, args):
         "supervisor_id": built.supervisor_id.id,
         "approver_id": built.approver_id.id,
         "witness_id": built.witness_id.id,
-        "last_working_day": built.last_working_day,
+        "last_working_date": built.last_working_date,
     }
     cr = env.cr
     for table in ("hr_client_handover_seal", "hr_client_handover"):

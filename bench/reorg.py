@@ -84,7 +84,7 @@ def phase_reorg_build(env, args):
                 "supervisor_id": original.supervisor_id.id,
                 "approver_id": original.approver_id.id,
                 "witness_id": original.witness_id.id,
-                "last_working_day": original.last_working_day,
+                "last_working_date": original.last_working_date,
             }
         )
         env.flush_all()

@@ -145,7 +145,7 @@ def _work_handover(env, key, lines, manager, team, crew=None):
             "supervisor_id": supervisor.id,
             "approver_id": manager.id,
             "witness_id": witness.id,
-            "last_working_day": date.today() + timedelta(days=30),
+            "last_working_date": date.today() + timedelta(days=30),
         }
     )
     extra = {}

@@ -309,6 +309,12 @@ def prepare(conf, db, out_path):
     # wkhtmltopdf asks this port, where nothing listens, for the reports' styles
     # (and prints without them), not another Odoo server this machine may run.
     env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+    # The previous release may name the deadline by its name before 19.0.1.11.0.
+    last_day = next(
+        name
+        for name in ("last_working_date", "last_working_day")
+        if name in env["hr.client.handover"]._fields
+    )
     for key, target, kind in SCENARIO:
         employee = _salesperson(
             env, key, BACKGROUND_CUSTOMERS if key == "background" else CUSTOMERS
@@ -318,10 +324,10 @@ def prepare(conf, db, out_path):
             "handover_type": kind,
             "reason": f"Upgrade scenario: {key}",
             "notice_date": today - timedelta(days=30),
-            "last_working_day": today + timedelta(days=10),
+            last_day: today + timedelta(days=10),
         }
         if kind == "leave":
-            values["last_working_day"] = today - timedelta(days=5)
+            values[last_day] = today - timedelta(days=5)
             values["return_date"] = today
         handover = env["hr.client.handover"].create(values)
         cr.commit()
@@ -700,7 +706,8 @@ def _given_back(env, handover):
 
 def _renamed_snapshot(snap):
     """`snap` (taken by prepare on the previous release) with the columns of
-    the fields renamed since (19.0.1.6.0, 19.0.1.9.0) under their current names."""
+    the fields renamed since (19.0.1.6.0, 19.0.1.9.0, 19.0.1.11.0) under
+    their current names."""
     from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (
         RENAMED_FIELDS,
     )
@@ -783,7 +790,7 @@ def check(conf, db, before_path, log_path):
             ", ".join(left) or "none left",
         )
 
-        # The fields renamed in 19.0.1.6.0 and 19.0.1.9.0 keep their field
+        # The fields renamed in 19.0.1.6.0, 19.0.1.9.0 and 19.0.1.11.0 keep their field
         # records (the chatter's tracking values point at them), under the new
         # names only.
         from odoo.addons.hr_client_handover.models.hr_client_handover_seal import (

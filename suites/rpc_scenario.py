@@ -438,7 +438,7 @@ class Scenario:
                     "employee_id": self.employee_id,
                     "handover_type": "resignation",
                     "reason": "Moves to another city",
-                    "last_working_day": str(date.today() + timedelta(days=21)),
+                    "last_working_date": str(date.today() + timedelta(days=21)),
                 },
             )
             fields = ["state", "supervisor_id", "witness_id", "approver_id", "item_ids"]

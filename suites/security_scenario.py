@@ -216,7 +216,7 @@ HANDOVER_FIELDS = {
     "details": (
         "reason",
         "notice_date",
-        "last_working_day",
+        "last_working_date",
         "return_date",
     ),
     "plan": ("default_successor_id",),
@@ -806,7 +806,7 @@ class Handover:
         self.signatures = probe.rows(SIGNATURES_SQL, (handover_id,))
         # The departing employee has left: the last working day passed, or
         # their user is archived.
-        last_day = self.row["last_working_day"]
+        last_day = self.row["last_working_date"]
         departing = self.row["departing_user_id"]
         self.departed = bool(last_day and last_day < date.today()) or (
             bool(departing)
@@ -1585,7 +1585,7 @@ class Suite:
         today = date.today()
         if field == "notice_date":
             new = (current or today) - timedelta(days=1)
-        elif field == "last_working_day":
+        elif field == "last_working_date":
             new = (current or today + timedelta(days=20)) + timedelta(days=1)
             if row["return_date"] and new >= row["return_date"]:
                 return None
@@ -2606,7 +2606,7 @@ class Suite:
             "employee_id": employee,
             "handover_type": "resignation",
             "reason": "Security suite",
-            "last_working_day": (date.today() + timedelta(days=30)).isoformat(),
+            "last_working_date": (date.today() + timedelta(days=30)).isoformat(),
             **extra,
         }
 
@@ -2905,7 +2905,7 @@ class Suite:
                 [hc.id],
                 {
                     "notice_date": (yesterday - timedelta(days=40)).isoformat(),
-                    "last_working_day": yesterday.isoformat(),
+                    "last_working_date": yesterday.isoformat(),
                 },
             ],
             ALLOWED,

@@ -132,7 +132,8 @@ class HrClientHandover(models.Model):
         "filed with HR in the handover plan (as for every handover).",
     )
     notice_date = fields.Date(default=fields.Date.context_today, tracking=True)
-    last_working_day = fields.Date(
+    last_working_date = fields.Date(
+        string="Last Working Day",
         tracking=True,
         help="Deadline of the handover: everything must be handed over by then.",
     )
@@ -483,9 +484,9 @@ class HrClientHandover(models.Model):
             if (
                 handover.template_id
                 and handover.notice_date
-                and not handover.last_working_day
+                and not handover.last_working_date
             ):
-                handover.last_working_day = handover.notice_date + timedelta(
+                handover.last_working_date = handover.notice_date + timedelta(
                     days=handover.template_id.deadline_days
                 )
 
@@ -510,19 +511,19 @@ class HrClientHandover(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains("notice_date", "last_working_day", "return_date", "handover_type")
+    @api.constrains("notice_date", "last_working_date", "return_date", "handover_type")
     def _check_dates(self):
         for handover in self:
             if (
                 handover.notice_date
-                and handover.last_working_day
-                and handover.last_working_day < handover.notice_date
+                and handover.last_working_date
+                and handover.last_working_date < handover.notice_date
             ):
                 raise ValidationError(
                     self.env._(
                         "The last working day (%(deadline)s) cannot be before the "
                         "notice date (%(notice)s). Correct one of the two dates.",
-                        deadline=handover.last_working_day,
+                        deadline=handover.last_working_date,
                         notice=handover.notice_date,
                     )
                 )
@@ -535,14 +536,14 @@ class HrClientHandover(models.Model):
                 )
             if (
                 handover.return_date
-                and handover.last_working_day
-                and handover.return_date <= handover.last_working_day
+                and handover.last_working_date
+                and handover.return_date <= handover.last_working_date
             ):
                 raise ValidationError(
                     self.env._(
                         "The return date must come after the last working day "
                         "(%(deadline)s).",
-                        deadline=handover.last_working_day,
+                        deadline=handover.last_working_date,
                     )
                 )
 
@@ -742,7 +743,7 @@ class HrClientHandover(models.Model):
                 if handover.state != DRAFT
             }
         result = super().write(vals)
-        if "last_working_day" in vals:
+        if "last_working_date" in vals:
             self._update_item_due_dates()
         for handover, before in changed_roles.items():
             handover._post_role_change(before)
@@ -791,7 +792,7 @@ class HrClientHandover(models.Model):
         """Checklist items due by (or one working day after) the last working
         day follow it when it moves; a due date set by hand stays."""
         for handover in self:
-            last_day = handover.last_working_day
+            last_day = handover.last_working_date
             after = last_day and handover._add_working_days(last_day, 1)
             for rule, due_date in (("last_day", last_day), ("after_last_day", after)):
                 items = handover.item_ids.filtered(
@@ -1413,7 +1414,7 @@ class HrClientHandover(models.Model):
             "{reference}": self.name,
             "{customer_count}": str(len(self.line_ids)),
             "{last_working_day}": format_date(
-                self.env, self.last_working_day, lang_code=lang
+                self.env, self.last_working_date, lang_code=lang
             ),
         }
         for placeholder, value in placeholders.items():

@@ -63,7 +63,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         today = fields.Date.context_today(self)
         if STAGE[key].deadline == "review":
             return self._add_working_days(today, REVIEW_WORKING_DAYS)
-        deadline = self.last_working_day or today
+        deadline = self.last_working_date or today
         return max(deadline, today)
 
     def _schedule_stage_activities(self):
@@ -140,9 +140,9 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         today = fields.Date.context_today(self)
         for handover in self.search([("state", "in", OPEN)]):
             handover._escalate_if_overdue(today)
-            if not handover.last_working_day:
+            if not handover.last_working_date:
                 continue
-            days_left = (handover.last_working_day - today).days
+            days_left = (handover.last_working_date - today).days
             if (
                 0 <= days_left <= handover.company_id.handover_reminder_days
                 and handover.reminded_stage != handover.state
@@ -152,7 +152,7 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
                     handover._schedule_activity(
                         STEP["reminder"].activity,
                         user,
-                        handover.last_working_day,
+                        handover.last_working_date,
                     )
                 handover.reminded_stage = handover.state
 

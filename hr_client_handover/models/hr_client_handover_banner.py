@@ -32,7 +32,7 @@ BANNER_DEPENDS = (
     "approver_id",
     "witness_id",
     "key_position",
-    "last_working_day",
+    "last_working_date",
     "return_date",
     "handover_type",
     "template_id",

@@ -28,7 +28,7 @@ class HrClientHandoverDepartureMixin(models.AbstractModel):
         "successor fields do not offer them.",
     )
 
-    @api.depends("company_id", "last_working_day", "employee_id")
+    @api.depends("company_id", "last_working_date", "employee_id")
     def _compute_unavailable_successor_ids(self):
         # As superuser: every user of the company is a candidate, whom the reader may
         # not read.

@@ -249,15 +249,15 @@ class HrClientHandover(models.Model):
         action["views"] = [(False, "list"), (False, "form")]
         return action
 
-    @api.depends("notice_date", "last_working_day", "template_id.notice_days")
+    @api.depends("notice_date", "last_working_date", "template_id.notice_days")
     def _compute_short_notice(self):
         for handover in self:
             minimum = handover.template_id.notice_days
             handover.short_notice = bool(
                 minimum
                 and handover.notice_date
-                and handover.last_working_day
-                and (handover.last_working_day - handover.notice_date).days < minimum
+                and handover.last_working_date
+                and (handover.last_working_date - handover.notice_date).days < minimum
             )
 
     @api.model
@@ -273,13 +273,13 @@ class HrClientHandover(models.Model):
         if not new_date:
             return vals
         day = self._day_before_new_position(fields.Date.to_date(new_date))
-        return dict(vals, last_working_day=day)
+        return dict(vals, last_working_date=day)
 
     @api.onchange("new_position_date")
     def _onchange_new_position_date(self):
         for handover in self:
             if handover.new_position_date:
-                handover.last_working_day = self._day_before_new_position(
+                handover.last_working_date = self._day_before_new_position(
                     handover.new_position_date
                 )
 

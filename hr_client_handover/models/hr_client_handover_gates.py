@@ -116,7 +116,7 @@ class HrClientHandoverGateMixin(models.AbstractModel):
                     user=self.witness_id.name,
                 )
             )
-        if not self.last_working_day:
+        if not self.last_working_date:
             problems.append(self.env._("set the last working day"))
         if self.handover_type == "leave" and not self.return_date:
             problems.append(self.env._("set the return date of the leave"))

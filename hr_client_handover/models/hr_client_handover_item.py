@@ -132,7 +132,7 @@ class HrClientHandoverItem(models.Model):
         "handover_id.witness_id",
         "handover_id.supervisor_id",
         "handover_id.signs_on_behalf",
-        "handover_id.last_working_day",
+        "handover_id.last_working_date",
         "handover_id.departing_user_id.active",
         "responsible_id",
         "done",
@@ -303,7 +303,7 @@ class HrClientHandoverItem(models.Model):
                 "Nothing was changed.",
                 item=self.name,
                 user=self.handover_id.employee_id.name,
-                day=self.handover_id.last_working_day or "-",
+                day=self.handover_id.last_working_date or "-",
             )
         if not self.post_departure and stage not in UNTIL_MATERIALS:
             return self.env._(
@@ -430,7 +430,7 @@ class HrClientHandoverItem(models.Model):
     def _create_from_template(self, handover):
         """The checklist of ``handover``, from its template's items."""
         handover.ensure_one()
-        last_day = handover.last_working_day
+        last_day = handover.last_working_date
         after = last_day and handover._add_working_days(last_day, 1)
         values = []
         for tmpl in handover.template_id.item_template_ids:

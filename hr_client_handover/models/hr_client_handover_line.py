@@ -375,7 +375,7 @@ class HrClientHandoverLine(models.Model):
         "successor_id",
         "successor_id.active",
         "handover_id.state",
-        "handover_id.last_working_day",
+        "handover_id.last_working_date",
     )
     def _compute_successor_absent(self):
         """The policy's answer on the lines' successors, per handover."""
@@ -689,7 +689,7 @@ class HrClientHandoverLine(models.Model):
                     "handover_id": handover.id,
                     "partner_id": partner.id,
                     "successor_id": handover.default_successor_id.id or False,
-                    "planned_date": handover.last_working_day,
+                    "planned_date": handover.last_working_date,
                 }
                 for partner in partners.sorted("display_name")
             ]

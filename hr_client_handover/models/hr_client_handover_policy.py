@@ -324,7 +324,7 @@ FIELD_GROUPS = {
         "details": (
             "reason",
             "notice_date",
-            "last_working_day",
+            "last_working_date",
             "return_date",
             "new_position_date",
         ),
@@ -666,7 +666,7 @@ class HrClientHandoverPolicy(models.AbstractModel):
                     ),
                 )
         today = fields.Date.context_today(self)
-        last_day = max(handover.last_working_day or today, today)
+        last_day = max(handover.last_working_date or today, today)
         present = employees.filtered("active")
         by_resource = {employee.resource_id.id: employee for employee in present}
         # As superuser: time off, which only its owner and HR read.

@@ -245,14 +245,14 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
                 ratio = 0.0
             handover.transfer_progress = 100.0 * ratio
 
-    @api.depends("last_working_day", "state")
+    @api.depends("last_working_date", "state")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for handover in self:
             handover.is_overdue = bool(
                 handover.state in OPEN
-                and handover.last_working_day
-                and handover.last_working_day < today
+                and handover.last_working_date
+                and handover.last_working_date < today
             )
 
     def _search_is_overdue(self, operator, value):
@@ -260,7 +260,7 @@ class HrClientHandoverProgressMixin(models.AbstractModel):
             return NotImplemented
         domain = [
             ("state", "in", OPEN),
-            ("last_working_day", "<", fields.Date.context_today(self)),
+            ("last_working_date", "<", fields.Date.context_today(self)),
         ]
         if (operator == "=") == value:
             return domain

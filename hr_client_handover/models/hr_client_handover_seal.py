@@ -66,6 +66,7 @@ RENAMED_BY_RELEASE = {
         },
         "hr.client.handover.line": {"handover_state": "handover_stage"},
     },
+    "19.0.1.11.0": {"hr.client.handover": {"last_working_day": "last_working_date"}},
 }
 # Every rename, {model: {old: new}}.
 RENAMED_FIELDS = {

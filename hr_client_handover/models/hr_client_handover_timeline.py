@@ -87,10 +87,10 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
     )
     can_confirm_departure = fields.Boolean(compute="_compute_can_actions")
 
-    @api.depends("last_working_day", "company_id")
+    @api.depends("last_working_date", "company_id")
     def _compute_departure_confirm_due_date(self):
         for handover in self:
-            day = handover.last_working_day
+            day = handover.last_working_date
             handover.departure_confirm_due_date = day and handover._add_working_days(
                 day, REVIEW_WORKING_DAYS
             )
@@ -107,7 +107,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         # (a portal user, another company's user).
         user = self.departing_user_id.sudo()
         return bool(
-            (self.last_working_day and self.last_working_day < today)
+            (self.last_working_date and self.last_working_date < today)
             or (user and not user.active)
         )
 
@@ -136,7 +136,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
                 "%(user)s has not left yet: the departure is confirmed once their "
                 "last working day (%(day)s) has passed. Nothing was changed.",
                 user=self.employee_id.name,
-                day=self.last_working_day or "-",
+                day=self.last_working_date or "-",
             )
         if condition == "leaves_company":
             return self.env._(
@@ -176,7 +176,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
                     "working day: %(day)s).",
                     supervisor=self.env.user.name,
                     user=handover.employee_id.name,
-                    day=handover.last_working_day or "-",
+                    day=handover.last_working_date or "-",
                 )
             )
         return True
@@ -216,7 +216,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
             [
                 ("handover_type", "in", LEAVING_TYPES),
                 ("state", "!=", CANCEL),
-                ("last_working_day", "<", today),
+                ("last_working_date", "<", today),
                 ("departure_processed_on", "=", False),
             ]
         )
@@ -248,7 +248,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
             "The handover was not finished by the last working day (%(day)s): "
             "it is still in the stage '%(stage)s'. Still to do by %(user)s: "
             "%(left)s.",
-            day=self.last_working_day,
+            day=self.last_working_date,
             stage=self._stage_label(),
             user=self.employee_id.name,
             left=self._departing_duties_left() or self.env._("nothing"),
@@ -393,7 +393,7 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
         self.ensure_one()
         if self.state in CLOSED:
             return False
-        if self.last_working_day and self.last_working_day < today:
+        if self.last_working_date and self.last_working_date < today:
             return True
         xmlid = STAGE[self.state].activity
         kind = xmlid and self.env.ref(xmlid, raise_if_not_found=False)

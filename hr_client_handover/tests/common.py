@@ -293,7 +293,7 @@ class HandoverCase(TransactionCase):
     # ------------------------------------------------------------------
     def create_handover(self, user=None, **values):
         values.setdefault("employee_id", self.employee.id)
-        values.setdefault("last_working_day", self.today + timedelta(days=20))
+        values.setdefault("last_working_date", self.today + timedelta(days=20))
         return (
             self.env["hr.client.handover"]
             .with_user(user or self.supervisor)
@@ -573,7 +573,7 @@ class HandoverCase(TransactionCase):
         )
         if not items:
             return
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+        with freeze_time(self.working_days_after(handover.last_working_date, 1)):
             for item in items:
                 self.tick(item)
 

@@ -232,7 +232,7 @@ class TestAccessMatrix(HandoverCase):
                 header=sudo.read(
                     [
                         "reason",
-                        "last_working_day",
+                        "last_working_date",
                         "summary",
                         "supervisor_id",
                         "visits_witnessed_on",
@@ -362,9 +362,9 @@ class TestAccessMatrix(HandoverCase):
         self.assertEqual(item.countersigner_id, self.witness)
 
     def op_write_dates_submitted(self, handover, user):
-        deadline = handover.sudo().last_working_day + timedelta(days=7)
-        handover.with_user(user).write({"last_working_day": deadline})
-        self.assertEqual(handover.sudo().last_working_day, deadline)
+        deadline = handover.sudo().last_working_date + timedelta(days=7)
+        handover.with_user(user).write({"last_working_date": deadline})
+        self.assertEqual(handover.sudo().last_working_date, deadline)
 
     def op_write_roles_submitted(self, handover, user):
         handover.with_user(user).write({"witness_id": self.approver.id})

@@ -124,7 +124,7 @@ class TestActivityDone(HandoverCase):
             activity.with_user(self.supervisor).action_feedback(feedback="Left")
         self.assertTrue(activity.active)
         self.assertFalse(handover.departure_confirmed_on)
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+        with freeze_time(self.working_days_after(handover.last_working_date, 1)):
             handover.with_user(self.supervisor).action_confirm_departure()
         self.assertActivityDone(handover, "confirm_departure")
 

@@ -73,7 +73,7 @@ class TestChecklistParts(HandoverCase):
         with self.assertRaisesRegex(UserError, "is ticked once .* has left"):
             late.with_user(late.responsible_id).action_mark_done()
         self.assertFalse(late.done)
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+        with freeze_time(self.working_days_after(handover.last_working_date, 1)):
             late.with_user(late.responsible_id).action_mark_done()
         self.assertTrue(late.done)
 

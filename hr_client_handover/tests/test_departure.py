@@ -45,7 +45,7 @@ class TestHandoverDeparture(HandoverCase):
         )
         handover.with_user(self.hr_manager).check_access("read")
         self.assertEqual(handover.state, "draft")
-        self.assertEqual(handover.last_working_day, departure_date)
+        self.assertEqual(handover.last_working_date, departure_date)
         self.assertEqual(handover.reason, wizard.departure_reason_id.name)
         self.assertEqual(handover.supervisor_id, self.supervisor)
         self.assertEqual(handover.line_ids.partner_id, self.customers)

@@ -167,7 +167,7 @@ class TestDuties(HandoverCase):
                 "equipment_damage",
             },
         )
-        last_day = handover.last_working_day
+        last_day = handover.last_working_date
         after = handover._add_working_days(last_day, 1)
         for duty in ("exit_interview", "care_talk", "equipment_damage"):
             self.assertEqual(duties[duty].responsible_id, self.supervisor, duty)
@@ -190,7 +190,7 @@ class TestDuties(HandoverCase):
             and act.user_id == self.supervisor
         )
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.date_deadline, handover.last_working_day)
+        self.assertEqual(activity.date_deadline, handover.last_working_date)
         interview = duties["exit_interview"].with_user(self.supervisor)
         with self.assertRaisesRegex(UserError, "Record the date"):
             interview.action_mark_done()
@@ -218,7 +218,7 @@ class TestDuties(HandoverCase):
         handover = self.draft_handover()
         self.advance(handover, "materials")
         duties = self.items_by_duty(handover)
-        after = self.working_days_after(handover.last_working_day, 1)
+        after = self.working_days_after(handover.last_working_date, 1)
         for duty in ("exit_interview", "care_talk", "team_review"):
             item = duties[duty].with_user(self.supervisor)
             with self.subTest(duty=duty), freeze_time(after):
@@ -237,7 +237,7 @@ class TestDuties(HandoverCase):
         self.advance(handover, "materials")
         item = self.items_by_duty(handover)["personal_data"].with_user(self.supervisor)
         # Due after the departure: done once the employee has left.
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+        with freeze_time(self.working_days_after(handover.last_working_date, 1)):
             with self.assertRaisesRegex(UserError, "consents"):
                 item.action_mark_done()
             item.write({"data_consent": "given", "data_consent_date": self.today})
@@ -286,7 +286,7 @@ class TestDuties(HandoverCase):
         template = self.env.ref("hr_client_handover.handover_template_resignation")
         self.assertEqual(template.notice_days, 30)
         short = self.create_handover(
-            notice_date=self.today, last_working_day=self.today + timedelta(days=20)
+            notice_date=self.today, last_working_date=self.today + timedelta(days=20)
         )
         self.assertTrue(short.short_notice)
         Handover = self.env["hr.client.handover"].with_user(self.supervisor)
@@ -294,7 +294,7 @@ class TestDuties(HandoverCase):
             Handover.search([("short_notice", "=", True), ("id", "=", short.id)]),
             short,
         )
-        short.with_user(self.supervisor).last_working_day = self.today + timedelta(
+        short.with_user(self.supervisor).last_working_date = self.today + timedelta(
             days=31
         )
         self.assertFalse(short.short_notice)
@@ -303,11 +303,11 @@ class TestDuties(HandoverCase):
         transfer = self.create_handover(
             handover_type="transfer",
             notice_date=self.today,
-            last_working_day=self.today + timedelta(days=10),
+            last_working_date=self.today + timedelta(days=10),
         )
         self.assertEqual(transfer.template_id.notice_days, 14)
         self.assertTrue(transfer.short_notice)
-        transfer.with_user(self.supervisor).last_working_day = self.today + timedelta(
+        transfer.with_user(self.supervisor).last_working_date = self.today + timedelta(
             days=14
         )
         self.assertFalse(transfer.short_notice)
@@ -319,14 +319,14 @@ class TestDuties(HandoverCase):
             handover_type="transfer",
             notice_date=date(2030, 2, 1),
             new_position_date=monday,
-            last_working_day=False,
+            last_working_date=False,
         )
-        self.assertEqual(handover.last_working_day, date(2030, 3, 1), "the Friday")
+        self.assertEqual(handover.last_working_date, date(2030, 3, 1), "the Friday")
         due = handover.item_ids.filtered(lambda item: item.due_rule == "last_day")
         self.assertTrue(due)
         self.assertEqual(set(due.mapped("due_date")), {date(2030, 3, 1)})
         handover.with_user(self.supervisor).new_position_date = date(2030, 3, 13)
-        self.assertEqual(handover.last_working_day, date(2030, 3, 12))
+        self.assertEqual(handover.last_working_date, date(2030, 3, 12))
         self.assertEqual(set(due.mapped("due_date")), {date(2030, 3, 12)})
         # A promotion too: the checklist follows the new position's date.
         handover.with_user(self.supervisor).unlink()
@@ -337,9 +337,9 @@ class TestDuties(HandoverCase):
             ).id,
             notice_date=date(2030, 2, 1),
             new_position_date=monday,
-            last_working_day=False,
+            last_working_date=False,
         )
-        self.assertEqual(promotion.last_working_day, date(2030, 3, 1))
+        self.assertEqual(promotion.last_working_date, date(2030, 3, 1))
         due = promotion.item_ids.filtered(lambda item: item.due_rule == "last_day")
         self.assertTrue(due)
         self.assertEqual(set(due.mapped("due_date")), {date(2030, 3, 1)})

@@ -44,7 +44,7 @@ class TestHandoverGates(HandoverCase):
         )
 
     def test_submit_without_deadline(self):
-        handover = self.draft_handover(last_working_day=False)
+        handover = self.draft_handover(last_working_date=False)
         self.assertRefused(
             handover, self.departing, "action_submit_plan", "set the last working day"
         )

@@ -135,7 +135,7 @@ class TestIntegrity(HandoverCase):
     def test_closed_handover_is_frozen_for_administrators_too(self):
         handover = self.draft_handover()
         self.advance(handover, "done")
-        for values in ({"reason": "Rewritten"}, {"last_working_day": self.today}):
+        for values in ({"reason": "Rewritten"}, {"last_working_date": self.today}):
             with self.assertRaisesRegex(UserError, "Done"):
                 handover.with_user(self.handover_admin).write(values)
         with self.assertRaisesRegex(AccessError, "Reference"):

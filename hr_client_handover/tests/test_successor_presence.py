@@ -96,10 +96,10 @@ class TestSuccessorPresence(HandoverCase):
         with self.assertRaisesRegex(UserError, "Alan Successor is on leave"):
             wizard.action_assign()
 
-    def test_leave_after_the_last_working_day_does_not_count(self):
+    def test_leave_after_the_last_working_date_does_not_count(self):
         handover = self.create_handover()
         handover.with_user(self.departing).action_generate_lines()
-        start = handover.last_working_day + timedelta(days=2)
+        start = handover.last_working_date + timedelta(days=2)
         self.leave(self.employee_a, start, start + timedelta(days=10))
         # Nor does a leave that ended before today.
         self.leave(

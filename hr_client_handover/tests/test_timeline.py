@@ -32,7 +32,7 @@ class TestTimeline(HandoverCase):
         cls.template = cls.env.ref("hr_client_handover.handover_template_resignation")
 
     def day_after(self, handover, count=1):
-        return self.working_days_after(handover.last_working_day, count)
+        return self.working_days_after(handover.last_working_date, count)
 
     def revoke_on(self, day):
         with freeze_time(day):
@@ -90,11 +90,11 @@ class TestTimeline(HandoverCase):
             2,
         )
 
-    def test_overdue_review_escalated_before_the_last_working_day(self):
+    def test_overdue_review_escalated_before_the_last_working_date(self):
         """A review is due within three working days: past that, it is
         escalated even though the last working day is far."""
         handover = self.draft_handover(
-            last_working_day=self.working_days_after(self.today, 30)
+            last_working_date=self.working_days_after(self.today, 30)
         )
         handover.with_user(self.departing).action_submit_plan()
         self.escalate_on(self.working_days_after(self.today, 3))
@@ -133,7 +133,7 @@ class TestTimeline(HandoverCase):
         item = self.accounts_item(handover)
         self.assertTrue(item)
         # On the last working day nothing happens yet.
-        self.revoke_on(handover.last_working_day)
+        self.revoke_on(handover.last_working_date)
         self.assertTrue(self.departing.active)
 
         self.revoke_on(self.day_after(handover))
@@ -206,7 +206,7 @@ class TestTimeline(HandoverCase):
                 }
             )
             .id,
-            last_working_day=handover.last_working_day,
+            last_working_date=handover.last_working_date,
         )
         # Lea owns nothing (her plan's activity aside, which the guard counts).
         other.sudo().activity_ids.unlink()

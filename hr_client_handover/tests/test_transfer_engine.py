@@ -129,7 +129,7 @@ def build_portfolio(env, prefix, customers, successors_count=2):
             "supervisor_id": supervisor.id,
             "approver_id": approver.id,
             "witness_id": supervisor.id,
-            "last_working_day": fields.Date.today() + timedelta(days=30),
+            "last_working_date": fields.Date.today() + timedelta(days=30),
         }
     )
     env["hr.client.handover.line"].create(
@@ -453,7 +453,7 @@ class TestTransferEngine(TransactionCase):
                 "template_id": self.env.ref(
                     "hr_client_handover.handover_template_leave"
                 ).id,
-                "return_date": handover.last_working_day + timedelta(days=60),
+                "return_date": handover.last_working_date + timedelta(days=60),
             }
         )
         self._approve(data)

@@ -72,7 +72,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.supervisor_id, self.supervisor)
         self.assertEqual(handover.witness_id, self.witness)
         self.assertEqual(handover.approver_id, self.approver)
-        self.assertGreater(handover.last_working_day, self.today)
+        self.assertGreater(handover.last_working_date, self.today)
         self.assertEqual(handover.template_id, self.template)
         url = HANDOVER_URL % handover.id
 
@@ -317,13 +317,13 @@ class TestHandoverTour(HandoverCase, HttpCase):
         # tick theirs.
         self.assertFalse(handover.can_complete_stage)
         after = handover.item_ids.filtered("post_departure")
-        with freeze_time(self.working_days_after(handover.last_working_day, 1)):
+        with freeze_time(self.working_days_after(handover.last_working_date, 1)):
             for item in after.filtered(
                 lambda item: item.responsible_id != self.supervisor
             ):
                 self.tick(item)
         with freeze_time(
-            self.working_days_after(handover.last_working_day, 1), tick=True
+            self.working_days_after(handover.last_working_date, 1), tick=True
         ):
             self.run_tour("after_departure", self.supervisor, url)
         self.assertTrue(all(after.mapped("done")))
@@ -394,4 +394,4 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.state, "draft")
         self.assertIn(self.delta, handover.line_ids.partner_id)
         self.assertEqual(handover.supervisor_id, self.supervisor)
-        self.assertEqual(handover.last_working_day, self.today)
+        self.assertEqual(handover.last_working_date, self.today)

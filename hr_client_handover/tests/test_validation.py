@@ -21,7 +21,7 @@ class TestHandoverValidation(HandoverCase):
         cls.handover = cls.env["hr.client.handover"].create(
             {
                 "employee_id": cls.employee.id,
-                "last_working_day": cls.today + timedelta(days=20),
+                "last_working_date": cls.today + timedelta(days=20),
             }
         )
         cls.handover.with_user(cls.departing).action_generate_lines()
@@ -132,7 +132,7 @@ class TestHandoverValidation(HandoverCase):
             }
         )
         self.assertHeaderRefused(
-            {"return_date": self.handover.last_working_day},
+            {"return_date": self.handover.last_working_date},
             "must come after the last working day",
         )
         # After the last working day, on a leave: kept.
@@ -158,7 +158,7 @@ class TestHandoverValidation(HandoverCase):
 
         # A Friday: one working day later is the Monday after.
         friday = self.today + timedelta(days=(4 - self.today.weekday()) % 7 + 14)
-        self.handover.with_user(self.departing).last_working_day = friday
+        self.handover.with_user(self.departing).last_working_date = friday
         following = by_rule["last_day"] - manual - done
         self.assertEqual(set(following.mapped("due_date")), {friday})
         self.assertEqual(
@@ -167,7 +167,7 @@ class TestHandoverValidation(HandoverCase):
         )
         # A Tuesday: the Wednesday.
         tuesday = friday + timedelta(days=4)
-        self.handover.with_user(self.departing).last_working_day = tuesday
+        self.handover.with_user(self.departing).last_working_date = tuesday
         self.assertEqual(
             set(by_rule["after_last_day"].mapped("due_date")),
             {tuesday + timedelta(days=1)},

@@ -25,13 +25,13 @@ class TestHandoverWorkflow(HandoverCase):
                 form.template_id,
                 self.env.ref("hr_client_handover.handover_template_resignation"),
             )
-            self.assertEqual(form.last_working_day, self.today + timedelta(days=30))
+            self.assertEqual(form.last_working_date, self.today + timedelta(days=30))
         handover = form.record
         self.assertEqual(handover.state, "draft")
         self.assertRegex(handover.name, r"^HO/\d{4}/\d{4}$")
         self.assertTrue(handover.item_ids, "the template's checklist is copied")
         self.assertActivityFor(
-            handover, "draft_plan", self.departing, deadline=handover.last_working_day
+            handover, "draft_plan", self.departing, deadline=handover.last_working_date
         )
 
         # Generate lines: owned customers and partners of open deals, once each.
@@ -391,7 +391,9 @@ class TestReminders(HandoverCase):
 
     def test_reminded_once_per_stage_and_escalated_once(self):
         self.company.handover_reminder_days = 3
-        handover = self.draft_handover(last_working_day=self.today + timedelta(days=10))
+        handover = self.draft_handover(
+            last_working_date=self.today + timedelta(days=10)
+        )
         reminders = self.env.ref(ACTIVITY % "reminder")
 
         def reminded():

@@ -122,7 +122,7 @@ class HrClientHandoverEverything(models.TransientModel):
                 "employee_id": employee.id,
                 "handover_type": "everything",
                 "reason": self.reason,
-                "last_working_day": fields.Date.context_today(self),
+                "last_working_date": fields.Date.context_today(self),
                 "default_successor_id": successor.id,
             }
         )

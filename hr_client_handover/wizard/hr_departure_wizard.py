@@ -107,7 +107,7 @@ class HrDepartureWizard(models.TransientModel):
                     "notice_date": min(
                         fields.Date.context_today(self), self.departure_date
                     ),
-                    "last_working_day": self.departure_date,
+                    "last_working_date": self.departure_date,
                 }
             )
             # Who registers the departure may fill the handover with the customers.

@@ -66,7 +66,14 @@ def _rename_field_records(cr, model, old, new):
 
 
 def migrate(cr, version):
-    for model, names in RENAMED_BY_RELEASE[RELEASE].items():
+    rename_fields(cr, RELEASE, ABSTRACT)
+
+
+def rename_fields(cr, release, abstract):
+    """Rename the fields ``RENAMED_BY_RELEASE[release]`` lists (and those of
+    the ``abstract`` models: {model: {old: new}}), as described above; the
+    later releases' renames run through it too."""
+    for model, names in RENAMED_BY_RELEASE[release].items():
         table = model.replace(".", "_")
         for old, new in names.items():
             if column_exists(cr, table, old) and not column_exists(cr, table, new):
@@ -92,6 +99,6 @@ def migrate(cr, version):
                         model=model,
                     )
                 )
-    for model, names in ABSTRACT.items():
+    for model, names in abstract.items():
         for old, new in names.items():
             _rename_field_records(cr, model, old, new)

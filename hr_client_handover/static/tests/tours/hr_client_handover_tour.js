@@ -285,7 +285,7 @@ addTour("start", () => [
     },
     {
         content: "Set the last working day",
-        trigger: `${FORM} .o_field_widget[name=last_working_day] input`,
+        trigger: `${FORM} .o_field_widget[name=last_working_date] input`,
         run: `edit ${formatDate(DateTime.now().plus({ days: 30 }))}`,
     },
     {
