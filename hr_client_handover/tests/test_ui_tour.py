@@ -2,8 +2,8 @@ import unittest
 
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
-from odoo.tools import html2plaintext
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import html2plaintext, mute_logger
 
 from .common import HandoverCase
 
@@ -41,6 +41,17 @@ class TestHandoverTour(HandoverCase, HttpCase):
             | cls.approver
             | cls.handover_admin
         ).lang = "zh_CN"
+        # HR countersigns (会签) in place of the departments the settings do not
+        # name: the manager of the HR department, the handover administrator.
+        hr_department = cls.env["hr.department"].create({"name": "人力资源部"})
+        hr_department.manager_id = cls.env["hr.employee"].create(
+            {
+                "name": cls.handover_admin.name,
+                "user_id": cls.handover_admin.id,
+                "department_id": hr_department.id,
+            }
+        )
+        cls.company.handover_hr_department_id = hr_department
         # A spot-check sample the size of the template's minimum (3 of 7 lines).
         cls.template = cls.env.ref("hr_client_handover.handover_template_resignation")
         cls.template.write({"spot_check_rate": 20.0, "spot_check_min": 3})
@@ -92,9 +103,13 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
 
         # The departing employee adds it with Generate Lines, splits the customers
-        # between the two successors in the wizard and submits the plan.
+        # between the two successors in the wizard, adds an item of their own to
+        # the checklist and submits the plan.
         self.run_tour("plan", self.departing, url)
         self.assertEqual(handover.state, "plan_review")
+        own_item = handover.item_ids.filtered(lambda item: not item.template_item_id)
+        self.assertEqual(own_item.name, "归还停车场门禁卡")
+        self.assertIn("归还停车场门禁卡", handover.template_changes)
         self.assertEqual(handover.line_ids.partner_id, self.customers | eta)
         successors = self.successor_a | self.successor_b
         self.assertEqual(handover.line_ids.successor_id, successors)
@@ -124,6 +139,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.omission_ids.justified_by_id, self.supervisor)
         self.assertIn("停业清算", handover.omission_ids.reason)
         self.assertFalse(handover.omitted_partner_ids)
+        # The supervisor reads what differs from the template before passing it.
         self.run_tour("review_plan", self.supervisor, url)
         self.assertEqual(handover.state, "plan_approval")
         self.assertEqual(handover.plan_reviewed_by_id, self.supervisor)
@@ -157,6 +173,16 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertIn(sent_back, lines_a)
         self.assertFalse(sent_back.materials_confirmed_on)
         self.assertIn("框架合同", sent_back.materials_return_reason)
+        # The supervisor records it in the incident register (违规处理), the
+        # departing employee accountable.
+        self.run_tour("incident", self.supervisor, url)
+        incident = handover.incident_ids
+        self.assertEqual(len(incident), 1)
+        self.assertEqual(incident.kind, "late")
+        self.assertEqual(incident.accountable_user_id, self.departing)
+        self.assertEqual(incident.department_id, self.sales_department)
+        self.assertEqual(incident.recorded_by_id, self.supervisor)
+        self.assertIn("框架合同", incident.description)
         for successor in successors:
             self.run_tour("materials_successor", successor, url)
             mine = handover.line_ids.grouped("successor_id")[successor]
@@ -169,6 +195,7 @@ class TestHandoverTour(HandoverCase, HttpCase):
         )
         self.assertTrue(all(mine.mapped("done")))
         self.assertFalse(any((handover.item_ids - mine).mapped("done")))
+        self.assertFalse(own_item.done, "nobody answers for the own item yet")
         # The supervisor records the duties due by the last working day (the
         # exit interview, the care talk, the equipment check) and ticks them.
         self.run_tour("duties", self.supervisor, url)
@@ -188,7 +215,10 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(len(talks), 2)
         self.assertEqual(set(talks.mapped("duty_date")), {self.today})
         self.assertTrue(all("面谈" in item.duty_notes for item in talks))
-        # The departments tick what they answer for by the last working day.
+        # The departments tick what they answer for by the last working day;
+        # the departing employee's own item, which nobody was named to answer
+        # for, is ticked by the handover administrator.
+        own_item.with_user(self.handover_admin).action_mark_done()
         for item in handover.item_ids.filtered(
             lambda item: not item.done and not item.post_departure
         ):
@@ -224,19 +254,10 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertTrue(plan.has_thumbnail, "the chatter stored the plan's preview")
 
         # Visits: the departing employee asks to waive one visit, with the
-        # reason; every other customer is confirmed by its successor, who noted
-        # the contact met (the first one in the browser), and by the departing
-        # employee; the supervisor approves the waiver from their activity and
-        # the witness confirms the stage.
-        for line in handover.line_ids:
-            line.with_user(line.successor_id).write(
-                {
-                    "visit_contact_id": False,
-                    "visit_contact": "前台",
-                    "visit_date": self.today,
-                    "visit_place": "客户办公室",
-                }
-            )
+        # reason; every other customer is confirmed by its successor, who types
+        # when and where the visit took place and the contact met, and by the
+        # departing employee; the supervisor approves the waiver from their
+        # activity and the witness confirms the stage.
         self.run_tour("request_waiver", self.departing, url)
         waived = handover.line_ids.filtered("waiver_requested_on")
         self.assertEqual(len(waived), 1)
@@ -249,11 +270,11 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("visits_confirm", self.departing, url)
         self.assertEqual(set(visited.mapped("visit_state")), {"done"})
         self.assertEqual(waived.visit_state, "waiver_requested")
-        self.assertEqual(
-            len(visited.filtered(lambda line: line.visit_contact == "采购部经理")),
-            2,
-            "each successor noted the contact met of their first visit",
-        )
+        for line in visited:
+            self.assertEqual(line.visit_date, self.today, line.partner_id.name)
+            self.assertEqual(line.visit_place, "客户办公室", line.partner_id.name)
+            self.assertEqual(line.visit_contact, "采购部经理", line.partner_id.name)
+        self.assertFalse(waived.visit_date, "nobody visited the waived customer")
         self.run_tour("approve_waiver", self.supervisor, "/odoo")
         self.assertEqual(waived.visit_state, "waived")
         self.assertEqual(waived.waiver_approved_by_id, self.supervisor)
@@ -337,7 +358,21 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertEqual(handover.departure_confirmed_by_id, self.supervisor)
         self.assertTrue(handover.departure_confirmed_on)
         self.assertIn("confirmation", handover.sudo().seal_ids.mapped("kind"))
-        self.countersign_done(handover)
+        # Each countersigner (HR, in place of the departments the settings do
+        # not name) countersigns their done items (会签), from the activity
+        # that asks them to.
+        to_countersign = handover.item_ids.filtered("countersigner_id")
+        self.assertTrue(to_countersign)
+        self.assertTrue(all(to_countersign.mapped("done")))
+        self.assertActivityFor(handover, "countersign", to_countersign.countersigner_id)
+        self.assertEqual(to_countersign.countersigner_id, self.handover_admin)
+        for countersigner in to_countersign.countersigner_id:
+            self.run_tour("countersign", countersigner, "/odoo")
+            mine = to_countersign.filtered(
+                lambda item, user=countersigner: item.countersigner_id == user
+            )
+            self.assertTrue(all(mine.mapped("countersigned_on")))
+        self.assertFalse(self.open_activities(handover, "countersign"))
         self.run_tour("approve_summary", self.approver, url)
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.summary_approved_by_id, self.approver)
@@ -360,6 +395,8 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.run_tour("filed_documents", self.handover_admin, url)
         self.run_tour("filed_documents", self.departing, url)
         self.run_tour("filed_documents_menu", self.handover_admin, url)
+        # HR finds the incident in the register, by department and person.
+        self.run_tour("incidents_menu", self.handover_admin, url)
         seal, why = self.env["hr.client.handover.seal"]._verify_integrity(handover)
         self.assertFalse(seal, f"the filed documents are as filed ({why})")
 
@@ -375,7 +412,9 @@ class TestHandoverTour(HandoverCase, HttpCase):
 
     def test_hr_registers_the_departure(self):
         """The HR administrator registers a departure from the employee form
-        (Archive): the dialog's Client Handover option starts the handover."""
+        (Archive): the dialog's Client Handover option starts the handover. The
+        employee leaves that day: HR allows the early departure, the direct
+        supervisor signing in their place (代签)."""
         employee = self.env["hr.employee"].create(
             {
                 "name": self.other_salesman.name,
@@ -395,3 +434,53 @@ class TestHandoverTour(HandoverCase, HttpCase):
         self.assertIn(self.delta, handover.line_ids.partner_id)
         self.assertEqual(handover.supervisor_id, self.supervisor)
         self.assertEqual(handover.last_working_date, self.today)
+        self.assertEqual(handover.departure_allowed_by_id, self.handover_admin)
+        self.assertTrue(handover.departure_allowed_on)
+
+    def test_hand_everything_from_the_refused_archive(self):
+        """A salesperson left overnight, no handover started: archiving their
+        user is refused, with the way forward; HR hands everything to one
+        successor from the refusal, through a handover of its own."""
+        seller = new_test_user(
+            self.env,
+            login="ho_seller",
+            name="Sven Seller",
+            groups="sales_team.group_sale_salesman",
+            lang="zh_CN",
+        )
+        self.env["hr.employee"].create(
+            {
+                "name": seller.name,
+                "user_id": seller.id,
+                "department_id": self.sales_department.id,
+                "parent_id": self.supervisor_employee.id,
+            }
+        )
+        customers = self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "user_id": seller.id}
+                for name in ("Iota Foods", "Kappa Textiles")
+            ]
+        )
+        # HR administers the users too.
+        self.handover_admin.group_ids += self.env.ref("base.group_erp_manager")
+        # The refusal is a warning with a way forward (logged by the server).
+        with mute_logger("odoo.http"):
+            self.run_tour(
+                "hand_everything",
+                self.handover_admin,
+                f"/odoo/users/{seller.id}",
+            )
+        handover = self.env["hr.client.handover"].search(
+            [("departing_user_id", "=", seller.id)]
+        )
+        self.assertEqual(handover.handover_type, "everything")
+        self.assertEqual(handover.state, "done")
+        self.assertEqual(handover.transfer_state, "done")
+        self.assertIn("全部客户", handover.reason)
+        for customer in customers:
+            self.assertEqual(customer.user_id, self.successor_a, customer.name)
+        # Nothing is left behind: the user can be archived now.
+        self.assertTrue(seller.active)
+        seller.with_user(self.hr_manager).action_archive()
+        self.assertFalse(seller.active)

@@ -6,9 +6,10 @@
  * and checks the database between two tours. Selectors use field and button
  * names, never an English label; the texts typed are Chinese. The people and
  * customers named here come from the test's data (tests/common.py). Every tour
- * starts on the handover form, except the first (on the employee form), those
- * that open the handover from the activity menu (on the home page) and the last
- * (on the customer form).
+ * starts on the handover form, except the first and the registered departure
+ * (on the employee form), those that open the handover from the activity menu
+ * (on the home page), Hand Everything To… (on the user form) and the last (on
+ * the customer form).
  */
 import { browser } from "@web/core/browser/browser";
 import { formatDate } from "@web/core/l10n/dates";
@@ -24,6 +25,7 @@ const LINES = `${FORM} .o_field_widget[name$=line_ids]`; // line_ids or stage_li
 const SIGNATURES = `${FORM} .o_field_widget[name=signature_ids]`;
 const ITEMS = `${FORM} .o_field_widget[name=item_ids]`;
 const OMISSIONS = `${FORM} .o_field_widget[name=omission_ids]`;
+const INCIDENTS = `${FORM} .o_field_widget[name=incident_ids]`;
 const WIZARD = ".modal";
 // The "Confirmed" button of a phone check (an icon, beside "Problem" and
 // "Unreachable", which are the same method with another result).
@@ -333,6 +335,21 @@ addTour("register_departure", () => [
     content: "The customers of the employee are listed",
     trigger: `${LINES} .o_data_row:contains(Delta Steel)`,
     },
+    // The employee leaves today: the supervisor signs in their place (代签).
+    clickHeaderButton(
+        "action_allow_departure",
+        "Allow Early Departure (Supervisor Signs)"
+    ),
+    {
+        content: "Yes, let them leave before the handover ends",
+        trigger: `${WIZARD} .modal-footer .btn-primary`,
+        run: "click",
+    },
+    {
+        content: "Allowed: the button is gone",
+        trigger: `body:not(:has(${WIZARD})) ${FORM} .o_statusbar_buttons:not(:has(button[name=action_allow_departure]))`,
+    },
+    noErrorDialog("Allowing the early departure shows no error"),
 ]);
 
 // Departing employee: add the new customer, split the customers between two
@@ -395,13 +412,29 @@ addTour("plan", () => [
     {
         trigger: `${LINES} .o_data_row:contains(Alan Successor)`,
     },
+    // An item of my own on the checklist, beside the template's.
+    ...openTab("checklist"),
+    {
+        content: "Add an item of my own to the checklist",
+        trigger: `${ITEMS} .o_field_x2many_list_row_add a`,
+        run: "click",
+    },
+    {
+        content: "Describe it",
+        trigger: `${ITEMS} .o_selected_row .o_field_widget[name=name] input`,
+        run: "edit 归还停车场门禁卡",
+    },
+    ...saveForm(),
+    {
+        content: "My item is on the checklist",
+        trigger: `${ITEMS} .o_data_row td[name=name]:contains(归还停车场门禁卡)`,
+    },
     clickHeaderButton("action_submit_plan", "Submit the plan"),
     stageIs("plan_review"),
 ]);
 
 // The supervisor's and the division manager's decisions: one button each.
 for (const [tour, button, nextState, content] of [
-    ["review_plan", "action_review_plan", "plan_approval", "Supervisor: the plan is fine"],
     ["complete_materials", "action_complete_materials", "visits", "Supervisor: materials done"],
     ["complete_visits", "action_complete_visits", "verification", "Supervisor: visits done"],
     ["review_summary", "action_review_summary", "summary_approval", "Supervisor: summary fine"],
@@ -409,6 +442,19 @@ for (const [tour, button, nextState, content] of [
 ]) {
     addTour(tour, () => [clickHeaderButton(button, content), stageIs(nextState)]);
 }
+
+// Supervisor: read what the checklist changes from the template (the
+// departing employee's own item), then pass the plan.
+addTour("review_plan", () => [
+    stageIs("plan_review"),
+    ...openTab("checklist"),
+    {
+        content: "The changes from the template are shown, the item added among them",
+        trigger: `${FORM} div[name=template_changes] .o_field_widget[name=template_changes] li:contains(归还停车场门禁卡)`,
+    },
+    clickHeaderButton("action_review_plan", "Supervisor: the plan is fine"),
+    stageIs("plan_approval"),
+]);
 
 // Supervisor: send the plan back to the departing employee, with the reason.
 addTour("refuse_plan", () => [
@@ -528,26 +574,63 @@ addTour("materials_witness", () => [
 // Anyone who only signs the current stage (witness, successors on the summary).
 addTour("sign", () => [{ trigger: `${FORM} .o_statusbar_status` }, ...signSteps()]);
 
-// Successor: open the handover from the visit activity, note the contact met,
-// confirm each visit.
+/**
+ * Record the first visit still to confirm, if any is left: when it took place
+ * (today), where and the contact met, typed in its row, then Confirm Visit
+ * (which saves the row first).
+ */
+function recordAndConfirmOneVisit(content) {
+    const toConfirm = `${LINES} .o_data_row:has(button[name=action_confirm_visit]):visible`;
+    const selected = `${LINES} .o_selected_row`;
+    return {
+        content,
+        trigger: LINES,
+        // A row saved and a button, each reloading the form, on a busy machine.
+        timeout: 60000,
+        async run({ click, edit, queryAll, queryFirst, waitUntil }) {
+            const left = queryAll(toConfirm).length;
+            if (!left) {
+                return;
+            }
+            await click(queryAll(toConfirm)[0].querySelector("td[name=visit_place]"));
+            await waitUntil(() => queryFirst(`${selected} .o_field_widget[name=visit_place] input`), {
+                timeout: 20000,
+            });
+            await edit(
+                formatDate(DateTime.now()),
+                `${selected} .o_field_widget[name=visit_date] input`
+            );
+            await edit("客户办公室", `${selected} .o_field_widget[name=visit_place] input`);
+            await edit("采购部经理", `${selected} .o_field_widget[name=visit_contact] input`);
+            await click(`${selected} button[name=action_confirm_visit]`);
+            await waitUntil(
+                () =>
+                    queryAll(toConfirm).length === left - 1 &&
+                    !queryFirst(`${LINES} button[name=action_confirm_visit]:disabled`),
+                { timeout: 20000 }
+            );
+        },
+    };
+}
+
+// Successor: open the handover from the visit activity; for each visit, type
+// when and where it took place and the contact met, and confirm it.
 addTour("visits", () => [
     ...openFromMyActivities(),
     stageIs("visits"),
     ...openTab("visits"),
-    {
-        content: "Open my first visit",
-        trigger: `${LINES} .o_data_row:has(button[name=action_confirm_visit]) td[name=visit_contact]`,
-        run: "click",
-    },
-    {
-        content: "Note who we met",
-        trigger: `${LINES} .o_selected_row .o_field_widget[name=visit_contact] input`,
-        run: "edit 采购部经理",
-    },
-    clickEach(
-        `${LINES} .o_data_row button[name=action_confirm_visit]`,
-        "Confirm each visit"
+    ...Array.from({ length: 5 }, (_, index) =>
+        recordAndConfirmOneVisit(`Record and confirm each of my visits (${index + 1})`)
     ),
+    {
+        content: "No visit of mine is left to confirm",
+        trigger: `${LINES}:not(:has(button[name=action_confirm_visit]))`,
+    },
+    {
+        content: "Each visit says where it took place",
+        trigger: `${LINES} .o_data_row td[name=visit_place]:contains(客户办公室)`,
+    },
+    noErrorDialog("Recording the visits shows no error"),
 ]);
 
 // Departing employee: confirm each visit the successor recorded.
@@ -948,4 +1031,143 @@ addTour("after_departure", () => [
         trigger: `${FORM} .o_field_widget[name=departure_confirmed_on] span:not(:empty)`,
     },
     noErrorDialog("Confirming the departure shows no error"),
+]);
+
+// Supervisor: the materials of a customer came incomplete; record it in the
+// incident register (违规处理), the departing employee accountable.
+addTour("incident", () => [
+    stageIs("materials"),
+    ...openTab("incidents"),
+    {
+        content: "Record an incident",
+        trigger: `${INCIDENTS} .o_field_x2many_list_row_add a`,
+        run: "click",
+    },
+    {
+        content: "Its kind: a late handover (the first of the list)",
+        trigger: `${INCIDENTS} .o_selected_row .o_field_widget[name=kind] .o_select_menu_toggler`,
+        run: "click",
+    },
+    {
+        trigger: ".o_select_menu_item:first",
+        run: "click",
+    },
+    {
+        content: "Say what happened",
+        trigger: `${INCIDENTS} .o_selected_row .o_field_widget[name=description] textarea`,
+        run: "edit 交接资料不完整：缺少框架合同原件，未能按期移交。",
+    },
+    {
+        content: "Who is accountable",
+        trigger: `${INCIDENTS} .o_selected_row .o_field_widget[name=accountable_user_id] input`,
+        run: "fill Dora",
+    },
+    {
+        trigger: ".o-autocomplete--dropdown-item:contains(Dora Departing)",
+        run: "click",
+    },
+    ...saveForm(),
+    {
+        content: "The incident is listed, with the person accountable and their department",
+        trigger: `${INCIDENTS} .o_data_row:has(td[name=accountable_user_id]:contains(Dora Departing)) td[name=department_id]:contains(Field Sales)`,
+    },
+    noErrorDialog("Recording the incident shows no error"),
+]);
+
+// Countersigner (HR in place of the departments the settings do not name):
+// open the handover from the activity that asks to countersign, countersign
+// each done item waiting for me (会签).
+addTour("countersign", () => [
+    ...openFromMyActivities(),
+    stageIs("summary_approval"),
+    ...openTab("checklist"),
+    clickEach(
+        `${ITEMS} .o_data_row button[name=action_countersign]`,
+        "Countersign each item waiting for me"
+    ),
+    {
+        content: "Nothing is left for me to countersign",
+        trigger: `${ITEMS}:not(:has(button[name=action_countersign]))`,
+    },
+    noErrorDialog("Countersigning shows no error"),
+]);
+
+// HR: the incident register lists the incident by person and department.
+addTour("incidents_menu", () => [
+    {
+        content: "Open the Reporting menu",
+        trigger:
+            ".o_main_navbar [data-menu-xmlid='hr_client_handover.hr_client_handover_menu_reporting']",
+        run: "click",
+    },
+    {
+        content: "Open the Incidents",
+        trigger: "[data-menu-xmlid='hr_client_handover.hr_client_handover_incident_menu']",
+        run: "click",
+    },
+    {
+        content: "Open the person accountable",
+        trigger: ".o_list_view .o_group_header:contains(Dora Departing)",
+        run: "click",
+    },
+    {
+        content: "Open their department",
+        trigger: ".o_list_view .o_group_header:contains(Field Sales)",
+        run: "click",
+    },
+    {
+        content: "The incident is listed",
+        trigger: ".o_list_view .o_data_row td[name=description]:contains(框架合同)",
+    },
+    noErrorDialog("The incident register shows no error"),
+]);
+
+// HR administrator: archiving a salesperson who still owns customers is
+// refused, with the way forward; Hand Everything To… from the refusal, to one
+// successor, with the reason.
+addTour("hand_everything", () => [
+    {
+        content: "Open the actions of the user",
+        trigger: `${FORM} .o_cp_action_menus button:has(.fa-cog)`,
+        run: "click",
+    },
+    {
+        content: "Archive the user",
+        trigger: ".o_menu_item:has(.oi-archive)",
+        run: "click",
+    },
+    {
+        content: "Yes, archive",
+        trigger: `${WIZARD} .modal-footer .btn-primary`,
+        run: "click",
+    },
+    {
+        content: "Refused: the customers would be left behind; the way forward is offered",
+        trigger: `${WIZARD} .o_error_dialog .modal-footer .btn-primary`,
+        run: "click",
+    },
+    {
+        content: "Hand everything to Alan",
+        trigger: `${WIZARD} .o_field_widget[name=successor_id] input`,
+        run: "fill Alan",
+    },
+    {
+        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Alan Successor)`,
+        run: "click",
+    },
+    {
+        content: "Say why",
+        trigger: `${WIZARD} .o_field_widget[name=reason] textarea`,
+        run: "edit 离职当天未做交接，全部客户交给同一接交人。",
+    },
+    {
+        content: "Hand everything",
+        trigger: `${WIZARD} .modal-footer button[name=action_hand_everything]`,
+        run: "click",
+    },
+    {
+        content: "The handover that moved everything is done",
+        trigger: `body:not(:has(${WIZARD})) ${FORM} .o_statusbar_status button[data-value=done][aria-checked=true]`,
+    },
+    noErrorDialog("Handing everything shows no error"),
 ]);
