@@ -46,7 +46,17 @@ class HrClientHandoverItem(models.Model):
     category = fields.Selection(ITEM_CATEGORIES, required=True, default="documents")
     location = fields.Char(translate=True)
     # Indexed for the record rules: the people of an item read its handover.
-    responsible_id = fields.Many2one("res.users", index="btree_not_null")
+    # An item added without one answers to the departing employee, who hands
+    # over (an item of their own is theirs to tick), until the supervisor
+    # names someone else.
+    responsible_id = fields.Many2one(
+        "res.users",
+        index="btree_not_null",
+        compute="_compute_responsible_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     due_date = fields.Date()
     due_rule = fields.Selection(
         DUE_RULES,
@@ -119,6 +129,12 @@ class HrClientHandoverItem(models.Model):
             item.is_overdue = bool(
                 not item.done and item.due_date and item.due_date < today
             )
+
+    @api.depends("handover_id")
+    def _compute_responsible_id(self):
+        for item in self:
+            if not item.responsible_id:
+                item.responsible_id = item.handover_id.departing_user_id
 
     @api.depends("template_item_id", "create_uid", "handover_id.departing_user_id")
     def _compute_is_own_item(self):

@@ -113,9 +113,13 @@ class TestTrustChecklist(HandoverCase):
                     )
             self.handover.invalidate_recordset()
             self.assertEqual(len(self.handover.item_ids), count, "nothing added")
-        # Without them, they still add an item to their checklist.
-        Item.create({"handover_id": self.handover.id, "name": "Keys of the car"})
+        # Without them, they still add an item to their checklist: it answers
+        # to them (theirs to tick), until the supervisor names someone else.
+        keys = Item.create({"handover_id": self.handover.id, "name": "Keys of the car"})
         self.assertEqual(len(self.handover.item_ids), count + 1)
+        self.assertEqual(keys.responsible_id, self.departing)
+        keys.with_user(self.supervisor).responsible_id = self.witness
+        self.assertEqual(keys.responsible_id, self.witness)
 
     def test_supervisor_and_administrator_name_the_people(self):
         item = self.plain
