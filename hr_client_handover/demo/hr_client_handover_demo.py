@@ -467,6 +467,37 @@ class HrClientHandoverDemo(models.AbstractModel):
         return True
 
     @api.model
+    def _late_departure(self, handover_id, on_behalf):
+        """Demo data: a resignation not finished by its last working day. The
+        day after it the daily job revoked the departing user's accounts as it
+        does (``_cron_revoke_departed_accounts``): the lateness recorded as an
+        incident, the user archived by the system, the direct supervisor asked
+        to confirm the departure and to act in the departing employee's place
+        (代签). Today the supervisor confirms, on their behalf, the visits of
+        the customers `on_behalf` (ids) that the successor confirmed already."""
+        handover = self.env["hr.client.handover"].browse(handover_id)
+        today = fields.Date.context_today(self)
+        # In the language of the company's people, as its system speaks to them.
+        job = self.env["hr.client.handover"].with_context(
+            lang=handover.supervisor_id.lang
+        )
+        with self._clock((today - handover.last_working_date).days - 1):
+            job._cron_revoke_departed_accounts()
+            self.env.flush_all()
+        if handover.departing_user_id.active or not handover.incident_ids:
+            # The demo's own data is wrong: the job left the handover alone.
+            raise ValueError(
+                f"Demo data: the day after the last working day of {handover.name} "
+                "neither revoked the accounts nor recorded the lateness."
+            )
+        proxy = handover._users_for_role("departing")
+        for line in handover.line_ids.filtered(
+            lambda line: line.partner_id.id in on_behalf
+        ):
+            self._act(proxy, line, "action_confirm_visit")
+        return True
+
+    @api.model
     def _duty_record(self, item, duties):
         """What the supervisor records on a departure duty of the checklist:
         the story's, else a plain record of it."""
