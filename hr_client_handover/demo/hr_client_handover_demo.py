@@ -498,6 +498,59 @@ class HrClientHandoverDemo(models.AbstractModel):
         return True
 
     @api.model
+    def _hand_everything(self, user_id, successor_id, admin_id, reason, days_ago):
+        """Demo data: a salesperson left without a handover of their own.
+        `days_ago` days ago the handover administrator handed everything they
+        owned to one successor (Hand Everything To…: a handover of its own, its
+        ledger, Give Everything Back) and registered the departure; the Odoo
+        administrator then archived the user, which nothing left behind
+        refuses any more. (Core lets only a sales administrator archive a
+        salesperson's user: their sales team membership goes with it.)"""
+        admin = self.env["res.users"].browse(admin_id)
+        employee = (
+            self.env["hr.employee"]
+            .with_context(active_test=False)
+            .search([("user_id", "=", user_id)], limit=1)
+        )
+        with self._clock(days_ago):
+            wizard = (
+                self.env["hr.client.handover.everything"]
+                .with_user(admin)
+                .with_context(lang=admin.lang)
+                .create(
+                    {
+                        "user_id": user_id,
+                        "successor_id": successor_id,
+                        "reason": reason,
+                    }
+                )
+            )
+            self._act(admin, wizard, "action_hand_everything")
+            # Registered from the employee form (Archive), as HR does.
+            departure = (
+                self.env["hr.departure.wizard"]
+                .with_user(admin)
+                .with_context(
+                    lang=admin.lang, active_ids=employee.ids, employee_termination=True
+                )
+                .create(
+                    {
+                        "employee_ids": [fields.Command.set(employee.ids)],
+                        "departure_reason_id": self.env.ref("hr.departure_resigned").id,
+                        "departure_date": fields.Date.context_today(self),
+                        "start_client_handover": False,
+                    }
+                )
+            )
+            self._act(admin, departure, "action_register_departure")
+            self._act(
+                self.env.ref("base.user_admin"),
+                self.env["res.users"].browse(user_id),
+                "action_archive",
+            )
+        return True
+
+    @api.model
     def _duty_record(self, item, duties):
         """What the supervisor records on a departure duty of the checklist:
         the story's, else a plain record of it."""
