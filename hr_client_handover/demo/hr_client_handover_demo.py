@@ -467,6 +467,90 @@ class HrClientHandoverDemo(models.AbstractModel):
         return True
 
     @api.model
+    def _late_departure(self, handover_id, on_behalf):
+        """Demo data: a resignation not finished by its last working day. The
+        day after it the daily job revoked the departing user's accounts as it
+        does (``_cron_revoke_departed_accounts``): the lateness recorded as an
+        incident, the user archived by the system, the direct supervisor asked
+        to confirm the departure and to act in the departing employee's place
+        (代签). Today the supervisor confirms, on their behalf, the visits of
+        the customers `on_behalf` (ids) that the successor confirmed already."""
+        handover = self.env["hr.client.handover"].browse(handover_id)
+        today = fields.Date.context_today(self)
+        # In the language of the company's people, as its system speaks to them.
+        job = self.env["hr.client.handover"].with_context(
+            lang=handover.supervisor_id.lang
+        )
+        with self._clock((today - handover.last_working_date).days - 1):
+            job._cron_revoke_departed_accounts()
+            self.env.flush_all()
+        if handover.departing_user_id.active or not handover.incident_ids:
+            # The demo's own data is wrong: the job left the handover alone.
+            raise ValueError(
+                f"Demo data: the day after the last working day of {handover.name} "
+                "neither revoked the accounts nor recorded the lateness."
+            )
+        proxy = handover._users_for_role("departing")
+        for line in handover.line_ids.filtered(
+            lambda line: line.partner_id.id in on_behalf
+        ):
+            self._act(proxy, line, "action_confirm_visit")
+        return True
+
+    @api.model
+    def _hand_everything(self, user_id, successor_id, admin_id, reason, days_ago):
+        """Demo data: a salesperson left without a handover of their own.
+        `days_ago` days ago the handover administrator handed everything they
+        owned to one successor (Hand Everything To…: a handover of its own, its
+        ledger, Give Everything Back) and registered the departure; the Odoo
+        administrator then archived the user, which nothing left behind
+        refuses any more. (Core lets only a sales administrator archive a
+        salesperson's user: their sales team membership goes with it.)"""
+        admin = self.env["res.users"].browse(admin_id)
+        employee = (
+            self.env["hr.employee"]
+            .with_context(active_test=False)
+            .search([("user_id", "=", user_id)], limit=1)
+        )
+        with self._clock(days_ago):
+            wizard = (
+                self.env["hr.client.handover.everything"]
+                .with_user(admin)
+                .with_context(lang=admin.lang)
+                .create(
+                    {
+                        "user_id": user_id,
+                        "successor_id": successor_id,
+                        "reason": reason,
+                    }
+                )
+            )
+            self._act(admin, wizard, "action_hand_everything")
+            # Registered from the employee form (Archive), as HR does.
+            departure = (
+                self.env["hr.departure.wizard"]
+                .with_user(admin)
+                .with_context(
+                    lang=admin.lang, active_ids=employee.ids, employee_termination=True
+                )
+                .create(
+                    {
+                        "employee_ids": [fields.Command.set(employee.ids)],
+                        "departure_reason_id": self.env.ref("hr.departure_resigned").id,
+                        "departure_date": fields.Date.context_today(self),
+                        "start_client_handover": False,
+                    }
+                )
+            )
+            self._act(admin, departure, "action_register_departure")
+            self._act(
+                self.env.ref("base.user_admin"),
+                self.env["res.users"].browse(user_id),
+                "action_archive",
+            )
+        return True
+
+    @api.model
     def _duty_record(self, item, duties):
         """What the supervisor records on a departure duty of the checklist:
         the story's, else a plain record of it."""
