@@ -1461,6 +1461,18 @@ class HrClientHandover(models.Model):
     def _file_report(self, kind):
         return self.env["hr.client.handover.document"]._file_report(self, kind)
 
+    def _people_lang(self):
+        """The language of the company's people on this handover (its
+        departing employee's, else the company's): what the system writes on
+        it by itself (a scheduled job, a filed document) is in that language,
+        whoever or whatever runs it."""
+        self.ensure_one()
+        return (
+            self.departing_user_id.lang
+            or self.company_id.partner_id.lang
+            or self.env.lang
+        )
+
     def _report_lang(self):
         """The language a report of the handover is printed in: a document being
         filed in that of the company's people (see ``_file_report``), a print

@@ -139,6 +139,9 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
         (``_escalate_if_overdue``, models/hr_client_handover_timeline.py)."""
         today = fields.Date.context_today(self)
         for handover in self.search([("state", "in", OPEN)]):
+            # Written on the handover in its people's language, as a person
+            # of the company would.
+            handover = handover.with_context(lang=handover._people_lang())
             handover._escalate_if_overdue(today)
             if not handover.last_working_date:
                 continue
@@ -169,5 +172,5 @@ class HrClientHandoverActivityMixin(models.AbstractModel):
             ]
         )
         for handover in handovers:
-            handover._return_from_leave()
+            handover.with_context(lang=handover._people_lang())._return_from_leave()
             self.env["ir.cron"]._commit_progress(1)

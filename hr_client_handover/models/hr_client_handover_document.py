@@ -157,9 +157,7 @@ class HrClientHandoverDocument(models.Model):
                 .sudo()
                 .with_context(
                     handover_filing=UNSTYLED_MARKER,
-                    handover_filing_lang=people.lang
-                    or handover.company_id.partner_id.lang
-                    or handover._report_lang(),
+                    handover_filing_lang=handover._people_lang(),
                     tz=people.tz or self.env.context.get("tz") or self.env.user.tz,
                 )
                 ._render_qweb_pdf(filed.report, res_ids=handover.ids)

@@ -221,6 +221,9 @@ class HrClientHandoverTimelineMixin(models.AbstractModel):
             ]
         )
         for handover in handovers:
+            # Written on the handover in its people's language (see
+            # ``_cron_remind_and_escalate``).
+            handover = handover.with_context(lang=handover._people_lang())
             if handover.state not in CLOSED and not handover.late_departure_on:
                 # As superuser: the workflow's own field, which no user writes (the job
                 # may be run by hand).

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import html2plaintext
 
-from .common import ACTIVITY, HandoverCase
+from .common import ACTIVITY, HandoverCase, load_chinese
 from .test_reports import SUMMARY
 
 
@@ -89,6 +89,18 @@ class TestTimeline(HandoverCase):
             ),
             2,
         )
+
+    def test_jobs_write_in_the_language_of_the_people(self):
+        """What the scheduled jobs write on a handover is in its people's
+        language (its departing employee's), not the job's: a Chinese
+        company reads its escalations and lateness in Chinese."""
+        load_chinese(self.env)
+        self.departing.lang = "zh_CN"
+        handover = self.draft_handover()
+        first = self.day_after(handover)
+        self.escalate_on(first)
+        self.assertTrue(self.notes(handover, "阶段已逾期：已上报给"))
+        self.assertFalse(self.notes(handover, "is overdue: escalated to"))
 
     def test_overdue_review_escalated_before_the_last_working_date(self):
         """A review is due within three working days: past that, it is
