@@ -1,9 +1,10 @@
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import config
 
@@ -355,6 +356,21 @@ class HandoverCase(TransactionCase):
             values["visit_contact"] = contact
         if values:
             line.with_user(user).write(values)
+
+    def goes_through(self, run):
+        """Whether ``run`` goes through (undone right after); a refusal is the
+        policy's (AccessError or UserError), nothing else."""
+        with closing(self.env.cr.savepoint()):
+            try:
+                run()
+                self.env.flush_all()
+            except ValidationError:
+                raise
+            except (AccessError, UserError):
+                return False
+            finally:
+                self.env.invalidate_all()
+            return True
 
     def refuse(self, handover, user, reason):
         wizard = Form(

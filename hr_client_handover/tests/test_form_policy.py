@@ -6,11 +6,9 @@ role × stage expressions gave before, and what a write or a create actually
 does: a list shown editable can be changed, a list shown readonly refuses the
 change."""
 
-from contextlib import closing
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.hr_client_handover_stages import (
@@ -97,19 +95,6 @@ class TestFormPolicy(HandoverCase):
     # ------------------------------------------------------------------
     # What a change does
     # ------------------------------------------------------------------
-    def goes_through(self, run):
-        """Whether ``run`` goes through (undone right after); a refusal is the
-        policy's (AccessError or UserError), nothing else."""
-        with closing(self.env.cr.savepoint()):
-            try:
-                run()
-                self.env.flush_all()
-            except ValidationError:
-                raise
-            except (AccessError, UserError):
-                return False
-            return True
-
     def changes(self, handover, user, own_item, template_item):
         """{field: whether each change the field opens goes through}, as
         ``user`` through the form's fields."""

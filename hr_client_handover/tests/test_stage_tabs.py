@@ -1,10 +1,9 @@
-from contextlib import closing
 from itertools import product
 
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -252,21 +251,6 @@ class TestStageTabs(HandoverCase):
     # ------------------------------------------------------------------
     # The line's form: the plan's and the visit's fields
     # ------------------------------------------------------------------
-    def goes_through(self, run):
-        """Whether ``run`` goes through (undone right after); a refusal is the
-        policy's (AccessError or UserError), nothing else."""
-        with closing(self.env.cr.savepoint()):
-            try:
-                run()
-                self.env.flush_all()
-            except ValidationError:
-                raise
-            except (AccessError, UserError):
-                return False
-            finally:
-                self.env.invalidate_all()
-            return True
-
     def check_line_form(self, line, users):
         values = {
             "partner_id": line.partner_id.id,
