@@ -103,6 +103,20 @@ function stageIs(state) {
     };
 }
 
+/**
+ * Type `typed` in the many2one (or many2many) `input` and pick `label` from
+ * its dropdown (`scope`: where the dropdown opens, the dialog or the page).
+ */
+function pick(content, input, typed, label, scope = "") {
+    return [
+        { content, trigger: input, run: `fill ${typed}` },
+        {
+            trigger: `${scope} .o-autocomplete--dropdown-item:contains(${label})`.trim(),
+            run: "click",
+        },
+    ];
+}
+
 function clickHeaderButton(name, content) {
     return {
         content,
@@ -367,24 +381,20 @@ addTour("plan", () => [
         trigger: `${WIZARD} .o_field_widget[name=mode] input[data-value=split]`,
         run: "click",
     },
-    {
-        content: "Add the first successor",
-        trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
-        run: "fill Alan",
-    },
-    {
-        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Alan Successor)`,
-        run: "click",
-    },
-    {
-        content: "Add the second successor",
-        trigger: `${WIZARD} .o_field_widget[name=successor_ids] input`,
-        run: "fill Bea",
-    },
-    {
-        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Bea Successor)`,
-        run: "click",
-    },
+    ...pick(
+        "Add the first successor",
+        `${WIZARD} .o_field_widget[name=successor_ids] input`,
+        "Alan",
+        "Alan Successor",
+        WIZARD
+    ),
+    ...pick(
+        "Add the second successor",
+        `${WIZARD} .o_field_widget[name=successor_ids] input`,
+        "Bea",
+        "Bea Successor",
+        WIZARD
+    ),
     {
         content: "Show the resulting portfolios",
         trigger: `${WIZARD} .o_notebook .nav-link[name=preview]`,
@@ -907,15 +917,12 @@ addTour("justify_omission", () => [
         trigger: `${OMISSIONS} .o_field_x2many_list_row_add a`,
         run: "click",
     },
-    {
-        content: "Choose the customer",
-        trigger: `${OMISSIONS} .o_selected_row .o_field_widget[name=partner_id] input`,
-        run: "fill Zeta",
-    },
-    {
-        trigger: ".o-autocomplete--dropdown-item:contains(Zeta Retail)",
-        run: "click",
-    },
+    ...pick(
+        "Choose the customer",
+        `${OMISSIONS} .o_selected_row .o_field_widget[name=partner_id] input`,
+        "Zeta",
+        "Zeta Retail"
+    ),
     {
         content: "Say why it is not handed over",
         trigger: `${OMISSIONS} .o_selected_row .o_field_widget[name=reason] textarea`,
@@ -1057,15 +1064,12 @@ addTour("incident", () => [
         trigger: `${INCIDENTS} .o_selected_row .o_field_widget[name=description] textarea`,
         run: "edit 交接资料不完整：缺少框架合同原件，未能按期移交。",
     },
-    {
-        content: "Who is accountable",
-        trigger: `${INCIDENTS} .o_selected_row .o_field_widget[name=accountable_user_id] input`,
-        run: "fill Dora",
-    },
-    {
-        trigger: ".o-autocomplete--dropdown-item:contains(Dora Departing)",
-        run: "click",
-    },
+    ...pick(
+        "Who is accountable",
+        `${INCIDENTS} .o_selected_row .o_field_widget[name=accountable_user_id] input`,
+        "Dora",
+        "Dora Departing"
+    ),
     ...saveForm(),
     {
         content: "The incident is listed, with the person accountable and their department",
@@ -1146,15 +1150,13 @@ addTour("hand_everything", () => [
         trigger: `${WIZARD} .o_error_dialog .modal-footer .btn-primary`,
         run: "click",
     },
-    {
-        content: "Hand everything to Alan",
-        trigger: `${WIZARD} .o_field_widget[name=successor_id] input`,
-        run: "fill Alan",
-    },
-    {
-        trigger: `${WIZARD} .o-autocomplete--dropdown-item:contains(Alan Successor)`,
-        run: "click",
-    },
+    ...pick(
+        "Hand everything to Alan",
+        `${WIZARD} .o_field_widget[name=successor_id] input`,
+        "Alan",
+        "Alan Successor",
+        WIZARD
+    ),
     {
         content: "Say why",
         trigger: `${WIZARD} .o_field_widget[name=reason] textarea`,
